@@ -1,0 +1,97 @@
+// One TCP connection, as both server and client panes hold it: counts bytes, reports
+// reads and writes, half-close from either side, graceful close and reset.
+import type { Socket } from 'node:net'
+import { fail, toPaneError } from './errors'
+import { nowUs } from './clock'
+import { toEndpoint } from './endpoint'
+import type { PaneContext } from './pane'
+import type { Endpoint } from '../../shared/contract'
+
+export class TcpConnection {
+  bytesIn = 0
+  bytesOut = 0
+  readonly sinceUs = nowUs()
+  readonly local: Endpoint
+  readonly remote: Endpoint
+  private localEnded = false
+  private resetByUs = false
+  private lastErrorCode: string | undefined
+  private closed = false
+
+  constructor(
+    private readonly ctx: PaneContext,
+    readonly id: number,
+    private readonly socket: Socket,
+    private readonly onGone: (conn: TcpConnection) => void
+  ) {
+    this.local = toEndpoint(socket.localAddress, socket.localPort, socket.localFamily)
+    this.remote = toEndpoint(socket.remoteAddress, socket.remotePort, socket.remoteFamily)
+    socket.setNoDelay(true)
+    socket.on('data', (chunk: Buffer) => {
+      this.bytesIn += chunk.byteLength
+      ctx.traffic(id, 'in', chunk)
+      ctx.statsChanged()
+    })
+    socket.on('end', () => ctx.emit({ type: 'conn.halfClosed', paneId: ctx.paneId, connId: id, by: 'peer' }))
+    socket.on('error', (err) => {
+      this.lastErrorCode = (err as NodeJS.ErrnoException).code
+      ctx.error(toPaneError(err, { op: 'read', connId: id, host: this.remote.address, port: this.remote.port }))
+    })
+    socket.on('close', () => {
+      this.closed = true
+      const how = this.resetByUs || this.lastErrorCode === 'ECONNRESET' ? 'reset' : this.lastErrorCode ? 'error' : 'close'
+      ctx.emit({
+        type: 'conn.closed',
+        paneId: ctx.paneId,
+        connId: id,
+        how,
+        bytesIn: this.bytesIn,
+        bytesOut: this.bytesOut,
+        tUs: nowUs()
+      })
+      onGone(this)
+    })
+    ctx.emit({ type: 'conn.open', paneId: ctx.paneId, connId: id, local: this.local, remote: this.remote, tUs: this.sinceUs })
+  }
+
+  get isOpen(): boolean {
+    return !this.closed
+  }
+
+  get halfClosedByPeer(): boolean {
+    return this.socket.readableEnded
+  }
+
+  write(bytes: Uint8Array): void {
+    if (this.closed || this.localEnded || this.socket.destroyed) {
+      fail('EPIPE', 'the connection is closed for sending', { connId: this.id, op: 'write' })
+    }
+    this.bytesOut += bytes.byteLength
+    this.ctx.traffic(this.id, 'out', bytes)
+    this.ctx.statsChanged()
+    this.socket.write(bytes)
+  }
+
+  /** Half-close: send FIN, keep reading until the peer closes too. */
+  end(): void {
+    if (this.localEnded || this.closed) return
+    this.localEnded = true
+    this.socket.end()
+    this.ctx.emit({ type: 'conn.halfClosed', paneId: this.ctx.paneId, connId: this.id, by: 'local' })
+  }
+
+  /** Graceful close: everything written is sent, then FIN, then the socket is released. */
+  close(): void {
+    if (this.closed) return
+    this.localEnded = true
+    this.socket.end(() => this.socket.destroy())
+    if (this.socket.writableFinished) this.socket.destroy()
+  }
+
+  /** Abort: RST to the peer, whatever is unsent is dropped. */
+  reset(): void {
+    if (this.closed) return
+    this.resetByUs = true
+    this.socket.resetAndDestroy()
+  }
+}

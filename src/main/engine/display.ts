@@ -1,0 +1,85 @@
+// The display channel of one pane: batches traffic for the screen (every ~16 ms or
+// ~256 KiB) and applies acknowledgement-based flow control. Above the high watermark of
+// bytes sent but not yet drawn, it stops sending and counts what it skipped; when the
+// renderer catches up it sends one "n bytes not drawn" marker and resumes. It never
+// touches the socket: the connection keeps flowing whatever the screen does.
+import type { EngineEvent, TrafficRecord } from '../../shared/contract'
+import { concatBytes } from '../../shared/bytes'
+
+export interface DisplayOptions {
+  flushMs: number
+  flushBytes: number
+  highWater: number
+  lowWater: number
+}
+
+export const defaultDisplayOptions: DisplayOptions = {
+  flushMs: 16,
+  flushBytes: 256 * 1024,
+  highWater: 1024 * 1024,
+  lowWater: 256 * 1024
+}
+
+export class DisplayChannel {
+  private records: TrafficRecord[] = []
+  private chunks: Uint8Array[] = []
+  private size = 0
+  private timer: NodeJS.Timeout | undefined
+  private unacked = 0
+  private paused = false
+  private skippedBytes = 0
+  private skippedRecords = 0
+
+  constructor(
+    private readonly paneId: string,
+    private readonly send: (event: EngineEvent) => void,
+    private readonly opts: DisplayOptions = defaultDisplayOptions
+  ) {}
+
+  push(record: TrafficRecord, bytes: Uint8Array): void {
+    if (this.paused) {
+      this.skippedBytes += bytes.byteLength
+      this.skippedRecords++
+      return
+    }
+    this.records.push(record)
+    this.chunks.push(bytes)
+    this.size += bytes.byteLength
+    if (this.size >= this.opts.flushBytes) this.flush()
+    else this.timer ??= setTimeout(() => this.flush(), this.opts.flushMs)
+  }
+
+  /** Sends what is batched now (also called before any lifecycle event, to keep order). */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = undefined
+    if (this.records.length === 0) return
+    const data = concatBytes(this.chunks)
+    this.send({ type: 'data', paneId: this.paneId, records: this.records, data })
+    this.unacked += this.size
+    this.records = []
+    this.chunks = []
+    this.size = 0
+    if (this.unacked >= this.opts.highWater) this.paused = true
+  }
+
+  ack(bytes: number): void {
+    this.unacked = Math.max(0, this.unacked - bytes)
+    if (this.paused && this.unacked <= this.opts.lowWater) {
+      this.paused = false
+      if (this.skippedRecords > 0) {
+        this.send({ type: 'display.skipped', paneId: this.paneId, bytes: this.skippedBytes, records: this.skippedRecords })
+        this.skippedBytes = 0
+        this.skippedRecords = 0
+      }
+    }
+  }
+
+  get pendingAck(): number {
+    return this.unacked
+  }
+
+  dispose(): void {
+    this.flush()
+  }
+}

@@ -1,0 +1,92 @@
+// A UDP pane: binds (0 = a free port), sends datagrams to host:port, receives them with
+// the sender's address. Each datagram is one record: boundaries are kept.
+import dgram from 'node:dgram'
+import net from 'node:net'
+import type { Command } from '../../shared/contract'
+import { fromAddressInfo, toEndpoint } from './endpoint'
+import { EngineError, fail, toPaneError } from './errors'
+import type { ConnStats, PaneContext, PaneRuntime } from './pane'
+import { lookup } from 'node:dns/promises'
+
+export class UdpPane implements PaneRuntime {
+  readonly kind = 'udp'
+  private socket: dgram.Socket | undefined
+  private bytesIn = 0
+  private bytesOut = 0
+
+  constructor(private readonly ctx: PaneContext) {}
+
+  async handle(cmd: Command): Promise<Record<string, unknown>> {
+    switch (cmd.type) {
+      case 'udp.bind':
+        return this.bind(cmd.host, cmd.port)
+      case 'udp.send':
+        return this.send(cmd.host, cmd.port, cmd.data)
+      default:
+        return fail('WRONG_PANE_KIND', `${cmd.type} on a UDP socket`)
+    }
+  }
+
+  private async bind(host: string, port: number): Promise<Record<string, unknown>> {
+    if (this.socket) fail('ALREADY_RUNNING')
+    const family = net.isIPv6(host) ? 'udp6' : 'udp4'
+    const socket = dgram.createSocket({ type: family })
+    socket.on('message', (msg, rinfo) => {
+      this.bytesIn += msg.byteLength
+      this.ctx.traffic(0, 'in', msg, toEndpoint(rinfo.address, rinfo.port, rinfo.family))
+      this.ctx.statsChanged()
+    })
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('error', reject)
+        socket.bind({ address: host, port, exclusive: true }, () => {
+          socket.off('error', reject)
+          resolve()
+        })
+      })
+    } catch (err) {
+      socket.close()
+      throw new EngineError(toPaneError(err, { op: 'bind', host, port }))
+    }
+    socket.on('error', (err) => this.ctx.error(toPaneError(err, { op: 'udp' })))
+    this.socket = socket
+    const local = fromAddressInfo(socket.address())
+    this.ctx.emit({ type: 'pane.state', paneId: this.ctx.paneId, state: 'bound', local })
+    return { local }
+  }
+
+  private async send(host: string, port: number, data: Uint8Array): Promise<Record<string, unknown>> {
+    const socket = this.socket ?? fail('NOT_RUNNING')
+    let address = host
+    if (!net.isIP(host)) {
+      const family = socket.address().family === 'IPv6' ? 6 : 4
+      try {
+        address = (await lookup(host, { family })).address
+      } catch (err) {
+        throw new EngineError(toPaneError(err, { op: 'send', host, port }))
+      }
+    }
+    await new Promise<void>((resolve, reject) => {
+      socket.send(data, port, address, (err) => (err ? reject(err) : resolve()))
+    }).catch((err: unknown) => {
+      throw new EngineError(toPaneError(err, { op: 'send', host, port }))
+    })
+    this.bytesOut += data.byteLength
+    this.ctx.traffic(0, 'out', data, toEndpoint(address, port))
+    this.ctx.statsChanged()
+    return { bytes: data.byteLength }
+  }
+
+  stats(): ConnStats[] {
+    return [{ connId: 0, bytesIn: this.bytesIn, bytesOut: this.bytesOut }]
+  }
+
+  async close(): Promise<void> {
+    const socket = this.socket
+    this.socket = undefined
+    if (socket) {
+      await new Promise<void>((resolve) => socket.close(() => resolve()))
+      this.ctx.emit({ type: 'pane.state', paneId: this.ctx.paneId, state: 'idle' })
+    }
+  }
+}

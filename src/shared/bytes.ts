@@ -1,0 +1,174 @@
+// Byte helpers shared by engine, renderer, CLI and tests. No Node, no DOM.
+
+export type ParseResult = { ok: true; bytes: Uint8Array } | { ok: false; index: number; reason: ParseErrorReason }
+export type ParseErrorReason = 'badHexChar' | 'oddHexDigits' | 'badEscape'
+
+const utf8 = new TextEncoder()
+
+/**
+ * Text with escapes, as typed in an input line: \r \n \t \0 \\ \xNN \uNNNN.
+ * Everything else is encoded as UTF-8. A broken escape reports where it starts.
+ */
+export function parseEscapedText(input: string): ParseResult {
+  const out: number[] = []
+  for (let i = 0; i < input.length; i++) {
+    const ch = input[i]!
+    if (ch !== '\\') {
+      const cp = input.codePointAt(i)!
+      if (cp > 0xffff) i++
+      out.push(...utf8.encode(String.fromCodePoint(cp)))
+      continue
+    }
+    const next = input[i + 1]
+    const simple: Record<string, number> = { r: 13, n: 10, t: 9, '0': 0, '\\': 92, e: 27 }
+    if (next !== undefined && next in simple) {
+      out.push(simple[next]!)
+      i++
+    } else if (next === 'x' && /^[0-9a-fA-F]{2}$/.test(input.slice(i + 2, i + 4))) {
+      out.push(parseInt(input.slice(i + 2, i + 4), 16))
+      i += 3
+    } else if (next === 'u' && /^[0-9a-fA-F]{4}$/.test(input.slice(i + 2, i + 6))) {
+      out.push(...utf8.encode(String.fromCharCode(parseInt(input.slice(i + 2, i + 6), 16))))
+      i += 5
+    } else {
+      return { ok: false, index: i, reason: 'badEscape' }
+    }
+  }
+  return { ok: true, bytes: Uint8Array.from(out) }
+}
+
+/**
+ * Hex as people paste it: "48 65 6c", "48656c", "0x48,0x65", "48:65". Separators are
+ * spaces, commas, colons, dashes and an optional 0x per byte. A bad character or an odd
+ * number of digits reports its index in the input.
+ */
+export function parseHex(input: string): ParseResult {
+  const out: number[] = []
+  let pending = -1
+  let pendingAt = 0
+  for (let i = 0; i < input.length; i++) {
+    const c = input[i]!
+    if (c === '0' && (input[i + 1] === 'x' || input[i + 1] === 'X') && pending < 0) {
+      i++
+      continue
+    }
+    const v = hexValue(c)
+    if (v >= 0) {
+      if (pending < 0) {
+        pending = v
+        pendingAt = i
+      } else {
+        out.push((pending << 4) | v)
+        pending = -1
+      }
+    } else if (/[\s,:;-]/.test(c)) {
+      if (pending >= 0) return { ok: false, index: pendingAt, reason: 'oddHexDigits' }
+    } else {
+      return { ok: false, index: i, reason: 'badHexChar' }
+    }
+  }
+  if (pending >= 0) return { ok: false, index: pendingAt, reason: 'oddHexDigits' }
+  return { ok: true, bytes: Uint8Array.from(out) }
+}
+
+function hexValue(c: string): number {
+  const n = c.charCodeAt(0)
+  if (n >= 48 && n <= 57) return n - 48
+  if (n >= 65 && n <= 70) return n - 55
+  if (n >= 97 && n <= 102) return n - 87
+  return -1
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+
+export function toHex(bytes: Uint8Array, sep = ' '): string {
+  let s = ''
+  for (let i = 0; i < bytes.length; i++) s += (i ? sep : '') + HEX[bytes[i]!]
+  return s
+}
+
+/** One line of `hexdump -C`: offset, 16 bytes in two groups of 8, ASCII column. */
+export function hexdumpLines(bytes: Uint8Array, startOffset = 0): string[] {
+  const lines: string[] = []
+  for (let off = 0; off < bytes.length; off += 16) {
+    const row = bytes.subarray(off, off + 16)
+    let hex = ''
+    let ascii = ''
+    for (let i = 0; i < 16; i++) {
+      if (i === 8) hex += ' '
+      const b = row[i]
+      hex += b === undefined ? '   ' : HEX[b] + ' '
+      if (b !== undefined) ascii += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.'
+    }
+    lines.push(`${(startOffset + off).toString(16).padStart(8, '0')}  ${hex} |${ascii}|`)
+  }
+  return lines
+}
+
+const CONTROL_PICTURES: Record<number, string> = { 0x0d: '␍', 0x0a: '␊', 0x09: '␉', 0x00: '␀', 0x1b: '␛', 0x7f: '␡' }
+
+/**
+ * Bytes as UTF-8 text with every control character made visible (␍␊␉, or \xNN) and
+ * invalid sequences shown as \xNN, never dropped. A line feed also breaks the line.
+ */
+export function visibleText(bytes: Uint8Array): string {
+  const decoder = new TextDecoder('utf-8', { fatal: true })
+  let out = ''
+  let i = 0
+  while (i < bytes.length) {
+    const b = bytes[i]!
+    if (b < 0x20 || b === 0x7f) {
+      out += CONTROL_PICTURES[b] ?? `\\x${HEX[b]}`
+      if (b === 0x0a) out += '\n'
+      i++
+      continue
+    }
+    if (b < 0x80) {
+      let j = i
+      while (j < bytes.length && bytes[j]! >= 0x20 && bytes[j]! < 0x7f) j++
+      out += String.fromCharCode(...bytes.subarray(i, j))
+      i = j
+      continue
+    }
+    const len = b >= 0xf0 && b < 0xf5 ? 4 : b >= 0xe0 ? 3 : b >= 0xc2 && b < 0xe0 ? 2 : 0
+    if (len && i + len <= bytes.length) {
+      try {
+        out += decoder.decode(bytes.subarray(i, i + len))
+        i += len
+        continue
+      } catch {
+        /* fall through: invalid sequence */
+      }
+    }
+    out += `\\x${HEX[b]}`
+    i++
+  }
+  return out
+}
+
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let total = 0
+  for (const p of parts) total += p.byteLength
+  const out = new Uint8Array(total)
+  let off = 0
+  for (const p of parts) {
+    out.set(p, off)
+    off += p.byteLength
+  }
+  return out
+}
+
+export type LineEnding = 'none' | 'lf' | 'cr' | 'crlf'
+export const lineEndingBytes: Record<LineEnding, Uint8Array> = {
+  none: new Uint8Array(0),
+  lf: Uint8Array.of(10),
+  cr: Uint8Array.of(13),
+  crlf: Uint8Array.of(13, 10)
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`
+  if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MiB`
+  return `${(n / 1024 ** 3).toFixed(2)} GiB`
+}

@@ -1,0 +1,190 @@
+// The one contract between the engine (main) and the renderer. Every command and every
+// event has a runtime schema here; the TypeScript types are derived from the schemas.
+// Payloads are always binary (Uint8Array), never arrays, base64 or hex strings.
+import { z } from 'zod'
+
+export const paneIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'pane id: 1-64 letters, digits, - or _')
+export const hostSchema = z.string().trim().min(1, 'host is empty').max(255)
+export const portSchema = z.number().int().min(0).max(65535)
+export const remotePortSchema = z.number().int().min(1).max(65535)
+export const connIdSchema = z.number().int().min(1)
+export const bytesSchema = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected bytes (Uint8Array)')
+
+export const endpointSchema = z.object({
+  address: z.string(),
+  port: z.number().int(),
+  family: z.enum(['IPv4', 'IPv6'])
+})
+export type Endpoint = z.infer<typeof endpointSchema>
+
+export const commandSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('tcpServer.listen'), paneId: paneIdSchema, host: hostSchema, port: portSchema }),
+  z.object({ type: z.literal('tcpServer.stop'), paneId: paneIdSchema }),
+  z.object({
+    type: z.literal('tcpClient.connect'),
+    paneId: paneIdSchema,
+    host: hostSchema,
+    port: remotePortSchema,
+    timeoutMs: z.number().int().min(100).max(120_000).default(5000)
+  }),
+  z.object({ type: z.literal('udp.bind'), paneId: paneIdSchema, host: hostSchema, port: portSchema }),
+  // TCP: to one connection of the pane, or to all of them (a client pane has at most one).
+  z.object({
+    type: z.literal('send'),
+    paneId: paneIdSchema,
+    target: z.union([z.literal('all'), connIdSchema]),
+    data: bytesSchema
+  }),
+  z.object({
+    type: z.literal('udp.send'),
+    paneId: paneIdSchema,
+    host: hostSchema,
+    port: remotePortSchema,
+    data: bytesSchema.refine((d) => d.byteLength <= 65507, 'a UDP datagram holds at most 65507 bytes')
+  }),
+  z.object({ type: z.literal('conn.end'), paneId: paneIdSchema, connId: connIdSchema }),
+  z.object({ type: z.literal('conn.close'), paneId: paneIdSchema, connId: connIdSchema }),
+  z.object({ type: z.literal('conn.reset'), paneId: paneIdSchema, connId: connIdSchema }),
+  z.object({ type: z.literal('pane.close'), paneId: paneIdSchema }),
+  // The renderer tells the engine how many display bytes it has drawn (flow control).
+  z.object({ type: z.literal('display.ack'), paneId: paneIdSchema, bytes: z.number().int().min(0) })
+])
+export type CommandInput = z.input<typeof commandSchema>
+export type Command = z.output<typeof commandSchema>
+export type CommandType = Command['type']
+export const commandTypes: readonly CommandType[] = commandSchema.options.map((o) => o.shape.type.value)
+
+export interface ResultMap {
+  'tcpServer.listen': { local: Endpoint }
+  'tcpServer.stop': Record<string, never>
+  'tcpClient.connect': { connId: number; local: Endpoint; remote: Endpoint }
+  'udp.bind': { local: Endpoint }
+  send: { bytes: number; connections: number }
+  'udp.send': { bytes: number }
+  'conn.end': Record<string, never>
+  'conn.close': Record<string, never>
+  'conn.reset': Record<string, never>
+  'pane.close': Record<string, never>
+  'display.ack': Record<string, never>
+}
+
+/** Every failure the engine reports. Each has a message in the catalog (en, zh). */
+export const errorCodes = [
+  'ECONNREFUSED',
+  'EADDRINUSE',
+  'EACCES',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'EAI_AGAIN',
+  'EMSGSIZE',
+  'EINVAL',
+  'BAD_COMMAND',
+  'NOT_RUNNING',
+  'ALREADY_RUNNING',
+  'NO_CONNECTION',
+  'WRONG_PANE_KIND',
+  'UNKNOWN'
+] as const
+export const errorCodeSchema = z.enum(errorCodes)
+export type ErrorCode = z.infer<typeof errorCodeSchema>
+
+export const paneErrorSchema = z.object({
+  code: errorCodeSchema,
+  /** What the engine was doing: listen, connect, bind, send, read, ... */
+  op: z.string().optional(),
+  host: z.string().optional(),
+  port: z.number().int().optional(),
+  connId: z.number().int().optional(),
+  /** The raw system message or validation issue, shown under the plain-language one. */
+  detail: z.string().optional()
+})
+export type PaneError = z.infer<typeof paneErrorSchema>
+
+export const responseSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), result: z.record(z.string(), z.unknown()) }),
+  z.object({ ok: z.literal(false), error: paneErrorSchema })
+])
+export type Response<T extends CommandType = CommandType> =
+  | { ok: true; result: ResultMap[T] }
+  | { ok: false; error: PaneError }
+
+export const paneStateSchema = z.enum(['idle', 'connecting', 'connected', 'listening', 'bound', 'closed'])
+export type PaneState = z.infer<typeof paneStateSchema>
+
+/** One read or one write, in order. `len` bytes of the event's `data`, in record order. */
+export const trafficRecordSchema = z.object({
+  connId: z.number().int(),
+  dir: z.enum(['in', 'out']),
+  /** Microseconds since the Unix epoch. */
+  tUs: z.number(),
+  len: z.number().int().min(0),
+  /** UDP: the datagram's sender (in) or destination (out). */
+  peer: endpointSchema.optional()
+})
+export type TrafficRecord = z.infer<typeof trafficRecordSchema>
+
+export const connStatsSchema = z.object({
+  connId: z.number().int(),
+  bytesIn: z.number(),
+  bytesOut: z.number()
+})
+
+export const eventSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('pane.state'),
+    paneId: z.string(),
+    state: paneStateSchema,
+    local: endpointSchema.optional(),
+    remote: endpointSchema.optional()
+  }),
+  z.object({
+    type: z.literal('conn.open'),
+    paneId: z.string(),
+    connId: z.number().int(),
+    local: endpointSchema,
+    remote: endpointSchema,
+    tUs: z.number()
+  }),
+  z.object({
+    type: z.literal('conn.halfClosed'),
+    paneId: z.string(),
+    connId: z.number().int(),
+    by: z.enum(['peer', 'local'])
+  }),
+  z.object({
+    type: z.literal('conn.closed'),
+    paneId: z.string(),
+    connId: z.number().int(),
+    how: z.enum(['close', 'reset', 'error']),
+    bytesIn: z.number(),
+    bytesOut: z.number(),
+    tUs: z.number()
+  }),
+  z.object({ type: z.literal('conn.stats'), paneId: z.string(), stats: z.array(connStatsSchema) }),
+  z.object({
+    type: z.literal('data'),
+    paneId: z.string(),
+    records: z.array(trafficRecordSchema),
+    data: bytesSchema
+  }),
+  // The display fell behind: this many bytes (in this many records) were not sent to the
+  // screen. The socket kept flowing and the recording has them all.
+  z.object({ type: z.literal('display.skipped'), paneId: z.string(), bytes: z.number(), records: z.number() }),
+  z.object({ type: z.literal('error'), paneId: z.string(), error: paneErrorSchema })
+])
+export type EngineEvent = z.infer<typeof eventSchema>
+export type EventOf<T extends EngineEvent['type']> = Extract<EngineEvent, { type: T }>
+
+/** What the renderer gets as `window.api`, from the preload or from the web host client. */
+export interface NetApi {
+  command<T extends CommandType>(cmd: Extract<CommandInput, { type: T }>): Promise<Response<T>>
+  onEvent(listener: (event: EngineEvent) => void): () => void
+}
+
+/** Electron IPC channel names (the web host uses the same messages over one WebSocket). */
+export const ipcChannels = { command: 'np:command', event: 'np:event' } as const

@@ -1,0 +1,31 @@
+import { en, type MessageKey } from './en'
+import { zh } from './zh'
+import type { PaneError } from '../contract'
+
+export type { MessageKey }
+export type Lang = 'en' | 'zh'
+export const languages: readonly Lang[] = ['en', 'zh']
+const catalogs: Record<Lang, Record<MessageKey, string>> = { en, zh }
+
+export type Params = Record<string, string | number>
+
+export function translate(lang: Lang, key: MessageKey, params: Params = {}): string {
+  const template = catalogs[lang][key] ?? en[key]
+  return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m))
+}
+
+/** host:port with IPv6 in brackets, as people type it. */
+export function formatTarget(host: string | undefined, port: number | undefined): string {
+  if (host === undefined) return port === undefined ? '' : `port ${port}`
+  const h = host.includes(':') ? `[${host}]` : host
+  return port === undefined ? h : `${h}:${port}`
+}
+
+/** The plain-language message for an engine error, in the chosen language. */
+export function errorMessage(lang: Lang, error: PaneError): string {
+  return translate(lang, `err.${error.code}` as MessageKey, {
+    target: formatTarget(error.host, error.port),
+    host: error.host ?? '',
+    detail: error.detail ?? ''
+  })
+}
