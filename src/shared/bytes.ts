@@ -106,19 +106,29 @@ export function hexdumpLines(bytes: Uint8Array, startOffset = 0): string[] {
 }
 
 const CONTROL_PICTURES: Record<number, string> = { 0x0d: '␍', 0x0a: '␊', 0x09: '␉', 0x00: '␀', 0x1b: '␛', 0x7f: '␡' }
+const CONTROL_ESCAPES: Record<number, string> = { 0x0d: '\\r', 0x0a: '\\n', 0x09: '\\t', 0x00: '\\0' }
+
+export interface VisibleTextOptions {
+  /** Control characters as pictures (␍␊) or as escapes (\r\n); others are always \xNN. */
+  style?: 'pictures' | 'escapes'
+  /** Wraps each made-visible character, e.g. to dim it with an ANSI colour. */
+  mark?: (s: string) => string
+}
 
 /**
- * Bytes as UTF-8 text with every control character made visible (␍␊␉, or \xNN) and
- * invalid sequences shown as \xNN, never dropped. A line feed also breaks the line.
+ * Bytes as UTF-8 text with every control character made visible (␍␊␉ or \r\n\t, else
+ * \xNN) and invalid sequences shown as \xNN, never dropped. A line feed also breaks the line.
  */
-export function visibleText(bytes: Uint8Array): string {
+export function visibleText(bytes: Uint8Array, options: VisibleTextOptions = {}): string {
+  const names = options.style === 'escapes' ? CONTROL_ESCAPES : CONTROL_PICTURES
+  const mark = options.mark ?? ((x: string) => x)
   const decoder = new TextDecoder('utf-8', { fatal: true })
   let out = ''
   let i = 0
   while (i < bytes.length) {
     const b = bytes[i]!
     if (b < 0x20 || b === 0x7f) {
-      out += CONTROL_PICTURES[b] ?? `\\x${HEX[b]}`
+      out += mark(names[b] ?? `\\x${HEX[b]}`)
       if (b === 0x0a) out += '\n'
       i++
       continue
@@ -140,7 +150,7 @@ export function visibleText(bytes: Uint8Array): string {
         /* fall through: invalid sequence */
       }
     }
-    out += `\\x${HEX[b]}`
+    out += mark(`\\x${HEX[b]}`)
     i++
   }
   return out

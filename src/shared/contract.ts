@@ -185,6 +185,3 @@ export interface NetApi {
   command<T extends CommandType>(cmd: Extract<CommandInput, { type: T }>): Promise<Response<T>>
   onEvent(listener: (event: EngineEvent) => void): () => void
 }
-
-/** Electron IPC channel names (the web host uses the same messages over one WebSocket). */
-export const ipcChannels = { command: 'np:command', event: 'np:event' } as const

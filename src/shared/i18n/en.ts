@@ -82,7 +82,7 @@ export const en = {
   'term.out': 'out',
   'term.from': 'from {peer}',
   'term.to': 'to {peer}',
-  'term.open': 'connection #{id} opened: {remote} → {local}',
+  'term.open': 'connection #{id} opened with {remote} (local {local})',
   'term.closed': 'connection #{id} closed ({how}): {in} in, {out} out',
   'term.how.close': 'closed',
   'term.how.reset': 'reset',
@@ -114,6 +114,7 @@ export const en = {
   'err.UNKNOWN': 'Unexpected error: {detail}',
   'lang.en': 'English',
   'lang.zh': '简体中文',
+  'host.lost': 'Lost the connection to the host: reload the page (the host prints a new address if it restarted).',
   'split.resize': 'Resize panes'
 } as const
 export type MessageKey = keyof typeof en

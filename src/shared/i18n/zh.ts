@@ -84,7 +84,7 @@ export const zh: Record<MessageKey, string> = {
   'term.out': '发',
   'term.from': '来自 {peer}',
   'term.to': '发往 {peer}',
-  'term.open': '连接 #{id} 已建立：{remote} → {local}',
+  'term.open': '连接 #{id} 已建立，对端 {remote}（本地 {local}）',
   'term.closed': '连接 #{id} 已关闭（{how}）：收 {in}，发 {out}',
   'term.how.close': '正常关闭',
   'term.how.reset': '重置',
@@ -116,5 +116,6 @@ export const zh: Record<MessageKey, string> = {
   'err.UNKNOWN': '意外错误：{detail}',
   'lang.en': 'English',
   'lang.zh': '简体中文',
+  'host.lost': '与主机的连接已断开：请刷新页面（如果主机重启过，它会打印新的地址）。',
   'split.resize': '调整窗格大小'
 }

@@ -1,0 +1,63 @@
+// Starts the built web host (out/main/web.js) once per worker and opens each test's page
+// on it. Every test gets a fresh page, so a fresh engine behind its own WebSocket.
+import { test as base, expect, type Locator, type Page } from '@playwright/test'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+
+const root = join(__dirname, '..')
+
+export const test = base.extend<{ app: Page }, { hostUrl: string }>({
+  hostUrl: [
+    async ({}, use) => {
+      const entry = join(root, 'out/main/web.js')
+      if (!existsSync(entry)) throw new Error('out/main/web.js is missing: run `npm run build` first')
+      const token = randomBytes(16).toString('hex')
+      const child: ChildProcess = spawn(process.execPath, [entry, '--port', '0', '--token', token], { stdio: ['ignore', 'pipe', 'inherit'] })
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('web host did not start in 10 s')), 10_000)
+        let out = ''
+        child.stdout!.on('data', (b: Buffer) => {
+          out += b.toString()
+          const m = /(http:\/\/\S+)/.exec(out)
+          if (m) {
+            clearTimeout(timer)
+            resolve(m[1]!)
+          }
+        })
+        child.once('exit', (code) => reject(new Error(`web host exited with ${code}`)))
+      })
+      await use(url)
+      child.kill('SIGTERM')
+    },
+    { scope: 'worker' }
+  ],
+  app: async ({ page, hostUrl }, use) => {
+    const problems: string[] = []
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()}`)
+    })
+    await page.addInitScript(() => localStorage.setItem('np.lang', 'en'))
+    await page.goto(hostUrl)
+    await use(page)
+    expect(problems, 'the page logged errors').toEqual([])
+  }
+})
+
+export { expect }
+
+export const shot = (page: Page, name: string): Promise<Buffer> =>
+  page.screenshot({ path: join(__dirname, 'screenshots', `${name}.png`) })
+
+export const pane = (page: Page, name: RegExp | string): Locator => page.getByRole('region', { name })
+
+/** The text the pane's terminal shows on screen (xterm's rows, as rendered). */
+export const screen = (p: Locator): Locator => p.getByRole('log').locator('.xterm-rows')
+
+export async function send(p: Locator, text: string): Promise<void> {
+  const input = p.getByRole('textbox', { name: /Message to send|要发送的内容/ })
+  await input.fill(text)
+  await input.press('Enter')
+}

@@ -1,0 +1,16 @@
+import { expect, pane, screen, send, shot, test } from './fixtures'
+
+test('switching to 简体中文 translates the window and the pane, and traffic still flows', async ({ app }) => {
+  await app.getByRole('combobox', { name: 'Language' }).selectOption('zh')
+  await expect(app.getByRole('button', { name: '新建 TCP 对' })).toBeVisible()
+  await app.getByRole('button', { name: '新建 TCP 对' }).click()
+  const server = pane(app, /TCP 服务器 窗格/)
+  const client = pane(app, /TCP 客户端 窗格/)
+  await expect(server.getByRole('status')).toContainText('正在监听 127.0.0.1:')
+  await expect(client.getByRole('status')).toContainText('已连接')
+  await send(client, '你好')
+  await expect(screen(server)).toContainText('◀ 收 #1 · 7 B')
+  await expect(screen(server)).toContainText('你好\\n')
+  await expect(app.getByRole('combobox', { name: '语言' })).toHaveValue('zh')
+  await shot(app, 'chinese')
+})

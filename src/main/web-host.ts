@@ -1,0 +1,142 @@
+// The web host: serves the built renderer and the same contract over one WebSocket, so the
+// whole UI runs in a browser where no Electron binary can be had. It binds 127.0.0.1 by
+// default and refuses a WebSocket without the token or with a foreign Origin: an open
+// socket-control port would be an open proxy.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { readFile } from 'node:fs/promises'
+import { extname, join, normalize, resolve, sep } from 'node:path'
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { Engine } from './engine/engine'
+import { decodeFrame, encodeFrame } from '../shared/wire'
+import { contentSecurityPolicy } from './security'
+
+export interface WebHostOptions {
+  rootDir: string
+  host?: string
+  port?: number
+  token?: string
+}
+
+export interface WebHost {
+  url: string
+  port: number
+  token: string
+  close(): Promise<void>
+}
+
+const mime: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json'
+}
+
+function sameToken(given: string | null, token: string): boolean {
+  if (!given) return false
+  const a = Buffer.from(given)
+  const b = Buffer.from(token)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const host = options.host ?? '127.0.0.1'
+  const token = options.token ?? randomBytes(24).toString('hex')
+  const root = resolve(options.rootDir)
+  let port = 0
+  const originHost = (): string[] => {
+    const names = host === '127.0.0.1' || host === 'localhost' ? ['127.0.0.1', 'localhost'] : [host.includes(':') ? `[${host}]` : host]
+    return names.map((n) => `http://${n}:${port}`)
+  }
+
+  const serveStatic = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+    const file = normalize(join(root, path === '/' ? 'index.html' : path))
+    if (file !== root && !file.startsWith(root + sep)) {
+      res.writeHead(403).end()
+      return
+    }
+    try {
+      const body = await readFile(file)
+      res.writeHead(200, {
+        'Content-Type': mime[extname(file)] ?? 'application/octet-stream',
+        'Content-Security-Policy': contentSecurityPolicy(originHost().map((o) => o.replace('http', 'ws'))),
+        'X-Content-Type-Options': 'nosniff',
+        'Cache-Control': 'no-store'
+      })
+      res.end(body)
+    } catch {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found')
+    }
+  }
+
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405).end()
+      return
+    }
+    void serveStatic(req, res)
+  })
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 128 * 1024 * 1024 })
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://x')
+    const okPath = url.pathname === '/api'
+    const okToken = sameToken(url.searchParams.get('token'), token)
+    const okOrigin = originHost().includes(req.headers.origin ?? '')
+    if (!okPath || !okToken || !okOrigin) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+      return
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => serveClient(ws))
+  })
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject)
+    server.listen({ host, port: options.port ?? 0 }, () => resolveListen())
+  })
+  port = (server.address() as AddressInfo).port
+  const shownHost = host.includes(':') ? `[${host}]` : host
+  return {
+    url: `http://${shownHost}:${port}/?token=${token}`,
+    port,
+    token,
+    close: async () => {
+      for (const ws of wss.clients) ws.terminate()
+      await new Promise<void>((r) => wss.close(() => r()))
+      server.closeAllConnections()
+      await new Promise<void>((r) => server.close(() => r()))
+    }
+  }
+}
+
+/** One browser tab = one engine: its sockets live and die with its WebSocket. */
+function serveClient(ws: WebSocket): void {
+  const engine = new Engine()
+  engine.onEvent((event) => {
+    if (ws.readyState === ws.OPEN) ws.send(encodeFrame({ kind: 'event', body: event }))
+  })
+  ws.on('message', (raw: Buffer, isBinary: boolean) => {
+    let msg
+    try {
+      if (!isBinary) throw new Error('text frames are not part of the protocol')
+      msg = decodeFrame(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength))
+    } catch (err) {
+      console.warn('net-playground web host: dropped a malformed frame:', (err as Error).message)
+      return
+    }
+    if (msg.kind !== 'command') return
+    const id = msg.id
+    void engine.handle(msg.body).then((response) => {
+      if (ws.readyState === ws.OPEN) ws.send(encodeFrame({ kind: 'response', id, body: response }))
+    })
+  })
+  ws.on('close', () => void engine.dispose())
+  ws.on('error', () => ws.terminate())
+}

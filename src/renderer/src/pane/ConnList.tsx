@@ -1,0 +1,56 @@
+// The connections of a TCP pane (a client has at most one): peer, bytes, age, and the
+// three ways to end one: half-close, close, reset.
+import { formatBytes } from '../../../shared/bytes'
+import { useI18n } from '../i18n'
+import type { ConnView } from './pane-store'
+import { formatTime, showEndpoint } from './render'
+
+interface Props {
+  conns: ConnView[]
+  onAction(action: 'conn.end' | 'conn.close' | 'conn.reset', connId: number): void
+}
+
+export function ConnList({ conns, onAction }: Props) {
+  const { t } = useI18n()
+  if (conns.length === 0) return <p className="conns-empty">{t('conns.none')}</p>
+  return (
+    <table className="conns" aria-label={t('conns.title')}>
+      <thead>
+        <tr>
+          <th>#</th>
+          <th>{t('conns.peer')}</th>
+          <th>{t('conns.in')}</th>
+          <th>{t('conns.out')}</th>
+          <th>{t('conns.since')}</th>
+          <th>{t('conns.actions')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {conns.map((c) => (
+          <tr key={c.id}>
+            <td>{c.id}</td>
+            <td>
+              {showEndpoint(c.remote)}
+              {c.halfClosedByPeer && <span className="badge">{t('conns.halfClosedPeer')}</span>}
+              {c.halfClosedByUs && <span className="badge">{t('conns.halfClosedLocal')}</span>}
+            </td>
+            <td>{formatBytes(c.bytesIn)}</td>
+            <td>{formatBytes(c.bytesOut)}</td>
+            <td>{formatTime(c.sinceUs).slice(0, 8)}</td>
+            <td className="actions">
+              <button type="button" aria-label={t('conns.endOf', { id: c.id })} title={t('conns.endHint')} disabled={c.halfClosedByUs} onClick={() => onAction('conn.end', c.id)}>
+                {t('conns.end')}
+              </button>
+              <button type="button" aria-label={t('conns.closeOf', { id: c.id })} onClick={() => onAction('conn.close', c.id)}>
+                {t('conns.close')}
+              </button>
+              <button type="button" className="danger" aria-label={t('conns.resetOf', { id: c.id })} onClick={() => onAction('conn.reset', c.id)}>
+                {t('conns.reset')}
+              </button>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
+}

@@ -1,0 +1,55 @@
+// The pane's log: what its terminal shows, kept (bounded) outside React so the view can be
+// redrawn in text or hex at any time. Stream data never goes into React state.
+import type { Endpoint, PaneError, TrafficRecord } from '../../../shared/contract'
+import type { MessageKey, Params } from '../../../shared/i18n'
+
+export type LogEntry =
+  | { kind: 'traffic'; rec: TrafficRecord; bytes: Uint8Array }
+  | { kind: 'note'; tUs: number; level: 'info' | 'warn'; key: MessageKey; params: Params; endpoints?: Endpoint[] }
+  | { kind: 'error'; tUs: number; error: PaneError }
+
+export interface LogLimits {
+  maxBytes: number
+  maxEntries: number
+}
+
+export const defaultLogLimits: LogLimits = { maxBytes: 8 * 1024 * 1024, maxEntries: 50_000 }
+
+/** A ring of entries bounded by payload bytes and by count; oldest go first. */
+export class PaneLog {
+  private entries: LogEntry[] = []
+  private head = 0
+  private bytes = 0
+  dropped = 0
+
+  constructor(private readonly limits: LogLimits = defaultLogLimits) {}
+
+  push(entry: LogEntry): void {
+    this.entries.push(entry)
+    if (entry.kind === 'traffic') this.bytes += entry.bytes.byteLength
+    while (this.entries.length - this.head > this.limits.maxEntries || (this.bytes > this.limits.maxBytes && this.entries.length - this.head > 1)) {
+      const old = this.entries[this.head++]!
+      if (old.kind === 'traffic') this.bytes -= old.bytes.byteLength
+      this.dropped++
+    }
+    if (this.head > 4096 && this.head * 2 > this.entries.length) {
+      this.entries = this.entries.slice(this.head)
+      this.head = 0
+    }
+  }
+
+  all(): LogEntry[] {
+    return this.entries.slice(this.head)
+  }
+
+  clear(): void {
+    this.entries = []
+    this.head = 0
+    this.bytes = 0
+    this.dropped = 0
+  }
+
+  get size(): number {
+    return this.entries.length - this.head
+  }
+}

@@ -1,0 +1,145 @@
+// One pane's live state, fed by engine events from the moment the pane exists (so nothing
+// is missed before its React component mounts). Lifecycle state is a small immutable
+// snapshot for React; traffic goes to the log and straight to the terminal sink.
+import type { Endpoint, EngineEvent, PaneError, PaneState } from '../../../shared/contract'
+import { PaneLog, type LogEntry } from './log'
+
+export type PaneKind = 'tcp-server' | 'tcp-client' | 'udp'
+
+export interface ConnView {
+  id: number
+  local: Endpoint
+  remote: Endpoint
+  sinceUs: number
+  bytesIn: number
+  bytesOut: number
+  halfClosedByPeer: boolean
+  halfClosedByUs: boolean
+}
+
+export interface PaneSnapshot {
+  state: PaneState
+  local?: Endpoint
+  remote?: Endpoint
+  conns: ConnView[]
+  lastError?: PaneError
+  bytesIn: number
+  bytesOut: number
+}
+
+/** Where new log entries go once a terminal is attached; `done` acks them as drawn. */
+export type LogSink = (entries: LogEntry[], done: () => void) => void
+
+export class PaneStore {
+  readonly log = new PaneLog()
+  private snap: PaneSnapshot = { state: 'idle', conns: [], bytesIn: 0, bytesOut: 0 }
+  private readonly subs = new Set<() => void>()
+  private sink: LogSink | undefined
+
+  constructor(
+    readonly id: string,
+    readonly kind: PaneKind,
+    private readonly ack: (bytes: number) => void
+  ) {}
+
+  // React's useSyncExternalStore wants these two, stable.
+  subscribe = (fn: () => void): (() => void) => {
+    this.subs.add(fn)
+    return () => this.subs.delete(fn)
+  }
+  snapshot = (): PaneSnapshot => this.snap
+
+  setSink(sink: LogSink | undefined): void {
+    this.sink = sink
+  }
+
+  private update(patch: Partial<PaneSnapshot>): void {
+    this.snap = { ...this.snap, ...patch }
+    this.subs.forEach((fn) => fn())
+  }
+
+  private add(entries: LogEntry[], ackBytes = 0): void {
+    for (const e of entries) this.log.push(e)
+    const done = (): void => {
+      if (ackBytes > 0) this.ack(ackBytes)
+    }
+    if (this.sink) this.sink(entries, done)
+    else done()
+  }
+
+  /** A local problem (bad input) shown in the pane like an engine error. */
+  noteError(error: PaneError): void {
+    this.update({ lastError: error })
+    this.add([{ kind: 'error', tUs: Date.now() * 1000, error }])
+  }
+
+  handle(ev: EngineEvent): void {
+    const now = Date.now() * 1000
+    switch (ev.type) {
+      case 'data': {
+        const entries: LogEntry[] = []
+        let off = 0
+        for (const rec of ev.records) {
+          entries.push({ kind: 'traffic', rec, bytes: ev.data.subarray(off, off + rec.len) })
+          off += rec.len
+        }
+        this.add(entries, ev.data.byteLength)
+        return
+      }
+      case 'display.skipped':
+        this.add([{ kind: 'note', tUs: now, level: 'warn', key: 'term.skipped', params: { bytes: ev.bytes, records: ev.records } }])
+        return
+      case 'pane.state':
+        this.update({ state: ev.state, local: ev.local ?? (ev.state === 'idle' ? undefined : this.snap.local), remote: ev.remote, lastError: ev.state === 'idle' ? this.snap.lastError : undefined })
+        return
+      case 'conn.open':
+        this.update({
+          conns: [
+            ...this.snap.conns,
+            { id: ev.connId, local: ev.local, remote: ev.remote, sinceUs: ev.tUs, bytesIn: 0, bytesOut: 0, halfClosedByPeer: false, halfClosedByUs: false }
+          ]
+        })
+        this.add([{ kind: 'note', tUs: ev.tUs, level: 'info', key: 'term.open', params: { id: ev.connId }, endpoints: [ev.remote, ev.local] }])
+        return
+      case 'conn.halfClosed':
+        this.update({
+          conns: this.snap.conns.map((c) =>
+            c.id === ev.connId ? { ...c, ...(ev.by === 'peer' ? { halfClosedByPeer: true } : { halfClosedByUs: true }) } : c
+          )
+        })
+        this.add([{ kind: 'note', tUs: now, level: 'info', key: ev.by === 'peer' ? 'term.halfClosedPeer' : 'term.halfClosedLocal', params: { id: ev.connId } }])
+        return
+      case 'conn.closed':
+        this.update({ conns: this.snap.conns.filter((c) => c.id !== ev.connId) })
+        this.add([
+          {
+            kind: 'note',
+            tUs: ev.tUs,
+            level: ev.how === 'close' ? 'info' : 'warn',
+            key: 'term.closed',
+            params: { id: ev.connId, how: ev.how, in: ev.bytesIn, out: ev.bytesOut }
+          }
+        ])
+        return
+      case 'conn.stats': {
+        if (this.kind === 'udp') {
+          const s = ev.stats[0]
+          if (s) this.update({ bytesIn: s.bytesIn, bytesOut: s.bytesOut })
+          return
+        }
+        const byId = new Map(ev.stats.map((s) => [s.connId, s]))
+        this.update({
+          conns: this.snap.conns.map((c) => {
+            const s = byId.get(c.id)
+            return s ? { ...c, bytesIn: s.bytesIn, bytesOut: s.bytesOut } : c
+          })
+        })
+        return
+      }
+      case 'error':
+        this.update({ lastError: ev.error })
+        this.add([{ kind: 'error', tUs: now, error: ev.error }])
+        return
+    }
+  }
+}
