@@ -36,6 +36,11 @@ export default tseslint.config(
     }
   },
   {
+    // Tests match terminal output, ANSI escapes included.
+    files: ['test/**/*.ts', 'e2e/**/*.ts'],
+    rules: { 'no-control-regex': 'off' }
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }]
     }

@@ -7,7 +7,10 @@ export default defineConfig({
   expect: { timeout: 5_000 },
   workers: 1,
   retries: 0,
-  reporter: [['list']],
+  // CI (.ci/run) sets NP_REPORT_DIR to collect a JSON report it can count.
+  reporter: process.env['NP_REPORT_DIR']
+    ? [['list'], ['json', { outputFile: `${process.env['NP_REPORT_DIR']}/playwright.json` }]]
+    : [['list']],
   use: {
     viewport: { width: 1280, height: 760 },
     launchOptions: {

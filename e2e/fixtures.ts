@@ -10,6 +10,7 @@ const root = join(__dirname, '..')
 
 export const test = base.extend<{ app: Page }, { hostUrl: string }>({
   hostUrl: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies as an object pattern
     async ({}, use) => {
       const entry = join(root, 'out/main/web.js')
       if (!existsSync(entry)) throw new Error('out/main/web.js is missing: run `npm run build` first')

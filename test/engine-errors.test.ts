@@ -129,7 +129,7 @@ describe('provoked on loopback', () => {
     const cli = await probe.ok<{ connId: number }>({ type: 'tcpClient.connect', paneId: 'cli', host: '127.0.0.1', port })
     await probe.ok({ type: 'send', paneId: 'cli', target: cli.connId, data: u8('provoke') })
     const e = await probe.waitFor('error', 'cli')
-    expect(e.error).toMatchObject({ code: 'ECONNRESET', connId: cli.connId, host: '127.0.0.1', port })
+    expect(e.error).toMatchObject({ code: 'ECONNRESET', op: 'read', connId: cli.connId, host: '127.0.0.1', port })
     expect(errorMessage('en', e.error)).toMatch(/reset by the peer/)
     expect(errorMessage('zh', e.error)).toMatch(/重置/)
     expect(await probe.waitFor('conn.closed', 'cli')).toMatchObject({ how: 'reset', bytesOut: 7 })
@@ -149,8 +149,12 @@ describe('provoked on loopback', () => {
     }
     const closed = await probe.waitFor('conn.closed', 'cli')
     expect(['reset', 'error']).toContain(closed.how)
-    const codes = probe.of('error', 'cli').map((e) => e.error.code)
-    expect(codes.some((c) => c === 'EPIPE' || c === 'ECONNRESET'), `error codes seen: ${codes.join(',')}`).toBe(true)
+    const errors = probe.of('error', 'cli').map((e) => e.error)
+    const failure = errors.find((e) => e.code === 'EPIPE' || e.code === 'ECONNRESET')
+    expect(failure, `errors seen: ${JSON.stringify(errors)}`).toBeDefined()
+    // The error says what failed: a write gets EPIPE, a read gets ECONNRESET.
+    expect(failure!.op).toBe(failure!.code === 'EPIPE' ? 'write' : 'read')
+    expect(failure!.connId).toBe(cli.connId)
     await probe.fails({ type: 'send', paneId: 'cli', target: cli.connId, data: u8('x') }, 'NO_CONNECTION')
   })
 

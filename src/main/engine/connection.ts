@@ -34,8 +34,10 @@ export class TcpConnection {
     })
     socket.on('end', () => ctx.emit({ type: 'conn.halfClosed', paneId: ctx.paneId, connId: id, by: 'peer' }))
     socket.on('error', (err) => {
-      this.lastErrorCode = (err as NodeJS.ErrnoException).code
-      ctx.error(toPaneError(err, { op: 'read', connId: id, host: this.remote.address, port: this.remote.port }))
+      const { code, syscall } = err as NodeJS.ErrnoException
+      this.lastErrorCode = code
+      // A failed write (EPIPE) says 'write'; a failed read (ECONNRESET) says 'read'.
+      ctx.error(toPaneError(err, { op: syscall ?? 'read', connId: id, host: this.remote.address, port: this.remote.port }))
     })
     socket.on('close', () => {
       this.closed = true

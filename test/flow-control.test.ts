@@ -1,0 +1,120 @@
+// Display flow control and batching: the socket keeps flowing whatever the screen does;
+// above the high watermark the display stops getting data, and once the renderer catches
+// up it gets one "n bytes not drawn" marker. Small writes are batched into few events.
+import { afterEach, expect, it } from 'vitest'
+import type { EngineEvent } from '../src/shared/contract'
+import { bounded } from './peers'
+import { Probe } from './probe'
+
+const display = { flushMs: 5, flushBytes: 4096, highWater: 16384, lowWater: 4096 }
+const MiB = 1024 * 1024
+
+let probe: Probe | undefined
+
+afterEach(async () => {
+  if (!probe) return
+  await bounded(probe.dispose(), 'engine dispose')
+  expect(probe.schemaErrors).toEqual([])
+  probe = undefined
+})
+
+async function pair(p: Probe): Promise<{ cliConn: number; srvConn: number }> {
+  const { local } = await p.ok<{ local: { port: number } }>({ type: 'tcpServer.listen', paneId: 'srv', host: '127.0.0.1', port: 0 })
+  const { connId } = await p.ok<{ connId: number }>({ type: 'tcpClient.connect', paneId: 'cli', host: '127.0.0.1', port: local.port })
+  const open = await p.waitFor('conn.open', 'srv')
+  return { cliConn: connId, srvConn: open.connId }
+}
+
+/** Each data event's records add up to its bytes. */
+function expectRecordsMatchData(events: EngineEvent[]): void {
+  for (const e of events) {
+    if (e.type !== 'data') continue
+    expect(e.records.length).toBeGreaterThan(0)
+    expect(e.records.reduce((n, r) => n + r.len, 0)).toBe(e.data.byteLength)
+  }
+}
+
+it('a screen that does not ack stops getting data above the high watermark, while the socket keeps flowing', async () => {
+  const p = (probe = new Probe({ display, statsIntervalMs: 20 }))
+  p.autoAck = false
+  const { cliConn, srvConn } = await pair(p)
+
+  const flood = Uint8Array.from({ length: MiB }, (_, i) => (i * 13 + (i >> 11)) & 0xff)
+  for (let off = 0; off < MiB; off += 64 * 1024) {
+    await p.ok({ type: 'send', paneId: 'cli', target: cliConn, data: flood.subarray(off, off + 64 * 1024) })
+  }
+  // The connection took everything, though nothing was acked.
+  await p.waitFor('conn.stats', 'srv', (e) => e.stats.some((s) => s.connId === srvConn && s.bytesIn === MiB), 10_000)
+
+  const drawnEvents = p.of('data', 'srv')
+  const drawn = p.bytes('srv')
+  expect(drawn.byteLength).toBeGreaterThanOrEqual(display.highWater)
+  expect(drawn.byteLength).toBeLessThan(128 * 1024)
+  // The screen got the first part of the stream, in order.
+  expect(Buffer.compare(drawn, Buffer.from(flood.subarray(0, drawn.byteLength)))).toBe(0)
+  // Data events stopped right after the one that crossed the high watermark.
+  let sum = 0
+  drawnEvents.forEach((e, i) => {
+    expect(sum, `event ${i} was sent after the high watermark`).toBeLessThan(display.highWater)
+    sum += e.data.byteLength
+  })
+  expect(p.of('display.skipped')).toEqual([])
+  expectRecordsMatchData(p.events)
+
+  // The renderer catches up: it acks what it drew, and gets the marker; then more comes.
+  const markAck = p.events.length
+  await p.ok({ type: 'display.ack', paneId: 'srv', bytes: drawn.byteLength })
+  const skipped = await p.waitFor('display.skipped', 'srv')
+  expect(skipped.records).toBeGreaterThan(0)
+  expect(skipped.bytes + drawn.byteLength).toBe(MiB)
+
+  const tail = new TextEncoder().encode('-- the end of the flood --')
+  await p.ok({ type: 'send', paneId: 'cli', target: cliConn, data: tail })
+  const total = MiB + tail.byteLength
+  await p.until(() => p.bytes('srv').byteLength + skipped.bytes === total, 'the tail drawn')
+  const after = p.events.slice(markAck)
+  const skippedAt = after.findIndex((e) => e.type === 'display.skipped')
+  const tailAt = after.findIndex((e) => e.type === 'data' && e.paneId === 'srv')
+  expect(skippedAt).toBeGreaterThanOrEqual(0)
+  expect(tailAt).toBeGreaterThan(skippedAt)
+  expect(p.bytes('srv').subarray(drawn.byteLength).toString()).toBe('-- the end of the flood --')
+  expect(p.of('display.skipped', 'srv')).toHaveLength(1)
+
+  // The closing report has every byte, drawn or not.
+  await p.ok({ type: 'conn.close', paneId: 'cli', connId: cliConn })
+  await p.waitFor('conn.halfClosed', 'srv', (e) => e.by === 'peer')
+  await p.ok({ type: 'conn.close', paneId: 'srv', connId: srvConn })
+  expect(await p.waitFor('conn.closed', 'srv')).toMatchObject({ how: 'close', bytesIn: total, bytesOut: 0 })
+  expect(await p.waitFor('conn.closed', 'cli')).toMatchObject({ how: 'close', bytesIn: 0, bytesOut: total })
+  expectRecordsMatchData(p.events)
+})
+
+it('many small writes sent in one go arrive in far fewer data events than records', async () => {
+  const p = (probe = new Probe({ display: { flushMs: 50 } }))
+  const { cliConn } = await pair(p)
+  const expected: string[] = []
+  const sends: Promise<unknown>[] = []
+  for (let i = 0; i < 200; i++) {
+    const chunk = `msg ${String(i).padStart(4, '0')}\r\n` // 10 bytes
+    expected.push(chunk)
+    sends.push(p.ok({ type: 'send', paneId: 'cli', target: cliConn, data: new TextEncoder().encode(chunk) }))
+  }
+  await Promise.all(sends)
+  await p.untilBytes('srv', 2000)
+  await p.until(() => p.bytes('cli', 'out').byteLength === 2000, 'all writes shown on the client')
+
+  // The sender shows 200 records (one per write) in a handful of events.
+  const outEvents = p.of('data', 'cli')
+  const outRecords = outEvents.flatMap((e) => e.records)
+  expect(outRecords).toHaveLength(200)
+  expect(outRecords.every((r) => r.dir === 'out' && r.len === 10 && r.connId === cliConn)).toBe(true)
+  expect(outEvents.length).toBeLessThan(20)
+  expect(p.text('cli', 'out')).toBe(expected.join(''))
+
+  // The receiver gets the same bytes, in order, also batched.
+  const inEvents = p.of('data', 'srv')
+  expect(inEvents.length).toBeLessThan(20)
+  expect(inEvents.length).toBeLessThanOrEqual(inEvents.flatMap((e) => e.records).length)
+  expect(p.text('srv')).toBe(expected.join(''))
+  expectRecordsMatchData(p.events)
+})

@@ -1,0 +1,122 @@
+// The web host: serves the renderer, and lets only its own page (token + Origin) drive the
+// engine over a binary WebSocket.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import WebSocket from 'ws'
+import { startWebHost, type WebHost } from '../src/main/web-host'
+import { decodeFrame, encodeFrame, type WireMessage } from '../src/shared/wire'
+import type { EngineEvent } from '../src/shared/contract'
+
+let host: WebHost
+const root = mkdtempSync(join(tmpdir(), 'np-web-'))
+
+beforeAll(async () => {
+  writeFileSync(join(root, 'index.html'), '<!doctype html><title>np</title>')
+  host = await startWebHost({ rootDir: root, port: 0 })
+})
+afterAll(() => host.close())
+
+const origin = (): string => `http://127.0.0.1:${host.port}`
+
+function open(query: string, headers: Record<string, string>): Promise<{ ws?: WebSocket; status?: number }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api${query}`, { headers })
+    ws.on('open', () => resolve({ ws }))
+    ws.on('unexpected-response', (_req, res) => resolve({ status: res.statusCode }))
+    ws.on('error', () => resolve({ status: -1 }))
+  })
+}
+
+class Client {
+  private nextId = 1
+  readonly events: EngineEvent[] = []
+  private waiting = new Map<number, (b: Record<string, unknown>) => void>()
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (raw: Buffer, isBinary) => {
+      expect(isBinary).toBe(true)
+      const msg = decodeFrame(new Uint8Array(raw))
+      if (msg.kind === 'event') this.events.push(msg.body as EngineEvent)
+      if (msg.kind === 'response') this.waiting.get(msg.id)?.(msg.body)
+    })
+  }
+  command(body: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const id = this.nextId++
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve)
+      this.ws.send(encodeFrame({ kind: 'command', id, body } as WireMessage))
+    })
+  }
+}
+
+describe('web host', () => {
+  it('prints a 127.0.0.1 URL with a long random token', () => {
+    expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{48}$/)
+  })
+
+  it('serves the renderer with a CSP, and nothing outside its folder', async () => {
+    const res = await fetch(`${origin()}/`)
+    expect(res.status).toBe(200)
+    expect(await res.text()).toContain('<title>np</title>')
+    expect(res.headers.get('content-security-policy')).toContain("style-src 'self' 'unsafe-inline'")
+    const escape = await fetch(`${origin()}/..%2f..%2fetc%2fpasswd`)
+    expect([403, 404]).toContain(escape.status)
+    expect((await fetch(`${origin()}/nope.js`)).status).toBe(404)
+    expect((await fetch(`${origin()}/`, { method: 'POST' })).status).toBe(405)
+  })
+
+  it('refuses a WebSocket without the token, with a wrong token, or from a foreign Origin', async () => {
+    expect((await open('', { Origin: origin() })).status).toBe(403)
+    expect((await open('?token=wrong', { Origin: origin() })).status).toBe(403)
+    expect((await open(`?token=${host.token}`, { Origin: 'http://evil.example' })).status).toBe(403)
+    expect((await open(`?token=${host.token}`, {})).status).toBe(403)
+  })
+
+  it('runs commands from its own page and streams binary events; junk frames do not hurt it', async () => {
+    const { ws } = await open(`?token=${host.token}`, { Origin: origin() })
+    expect(ws).toBeDefined()
+    const c = new Client(ws!)
+    ws!.send('not a frame') // text frames are ignored
+    ws!.send(Buffer.from([1, 2])) // too short
+    ws!.send(Buffer.from([255, 255, 0, 0, 1])) // header length beyond the frame
+    const listen = await c.command({ type: 'tcpServer.listen', paneId: 's', host: '127.0.0.1', port: 0 })
+    expect(listen).toMatchObject({ ok: true })
+    const port = (listen as { result: { local: { port: number } } }).result.local.port
+    expect(await c.command({ type: 'tcpClient.connect', paneId: 'c', host: '127.0.0.1', port })).toMatchObject({ ok: true })
+    const payload = Uint8Array.from({ length: 300 }, (_, i) => i % 256)
+    expect(await c.command({ type: 'send', paneId: 'c', target: 'all', data: payload })).toMatchObject({ ok: true, result: { bytes: 300 } })
+    const start = Date.now()
+    const got = (): Uint8Array | undefined =>
+      (c.events.find((e) => e.type === 'data' && e.paneId === 's') as Extract<EngineEvent, { type: 'data' }> | undefined)?.data
+    while (!got() && Date.now() - start < 5000) await new Promise((r) => setTimeout(r, 10))
+    expect(got()).toBeInstanceOf(Uint8Array)
+    expect(Buffer.from(got()!).equals(Buffer.from(payload))).toBe(true)
+    const bad = await c.command({ type: 'tcpServer.listen', paneId: 's2', host: '127.0.0.1', port: 'eighty' })
+    expect(bad).toMatchObject({ ok: false, error: { code: 'BAD_COMMAND' } })
+    ws!.close()
+  })
+
+  it('closes the sockets of a page when its WebSocket goes away', async () => {
+    const { ws } = await open(`?token=${host.token}`, { Origin: origin() })
+    const c = new Client(ws!)
+    const listen = (await c.command({ type: 'tcpServer.listen', paneId: 's', host: '127.0.0.1', port: 0 })) as { result: { local: { port: number } } }
+    const port = listen.result.local.port
+    ws!.close()
+    const net = await import('node:net')
+    const start = Date.now()
+    let refused = false
+    while (!refused && Date.now() - start < 5000) {
+      refused = await new Promise<boolean>((resolve) => {
+        const s = net.connect(port, '127.0.0.1')
+        s.on('connect', () => {
+          s.destroy()
+          resolve(false)
+        })
+        s.on('error', () => resolve(true))
+      })
+      if (!refused) await new Promise((r) => setTimeout(r, 20))
+    }
+    expect(refused).toBe(true)
+  })
+})
