@@ -87,7 +87,8 @@ describe('provoked on loopback', () => {
     expect(errorMessage('zh', err)).toContain('nonexistent.invalid')
   })
 
-  it('ETIMEDOUT: a peer whose accept queue is full never completes the handshake', async () => {
+  /** A port where a connect neither succeeds nor is refused: it just waits. */
+  async function unansweringPort(): Promise<number> {
     // A listener with backlog 0 that never accepts: once its accept queue holds one
     // connection, Linux drops further SYNs, so a connect neither succeeds nor is refused.
     const py = peers.python(
@@ -116,12 +117,26 @@ describe('provoked on loopback', () => {
       })
     }
     expect(pending, 'the accept queue filled up').toBe(true)
+    return port
+  }
+
+  it('ETIMEDOUT: a peer whose accept queue is full never completes the handshake', async () => {
+    const port = await unansweringPort()
 
     const err = await probe.fails({ type: 'tcpClient.connect', paneId: 'cli', host: '127.0.0.1', port, timeoutMs: 300 }, 'ETIMEDOUT')
     expect(err).toMatchObject({ op: 'connect', host: '127.0.0.1', port })
     expect(errorMessage('en', err)).toContain(`127.0.0.1:${port} did not answer in time`)
     expect(errorMessage('zh', err)).toContain(`127.0.0.1:${port}`)
     expect(probe.of('pane.state', 'cli').map((e) => e.state)).toEqual(['connecting', 'idle'])
+  })
+
+  it('closing a pane while it connects ends the connect at once, not at its timeout', async () => {
+    const port = await unansweringPort()
+    const pending = probe.cmd({ type: 'tcpClient.connect', paneId: 'cli', host: '127.0.0.1', port, timeoutMs: 60_000 })
+    await probe.until(() => probe.of('pane.state', 'cli').some((e) => e.state === 'connecting'), 'connecting')
+    await probe.ok({ type: 'pane.close', paneId: 'cli' })
+    const res = await bounded(pending, 'connect answered after pane.close', 3000)
+    expect(res).toMatchObject({ ok: false, error: { code: 'NOT_RUNNING' } })
   })
 
   it('ECONNRESET: the peer aborts the connection', async () => {

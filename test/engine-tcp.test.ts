@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Endpoint } from '../src/shared/contract'
 import { bounded } from './peers'
 import { Probe } from './probe'
+import { TcpConnection } from '../src/main/engine/connection'
 
 const u8 = (s: string): Uint8Array => new TextEncoder().encode(s)
 
@@ -230,5 +231,31 @@ describe('one connection', () => {
     // After the pane is closed there is nothing to send from.
     await probe.ok({ type: 'pane.close', paneId: 'cli' })
     await probe.fails({ type: 'send', paneId: 'cli', target: 'all', data: u8('late') }, 'NOT_RUNNING')
+  })
+})
+
+describe('closing never hangs', () => {
+  it('pane.close and tcpServer.stop finish even when a peer never reads what was sent', async () => {
+    TcpConnection.closeGraceMs = 300
+    try {
+      const net = await import('node:net')
+      const local = await listen('srv')
+      // A raw peer that connects and never reads: its receive window fills up.
+      const peer = net.connect(local.port, '127.0.0.1')
+      peer.pause()
+      peer.on('error', () => {})
+      const open = await probe.waitFor('conn.open', 'srv')
+      const big = new Uint8Array(16 * 1024 * 1024)
+      await probe.ok({ type: 'send', paneId: 'srv', target: open.connId, data: big })
+      await bounded(probe.ok({ type: 'tcpServer.stop', paneId: 'srv' }), 'stop with a peer that never reads', 4000)
+      const closed = await probe.waitFor('conn.closed', 'srv')
+      expect(closed.bytesOut).toBe(big.byteLength)
+      // The pane says it is idle only after its last connection is gone.
+      const order = probe.events.filter((e) => e.paneId === 'srv' && (e.type === 'conn.closed' || e.type === 'pane.state')).map((e) => e.type === 'pane.state' ? e.state : e.type)
+      expect(order.slice(-2)).toEqual(['conn.closed', 'idle'])
+      peer.destroy()
+    } finally {
+      TcpConnection.closeGraceMs = 2000
+    }
   })
 })

@@ -122,38 +122,71 @@ export interface VisibleTextOptions {
 export function visibleText(bytes: Uint8Array, options: VisibleTextOptions = {}): string {
   const names = options.style === 'escapes' ? CONTROL_ESCAPES : CONTROL_PICTURES
   const mark = options.mark ?? ((x: string) => x)
-  const decoder = new TextDecoder('utf-8', { fatal: true })
-  let out = ''
+  const out: string[] = []
   let i = 0
   while (i < bytes.length) {
     const b = bytes[i]!
-    if (b < 0x20 || b === 0x7f) {
-      out += mark(names[b] ?? `\\x${HEX[b]}`)
-      if (b === 0x0a) out += '\n'
-      i++
-      continue
-    }
-    if (b < 0x80) {
-      let j = i
+    if (b >= 0x20 && b < 0x7f) {
+      let j = i + 1
       while (j < bytes.length && bytes[j]! >= 0x20 && bytes[j]! < 0x7f) j++
-      out += String.fromCharCode(...bytes.subarray(i, j))
+      out.push(ascii.decode(bytes.subarray(i, j)))
       i = j
-      continue
-    }
-    const len = b >= 0xf0 && b < 0xf5 ? 4 : b >= 0xe0 ? 3 : b >= 0xc2 && b < 0xe0 ? 2 : 0
-    if (len && i + len <= bytes.length) {
-      try {
-        out += decoder.decode(bytes.subarray(i, i + len))
-        i += len
-        continue
-      } catch {
-        /* fall through: invalid sequence */
+    } else if (b < 0x80) {
+      out.push(mark(names[b] ?? `\\x${HEX[b]}`))
+      if (b === 0x0a) out.push('\n')
+      i++
+    } else {
+      const cp = utf8At(bytes, i)
+      if (cp < 0) {
+        out.push(mark(`\\x${HEX[b]}`))
+        i++
+      } else {
+        // C1 controls and invisible format characters (BOM, zero-width, bidi) are named, not hidden.
+        out.push(invisible(cp) ? mark(`\\u${cp.toString(16).padStart(4, '0')}`) : String.fromCodePoint(cp))
+        i += cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4
       }
     }
-    out += mark(`\\x${HEX[b]}`)
-    i++
   }
-  return out
+  return out.join('')
+}
+
+const ascii = new TextDecoder('latin1')
+
+function invisible(cp: number): boolean {
+  return (
+    (cp >= 0x80 && cp <= 0x9f) ||
+    cp === 0xad ||
+    cp === 0xfeff ||
+    (cp >= 0x200b && cp <= 0x200f) ||
+    (cp >= 0x2028 && cp <= 0x202e) ||
+    (cp >= 0x2060 && cp <= 0x2064) ||
+    (cp >= 0x2066 && cp <= 0x2069)
+  )
+}
+
+/** The code point of a well-formed UTF-8 sequence starting at i (no overlongs, no surrogates), or -1. */
+function utf8At(bytes: Uint8Array, i: number): number {
+  const b0 = bytes[i]!
+  const cont = (k: number, lo = 0x80, hi = 0xbf): number => {
+    const v = bytes[i + k]
+    return v !== undefined && v >= lo && v <= hi ? v & 0x3f : -1
+  }
+  if (b0 >= 0xc2 && b0 <= 0xdf) {
+    const c1 = cont(1)
+    return c1 < 0 ? -1 : ((b0 & 0x1f) << 6) | c1
+  }
+  if (b0 >= 0xe0 && b0 <= 0xef) {
+    const c1 = cont(1, b0 === 0xe0 ? 0xa0 : 0x80, b0 === 0xed ? 0x9f : 0xbf)
+    const c2 = c1 < 0 ? -1 : cont(2)
+    return c2 < 0 ? -1 : ((b0 & 0x0f) << 12) | (c1 << 6) | c2
+  }
+  if (b0 >= 0xf0 && b0 <= 0xf4) {
+    const c1 = cont(1, b0 === 0xf0 ? 0x90 : 0x80, b0 === 0xf4 ? 0x8f : 0xbf)
+    const c2 = c1 < 0 ? -1 : cont(2)
+    const c3 = c2 < 0 ? -1 : cont(3)
+    return c3 < 0 ? -1 : ((b0 & 0x07) << 18) | (c1 << 12) | (c2 << 6) | c3
+  }
+  return -1
 }
 
 export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {

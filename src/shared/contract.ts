@@ -154,7 +154,8 @@ export const eventSchema = z.discriminatedUnion('type', [
     type: z.literal('conn.halfClosed'),
     paneId: z.string(),
     connId: z.number().int(),
-    by: z.enum(['peer', 'local'])
+    by: z.enum(['peer', 'local']),
+    tUs: z.number()
   }),
   z.object({
     type: z.literal('conn.closed'),

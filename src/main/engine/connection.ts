@@ -17,6 +17,9 @@ export class TcpConnection {
   private resetByUs = false
   private lastErrorCode: string | undefined
   private closed = false
+  private readonly gone: Promise<void>
+  /** How long a graceful close may wait for unsent data before the socket is dropped. */
+  static closeGraceMs = 2000
 
   constructor(
     private readonly ctx: PaneContext,
@@ -32,15 +35,18 @@ export class TcpConnection {
       ctx.traffic(id, 'in', chunk)
       ctx.statsChanged()
     })
-    socket.on('end', () => ctx.emit({ type: 'conn.halfClosed', paneId: ctx.paneId, connId: id, by: 'peer' }))
+    socket.on('end', () => ctx.emit({ type: 'conn.halfClosed', paneId: ctx.paneId, connId: id, by: 'peer', tUs: nowUs() }))
     socket.on('error', (err) => {
       const { code, syscall } = err as NodeJS.ErrnoException
       this.lastErrorCode = code
       // A failed write (EPIPE) says 'write'; a failed read (ECONNRESET) says 'read'.
       ctx.error(toPaneError(err, { op: syscall ?? 'read', connId: id, host: this.remote.address, port: this.remote.port }))
     })
+    let markGone!: () => void
+    this.gone = new Promise((r) => (markGone = r))
     socket.on('close', () => {
       this.closed = true
+      markGone()
       const how = this.resetByUs || this.lastErrorCode === 'ECONNRESET' ? 'reset' : this.lastErrorCode ? 'error' : 'close'
       ctx.emit({
         type: 'conn.closed',
@@ -60,12 +66,17 @@ export class TcpConnection {
     return !this.closed
   }
 
+  /** Open and not half-closed by us: a write can still go out. */
+  get isWritable(): boolean {
+    return !this.closed && !this.localEnded && !this.socket.destroyed
+  }
+
   get halfClosedByPeer(): boolean {
     return this.socket.readableEnded
   }
 
   write(bytes: Uint8Array): void {
-    if (this.closed || this.localEnded || this.socket.destroyed) {
+    if (!this.isWritable) {
       fail('EPIPE', 'the connection is closed for sending', { connId: this.id, op: 'write' })
     }
     this.bytesOut += bytes.byteLength
@@ -79,15 +90,24 @@ export class TcpConnection {
     if (this.localEnded || this.closed) return
     this.localEnded = true
     this.socket.end()
-    this.ctx.emit({ type: 'conn.halfClosed', paneId: this.ctx.paneId, connId: this.id, by: 'local' })
+    this.ctx.emit({ type: 'conn.halfClosed', paneId: this.ctx.paneId, connId: this.id, by: 'local', tUs: nowUs() })
   }
 
-  /** Graceful close: everything written is sent, then FIN, then the socket is released. */
-  close(): void {
-    if (this.closed) return
-    this.localEnded = true
-    this.socket.end(() => this.socket.destroy())
-    if (this.socket.writableFinished) this.socket.destroy()
+  /**
+   * Graceful close: everything written is sent, then FIN, then the socket is released.
+   * A peer that never reads cannot hold it open: after closeGraceMs the socket is dropped.
+   * Resolves once the connection is gone.
+   */
+  close(): Promise<void> {
+    if (!this.closed) {
+      this.localEnded = true
+      this.socket.end(() => this.socket.destroy())
+      if (this.socket.writableFinished) this.socket.destroy()
+      const timer = setTimeout(() => this.socket.destroy(), TcpConnection.closeGraceMs)
+      timer.unref()
+      void this.gone.then(() => clearTimeout(timer))
+    }
+    return this.gone
   }
 
   /** Abort: RST to the peer, whatever is unsent is dropped. */

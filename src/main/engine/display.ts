@@ -16,8 +16,10 @@ export interface DisplayOptions {
 export const defaultDisplayOptions: DisplayOptions = {
   flushMs: 16,
   flushBytes: 256 * 1024,
-  highWater: 1024 * 1024,
-  lowWater: 256 * 1024
+  // One full batch in flight: a terminal cannot usefully draw more than it can keep up with,
+  // and every byte past this is still counted, recorded and reported as "not drawn".
+  highWater: 256 * 1024,
+  lowWater: 64 * 1024
 }
 
 export class DisplayChannel {

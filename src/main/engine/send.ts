@@ -7,9 +7,9 @@ export function sendToTarget(
   target: number | 'all',
   data: Uint8Array
 ): { bytes: number; connections: number } {
-  const targets = target === 'all' ? [...conns.values()].filter((c) => c.isOpen) : [conns.get(target)]
+  const targets = target === 'all' ? [...conns.values()].filter((c) => c.isWritable) : [conns.get(target)]
   if (targets.length === 0 || targets[0] === undefined) {
-    fail('NO_CONNECTION', target === 'all' ? 'no open connection' : `connection #${target}`)
+    fail('NO_CONNECTION', target === 'all' ? 'no connection open for sending' : `connection #${target}`)
   }
   for (const c of targets) c!.write(data)
   return { bytes: data.byteLength, connections: targets.length }

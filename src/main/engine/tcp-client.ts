@@ -9,7 +9,7 @@ import { sendToTarget } from './send'
 export class TcpClientPane implements PaneRuntime {
   readonly kind = 'tcp-client'
   private readonly conns = new Map<number, TcpConnection>()
-  private connecting: net.Socket | undefined
+  private connecting: { socket: net.Socket; cancel: () => void } | undefined
   private nextConnId = 1
 
   constructor(private readonly ctx: PaneContext) {}
@@ -24,7 +24,7 @@ export class TcpClientPane implements PaneRuntime {
         this.conn(cmd.connId).end()
         return {}
       case 'conn.close':
-        this.conn(cmd.connId).close()
+        void this.conn(cmd.connId).close()
         return {}
       case 'conn.reset':
         this.conn(cmd.connId).reset()
@@ -42,9 +42,15 @@ export class TcpClientPane implements PaneRuntime {
     if (this.connecting || [...this.conns.values()].some((c) => c.isOpen)) fail('ALREADY_RUNNING')
     this.ctx.emit({ type: 'pane.state', paneId: this.ctx.paneId, state: 'connecting' })
     const socket = net.connect({ host, port, allowHalfOpen: true })
-    this.connecting = socket
     try {
       await new Promise<void>((resolve, reject) => {
+        this.connecting = {
+          socket,
+          cancel: () => {
+            clearTimeout(timer)
+            reject(Object.assign(new Error('connect cancelled: the pane was closed'), { code: 'NOT_RUNNING' }))
+          }
+        }
         const timer = setTimeout(() => {
           const err = Object.assign(new Error(`connect ETIMEDOUT ${host}:${port} after ${timeoutMs} ms`), {
             code: 'ETIMEDOUT'
@@ -83,7 +89,7 @@ export class TcpClientPane implements PaneRuntime {
   }
 
   async close(): Promise<void> {
-    this.connecting?.destroy()
-    for (const c of this.conns.values()) c.close()
+    this.connecting?.cancel()
+    await Promise.all([...this.conns.values()].map((c) => c.close()))
   }
 }

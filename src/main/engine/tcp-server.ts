@@ -28,7 +28,7 @@ export class TcpServerPane implements PaneRuntime {
         this.conn(cmd.connId).end()
         return {}
       case 'conn.close':
-        this.conn(cmd.connId).close()
+        void this.conn(cmd.connId).close()
         return {}
       case 'conn.reset':
         this.conn(cmd.connId).reset()
@@ -73,10 +73,10 @@ export class TcpServerPane implements PaneRuntime {
   async close(): Promise<void> {
     const server = this.server
     this.server = undefined
-    for (const c of this.conns.values()) c.close()
-    if (server) {
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-      this.ctx.emit({ type: 'pane.state', paneId: this.ctx.paneId, state: 'idle' })
-    }
+    if (!server) return
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+    await Promise.all([...this.conns.values()].map((c) => c.close()))
+    await closed
+    this.ctx.emit({ type: 'pane.state', paneId: this.ctx.paneId, state: 'idle' })
   }
 }

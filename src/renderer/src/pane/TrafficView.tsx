@@ -6,7 +6,8 @@ import { Terminal } from '@xterm/xterm'
 import { FitAddon } from '@xterm/addon-fit'
 import '@xterm/xterm/css/xterm.css'
 import type { PaneStore } from './pane-store'
-import { renderEntries, type RenderOptions } from './render'
+import { pieces, redrawTail, renderEntries, type RenderOptions } from './render'
+import { useI18n } from '../i18n'
 
 interface Props {
   store: PaneStore
@@ -15,7 +16,22 @@ interface Props {
   clearSignal: number
 }
 
+/** Payload bytes redrawn on a view switch: about what the scrollback can hold in hex. */
+const REDRAW_BYTES = 256 * 1024
+
+/** Writes in pieces so a big batch never blocks the page; `done` runs once all is drawn. */
+function write(t: Terminal, text: string, done?: () => void): void {
+  let last: string | undefined
+  for (const piece of pieces(text)) {
+    if (last !== undefined) t.write(last)
+    last = piece
+  }
+  if (last !== undefined) t.write(last, done)
+  else done?.()
+}
+
 export function TrafficView({ store, options, label, clearSignal }: Props) {
+  const { t: tr } = useI18n()
   const host = useRef<HTMLDivElement>(null)
   const term = useRef<Terminal | null>(null)
 
@@ -56,10 +72,11 @@ export function TrafficView({ store, options, label, clearSignal }: Props) {
     const t = term.current
     if (!t) return
     t.reset()
-    const kept = store.log.all()
-    if (kept.length) t.write(renderEntries(kept, options))
-    store.setSink((entries, done) => t.write(renderEntries(entries, options), done))
-  }, [store, options, clearSignal])
+    const { tail, omitted } = redrawTail(store.log.all(), REDRAW_BYTES)
+    if (omitted > 0) write(t, `\x1b[90m${tr('term.redrawn', { n: omitted })}\x1b[0m\r\n`)
+    if (tail.length) write(t, renderEntries(tail, options))
+    store.setSink((entries, done) => write(t, renderEntries(entries, options), done))
+  }, [store, options, clearSignal, tr])
 
   return <div className="traffic" ref={host} role="log" aria-label={label} aria-live="off" data-testid={`traffic-${store.id}`} />
 }

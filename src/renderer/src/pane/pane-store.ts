@@ -107,7 +107,7 @@ export class PaneStore {
             c.id === ev.connId ? { ...c, ...(ev.by === 'peer' ? { halfClosedByPeer: true } : { halfClosedByUs: true }) } : c
           )
         })
-        this.add([{ kind: 'note', tUs: now, level: 'info', key: ev.by === 'peer' ? 'term.halfClosedPeer' : 'term.halfClosedLocal', params: { id: ev.connId } }])
+        this.add([{ kind: 'note', tUs: ev.tUs, level: 'info', key: ev.by === 'peer' ? 'term.halfClosedPeer' : 'term.halfClosedLocal', params: { id: ev.connId } }])
         return
       case 'conn.closed':
         this.update({ conns: this.snap.conns.filter((c) => c.id !== ev.connId) })

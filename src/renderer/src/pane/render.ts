@@ -48,7 +48,8 @@ export function renderEntry(entry: LogEntry, o: RenderOptions): string {
       const conn = rec.connId > 0 ? ` #${rec.connId}` : ''
       const head = `${stamp(rec.tUs, o)}${colour}${arrow} ${translate(o.lang, rec.dir === 'in' ? 'term.in' : 'term.out')}${conn}${peer} · ${formatBytes(rec.len)}${C.reset}\r\n`
       if (bytes.byteLength === 0) return head
-      const text = visibleText(bytes, { style: 'escapes', mark: (x) => `${C.dim}${x}${colour}` })
+      // Escapes are dimmed; a run of them shares one colour switch (binary data is mostly escapes).
+      const text = visibleText(bytes, { style: 'escapes', mark: (x) => `${C.dim}${x}${colour}` }).replaceAll(`${colour}${C.dim}`, '')
       const body = o.view === 'hex' ? hexdumpLines(bytes) : text.replace(/\n$/, '').split('\n')
       return head + colour + indent(body) + C.reset
     }
@@ -79,4 +80,26 @@ export function renderEntries(entries: readonly LogEntry[], o: RenderOptions): s
   let s = ''
   for (const e of entries) s += renderEntry(e, o)
   return s
+}
+
+/**
+ * The entries worth redrawing after a view switch: the newest ones, up to about `maxBytes`
+ * of payload (the terminal's scrollback could not hold more). Returns how many were left out.
+ */
+export function redrawTail(entries: readonly LogEntry[], maxBytes: number): { tail: readonly LogEntry[]; omitted: number } {
+  let bytes = 0
+  let i = entries.length
+  while (i > 0) {
+    const e = entries[i - 1]!
+    const size = e.kind === 'traffic' ? e.bytes.byteLength : 0
+    if (bytes + size > maxBytes && i < entries.length) break
+    bytes += size
+    i--
+  }
+  return { tail: entries.slice(i), omitted: i }
+}
+
+/** Terminal text in pieces small enough that xterm.js can yield to the page between them. */
+export function* pieces(text: string, size = 32 * 1024): Generator<string> {
+  for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size)
 }

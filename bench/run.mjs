@@ -1,0 +1,682 @@
+// `npm run bench`: the app's data path (the web host, driven by a WebSocket client that
+// plays the renderer) against raw peers measured in the same run, on 127.0.0.1 only.
+// Every scenario runs REPS times (default 3) and prints min/median/max; every figure sits
+// beside its baseline as a ratio. Writes the same table to docs/benchmarks.md.
+//
+//   BENCH_MIB=100        firehose payload (MiB) for scenarios 1-2
+//   BENCH_REPS=3         repetitions of every scenario
+//   BENCH_SMALL=100000   16-byte writes in scenario 3
+//   BENCH_UDP=100000     16-byte datagrams in scenario 4 (the 1400-byte run sends a fifth)
+//   BENCH_RTT=2000       exchanges in scenario 5
+//   BENCH_RTT_SECONDS=15 time cap on each app round-trip run (the app's display batching
+//                        puts ~16 ms on each half, so 2000 exchanges would not fit)
+import { execFileSync } from 'node:child_process'
+import { closeSync, existsSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs'
+import { randomFillSync } from 'node:crypto'
+import { cpus, release, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import {
+  killAllChildren,
+  killAllChildrenSync,
+  killChild,
+  memOf,
+  nowMs,
+  peerJson,
+  quantile,
+  median,
+  rootDir,
+  sleep,
+  spread,
+  startApp,
+  startChild,
+  startPeer,
+  waitListening,
+  watchPeak,
+  freePort,
+  withTimeout
+} from './lib.mjs'
+
+const envInt = (name, def, min, max) => {
+  const v = process.env[name]
+  if (v === undefined || v === '') return def
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < min || n > max) {
+    console.error(`${name} must be a whole number from ${min} to ${max}, not "${v}"`)
+    process.exit(2)
+  }
+  return n
+}
+
+const MIB = 1024 * 1024
+const cfg = {
+  mib: envInt('BENCH_MIB', 100, 1, 4096),
+  reps: envInt('BENCH_REPS', 3, 1, 20),
+  smallWrites: envInt('BENCH_SMALL', 100_000, 100, 1_000_000),
+  udpCount: envInt('BENCH_UDP', 100_000, 100, 1_000_000),
+  rttCount: envInt('BENCH_RTT', 2000, 10, 100_000),
+  rttSeconds: envInt('BENCH_RTT_SECONDS', 15, 1, 600)
+}
+const fileSize = cfg.mib * MIB
+// A flood that does not finish in this time is a failure, not a figure.
+const floodTimeoutMs = Math.max(30_000, (fileSize / MIB) * 400)
+
+const benchStart = nowMs()
+// The whole bench is bounded too: past this, everything is killed and it exits 1.
+const watchdog = setTimeout(
+  () => {
+    console.error('bench: overall time limit reached; killing children')
+    killAllChildrenSync()
+    process.exit(1)
+  },
+  Math.max(15 * 60_000, floodTimeoutMs * 20)
+)
+watchdog.unref()
+process.on('exit', () => killAllChildrenSync())
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    killAllChildrenSync()
+    process.exit(130)
+  })
+}
+
+// ---------------------------------------------------------------- results
+
+/** rows: { scenario, figure, unit, app: number[], base: number[], baseName, ratio: number[], note } */
+const rows = []
+const failures = []
+const notes = []
+
+function row(scenario, figure, unit, app, base, baseName, opts = {}) {
+  const ratio = opts.ratio ?? app.map((a, i) => (base[i] === undefined ? NaN : a / base[i]))
+  rows.push({ scenario, figure, unit, app, base, baseName, ratio, digits: opts.digits })
+}
+
+const fmt = (x, digits) => {
+  if (!Number.isFinite(x)) return '—'
+  if (digits !== undefined) return x.toFixed(digits)
+  const a = Math.abs(x)
+  if (a >= 1000) return Math.round(x).toLocaleString('en-US')
+  if (a >= 100) return x.toFixed(0)
+  if (a >= 10) return x.toFixed(1)
+  if (a >= 1) return x.toFixed(2)
+  if (a === 0) return '0'
+  return x.toPrecision(2)
+}
+const fmtSpread = (xs, digits) => {
+  const s = spread(xs)
+  if (s.n === 0) return '—'
+  if (s.n === 1 || s.min === s.max) return fmt(s.med, digits)
+  return `${fmt(s.min, digits)} / ${fmt(s.med, digits)} / ${fmt(s.max, digits)}`
+}
+
+// ---------------------------------------------------------------- the payload file
+
+function makeRandomFile(path, size) {
+  const fd = openSync(path, 'w', 0o600)
+  try {
+    const buf = Buffer.alloc(MIB)
+    for (let off = 0; off < size; off += buf.length) {
+      randomFillSync(buf)
+      writeSync(fd, buf, 0, Math.min(buf.length, size - off))
+    }
+  } finally {
+    closeSync(fd)
+  }
+}
+
+// ---------------------------------------------------------------- scenario 1 and 2: firehose
+
+/**
+ * Floods a tcp-server pane with `socat -u FILE:f TCP:...`. The pane keeps a half-closed
+ * connection open (allowHalfOpen), so the end of the flood is the conn.halfClosed(peer)
+ * event (emitted after every byte was read and the display flushed); the bench then
+ * closes the connection and checks conn.closed.bytesIn == file size.
+ */
+async function appFirehose(file, ack) {
+  const app = await startApp()
+  const c = app.client
+  c.autoAck = ack
+  let sender
+  try {
+    const st = { events: 0, shown: 0, markers: 0, markerBytes: 0 }
+    c.on((ev) => {
+      if (ev.paneId !== 'fire') return
+      if (ev.type === 'data') {
+        st.events++
+        st.shown += ev.data.byteLength
+      } else if (ev.type === 'display.skipped') {
+        st.markers++
+        st.markerBytes += ev.bytes
+      }
+    })
+    const { local } = await c.must({ type: 'tcpServer.listen', paneId: 'fire', host: '127.0.0.1', port: 0 })
+    await sleep(200) // let the host settle after start-up before reading its idle RSS
+    const idle = memOf(app.pid)
+    const halfClosed = c.waitEvent(
+      (e) => e.paneId === 'fire' && e.type === 'conn.halfClosed' && e.by === 'peer',
+      floodTimeoutMs,
+      'the flood to end (conn.halfClosed)'
+    )
+    const t0 = nowMs()
+    sender = startChild('socat', ['-u', `FILE:${file}`, `TCP:127.0.0.1:${local.port}`])
+    const hc = await halfClosed
+    const t1 = nowMs()
+    const closed = c.waitEvent((e) => e.paneId === 'fire' && e.type === 'conn.closed', 10_000, 'conn.closed')
+    await c.must({ type: 'conn.close', paneId: 'fire', connId: hc.connId })
+    const cl = await closed
+    if (cl.bytesIn !== fileSize) throw new Error(`conn.closed reports bytesIn ${cl.bytesIn}, expected ${fileSize}`)
+    const ex = await withTimeout(sender.exited, 10_000, 'socat sender to exit')
+    if (ex.code !== 0) throw new Error(`socat sender exited ${ex.code ?? ex.signal}: ${sender.err()}`)
+    const peak = memOf(app.pid)
+    const shownBeforeFinalAck = st.shown
+    let finalMarker
+    if (!ack) {
+      // A stalled renderer that finally catches up: the engine owes it one marker.
+      const marker = c.waitEvent((e) => e.paneId === 'fire' && e.type === 'display.skipped', 3000, 'display.skipped')
+      c.send({ type: 'display.ack', paneId: 'fire', bytes: st.shown })
+      finalMarker = await marker.catch(() => undefined)
+    }
+    await sleep(500)
+    const after = memOf(app.pid)
+    return {
+      ms: t1 - t0,
+      mibs: fileSize / MIB / ((t1 - t0) / 1000),
+      idleRssMiB: idle.rssKiB / 1024,
+      peakMiB: peak.hwmKiB / 1024,
+      afterMiB: after.rssKiB / 1024,
+      events: st.events,
+      markers: st.markers,
+      shown: shownBeforeFinalAck,
+      skippedMarkerBytes: ack ? st.markerBytes : (finalMarker?.bytes ?? NaN),
+      skipped: fileSize - shownBeforeFinalAck
+    }
+  } finally {
+    await killChild(sender)
+    await app.stop()
+  }
+}
+
+async function socatSinkFirehose(file) {
+  const port = await freePort()
+  const sink = startChild('socat', ['-u', `TCP-LISTEN:${port},reuseaddr`, 'OPEN:/dev/null'])
+  let sender
+  try {
+    await waitListening(port)
+    const stopPeak = watchPeak(sink.pid, 5)
+    const t0 = nowMs()
+    sender = startChild('socat', ['-u', `FILE:${file}`, `TCP:127.0.0.1:${port}`])
+    const ex = await withTimeout(sink.exited, floodTimeoutMs, 'the socat sink to exit')
+    const peakKiB = stopPeak()
+    if (ex.code !== 0) throw new Error(`socat sink exited ${ex.code ?? ex.signal}: ${sink.err()}`)
+    const sx = await withTimeout(sender.exited, 10_000, 'socat sender to exit')
+    if (sx.code !== 0) throw new Error(`socat sender exited ${sx.code ?? sx.signal}: ${sender.err()}`)
+    return { ms: ex.tMs - t0, mibs: fileSize / MIB / ((ex.tMs - t0) / 1000), peakMiB: peakKiB / 1024 }
+  } finally {
+    await killChild(sender)
+    await killChild(sink)
+  }
+}
+
+async function nodeSinkFirehose(file) {
+  const sink = startPeer('tcp-sink', { timeoutMs: floodTimeoutMs })
+  let sender
+  try {
+    const { listening: port } = await peerJson(sink, 'listening', 10_000, 'the node sink to listen')
+    const t0 = nowMs()
+    sender = startChild('socat', ['-u', `FILE:${file}`, `TCP:127.0.0.1:${port}`])
+    const done = await peerJson(sink, 'done', floodTimeoutMs, 'the node sink to finish')
+    if (done.bytes !== fileSize) throw new Error(`node sink got ${done.bytes} bytes, expected ${fileSize}`)
+    return { ms: done.tEnd - t0, mibs: fileSize / MIB / ((done.tEnd - t0) / 1000), peakMiB: done.maxRssKiB / 1024 }
+  } finally {
+    await killChild(sender)
+    await killChild(sink)
+  }
+}
+
+// ---------------------------------------------------------------- scenario 3: many small writes
+
+async function appSmallWrites() {
+  const app = await startApp()
+  const c = app.client
+  let writer
+  try {
+    const st = { events: 0, records: 0, shown: 0, markers: 0, skippedRecords: 0 }
+    c.on((ev) => {
+      if (ev.paneId !== 'small') return
+      if (ev.type === 'data') {
+        st.events++
+        st.records += ev.records.length
+        st.shown += ev.data.byteLength
+      } else if (ev.type === 'display.skipped') {
+        st.markers++
+        st.skippedRecords += ev.records
+      }
+    })
+    const { local } = await c.must({ type: 'tcpServer.listen', paneId: 'small', host: '127.0.0.1', port: 0 })
+    const halfClosed = c.waitEvent(
+      (e) => e.paneId === 'small' && e.type === 'conn.halfClosed' && e.by === 'peer',
+      60_000,
+      'the writes to end (conn.halfClosed)'
+    )
+    writer = startPeer('tcp-writes', { port: local.port, count: cfg.smallWrites, size: 16 })
+    const hc = await halfClosed
+    const t1 = nowMs()
+    const w = await peerJson(writer, 'done', 10_000, 'the writer to finish')
+    if (w.error) throw new Error(`writer: ${w.error}`)
+    const closed = c.waitEvent((e) => e.paneId === 'small' && e.type === 'conn.closed', 10_000, 'conn.closed')
+    await c.must({ type: 'conn.close', paneId: 'small', connId: hc.connId })
+    const cl = await closed
+    const total = cfg.smallWrites * 16
+    if (cl.bytesIn !== total) throw new Error(`conn.closed reports bytesIn ${cl.bytesIn}, expected ${total}`)
+    return {
+      ms: t1 - w.t0,
+      mibs: total / MIB / ((t1 - w.t0) / 1000),
+      events: st.events,
+      reads: st.records + st.skippedRecords,
+      markers: st.markers,
+      shown: st.shown
+    }
+  } finally {
+    await killChild(writer)
+    await app.stop()
+  }
+}
+
+async function nodeSinkSmallWrites() {
+  const sink = startPeer('tcp-sink', { timeoutMs: 60_000 })
+  let writer
+  try {
+    const { listening: port } = await peerJson(sink, 'listening', 10_000, 'the node sink to listen')
+    writer = startPeer('tcp-writes', { port, count: cfg.smallWrites, size: 16 })
+    const done = await peerJson(sink, 'done', 60_000, 'the node sink to finish')
+    const w = await peerJson(writer, 'done', 10_000, 'the writer to finish')
+    const total = cfg.smallWrites * 16
+    if (done.bytes !== total) throw new Error(`node sink got ${done.bytes} bytes, expected ${total}`)
+    return { ms: done.tEnd - w.t0, mibs: total / MIB / ((done.tEnd - w.t0) / 1000), reads: done.reads }
+  } finally {
+    await killChild(writer)
+    await killChild(sink)
+  }
+}
+
+// ---------------------------------------------------------------- scenario 4: UDP
+
+async function appUdp(count, size) {
+  const app = await startApp()
+  const c = app.client
+  let sender
+  try {
+    const st = { records: 0, skippedRecords: 0, lastUs: 0, statsBytes: 0, lastEventMs: nowMs() }
+    c.on((ev) => {
+      if (ev.paneId !== 'udp') return
+      st.lastEventMs = nowMs()
+      if (ev.type === 'data') {
+        for (const r of ev.records) {
+          if (r.dir !== 'in') continue
+          st.records++
+          if (r.tUs > st.lastUs) st.lastUs = r.tUs
+        }
+      } else if (ev.type === 'display.skipped') st.skippedRecords += ev.records
+      else if (ev.type === 'conn.stats') st.statsBytes = ev.stats[0]?.bytesIn ?? st.statsBytes
+    })
+    const { local } = await c.must({ type: 'udp.bind', paneId: 'udp', host: '127.0.0.1', port: 0 })
+    sender = startPeer('udp-send', { port: local.port, count, size })
+    const s = await peerJson(sender, 'done', 60_000, 'the UDP sender to finish')
+    // Wait until the pane has been quiet for 600 ms (stats come every 250 ms while it counts).
+    const until = nowMs() + 30_000
+    while (nowMs() - st.lastEventMs < 600 && nowMs() < until) await sleep(50)
+    const received = Math.max(st.statsBytes / size, st.records + st.skippedRecords)
+    const lastMs = st.lastUs / 1000
+    return {
+      sent: s.sent,
+      received,
+      ratio: received / count,
+      rate: received / ((lastMs - s.t0) / 1000),
+      sendRate: s.sent / ((s.t1 - s.t0) / 1000),
+      skippedRecords: st.skippedRecords
+    }
+  } finally {
+    await killChild(sender)
+    await app.stop()
+  }
+}
+
+async function nodeUdp(count, size) {
+  const sink = startPeer('udp-sink', { expect: count, idleMs: 600 })
+  let sender
+  try {
+    const { listening: port } = await peerJson(sink, 'listening', 10_000, 'the UDP sink to bind')
+    sender = startPeer('udp-send', { port, count, size })
+    const s = await peerJson(sender, 'done', 60_000, 'the UDP sender to finish')
+    const d = await peerJson(sink, 'done', 30_000, 'the UDP sink to finish')
+    return {
+      sent: s.sent,
+      received: d.count,
+      ratio: d.count / count,
+      rate: d.count / ((d.tLast - s.t0) / 1000),
+      sendRate: s.sent / ((s.t1 - s.t0) / 1000)
+    }
+  } finally {
+    await killChild(sender)
+    await killChild(sink)
+  }
+}
+
+// ---------------------------------------------------------------- scenario 5: round trip
+
+async function appRtt() {
+  const app = await startApp()
+  const c = app.client
+  try {
+    let want
+    c.on((ev) => {
+      if (ev.type !== 'data' || !want || ev.paneId !== want.paneId) return
+      for (const r of ev.records) if (r.dir === 'in') want.got += r.len
+      if (want.got >= want.need) {
+        const w = want
+        want = undefined
+        w.resolve()
+      }
+    })
+    const waitIn = (paneId) =>
+      withTimeout(new Promise((resolve) => (want = { paneId, need: 32, got: 0, resolve })), 5000, `32 bytes on ${paneId}`)
+    const { local } = await c.must({ type: 'tcpServer.listen', paneId: 'srv', host: '127.0.0.1', port: 0 })
+    const opened = c.waitEvent((e) => e.paneId === 'srv' && e.type === 'conn.open', 5000, 'conn.open on srv')
+    const { connId: cliConn } = await c.must({ type: 'tcpClient.connect', paneId: 'cli', host: '127.0.0.1', port: local.port })
+    const { connId: srvConn } = await opened
+    const payload = new Uint8Array(32).fill(0x63)
+    const exchange = async () => {
+      const a = waitIn('srv')
+      c.send({ type: 'send', paneId: 'cli', target: cliConn, data: payload })
+      await a
+      const b = waitIn('cli')
+      c.send({ type: 'send', paneId: 'srv', target: srvConn, data: payload })
+      await b
+    }
+    for (let i = 0; i < 5; i++) await exchange()
+    const samples = []
+    const until = nowMs() + cfg.rttSeconds * 1000
+    for (let i = 0; i < cfg.rttCount && nowMs() < until; i++) {
+      const t = nowMs()
+      await exchange()
+      samples.push(nowMs() - t)
+    }
+    return { samples, median: median(samples), p99: quantile(samples, 0.99) }
+  } finally {
+    await app.stop()
+  }
+}
+
+async function nodeRtt() {
+  const peer = startPeer('rtt', { count: cfg.rttCount, size: 32, maxMs: cfg.rttSeconds * 1000 })
+  try {
+    const d = await peerJson(peer, 'done', cfg.rttSeconds * 1000 + 15_000, 'the raw ping-pong')
+    return { samples: d.samplesMs, median: median(d.samplesMs), p99: quantile(d.samplesMs, 0.99) }
+  } finally {
+    await killChild(peer)
+  }
+}
+
+// ---------------------------------------------------------------- running
+
+async function scenario(name, fn) {
+  const t = nowMs()
+  process.stdout.write(`\n[${name}] `)
+  try {
+    await fn()
+    process.stdout.write(` done in ${((nowMs() - t) / 1000).toFixed(1)} s\n`)
+  } catch (err) {
+    process.stdout.write(` FAILED: ${err.message}\n`)
+    failures.push(`${name}: ${err.message}`)
+    await killAllChildren()
+  }
+}
+
+const tick = (s) => process.stdout.write(s)
+
+async function main() {
+  const work = join(tmpdir(), `np-bench-${process.pid}`)
+  mkdirSync(work, { recursive: true })
+  const file = join(work, 'payload.bin')
+  try {
+    process.stdout.write(`Net Playground bench: ${cfg.mib} MiB payload, ${cfg.reps} runs per scenario, node ${process.version}, ${cpus().length} CPUs\n`)
+    if (!existsSync(join(rootDir, 'out/main/web.js'))) throw new Error('out/main/web.js is missing: run `npx electron-vite build` (npm run bench does)')
+    makeRandomFile(file, fileSize)
+
+    const s1 = []
+    const s2 = []
+    const sb = []
+    const nb = []
+    await scenario('1+2 TCP firehose', async () => {
+      for (let i = 0; i < cfg.reps; i++) {
+        s1.push(await appFirehose(file, true))
+        tick('a')
+        s2.push(await appFirehose(file, false))
+        tick('s')
+        sb.push(await socatSinkFirehose(file))
+        tick('b')
+        nb.push(await nodeSinkFirehose(file))
+        tick('n ')
+      }
+    })
+    if (s1.length === cfg.reps && sb.length === cfg.reps && nb.length === cfg.reps) {
+      const S = '1 firehose, renderer acks'
+      const pick = (xs, k) => xs.map((x) => x[k])
+      row(S, 'throughput', 'MiB/s', pick(s1, 'mibs'), pick(sb, 'mibs'), 'socat → socat sink')
+      row(S, 'throughput', 'MiB/s', pick(s1, 'mibs'), pick(nb, 'mibs'), 'socat → raw Node sink')
+      row(S, 'peak RSS (VmHWM)', 'MiB', pick(s1, 'peakMiB'), pick(sb, 'peakMiB'), 'socat sink peak RSS')
+      row(S, 'peak RSS (VmHWM)', 'MiB', pick(s1, 'peakMiB'), pick(nb, 'peakMiB'), 'raw Node sink peak RSS')
+      row(S, 'RSS 0.5 s after close', 'MiB', pick(s1, 'afterMiB'), pick(s1, 'idleRssMiB'), 'app RSS idle, before the flood')
+      row(S, 'data events', 'events', pick(s1, 'events'), s1.map(() => fileSize / (256 * 1024)), 'file / 256 KiB (ideal batching)')
+      row(S, 'bytes shown', 'MiB', s1.map((x) => x.shown / MIB), s1.map(() => cfg.mib), 'file size')
+      row(S, 'display.skipped markers', 'markers', pick(s1, 'markers'), s1.map(() => NaN), '(none expected)')
+      row(S, 'bytes skipped (markers)', 'MiB', s1.map((x) => x.skippedMarkerBytes / MIB), s1.map(() => cfg.mib), 'file size')
+    }
+    if (s2.length === cfg.reps && sb.length === cfg.reps) {
+      const S = '2 firehose, renderer stalled'
+      const pick = (xs, k) => xs.map((x) => x[k])
+      row(S, 'throughput', 'MiB/s', pick(s2, 'mibs'), pick(sb, 'mibs'), 'socat → socat sink (scenario 1 baseline)')
+      if (s1.length === cfg.reps) row(S, 'throughput', 'MiB/s', pick(s2, 'mibs'), pick(s1, 'mibs'), 'scenario 1 app (renderer acks)')
+      row(S, 'peak RSS (VmHWM)', 'MiB', pick(s2, 'peakMiB'), pick(sb, 'peakMiB'), 'socat sink peak RSS')
+      row(S, 'RSS 0.5 s after close', 'MiB', pick(s2, 'afterMiB'), pick(s2, 'idleRssMiB'), 'app RSS idle, before the flood')
+      row(S, 'bytes shown', 'MiB', s2.map((x) => x.shown / MIB), s2.map(() => cfg.mib), 'file size')
+      row(S, 'bytes not shown', 'MiB', s2.map((x) => x.skipped / MIB), s2.map(() => cfg.mib), 'file size')
+      row(S, 'marker after late ack', 'MiB', s2.map((x) => x.skippedMarkerBytes / MIB), s2.map((x) => x.skipped / MIB), 'bytes not shown')
+    }
+
+    const a3 = []
+    const b3 = []
+    await scenario(`3 ${cfg.smallWrites} writes of 16 B`, async () => {
+      for (let i = 0; i < cfg.reps; i++) {
+        a3.push(await appSmallWrites())
+        tick('a')
+        b3.push(await nodeSinkSmallWrites())
+        tick('n ')
+      }
+    })
+    if (a3.length === cfg.reps && b3.length === cfg.reps) {
+      const S = `3 ${(cfg.smallWrites / 1000).toFixed(0)}k × 16 B writes`
+      row(S, 'throughput', 'MiB/s', a3.map((x) => x.mibs), b3.map((x) => x.mibs), 'raw Node sink')
+      row(S, 'reads (records)', 'reads', a3.map((x) => x.reads), b3.map((x) => x.reads), 'raw Node sink reads')
+      row(S, 'data events', 'events', a3.map((x) => x.events), a3.map(() => cfg.smallWrites), 'writes sent')
+      row(S, 'display.skipped markers', 'markers', a3.map((x) => x.markers), a3.map(() => NaN), '(none expected)')
+    }
+
+    const udpCases = [
+      { count: cfg.udpCount, size: 16 },
+      { count: Math.max(100, Math.round(cfg.udpCount / 5)), size: 1400 }
+    ]
+    for (const { count, size } of udpCases) {
+      const a4 = []
+      const b4 = []
+      await scenario(`4 UDP ${count} × ${size} B`, async () => {
+        for (let i = 0; i < cfg.reps; i++) {
+          a4.push(await appUdp(count, size))
+          tick('a')
+          b4.push(await nodeUdp(count, size))
+          tick('n ')
+        }
+      })
+      if (a4.length === cfg.reps && b4.length === cfg.reps) {
+        const S = `4 UDP ${(count / 1000).toFixed(0)}k × ${size} B`
+        row(S, 'received / sent', 'fraction', a4.map((x) => x.ratio), b4.map((x) => x.ratio), 'raw Node dgram receiver', { digits: 3 })
+        row(S, 'datagrams/s received', 'dgram/s', a4.map((x) => x.rate), b4.map((x) => x.rate), 'raw Node dgram receiver')
+        row(S, 'sender rate', 'dgram/s', a4.map((x) => x.sendRate), b4.map((x) => x.sendRate), 'same sender → raw receiver')
+        row(S, 'datagrams not shown', 'dgrams', a4.map((x) => x.skippedRecords), a4.map((x) => x.received), 'datagrams received')
+      }
+    }
+
+    const a5 = []
+    const b5 = []
+    await scenario('5 round trip', async () => {
+      for (let i = 0; i < cfg.reps; i++) {
+        a5.push(await appRtt())
+        tick('a')
+        b5.push(await nodeRtt())
+        tick('n ')
+      }
+    })
+    if (a5.length === cfg.reps && b5.length === cfg.reps) {
+      const S = '5 round trip, 32 B'
+      row(S, 'exchanges measured', 'count', a5.map((x) => x.samples.length), b5.map((x) => x.samples.length), 'raw Node sockets')
+      row(S, 'median per exchange', 'ms', a5.map((x) => x.median), b5.map((x) => x.median), 'raw Node sockets')
+      row(S, 'p99 per exchange', 'ms', a5.map((x) => x.p99), b5.map((x) => x.p99), 'raw Node sockets')
+    }
+  } finally {
+    await killAllChildren()
+    rmSync(work, { recursive: true, force: true })
+  }
+
+  const seconds = (nowMs() - benchStart) / 1000
+  const table = renderText()
+  process.stdout.write('\n' + table + '\n')
+  if (notes.length) process.stdout.write(notes.map((n) => `note: ${n}`).join('\n') + '\n')
+  process.stdout.write(`\nbench took ${seconds.toFixed(1)} s (plus the build)\n`)
+  writeDoc(seconds)
+  process.stdout.write(`wrote docs/benchmarks.md\n`)
+  if (failures.length) {
+    process.stderr.write(`\n${failures.length} scenario(s) failed:\n${failures.map((f) => `  ${f}`).join('\n')}\n`)
+    process.exitCode = 1
+  }
+}
+
+// ---------------------------------------------------------------- output
+
+function cells(r) {
+  return [r.scenario, `${r.figure} (${r.unit})`, fmtSpread(r.app, r.digits), fmtSpread(r.base, r.digits), r.baseName, fmtSpread(r.ratio, 3)]
+}
+const header = ['scenario', 'figure', 'app (min / med / max)', 'baseline (min / med / max)', 'baseline is', 'ratio app/baseline']
+
+function renderText() {
+  const all = [header, ...rows.map(cells)]
+  const widths = header.map((_, i) => Math.max(...all.map((r) => r[i].length)))
+  const line = (r) => r.map((c, i) => c.padEnd(widths[i])).join('  ')
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map((r) => line(cells(r)))].join('\n')
+}
+
+function renderMarkdown() {
+  const esc = (s) => s.replace(/\|/g, '\\|')
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${cells(r).map(esc).join(' | ')} |`)
+  ].join('\n')
+}
+
+function sh(cmd, args) {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8', timeout: 5000 }).trim()
+  } catch {
+    return 'unknown'
+  }
+}
+
+function writeDoc(seconds) {
+  const date = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')
+  const md = `# Benchmarks
+
+Generated by \`npm run bench\` (bench/run.mjs). Overwritten on every run.
+
+- Date: ${date}
+- \`nproc\`: ${sh('nproc', [])} (${cpus()[0]?.model ?? 'unknown CPU'})
+- Node: ${process.version}; kernel ${release()}; socat: ${sh('socat', ['-V']).split('\n').find((l) => /socat version/.test(l)) ?? 'unknown'}
+- Settings: BENCH_MIB=${cfg.mib}, BENCH_REPS=${cfg.reps}, BENCH_SMALL=${cfg.smallWrites}, BENCH_UDP=${cfg.udpCount}, BENCH_RTT=${cfg.rttCount}, BENCH_RTT_SECONDS=${cfg.rttSeconds}
+- The bench took ${seconds.toFixed(1)} s (without the build).${failures.length ? `\n- **Failures:** ${failures.join('; ')}` : ''}
+
+The machine is small and noisy, so every figure is printed beside a baseline measured in
+the same run, and every scenario ran ${cfg.reps} times: cells show min / median / max. The
+ratio column is computed per run (app run *i* against baseline run *i*), then summarized.
+
+## Results
+
+${renderMarkdown()}
+
+## How each figure is measured
+
+"The app" is the web host (\`node out/main/web.js --port 0 --token T\`), started fresh as a
+child process for every run, and driven over its WebSocket by a Node \`ws\` client that
+plays the renderer (binary frames as in src/shared/wire.ts). All traffic is on 127.0.0.1.
+
+1. **Firehose, renderer acks.** A tcp-server pane listens on port 0; \`socat -u FILE:<${cfg.mib} MiB
+   random file> TCP:127.0.0.1:PORT\` floods it; the client acknowledges every \`data\` event
+   with \`display.ack\` as soon as it arrives. Time runs from spawning socat to the pane's
+   \`conn.halfClosed\` (by peer) event, which the engine emits after the last byte was read
+   and its display batch flushed. The pane keeps a half-closed connection open (it is
+   allowHalfOpen), so the bench then sends \`conn.close\` and checks that \`conn.closed\`
+   reports bytesIn equal to the file size. Peak RSS is the web host's VmHWM from
+   /proc/PID/status (a fresh process per run, so it is this run's peak); "after" is VmRSS
+   0.5 s after the close; "idle" is VmRSS after listening, before the flood. Baselines: the
+   same socat sender into \`socat -u TCP-LISTEN:P,reuseaddr OPEN:/dev/null\` (time from spawn
+   to the sink's exit; peak RSS sampled every 5 ms) and into a raw Node \`net\` server that
+   discards (bench/peer.mjs; time to its \`end\` event; peak from process.resourceUsage()).
+   "Ideal batching" for data events is the file size divided by the engine's 256 KiB
+   flush size.
+2. **Firehose, renderer stalled.** The same, but the client never acknowledges, so the
+   engine stops sending display data after its high watermark. Bytes shown = the sum of
+   \`data\` payloads received; not shown = file size − shown. After the close the client
+   acknowledges everything once, and the engine's \`display.skipped\` marker must then
+   report exactly the bytes not shown.
+3. **Many small writes.** A Node client (bench/peer.mjs, TCP_NODELAY) makes ${cfg.smallWrites}
+   \`write()\` calls of 16 bytes (waiting for \`drain\` when the buffer is full), then ends.
+   Time runs from its first write to the pane's \`conn.halfClosed\`; "reads" are the
+   records in the pane's \`data\` events (one per socket read) plus records counted in
+   skip markers. The baseline is the same writer into a raw Node sink that counts reads.
+4. **UDP.** A Node dgram sender (at most 256 sends in flight) sends N datagrams to a udp
+   pane bound on port 0, then the same to a raw Node dgram receiver. Received = the pane's
+   byte counter (\`conn.stats\`) / datagram size, after the pane has been quiet for 0.6 s;
+   datagrams/s = received / (last receive time − sender's first send), where the app's
+   last receive time is the newest record timestamp (engine clock) and the raw
+   receiver's is its own clock. Both sockets use the kernel's default buffer sizes.
+5. **Round trip.** A tcp-client pane connects to a tcp-server pane in the same app. One
+   exchange: the client sends a \`send\` command (32 B) to the client pane, waits for the
+   server pane's \`data\` event with those 32 bytes in, sends them back through the server
+   pane, and waits for the client pane's \`data\` event. Up to ${cfg.rttCount} exchanges after 5 warm-up
+   ones, capped at ${cfg.rttSeconds} s per run; median and p99 are per run. The baseline is the same
+   ping-pong between two raw Node sockets in one process (bench/peer.mjs, TCP_NODELAY).
+
+## Peers (from shared/PEERS.md)
+
+Measured earlier (2026-11-26, same kind of 2-core machine), **not in this run**; quoted
+for comparison only. Packet Sender 8.0.6 (Debian package \`packetsender\`), min/median/max
+of 3:
+
+| scenario | Packet Sender | reference in that run |
+|---|---|---|
+| CLI TCP, 100 MiB file | 29.8/30.0/30.2 MiB/s, peak RSS 1121 MiB | socat 905 MiB/s (4.7 MiB RSS); Node client 522 MiB/s |
+| CLI UDP 100k × 16 B, default | 121k–123k datagrams/s, no loss | Node dgram sender 260k–294k/s |
+| CLI UDP 100k × 1400 B, default | 2.7k datagrams/s (35 s of CPU) | Node 225k–273k/s |
+| GUI TCP server, persistent, 100 MiB socat flood | busy 61–70 s, GUI frozen 50–51 s, peak RSS 7.4 GiB, 5.4 GiB kept | — |
+| GUI TCP server, persistent, 10 MiB | busy 4.2 s, frozen 3.3–3.5 s, peak RSS 874 MiB | — |
+| GUI UDP, 100k × 16 B flood | kernel dropped 89–96% at its socket; log trimmed to 10,000 rows | — |
+| loopback limit | iperf3 19.9–20.6 Gbit/s | raw Node net 1 GiB: 0.9–2.6 GB/s (noisy) |
+`
+  writeFileSync(join(rootDir, 'docs/benchmarks.md'), md)
+}
+
+main()
+  .catch(async (err) => {
+    console.error(`bench failed: ${err.stack ?? err.message}`)
+    await killAllChildren()
+    process.exitCode = 1
+  })
+  .finally(() => clearTimeout(watchdog))
