@@ -48,6 +48,7 @@ export const en = {
   'conns.out': 'Out',
   'conns.since': 'Since',
   'conns.actions': 'Actions',
+  'conns.more': '… and {n} more connection(s)',
   'conns.end': 'End',
   'conns.endHint': 'Half-close: send FIN, keep reading',
   'conns.close': 'Close',

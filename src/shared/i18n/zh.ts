@@ -50,6 +50,7 @@ export const zh: Record<MessageKey, string> = {
   'conns.out': '发',
   'conns.since': '建立于',
   'conns.actions': '操作',
+  'conns.more': '… 另有 {n} 个连接',
   'conns.end': '半关闭',
   'conns.endHint': '半关闭：发送 FIN，继续接收',
   'conns.close': '关闭',

@@ -132,7 +132,7 @@ export function Composer({ paneKind, conns, disabled, defaultUdpPort, onSend }: 
             {t('send.target')}
             <select aria-label={t('send.target')} value={liveTarget} onChange={(e) => setTarget(e.target.value)}>
               <option value="all">{t('send.toAll', { n: conns.length })}</option>
-              {conns.map((c) => (
+              {conns.slice(0, 200).map((c) => (
                 <option key={c.id} value={String(c.id)}>
                   {t('send.toConn', { id: c.id, peer: showEndpoint(c.remote) })}
                 </option>

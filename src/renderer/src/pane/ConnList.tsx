@@ -10,6 +10,9 @@ interface Props {
   onAction(action: 'conn.end' | 'conn.close' | 'conn.reset', connId: number): void
 }
 
+/** Rows drawn at most; a server with thousands of clients lists the oldest and counts the rest. */
+const MAX_ROWS = 200
+
 export function ConnList({ conns, onAction }: Props) {
   const { t } = useI18n()
   if (conns.length === 0) return <p className="conns-empty">{t('conns.none')}</p>
@@ -26,7 +29,7 @@ export function ConnList({ conns, onAction }: Props) {
         </tr>
       </thead>
       <tbody>
-        {conns.map((c) => (
+        {conns.slice(0, MAX_ROWS).map((c) => (
           <tr key={c.id}>
             <td>{c.id}</td>
             <td>
@@ -50,6 +53,13 @@ export function ConnList({ conns, onAction }: Props) {
             </td>
           </tr>
         ))}
+        {conns.length > MAX_ROWS && (
+          <tr>
+            <td colSpan={6} className="more">
+              {t('conns.more', { n: conns.length - MAX_ROWS })}
+            </td>
+          </tr>
+        )}
       </tbody>
     </table>
   )
