@@ -4,7 +4,7 @@ import type { Command } from '../../shared/contract'
 import { TcpConnection } from './connection'
 import { EngineError, fail, toPaneError } from './errors'
 import type { ConnStats, PaneContext, PaneRuntime } from './pane'
-import { sendToTarget } from './send'
+import { connCommand } from './conn-commands'
 
 export class TcpClientPane implements PaneRuntime {
   readonly kind = 'tcp-client'
@@ -18,24 +18,9 @@ export class TcpClientPane implements PaneRuntime {
     switch (cmd.type) {
       case 'tcpClient.connect':
         return this.connect(cmd.host, cmd.port, cmd.timeoutMs)
-      case 'send':
-        return sendToTarget(this.conns, cmd.target, cmd.data)
-      case 'conn.end':
-        this.conn(cmd.connId).end()
-        return {}
-      case 'conn.close':
-        void this.conn(cmd.connId).close()
-        return {}
-      case 'conn.reset':
-        this.conn(cmd.connId).reset()
-        return {}
       default:
-        return fail('WRONG_PANE_KIND', `${cmd.type} on a TCP client`)
+        return connCommand(this.conns, cmd) ?? fail('WRONG_PANE_KIND', `${cmd.type} on a TCP client`)
     }
-  }
-
-  private conn(id: number): TcpConnection {
-    return this.conns.get(id) ?? fail('NO_CONNECTION', `connection #${id}`, { connId: id })
   }
 
   private async connect(host: string, port: number, timeoutMs: number): Promise<Record<string, unknown>> {

@@ -5,7 +5,7 @@ import { TcpConnection } from './connection'
 import { fromAddressInfo } from './endpoint'
 import { EngineError, fail, toPaneError } from './errors'
 import type { ConnStats, PaneContext, PaneRuntime } from './pane'
-import { sendToTarget } from './send'
+import { connCommand } from './conn-commands'
 
 export class TcpServerPane implements PaneRuntime {
   readonly kind = 'tcp-server'
@@ -22,24 +22,9 @@ export class TcpServerPane implements PaneRuntime {
       case 'tcpServer.stop':
         await this.close()
         return {}
-      case 'send':
-        return sendToTarget(this.conns, cmd.target, cmd.data)
-      case 'conn.end':
-        this.conn(cmd.connId).end()
-        return {}
-      case 'conn.close':
-        void this.conn(cmd.connId).close()
-        return {}
-      case 'conn.reset':
-        this.conn(cmd.connId).reset()
-        return {}
       default:
-        return fail('WRONG_PANE_KIND', `${cmd.type} on a TCP server`)
+        return connCommand(this.conns, cmd) ?? fail('WRONG_PANE_KIND', `${cmd.type} on a TCP server`)
     }
-  }
-
-  private conn(id: number): TcpConnection {
-    return this.conns.get(id) ?? fail('NO_CONNECTION', `connection #${id}`, { connId: id })
   }
 
   private async listen(host: string, port: number): Promise<Record<string, unknown>> {
