@@ -11,7 +11,9 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
-          web: resolve(__dirname, 'src/main/web.ts')
+          web: resolve(__dirname, 'src/main/web.ts'),
+          // The web host's frame codec, built on its own so the benchmark speaks the same wire.
+          wire: resolve(__dirname, 'src/shared/wire.ts')
         }
       }
     }

@@ -36,7 +36,10 @@ const children = new Map() // pid -> ChildProcess
  */
 export function startChild(cmd, args, opts = {}) {
   const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], ...opts })
-  if (child.pid === undefined) throw new Error(`could not start ${cmd}`)
+  if (child.pid === undefined) {
+    child.on('error', () => {}) // reported by the throw below
+    throw new Error(`could not start ${cmd} (is it installed?)`)
+  }
   children.set(child.pid, child)
   let out = ''
   let err = ''
@@ -184,37 +187,11 @@ export function freePort() {
   })
 }
 
-// ---------------------------------------------------------------- wire (as src/shared/wire.ts)
+// ---------------------------------------------------------------- wire: the app's own codec (built by `npm run bench`)
 
-const enc = new TextEncoder()
-const dec = new TextDecoder()
+import { encodeFrame, decodeFrame } from '../out/main/wire.js'
 
-export function encodeFrame(msg) {
-  let payload
-  let binKey
-  const body = {}
-  for (const [k, v] of Object.entries(msg.body)) {
-    if (v instanceof Uint8Array && payload === undefined) {
-      payload = v
-      binKey = k
-    } else body[k] = v
-  }
-  const header = enc.encode(JSON.stringify({ ...msg, body, $bin: binKey }))
-  const out = new Uint8Array(4 + header.byteLength + (payload?.byteLength ?? 0))
-  new DataView(out.buffer).setUint32(0, header.byteLength, true)
-  out.set(header, 4)
-  if (payload) out.set(payload, 4 + header.byteLength)
-  return out
-}
-
-export function decodeFrame(frame) {
-  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength)
-  const headerLen = view.getUint32(0, true)
-  const parsed = JSON.parse(dec.decode(frame.subarray(4, 4 + headerLen)))
-  const { $bin, ...msg } = parsed
-  if ($bin) msg.body[$bin] = frame.subarray(4 + headerLen)
-  return msg
-}
+export { encodeFrame, decodeFrame }
 
 // ---------------------------------------------------------------- the app
 
@@ -264,6 +241,7 @@ export class AppClient {
     this.nextId = 1
     this.pending = new Map()
     this.listeners = new Set()
+    this.cancels = new Set()
     /** Ack every data event as soon as it arrives (a renderer that keeps up). */
     this.autoAck = true
     ws.on('message', (raw) => {
@@ -308,21 +286,32 @@ export class AppClient {
     return () => this.listeners.delete(listener)
   }
 
-  /** Resolves with the first event for which `pred` is true. */
+  /**
+   * Resolves with the first event for which `pred` is true; rejects after `ms` or when the
+   * client closes. Never an unhandled rejection, even if nobody awaits it.
+   */
   waitEvent(pred, ms, what) {
     let off
-    return withTimeout(
-      new Promise((resolve) => {
-        off = this.on((ev) => {
-          if (pred(ev)) resolve(ev)
-        })
-      }),
-      ms,
-      what
-    ).finally(() => off?.())
+    let timer
+    let cancel
+    const p = new Promise((resolve, reject) => {
+      cancel = () => reject(new Error(`client closed while waiting for ${what}`))
+      this.cancels.add(cancel)
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)
+      off = this.on((ev) => {
+        if (pred(ev)) resolve(ev)
+      })
+    }).finally(() => {
+      clearTimeout(timer)
+      off()
+      this.cancels.delete(cancel)
+    })
+    p.catch(() => {})
+    return p
   }
 
   close() {
+    for (const cancel of [...this.cancels]) cancel()
     try {
       this.ws.terminate()
     } catch {

@@ -1,6 +1,6 @@
-// The display channel of one pane: batches traffic for the screen (every ~16 ms or
-// ~256 KiB) and applies acknowledgement-based flow control. Above the high watermark of
-// bytes sent but not yet drawn, it stops sending and counts what it skipped; when the
+// The display channel of one pane: batches traffic for the screen (at most one batch per
+// ~16 ms, or at ~256 KiB) and applies acknowledgement-based flow control. Above the high
+// watermark of bytes sent but not yet drawn, it stops sending and counts what it skipped; when the
 // renderer catches up it sends one "n bytes not drawn" marker and resumes. It never
 // touches the socket: the connection keeps flowing whatever the screen does.
 import type { EngineEvent, TrafficRecord } from '../../shared/contract'
@@ -31,6 +31,7 @@ export class DisplayChannel {
   private paused = false
   private skippedBytes = 0
   private skippedRecords = 0
+  private lastFlush = -Infinity
 
   constructor(
     private readonly paneId: string,
@@ -48,7 +49,13 @@ export class DisplayChannel {
     this.chunks.push(bytes)
     this.size += bytes.byteLength
     if (this.size >= this.opts.flushBytes) this.flush()
-    else this.timer ??= setTimeout(() => this.flush(), this.opts.flushMs)
+    else if (!this.timer) {
+      // Leading edge: after a quiet spell, what arrived in this turn of the event loop goes
+      // out at once (a typed line shows without delay); within flushMs of the last flush,
+      // reads are batched until the window closes.
+      const wait = this.lastFlush + this.opts.flushMs - performance.now()
+      this.timer = setTimeout(() => this.flush(), Math.max(0, wait))
+    }
   }
 
   /** Sends what is batched now (also called before any lifecycle event, to keep order). */
@@ -56,6 +63,7 @@ export class DisplayChannel {
     if (this.timer) clearTimeout(this.timer)
     this.timer = undefined
     if (this.records.length === 0) return
+    this.lastFlush = performance.now()
     const data = concatBytes(this.chunks)
     this.send({ type: 'data', paneId: this.paneId, records: this.records, data })
     this.unacked += this.size

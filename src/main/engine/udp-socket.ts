@@ -30,7 +30,9 @@ export class UdpPane implements PaneRuntime {
   private async bind(host: string, port: number): Promise<Record<string, unknown>> {
     if (this.socket) fail('ALREADY_RUNNING')
     const family = net.isIPv6(host) ? 'udp6' : 'udp4'
-    const socket = dgram.createSocket({ type: family })
+    // A roomy receive buffer (the kernel caps it at net.core.rmem_max) so a burst is not
+    // dropped while the event loop is busy batching the previous one.
+    const socket = dgram.createSocket({ type: family, recvBufferSize: 4 * 1024 * 1024 })
     socket.on('message', (msg, rinfo) => {
       this.bytesIn += msg.byteLength
       this.ctx.traffic(0, 'in', msg, toEndpoint(rinfo.address, rinfo.port, rinfo.family))
