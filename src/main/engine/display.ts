@@ -1,8 +1,9 @@
-// The display channel of one pane: batches traffic for the screen (at most one batch per
-// ~16 ms, or at ~256 KiB) and applies acknowledgement-based flow control. Above the high
-// watermark of bytes sent but not yet drawn, it stops sending and counts what it skipped; when the
-// renderer catches up it sends one "n bytes not drawn" marker and resumes. It never
-// touches the socket: the connection keeps flowing whatever the screen does.
+// The display channel of one pane: batches traffic for the screen (at once when the renderer
+// has drawn everything, else every ~16 ms or at ~256 KiB) and applies acknowledgement-based
+// flow control. Above the high watermark of bytes sent but not yet drawn, it stops sending
+// and counts what it skipped; when the renderer catches up it sends one "n bytes not drawn"
+// marker and resumes. It never touches the socket: the connection keeps flowing whatever
+// the screen does.
 import type { EngineEvent, TrafficRecord } from '../../shared/contract'
 import { concatBytes } from '../../shared/bytes'
 
@@ -26,12 +27,11 @@ export class DisplayChannel {
   private records: TrafficRecord[] = []
   private chunks: Uint8Array[] = []
   private size = 0
-  private timer: NodeJS.Timeout | undefined
+  private cancelTimer: (() => void) | undefined
   private unacked = 0
   private paused = false
   private skippedBytes = 0
   private skippedRecords = 0
-  private lastFlush = -Infinity
 
   constructor(
     private readonly paneId: string,
@@ -49,21 +49,31 @@ export class DisplayChannel {
     this.chunks.push(bytes)
     this.size += bytes.byteLength
     if (this.size >= this.opts.flushBytes) this.flush()
-    else if (!this.timer) {
-      // Leading edge: after a quiet spell, what arrived in this turn of the event loop goes
-      // out at once (a typed line shows without delay); within flushMs of the last flush,
-      // reads are batched until the window closes.
-      const wait = this.lastFlush + this.opts.flushMs - performance.now()
-      this.timer = setTimeout(() => this.flush(), Math.max(0, wait))
+    else if (!this.cancelTimer) {
+      // When the renderer has drawn everything, what arrived in this turn of the event loop
+      // goes out at once: a typed line, an answer, shows without delay. While it is still
+      // drawing, reads gather until it acknowledges or the flushMs window closes, so batches
+      // grow exactly as fast as the screen falls behind.
+      this.schedule(this.unacked === 0 ? 0 : this.opts.flushMs)
+    }
+  }
+
+  /** Flush after `ms`; 0 means right after the reads of this turn of the event loop. */
+  private schedule(ms: number): void {
+    if (ms === 0) {
+      const t = setImmediate(() => this.flush())
+      this.cancelTimer = () => clearImmediate(t)
+    } else {
+      const t = setTimeout(() => this.flush(), ms)
+      this.cancelTimer = () => clearTimeout(t)
     }
   }
 
   /** Sends what is batched now (also called before any lifecycle event, to keep order). */
   flush(): void {
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = undefined
+    this.cancelTimer?.()
+    this.cancelTimer = undefined
     if (this.records.length === 0) return
-    this.lastFlush = performance.now()
     const data = concatBytes(this.chunks)
     this.send({ type: 'data', paneId: this.paneId, records: this.records, data })
     this.unacked += this.size
@@ -75,6 +85,10 @@ export class DisplayChannel {
 
   ack(bytes: number): void {
     this.unacked = Math.max(0, this.unacked - bytes)
+    if (this.unacked === 0 && this.records.length > 0) {
+      this.cancelTimer?.()
+      this.schedule(0)
+    }
     if (this.paused && this.unacked <= this.opts.lowWater) {
       this.paused = false
       if (this.skippedRecords > 0) {
