@@ -107,6 +107,9 @@ const examples: { [T in CommandType]: Extract<CommandInput, { type: T }> } = {
   'conn.end': { type: 'conn.end', paneId: 'cli', connId: 1 },
   'conn.close': { type: 'conn.close', paneId: 'cli', connId: 1 },
   'conn.reset': { type: 'conn.reset', paneId: 'cli', connId: 1 },
+  'send.file': { type: 'send.file', paneId: 'cli', target: 'all', path: '/nonexistent' },
+  'send.stop': { type: 'send.stop', paneId: 'cli' },
+  'pane.configure': { type: 'pane.configure', paneId: 'cli', config: { framing: { kind: 'raw' } } },
   'pane.close': { type: 'pane.close', paneId: 'udp' },
   'display.ack': { type: 'display.ack', paneId: 'srv', bytes: 0 }
 }

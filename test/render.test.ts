@@ -1,9 +1,11 @@
 // What a pane's terminal is given to draw, for each kind of log entry (pure functions).
 import { describe, expect, it } from 'vitest'
-import { renderEntry } from '../src/renderer/src/pane/render'
+import { defaultRenderOptions, TerminalRenderer, type RenderOptions } from '../src/renderer/src/pane/render'
 import { PaneLog } from '../src/renderer/src/pane/log'
 import type { LogEntry } from '../src/renderer/src/pane/log'
 
+const renderEntry = (e: LogEntry, o: { view: RenderOptions['view']; timestamps: boolean; lang: RenderOptions['lang'] }): string =>
+  new TerminalRenderer({ ...defaultRenderOptions, view: o.view, time: o.timestamps ? 'absolute' : 'off', lang: o.lang }).render(e)
 const strip = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '')
 const enc = new TextEncoder()
 const traffic = (text: string | Uint8Array, dir: 'in' | 'out' = 'in', extra = {}): LogEntry => {

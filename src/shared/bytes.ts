@@ -1,7 +1,7 @@
 // Byte helpers shared by engine, renderer, CLI and tests. No Node, no DOM.
 
 export type ParseResult = { ok: true; bytes: Uint8Array } | { ok: false; index: number; reason: ParseErrorReason }
-export type ParseErrorReason = 'badHexChar' | 'oddHexDigits' | 'badEscape'
+export type ParseErrorReason = 'badHexChar' | 'oddHexDigits' | 'badEscape' | 'badBase64Char'
 
 const utf8 = new TextEncoder()
 
@@ -152,6 +152,21 @@ export function visibleText(bytes: Uint8Array, options: VisibleTextOptions = {})
 
 const ascii = new TextDecoder('latin1')
 
+/**
+ * How visibleText shows one decoded character that cannot be shown as itself: a C0 control
+ * or DEL as a picture or escape (a line feed also breaks the line), a C1 control or an
+ * invisible format character as \uNNNN; undefined for a character shown as itself. Decoders
+ * of other encodings use it so every encoding makes the same characters visible.
+ */
+export function visibleChar(cp: number, options: VisibleTextOptions = {}): string | undefined {
+  const mark = options.mark ?? ((x: string) => x)
+  if (cp < 0x20 || cp === 0x7f) {
+    const names = options.style === 'escapes' ? CONTROL_ESCAPES : CONTROL_PICTURES
+    return mark(names[cp] ?? `\\x${HEX[cp]}`) + (cp === 0x0a ? '\n' : '')
+  }
+  return invisible(cp) ? mark(`\\u${cp.toString(16).padStart(4, '0')}`) : undefined
+}
+
 function invisible(cp: number): boolean {
   return (
     (cp >= 0x80 && cp <= 0x9f) ||
@@ -165,7 +180,7 @@ function invisible(cp: number): boolean {
 }
 
 /** The code point of a well-formed UTF-8 sequence starting at i (no overlongs, no surrogates), or -1. */
-function utf8At(bytes: Uint8Array, i: number): number {
+export function utf8At(bytes: Uint8Array, i: number): number {
   const b0 = bytes[i]!
   const cont = (k: number, lo = 0x80, hi = 0xbf): number => {
     const v = bytes[i + k]

@@ -2,6 +2,7 @@
 // event has a runtime schema here; the TypeScript types are derived from the schemas.
 // Payloads are always binary (Uint8Array), never arrays, base64 or hex strings.
 import { z } from 'zod'
+import { transformStepsSchema } from './transform-spec'
 
 export const paneIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'pane id: 1-64 letters, digits, - or _')
 export const hostSchema = z.string().trim().min(1, 'host is empty').max(255)
@@ -17,6 +18,56 @@ export const endpointSchema = z.object({
 })
 export type Endpoint = z.infer<typeof endpointSchema>
 
+export const framingSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('raw') }),
+  z.object({ kind: z.literal('delimiter'), delimiterHex: z.string().regex(/^([0-9a-fA-F]{2}){1,16}$/, 'delimiter: 1 to 16 bytes in hex, e.g. 0a or 0d0a') }),
+  z.object({ kind: z.literal('fixed'), length: z.number().int().min(1).max(1024 * 1024) }),
+  z.object({
+    kind: z.literal('length'),
+    bytes: z.union([z.literal(1), z.literal(2), z.literal(4)]),
+    endian: z.enum(['be', 'le']),
+    includesHeader: z.boolean(),
+    maxLength: z.number().int().min(1).max(64 * 1024 * 1024).optional()
+  })
+])
+
+/** How the input line (or a rule's reply) is read: text with escapes, hex, or base64. */
+export const templateModeSchema = z.enum(['text', 'hex', 'base64'])
+export const textEncodingSchema = z.enum(['utf-8', 'ascii', 'latin1', 'gbk', 'gb18030', 'shift_jis', 'utf-16le', 'utf-16be'])
+
+/** Bytes with {{variables}} expanded by the engine at each send. */
+export const templateSchema = z.object({
+  text: z.string().max(1024 * 1024),
+  mode: templateModeSchema,
+  encoding: textEncodingSchema.default('utf-8')
+})
+
+export const autoReplySchema = z.object({
+  enabled: z.boolean().default(true),
+  match: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('any') }),
+    z.object({ kind: z.enum(['exact', 'contains', 'startsWith']), text: z.string().min(1).max(4096) }),
+    z.object({ kind: z.literal('regex'), pattern: z.string().min(1).max(4096), flags: z.string().regex(/^[imsu]*$/).default('') }),
+    z.object({ kind: z.literal('hex'), pattern: z.string().min(1).max(4096) })
+  ]),
+  /** echo: send the message back; template: $1..$9 are the regex captures, {{vars}} too. */
+  reply: z.discriminatedUnion('kind', [z.object({ kind: z.literal('echo') }), z.object({ kind: z.literal('template'), template: templateSchema })]),
+  delayMs: z.number().int().min(0).max(600_000).default(0),
+  once: z.boolean().default(false)
+})
+export type AutoReply = z.input<typeof autoReplySchema>
+
+export const paneConfigSchema = z.object({
+  framing: framingSchema.default({ kind: 'raw' }),
+  transforms: transformStepsSchema.default([]),
+  autoReplies: z.array(autoReplySchema).max(64).default([])
+})
+export type PaneConfigInput = z.input<typeof paneConfigSchema>
+export type PaneConfig = z.output<typeof paneConfigSchema>
+
+const repeatSchema = z.object({ everyMs: z.number().int().min(1).max(3_600_000), times: z.number().int().min(0).max(10_000_000) })
+const oneSource = (c: { data?: unknown; template?: unknown }): boolean => (c.data === undefined) !== (c.template === undefined)
+
 export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('tcpServer.listen'), paneId: paneIdSchema, host: hostSchema, port: portSchema }),
   z.object({ type: z.literal('tcpServer.stop'), paneId: paneIdSchema }),
@@ -29,19 +80,31 @@ export const commandSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('udp.bind'), paneId: paneIdSchema, host: hostSchema, port: portSchema }),
   // TCP: to one connection of the pane, or to all of them (a client pane has at most one).
+  // Exactly one of `data` (bytes as they are) and `template` (expanded by the engine at each
+  // send: variables, escapes, encoding). With `repeat`, the engine sends again every
+  // everyMs, `times` times in all (0: until send.stop), reporting job.progress.
   z.object({
     type: z.literal('send'),
     paneId: paneIdSchema,
     target: z.union([z.literal('all'), connIdSchema]),
-    data: bytesSchema
-  }),
+    data: bytesSchema.optional(),
+    template: templateSchema.optional(),
+    repeat: repeatSchema.optional()
+  }).refine(oneSource, 'give either data or template'),
   z.object({
     type: z.literal('udp.send'),
     paneId: paneIdSchema,
     host: hostSchema,
     port: remotePortSchema,
-    data: bytesSchema.refine((d) => d.byteLength <= 65507, 'a UDP datagram holds at most 65507 bytes')
-  }),
+    data: bytesSchema.refine((d) => d.byteLength <= 65507, 'a UDP datagram holds at most 65507 bytes').optional(),
+    template: templateSchema.optional(),
+    repeat: repeatSchema.optional()
+  }).refine(oneSource, 'give either data or template'),
+  // A file, streamed to a TCP connection with backpressure (progress as job.progress).
+  z.object({ type: z.literal('send.file'), paneId: paneIdSchema, target: z.union([z.literal('all'), connIdSchema]), path: z.string().min(1).max(4096) }),
+  z.object({ type: z.literal('send.stop'), paneId: paneIdSchema, jobId: z.number().int().optional() }),
+  // Framing, transforms and auto-replies of a pane; may come before the pane starts.
+  z.object({ type: z.literal('pane.configure'), paneId: paneIdSchema, config: paneConfigSchema }),
   z.object({ type: z.literal('conn.end'), paneId: paneIdSchema, connId: connIdSchema }),
   z.object({ type: z.literal('conn.close'), paneId: paneIdSchema, connId: connIdSchema }),
   z.object({ type: z.literal('conn.reset'), paneId: paneIdSchema, connId: connIdSchema }),
@@ -59,8 +122,11 @@ export interface ResultMap {
   'tcpServer.stop': Record<string, never>
   'tcpClient.connect': { connId: number; local: Endpoint; remote: Endpoint }
   'udp.bind': { local: Endpoint }
-  send: { bytes: number; connections: number }
-  'udp.send': { bytes: number }
+  send: { bytes: number; connections: number; jobId?: number }
+  'udp.send': { bytes: number; jobId?: number }
+  'send.file': { jobId: number; total: number }
+  'send.stop': { stopped: number }
+  'pane.configure': Record<string, never>
   'conn.end': Record<string, never>
   'conn.close': Record<string, never>
   'conn.reset': Record<string, never>
@@ -83,7 +149,11 @@ export const errorCodes = [
   'EAI_AGAIN',
   'EMSGSIZE',
   'EINVAL',
+  'ENOENT',
+  'EISDIR',
   'BAD_COMMAND',
+  'BAD_TEMPLATE',
+  'BAD_FRAME',
   'NOT_RUNNING',
   'ALREADY_RUNNING',
   'NO_CONNECTION',
@@ -116,6 +186,16 @@ export type Response<T extends CommandType = CommandType> =
 export const paneStateSchema = z.enum(['idle', 'connecting', 'connected', 'listening', 'bound', 'closed'])
 export type PaneState = z.infer<typeof paneStateSchema>
 
+export const messagePartSchema = z.object({
+  /** 'wire', 'payload', or the step: 'crc32', 'gzip', 'aes-256-gcm', 'frame', ... */
+  label: z.string(),
+  op: z.enum(['wire', 'payload', 'frame', 'unframe', 'append', 'verify', 'compress', 'decompress', 'encrypt', 'decrypt']),
+  ok: z.boolean(),
+  len: z.number().int().min(0),
+  detail: z.string().optional()
+})
+export type MessagePart = z.infer<typeof messagePartSchema>
+
 /** One read or one write, in order. `len` bytes of the event's `data`, in record order. */
 export const trafficRecordSchema = z.object({
   connId: z.number().int(),
@@ -124,7 +204,15 @@ export const trafficRecordSchema = z.object({
   tUs: z.number(),
   len: z.number().int().min(0),
   /** UDP: the datagram's sender (in) or destination (out). */
-  peer: endpointSchema.optional()
+  peer: endpointSchema.optional(),
+  /**
+   * With framing or transforms on, a record is a message shown in parts, top to bottom
+   * (incoming: wire, then each undoing step, then payload; outgoing: payload, each step,
+   * wire). The record's bytes are the parts' bytes in that order; `len` is their sum.
+   */
+  parts: z.array(messagePartSchema).optional(),
+  /** False when a step failed (checksum mismatch, wrong key, bad frame). */
+  ok: z.boolean().optional()
 })
 export type TrafficRecord = z.infer<typeof trafficRecordSchema>
 
@@ -176,7 +264,18 @@ export const eventSchema = z.discriminatedUnion('type', [
   // The display fell behind: this many bytes (in this many records) were not sent to the
   // screen. The socket kept flowing and the recording has them all.
   z.object({ type: z.literal('display.skipped'), paneId: z.string(), bytes: z.number(), records: z.number() }),
-  z.object({ type: z.literal('error'), paneId: z.string(), error: paneErrorSchema })
+  z.object({ type: z.literal('error'), paneId: z.string(), error: paneErrorSchema }),
+  // A repeat or a file send: how far it got. `total` is unknown (0) for endless repeats.
+  z.object({
+    type: z.literal('job.progress'),
+    paneId: z.string(),
+    jobId: z.number().int(),
+    kind: z.enum(['repeat', 'file']),
+    done: z.number(),
+    total: z.number(),
+    finished: z.boolean(),
+    error: paneErrorSchema.optional()
+  })
 ])
 export type EngineEvent = z.infer<typeof eventSchema>
 export type EventOf<T extends EngineEvent['type']> = Extract<EngineEvent, { type: T }>

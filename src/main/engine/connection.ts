@@ -4,7 +4,7 @@ import type { Socket } from 'node:net'
 import { fail, toPaneError } from './errors'
 import { nowUs } from './clock'
 import { toEndpoint } from './endpoint'
-import type { PaneContext } from './pane'
+import type { Outgoing, PaneContext } from './pane'
 import type { Endpoint } from '../../shared/contract'
 
 export class TcpConnection {
@@ -32,7 +32,9 @@ export class TcpConnection {
     socket.setNoDelay(true)
     socket.on('data', (chunk: Buffer) => {
       this.bytesIn += chunk.byteLength
-      ctx.traffic(id, 'in', chunk)
+      ctx.received(id, chunk, undefined, (payload) => {
+        if (this.isWritable) this.send(payload)
+      })
       ctx.statsChanged()
     })
     socket.on('end', () => ctx.emit({ type: 'conn.halfClosed', paneId: ctx.paneId, connId: id, by: 'peer', tUs: nowUs() }))
@@ -47,6 +49,7 @@ export class TcpConnection {
     socket.on('close', () => {
       this.closed = true
       markGone()
+      ctx.connClosed(id)
       const how = this.resetByUs || this.lastErrorCode === 'ECONNRESET' ? 'reset' : this.lastErrorCode ? 'error' : 'close'
       ctx.emit({
         type: 'conn.closed',
@@ -75,14 +78,41 @@ export class TcpConnection {
     return this.socket.readableEnded
   }
 
-  write(bytes: Uint8Array): void {
-    if (!this.isWritable) {
-      fail('EPIPE', 'the connection is closed for sending', { connId: this.id, op: 'write' })
-    }
-    this.bytesOut += bytes.byteLength
-    this.ctx.traffic(this.id, 'out', bytes)
+  /** Sends a payload through the pane's message path (transforms, framing). */
+  send(payload: Uint8Array): void {
+    this.assertWritable()
+    this.writeOut(this.ctx.encode(payload))
+  }
+
+  /** Writes bytes as they are (a file being streamed); false when the socket buffer is full. */
+  writeRaw(bytes: Uint8Array): boolean {
+    this.assertWritable()
+    return this.writeOut({ wire: bytes })
+  }
+
+  /** Resolves when the socket can take more, or it closed. */
+  drained(): Promise<void> {
+    if (!this.socket.writableNeedDrain || this.closed) return Promise.resolve()
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.socket.off('drain', done)
+        this.socket.off('close', done)
+        resolve()
+      }
+      this.socket.on('drain', done)
+      this.socket.on('close', done)
+    })
+  }
+
+  private assertWritable(): void {
+    if (!this.isWritable) fail('EPIPE', 'the connection is closed for sending', { connId: this.id, op: 'write' })
+  }
+
+  private writeOut(out: Outgoing): boolean {
+    this.bytesOut += out.wire.byteLength
+    this.ctx.sent(this.id, out)
     this.ctx.statsChanged()
-    this.socket.write(bytes)
+    return this.socket.write(out.wire)
   }
 
   /** Half-close: send FIN, keep reading until the peer closes too. */

@@ -1,10 +1,11 @@
 // The engine: owns every socket, takes commands (validated against the contract), and
 // emits events. Pure Node; a test, the CLI, the Electron shell and the web host all drive
 // it the same way. No exception escapes it.
-import { commandSchema, type Command, type EngineEvent, type PaneError, type Response } from '../../shared/contract'
-import { DisplayChannel, defaultDisplayOptions, type DisplayOptions } from './display'
-import { nowUs } from './clock'
+import { commandSchema, type Command, type EngineEvent, type PaneConfig, type PaneError, type Response } from '../../shared/contract'
+import { defaultDisplayOptions, type DisplayOptions } from './display'
 import { EngineError, fail, toPaneError } from './errors'
+import { pause } from './jobs'
+import { PaneHost, defaultConfig } from './pane-host'
 import { creatingCommands, type PaneContext, type PaneKind, type PaneRuntime } from './pane'
 import { TcpClientPane } from './tcp-client'
 import { TcpServerPane } from './tcp-server'
@@ -32,14 +33,10 @@ const factories: Record<PaneKind, (ctx: PaneContext) => PaneRuntime> = {
   udp: (ctx) => new UdpPane(ctx)
 }
 
-interface PaneSlot {
-  runtime: PaneRuntime
-  display: DisplayChannel
-  statsDirty: boolean
-}
-
 export class Engine {
-  private readonly panes = new Map<string, PaneSlot>()
+  private readonly panes = new Map<string, PaneHost>()
+  /** Settings given before a pane started (or kept across stop/start). */
+  private readonly configs = new Map<string, PaneConfig>()
   private readonly listeners = new Set<(event: EngineEvent) => void>()
   private readonly taps = new Set<(tap: TrafficTap) => void>()
   private readonly displayOptions: DisplayOptions
@@ -86,65 +83,81 @@ export class Engine {
   }
 
   private async dispatch(cmd: Command): Promise<Record<string, unknown>> {
-    if (cmd.type === 'pane.close') {
-      await this.closePane(cmd.paneId)
-      return {}
+    switch (cmd.type) {
+      case 'pane.close':
+        await this.closePane(cmd.paneId)
+        return {}
+      case 'display.ack':
+        this.panes.get(cmd.paneId)?.display.ack(cmd.bytes)
+        return {}
+      case 'pane.configure':
+        this.configs.set(cmd.paneId, cmd.config)
+        this.panes.get(cmd.paneId)?.configure(cmd.config)
+        return {}
+      case 'send.stop':
+        return { stopped: this.panes.get(cmd.paneId)?.jobs.stop(cmd.jobId) ?? 0 }
     }
-    if (cmd.type === 'display.ack') {
-      this.panes.get(cmd.paneId)?.display.ack(cmd.bytes)
-      return {}
-    }
-    let slot = this.panes.get(cmd.paneId)
+    let host = this.panes.get(cmd.paneId)
     const creates = creatingCommands[cmd.type]
-    if (!slot) {
+    if (!host) {
       if (!creates) fail('NOT_RUNNING')
-      slot = this.createPane(cmd.paneId, creates)
-    } else if (creates && slot.runtime.kind !== creates) {
-      fail('WRONG_PANE_KIND', `pane ${cmd.paneId} is a ${slot.runtime.kind}`)
+      host = this.createPane(cmd.paneId, creates)
+    } else if (creates && host.runtime.kind !== creates) {
+      fail('WRONG_PANE_KIND', `pane ${cmd.paneId} is a ${host.runtime.kind}`)
     }
-    return slot.runtime.handle(cmd)
+    if (cmd.type === 'send' || cmd.type === 'udp.send') return this.send(host, cmd)
+    return host.runtime.handle(cmd)
   }
 
-  private createPane(paneId: string, kind: PaneKind): PaneSlot {
-    const display = new DisplayChannel(paneId, (e) => this.emit(e), this.displayOptions)
-    const ctx: PaneContext = {
-      paneId,
-      emit: (event) => {
-        display.flush()
-        this.emit(event)
-      },
-      traffic: (connId, dir, bytes, peer) => {
-        const tUs = nowUs()
-        for (const tap of this.taps) this.safely(() => tap({ paneId, connId, dir, tUs, bytes, peer }))
-        display.push(peer ? { connId, dir, tUs, len: bytes.byteLength, peer } : { connId, dir, tUs, len: bytes.byteLength }, bytes)
-      },
-      error: (error) => {
-        display.flush()
-        this.emit({ type: 'error', paneId, error })
-      },
-      statsChanged: () => {
-        const s = this.panes.get(paneId)
-        if (s) s.statsDirty = true
-      }
+  /** A send: template expanded at each send, and repeated as a job when asked. */
+  private async send(host: PaneHost, cmd: Extract<Command, { type: 'send' | 'udp.send' }>): Promise<Record<string, unknown>> {
+    const once = (): Promise<Record<string, unknown>> => {
+      const data = cmd.template ? host.expand(cmd.template.text, cmd.template.mode, cmd.template.encoding) : cmd.data!
+      return host.runtime.handle({ ...cmd, data, template: undefined, repeat: undefined })
     }
-    const slot: PaneSlot = { runtime: factories[kind](ctx), display, statsDirty: false }
-    this.panes.set(paneId, slot)
-    return slot
+    const first = await once()
+    const repeat = cmd.repeat
+    if (!repeat || repeat.times === 1) return first
+    const jobId = host.startJob('repeat', repeat.times, async (job) => {
+      job.progress(1)
+      for (let n = 2; repeat.times === 0 || n <= repeat.times; n++) {
+        await pause(repeat.everyMs, job.signal)
+        if (job.signal.aborted) return
+        await once()
+        job.progress(n)
+      }
+    })
+    return { ...first, jobId }
+  }
+
+  private createPane(paneId: string, kind: PaneKind): PaneHost {
+    const host = new PaneHost(
+      paneId,
+      {
+        emit: (e) => this.emit(e),
+        tap: (t) => {
+          for (const tap of this.taps) this.safely(() => tap(t))
+        },
+        display: this.displayOptions
+      },
+      this.configs.get(paneId) ?? defaultConfig
+    ).start(factories[kind])
+    this.panes.set(paneId, host)
+    return host
   }
 
   private async closePane(paneId: string): Promise<void> {
-    const slot = this.panes.get(paneId)
-    if (!slot) return
+    const host = this.panes.get(paneId)
+    if (!host) return
     this.panes.delete(paneId)
-    await slot.runtime.close()
-    slot.display.dispose()
+    await host.close()
   }
 
   private reportStats(): void {
-    for (const [paneId, slot] of this.panes) {
-      if (!slot.statsDirty) continue
-      slot.statsDirty = false
-      this.emit({ type: 'conn.stats', paneId, stats: slot.runtime.stats() })
+    for (const [paneId, host] of this.panes) {
+      if (!host.statsDirty) continue
+      host.statsDirty = false
+      this.emit({ type: 'conn.stats', paneId, stats: host.runtime.stats() })
     }
   }
 

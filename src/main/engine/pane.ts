@@ -2,6 +2,8 @@
 // A new kind of pane (TLS, HTTP, WebSocket, link...) implements PaneRuntime and uses
 // PaneContext; nothing else in the engine needs to know it exists.
 import type { Command, Endpoint, EngineEvent, PaneError } from '../../shared/contract'
+import type { Job, JobKind } from './jobs'
+import type { Message } from './message-path'
 
 export type PaneKind = 'tcp-server' | 'tcp-client' | 'udp'
 
@@ -11,15 +13,29 @@ export interface ConnStats {
   bytesOut: number
 }
 
+/** What a pane sends: the bytes for the wire, and (with a message path) their parts. */
+export type Outgoing = { wire: Uint8Array; message?: Message }
+
 export interface PaneContext {
   readonly paneId: string
   /** A lifecycle event: goes out after any traffic already batched, so order holds. */
   emit(event: EngineEvent): void
-  /** One read or one write on a connection (UDP: connId 0 and the peer). */
-  traffic(connId: number, dir: 'in' | 'out', bytes: Uint8Array, peer?: Endpoint): void
   error(error: PaneError): void
   /** Byte counters changed; the engine reports them a few times a second. */
   statsChanged(): void
+  /**
+   * Bytes read from a connection (UDP: connId 0, the sender as peer, one datagram).
+   * `reply` sends a payload back the way the bytes came (for auto-replies).
+   */
+  received(connId: number, bytes: Uint8Array, peer: Endpoint | undefined, reply: (payload: Uint8Array) => void): void
+  /** A payload made ready for the wire (transforms, framing); throws an EngineError. */
+  encode(payload: Uint8Array, datagram?: boolean): Outgoing
+  /** Bytes written to a connection: for the recorder and the screen. */
+  sent(connId: number, out: Outgoing, peer?: Endpoint): void
+  /** A connection is gone: whatever it left half-framed is shown. */
+  connClosed(connId: number): void
+  /** Starts a long-running send (repeat, file), reported as job.progress. */
+  startJob(kind: JobKind, total: number, run: (job: Job) => Promise<void>): number
 }
 
 export interface PaneRuntime {

@@ -19,7 +19,7 @@ export class TcpClientPane implements PaneRuntime {
       case 'tcpClient.connect':
         return this.connect(cmd.host, cmd.port, cmd.timeoutMs)
       default:
-        return connCommand(this.conns, cmd) ?? fail('WRONG_PANE_KIND', `${cmd.type} on a TCP client`)
+        return (await connCommand(this.conns, cmd, this.ctx)) ?? fail('WRONG_PANE_KIND', `${cmd.type} on a TCP client`)
     }
   }
 

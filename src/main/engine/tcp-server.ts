@@ -23,7 +23,7 @@ export class TcpServerPane implements PaneRuntime {
         await this.close()
         return {}
       default:
-        return connCommand(this.conns, cmd) ?? fail('WRONG_PANE_KIND', `${cmd.type} on a TCP server`)
+        return (await connCommand(this.conns, cmd, this.ctx)) ?? fail('WRONG_PANE_KIND', `${cmd.type} on a TCP server`)
     }
   }
 

@@ -21,7 +21,7 @@ export class UdpPane implements PaneRuntime {
       case 'udp.bind':
         return this.bind(cmd.host, cmd.port)
       case 'udp.send':
-        return this.send(cmd.host, cmd.port, cmd.data)
+        return this.send(cmd.host, cmd.port, cmd.data!)
       default:
         return fail('WRONG_PANE_KIND', `${cmd.type} on a UDP socket`)
     }
@@ -35,7 +35,10 @@ export class UdpPane implements PaneRuntime {
     const socket = dgram.createSocket({ type: family, recvBufferSize: 4 * 1024 * 1024 })
     socket.on('message', (msg, rinfo) => {
       this.bytesIn += msg.byteLength
-      this.ctx.traffic(0, 'in', msg, toEndpoint(rinfo.address, rinfo.port, rinfo.family))
+      const peer = toEndpoint(rinfo.address, rinfo.port, rinfo.family)
+      this.ctx.received(0, msg, peer, (payload) => {
+        this.sendTo(payload, rinfo.port, rinfo.address).catch((err: unknown) => this.ctx.error(toPaneError(err, { op: 'auto-reply' })))
+      })
       this.ctx.statsChanged()
     })
     try {
@@ -68,15 +71,22 @@ export class UdpPane implements PaneRuntime {
         throw new EngineError(toPaneError(err, { op: 'send', host, port }))
       }
     }
-    await new Promise<void>((resolve, reject) => {
-      socket.send(data, port, address, (err) => (err ? reject(err) : resolve()))
-    }).catch((err: unknown) => {
+    const bytes = await this.sendTo(data, port, address).catch((err: unknown) => {
       throw new EngineError(toPaneError(err, { op: 'send', host, port }))
     })
-    this.bytesOut += data.byteLength
-    this.ctx.traffic(0, 'out', data, toEndpoint(address, port))
+    return { bytes }
+  }
+
+  /** One datagram: the payload through the message path (transforms; never framed). */
+  private async sendTo(payload: Uint8Array, port: number, address: string): Promise<number> {
+    const socket = this.socket ?? fail('NOT_RUNNING')
+    const out = this.ctx.encode(payload, true)
+    if (out.wire.byteLength > 65507) fail('EMSGSIZE', `${out.wire.byteLength} bytes after transforms`)
+    await new Promise<void>((resolve, reject) => socket.send(out.wire, port, address, (err) => (err ? reject(err) : resolve())))
+    this.bytesOut += out.wire.byteLength
+    this.ctx.sent(0, out, toEndpoint(address, port))
     this.ctx.statsChanged()
-    return { bytes: data.byteLength }
+    return out.wire.byteLength
   }
 
   stats(): ConnStats[] {

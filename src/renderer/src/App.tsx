@@ -7,13 +7,14 @@ import { webApi } from './api'
 import { useI18n } from './i18n'
 import { Pane } from './pane/Pane'
 import type { PaneKind } from './pane/pane-store'
-import { closePane, makePane, startPane, type PaneModel } from './workspace'
+import { closePane, loadWorkspace, makePane, saveWorkspace, startPane, type PaneModel } from './workspace'
 
 export function App() {
   const { t, lang, setLang } = useI18n()
-  const [panes, setPanes] = useState<PaneModel[]>([])
+  const [panes, setPanes] = useState<PaneModel[]>(loadWorkspace)
   const [hostLost, setHostLost] = useState(false)
 
+  useEffect(() => saveWorkspace(panes), [panes])
   useEffect(() => webApi?.onConnectionChange((open) => setHostLost(!open)), [])
   useEffect(() => {
     document.title = t('app.title')

@@ -1,8 +1,18 @@
-// The workspace: which panes exist and their settings (React state, small), plus one
-// PaneStore per pane that receives engine events from the moment the pane is made.
-import type { Endpoint, Response } from '../../shared/contract'
+// The workspace: which panes exist and their settings (React state, small, saved in the
+// browser's storage so a reload brings the panes back, stopped), plus one PaneStore per
+// pane that receives engine events from the moment the pane is made.
+import type { Endpoint, PaneConfigInput, Response } from '../../shared/contract'
+import type { TemplateMode } from '../../shared/compose'
+import type { TextEncoding } from '../../shared/encodings'
 import { api } from './api'
 import { PaneStore, type PaneKind } from './pane/pane-store'
+
+export interface Snippet {
+  name: string
+  text: string
+  mode: TemplateMode
+  encoding: TextEncoding
+}
 
 export interface PaneModel {
   id: string
@@ -13,11 +23,14 @@ export interface PaneModel {
   port: string
   /** UDP pairs: the other pane's port, prefilled as the destination. */
   peerPort?: string
+  config: PaneConfigInput
+  snippets: Snippet[]
 }
 
 const stores = new Map<string, PaneStore>()
 let unsubscribe: (() => void) | undefined
 let counter = 0
+const STORAGE_KEY = 'np.workspace.v1'
 
 function ensureSubscribed(): void {
   unsubscribe ??= api.onEvent((ev) => stores.get(ev.paneId)?.handle(ev))
@@ -29,12 +42,15 @@ export function storeOf(id: string): PaneStore {
   return s
 }
 
-export function makePane(kind: PaneKind, host: string, port: string, peerPort?: string): PaneModel {
+function register(model: PaneModel): PaneModel {
   ensureSubscribed()
+  stores.set(model.id, new PaneStore(model.id, model.kind, (bytes) => void api.command({ type: 'display.ack', paneId: model.id, bytes })))
+  return model
+}
+
+export function makePane(kind: PaneKind, host: string, port: string, peerPort?: string): PaneModel {
   counter++
-  const id = `p${counter}`
-  stores.set(id, new PaneStore(id, kind, (bytes) => void api.command({ type: 'display.ack', paneId: id, bytes })))
-  return { id, kind, n: counter, host, port, peerPort }
+  return register({ id: `p${counter}`, kind, n: counter, host, port, peerPort, config: {}, snippets: [] })
 }
 
 export async function closePane(id: string): Promise<void> {
@@ -43,8 +59,14 @@ export async function closePane(id: string): Promise<void> {
   stores.delete(id)
 }
 
+/** Sends the pane's framing, transforms and auto-replies to the engine. */
+export function configurePane(p: PaneModel): Promise<Response> {
+  return api.command({ type: 'pane.configure', paneId: p.id, config: p.config })
+}
+
 /** Start a pane with its settings: listen, connect or bind. Failures arrive as pane events. */
 export async function startPane(p: PaneModel, port: number): Promise<Endpoint | undefined> {
+  await configurePane(p)
   let r: Response
   if (p.kind === 'tcp-server') r = await api.command({ type: 'tcpServer.listen', paneId: p.id, host: p.host.trim(), port })
   else if (p.kind === 'tcp-client') r = await api.command({ type: 'tcpClient.connect', paneId: p.id, host: p.host.trim(), port })
@@ -57,4 +79,29 @@ export async function stopPane(p: PaneModel): Promise<void> {
   if (p.kind === 'tcp-server') await api.command({ type: 'tcpServer.stop', paneId: p.id })
   else if (p.kind === 'udp') await api.command({ type: 'pane.close', paneId: p.id })
   else for (const c of store.snapshot().conns) await api.command({ type: 'conn.close', paneId: p.id, connId: c.id })
+}
+
+export function saveWorkspace(panes: readonly PaneModel[]): void {
+  try {
+    localStorage.setItem(STORAGE_KEY, JSON.stringify(panes))
+  } catch {
+    /* storage full or disabled: the workspace just is not remembered */
+  }
+}
+
+/** The panes of the last visit, stopped; a damaged entry is dropped, not fatal. */
+export function loadWorkspace(): PaneModel[] {
+  try {
+    const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '[]') as PaneModel[]
+    if (!Array.isArray(saved)) return []
+    const kinds = ['tcp-server', 'tcp-client', 'udp']
+    return saved
+      .filter((p) => p && kinds.includes(p.kind) && typeof p.id === 'string')
+      .map((p) => {
+        counter = Math.max(counter, p.n)
+        return register({ ...p, config: p.config ?? {}, snippets: Array.isArray(p.snippets) ? p.snippets : [] })
+      })
+  } catch {
+    return []
+  }
 }

@@ -1,78 +1,125 @@
-// The input line: text (with escapes) or hex, a line ending, whom to send to, Send.
-// A string that does not parse is marked at the bad character and not sent.
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
+// The input: a multi-line editor (Enter sends, Shift+Enter breaks the line) in text (with
+// escapes, in an encoding), hex, base64 or file mode, with {{variables}}, a line ending,
+// whom to send to, repeat, history and snippets. A template that does not parse is
+// marked at the bad character and not sent; the engine expands it at each send.
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react'
+import { checkingContext, composeMessage, type TemplateMode } from '../../../shared/compose'
+import { textEncodings, type TextEncoding } from '../../../shared/encodings'
 import type { LineEnding } from '../../../shared/bytes'
+import { formatBytes } from '../../../shared/bytes'
 import { useI18n } from '../i18n'
-import type { ConnView, PaneKind } from './pane-store'
+import type { Snippet } from '../workspace'
+import type { ConnView, JobView, PaneKind } from './pane-store'
 import { showEndpoint } from './render'
-import { composeBytes, parsePort, checkHost, type FieldError, type InputMode } from './validate'
+import { checkHost, parsePort, type FieldError } from './validate'
 
 export type SendTarget = { kind: 'tcp'; target: number | 'all' } | { kind: 'udp'; host: string; port: number }
+export type InputMode = TemplateMode | 'file'
+
+export interface Outgoing {
+  template: { text: string; mode: TemplateMode; encoding: TextEncoding }
+  repeat?: { everyMs: number; times: number }
+}
 
 interface Props {
   paneKind: PaneKind
   conns: ConnView[]
+  jobs: JobView[]
   disabled: boolean
   defaultUdpPort?: string
-  onSend(bytes: Uint8Array, to: SendTarget): void
+  snippets: Snippet[]
+  onSnippets(s: Snippet[]): void
+  onSend(out: Outgoing, to: SendTarget): void
+  onSendFile(path: string, to: SendTarget): void
+  onStop(jobId?: number): void
 }
 
-const endings: LineEnding[] = ['none', 'lf', 'cr', 'crlf']
+const endings: Record<LineEnding, string> = { none: '', lf: '\n', cr: '\r', crlf: '\r\n' }
 
-export function Composer({ paneKind, conns, disabled, defaultUdpPort, onSend }: Props) {
+export function Composer(props: Props) {
+  const { paneKind, conns, jobs, disabled, defaultUdpPort, snippets, onSnippets, onSend, onSendFile, onStop } = props
   const { t } = useI18n()
   const [text, setText] = useState('')
   const [mode, setMode] = useState<InputMode>('text')
+  const [encoding, setEncoding] = useState<TextEncoding>('utf-8')
   const [ending, setEnding] = useState<LineEnding>('lf')
   const [target, setTarget] = useState<string>('all')
   const [udpHost, setUdpHost] = useState('127.0.0.1')
   const [udpPort, setUdpPort] = useState(defaultUdpPort ?? '')
+  const [repeatOn, setRepeatOn] = useState(false)
+  const [everyMs, setEveryMs] = useState('1000')
+  const [times, setTimes] = useState('10')
   const [error, setError] = useState<FieldError | undefined>()
   const [history, setHistory] = useState<string[]>([])
   const [histPos, setHistPos] = useState(-1)
-  const input = useRef<HTMLInputElement>(null)
-  const errorId = useRef(`err-${Math.random().toString(36).slice(2)}`).current
+  const [snippetName, setSnippetName] = useState('')
+  const [sequenceMs, setSequenceMs] = useState('500')
+  const input = useRef<HTMLTextAreaElement>(null)
+  const errorId = useId()
   useEffect(() => {
     if (defaultUdpPort) setUdpPort(defaultUdpPort)
   }, [defaultUdpPort])
 
-  const send = (): void => {
-    const r = composeBytes(text, mode, ending)
-    if ('error' in r) {
-      setError(r.error)
-      input.current?.focus()
-      input.current?.setSelectionRange(r.index, r.index + 1)
-      return
+  const liveTarget = target !== 'all' && !conns.some((c) => String(c.id) === target) ? 'all' : target
+
+  const destination = (): SendTarget | undefined => {
+    if (paneKind !== 'udp') return { kind: 'tcp', target: liveTarget === 'all' ? 'all' : Number(liveTarget) }
+    const p = parsePort(udpPort, 1)
+    const hostErr = checkHost(udpHost)
+    if (hostErr || 'error' in p) {
+      setError(hostErr ?? (p as { error: FieldError }).error)
+      return undefined
     }
-    let to: SendTarget
-    if (paneKind === 'udp') {
-      const p = parsePort(udpPort, 1)
-      const hostErr = checkHost(udpHost)
-      if (hostErr || 'error' in p) {
-        setError(hostErr ?? (p as { error: FieldError }).error)
-        return
-      }
-      to = { kind: 'udp', host: udpHost.trim(), port: p.port }
-    } else {
-      to = { kind: 'tcp', target: target === 'all' ? 'all' : Number(target) }
-    }
-    setError(undefined)
-    onSend(r.bytes, to)
-    if (text && history[0] !== text) setHistory([text, ...history].slice(0, 100))
-    setHistPos(-1)
-    setText('')
+    return { kind: 'udp', host: udpHost.trim(), port: p.port }
   }
 
-  const onKey = (e: KeyboardEvent<HTMLInputElement>): void => {
-    if (e.key === 'Enter') {
+  /** Checks a template where it was typed; on a mistake, selects the bad character. */
+  const check = (body: string, m: TemplateMode, enc: TextEncoding, select = true): boolean => {
+    const r = composeMessage(body, m, enc, checkingContext)
+    if (r.ok) return true
+    setError({ key: `parse.${r.reason}` as FieldError['key'], params: { pos: r.index + 1, char: r.char ?? '' } })
+    if (select) {
+      input.current?.focus()
+      input.current?.setSelectionRange(r.index, r.index + 1)
+    }
+    return false
+  }
+
+  const send = (): void => {
+    const to = destination()
+    if (!to) return
+    if (mode === 'file') {
+      if (!text.trim()) return setError({ key: 'send.fileMissing', params: {} })
+      setError(undefined)
+      onSendFile(text.trim(), to)
+      return
+    }
+    if (!check(text, mode, encoding)) return
+    let repeat: Outgoing['repeat']
+    if (repeatOn) {
+      const every = Number(everyMs)
+      const n = Number(times)
+      if (!Number.isInteger(every) || every < 1 || every > 3_600_000) return setError({ key: 'send.badEvery', params: {} })
+      if (!Number.isInteger(n) || n < 0 || n > 10_000_000) return setError({ key: 'send.badTimes', params: {} })
+      repeat = { everyMs: every, times: n }
+    }
+    setError(undefined)
+    onSend({ template: { text: mode === 'text' ? text + endings[ending] : text, mode, encoding }, repeat }, to)
+    if (text && history[0] !== text) setHistory([text, ...history].slice(0, 100))
+    setHistPos(-1)
+    if (!repeatOn) setText('')
+  }
+
+  const onKey = (e: KeyboardEvent<HTMLTextAreaElement>): void => {
+    if (e.key === 'Enter' && !e.shiftKey) {
       e.preventDefault()
       send()
-    } else if (e.key === 'ArrowUp' && history.length) {
+    } else if (e.key === 'ArrowUp' && history.length && !text.includes('\n')) {
       e.preventDefault()
       const p = Math.min(histPos + 1, history.length - 1)
       setHistPos(p)
       setText(history[p]!)
-    } else if (e.key === 'ArrowDown' && histPos >= 0) {
+    } else if (e.key === 'ArrowDown' && histPos >= 0 && !text.includes('\n')) {
       e.preventDefault()
       const p = histPos - 1
       setHistPos(p)
@@ -80,18 +127,36 @@ export function Composer({ paneKind, conns, disabled, defaultUdpPort, onSend }: 
     }
   }
 
-  const liveTarget = target !== 'all' && !conns.some((c) => String(c.id) === target) ? 'all' : target
+  const sendSnippet = (s: Snippet): boolean => {
+    const to = destination()
+    if (!to || !check(s.text, s.mode, s.encoding, false)) return false
+    onSend({ template: { text: s.text, mode: s.mode, encoding: s.encoding } }, to)
+    return true
+  }
+
+  const playSequence = async (): Promise<void> => {
+    const gap = Number(sequenceMs)
+    if (!Number.isInteger(gap) || gap < 0 || gap > 600_000) return setError({ key: 'send.badEvery', params: {} })
+    for (const [i, s] of snippets.entries()) {
+      if (i > 0) await new Promise((r) => setTimeout(r, gap))
+      if (!sendSnippet(s)) return
+    }
+  }
+
+  const running = jobs.filter((j) => !j.finished)
+  const placeholder = mode === 'hex' ? t('send.placeholderHex') : mode === 'base64' ? t('send.placeholderBase64') : mode === 'file' ? t('send.placeholderFile') : t('send.placeholderText')
 
   return (
     <div className="composer">
       <div className="row">
-        <input
+        <textarea
           ref={input}
+          rows={Math.min(6, Math.max(1, text.split('\n').length))}
           className={`send-input${error ? ' invalid' : ''}`}
-          aria-label={t('send.input')}
+          aria-label={mode === 'file' ? t('send.filePath') : t('send.input')}
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? errorId : undefined}
-          placeholder={mode === 'hex' ? t('send.placeholderHex') : t('send.placeholderText')}
+          placeholder={placeholder}
           value={text}
           spellCheck={false}
           onChange={(e) => {
@@ -101,7 +166,7 @@ export function Composer({ paneKind, conns, disabled, defaultUdpPort, onSend }: 
           onKeyDown={onKey}
         />
         <button type="button" className="primary" disabled={disabled} onClick={send}>
-          {t('send.button')}
+          {mode === 'file' ? t('send.sendFile') : repeatOn ? t('send.startRepeat') : t('send.button')}
         </button>
       </div>
       {error && (
@@ -109,24 +174,59 @@ export function Composer({ paneKind, conns, disabled, defaultUdpPort, onSend }: 
           {t(error.key, error.params)}
         </div>
       )}
+      {jobs.map((j) => (
+        <div key={j.id} className="job row">
+          <span>{j.kind === 'file' ? t('job.file') : t('job.repeat')}</span>
+          {j.kind === 'file' ? (
+            <progress aria-label={t('job.progress', { id: j.id })} max={Math.max(1, j.total)} value={j.done} />
+          ) : null}
+          <span className="counter" role="status" aria-label={t('job.status', { id: j.id })}>
+            {j.kind === 'file'
+              ? `${formatBytes(j.done)} / ${formatBytes(j.total)}`
+              : j.total > 0
+                ? t('job.count', { done: j.done, total: j.total })
+                : t('job.countEndless', { done: j.done })}
+            {j.finished && !j.error ? ` · ${t('job.finished')}` : ''}
+            {j.error ? ` · ${t('job.failed')}` : ''}
+          </span>
+          {!j.finished && (
+            <button type="button" className="danger" onClick={() => onStop(j.id)} aria-label={t('job.stopOne', { id: j.id })}>
+              {t('job.stop')}
+            </button>
+          )}
+        </div>
+      ))}
       <div className="row options">
         <label>
           {t('send.mode')}
           <select aria-label={t('send.mode')} value={mode} onChange={(e) => setMode(e.target.value as InputMode)}>
             <option value="text">{t('send.modeText')}</option>
             <option value="hex">{t('send.modeHex')}</option>
+            <option value="base64">{t('send.modeBase64')}</option>
+            {paneKind !== 'udp' && <option value="file">{t('send.modeFile')}</option>}
           </select>
         </label>
-        <label>
-          {t('send.lineEnding')}
-          <select aria-label={t('send.lineEnding')} value={ending} disabled={mode === 'hex'} onChange={(e) => setEnding(e.target.value as LineEnding)}>
-            {endings.map((le) => (
-              <option key={le} value={le}>
-                {t(`send.le.${le}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        {mode === 'text' && (
+          <>
+            <select aria-label={t('send.encoding')} value={encoding} onChange={(e) => setEncoding(e.target.value as TextEncoding)}>
+              {textEncodings.map((enc) => (
+                <option key={enc} value={enc}>
+                  {enc.toUpperCase()}
+                </option>
+              ))}
+            </select>
+            <label>
+              {t('send.lineEnding')}
+              <select aria-label={t('send.lineEnding')} value={ending} onChange={(e) => setEnding(e.target.value as LineEnding)}>
+                {(Object.keys(endings) as LineEnding[]).map((le) => (
+                  <option key={le} value={le}>
+                    {t(`send.le.${le}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </>
+        )}
         {paneKind === 'tcp-server' && (
           <label>
             {t('send.target')}
@@ -152,7 +252,71 @@ export function Composer({ paneKind, conns, disabled, defaultUdpPort, onSend }: 
             </label>
           </>
         )}
+        {mode !== 'file' && (
+          <label className="check">
+            <input type="checkbox" checked={repeatOn} onChange={(e) => setRepeatOn(e.target.checked)} />
+            {t('send.repeat')}
+          </label>
+        )}
+        {repeatOn && mode !== 'file' && (
+          <>
+            <label>
+              {t('send.every')}
+              <input className="port" aria-label={t('send.everyMs')} inputMode="numeric" value={everyMs} onChange={(e) => setEveryMs(e.target.value)} />
+            </label>
+            <label>
+              {t('send.times')}
+              <input className="port" aria-label={t('send.timesHint')} inputMode="numeric" value={times} onChange={(e) => setTimes(e.target.value)} />
+            </label>
+          </>
+        )}
+        {running.length > 1 && (
+          <button type="button" className="danger" onClick={() => onStop()}>
+            {t('job.stopAll')}
+          </button>
+        )}
       </div>
+      <details className="snippets">
+        <summary>{t('snippets.title', { n: snippets.length })}</summary>
+        <div className="row">
+          <input aria-label={t('snippets.name')} placeholder={t('snippets.name')} value={snippetName} onChange={(e) => setSnippetName(e.target.value)} />
+          <button
+            type="button"
+            disabled={!snippetName.trim() || !text || mode === 'file'}
+            onClick={() => {
+              if (mode === 'file' || !check(text, mode, encoding)) return
+              onSnippets([...snippets.filter((s) => s.name !== snippetName.trim()), { name: snippetName.trim(), text: mode === 'text' ? text + endings[ending] : text, mode, encoding }])
+              setSnippetName('')
+            }}
+          >
+            {t('snippets.save')}
+          </button>
+          {snippets.length > 1 && (
+            <>
+              <label>
+                {t('snippets.gap')}
+                <input className="port" aria-label={t('snippets.gapMs')} inputMode="numeric" value={sequenceMs} onChange={(e) => setSequenceMs(e.target.value)} />
+              </label>
+              <button type="button" disabled={disabled} onClick={() => void playSequence()}>
+                {t('snippets.playAll')}
+              </button>
+            </>
+          )}
+        </div>
+        <ul className="snippet-list">
+          {snippets.map((s) => (
+            <li key={s.name}>
+              <button type="button" disabled={disabled} onClick={() => sendSnippet(s)} aria-label={t('snippets.send', { name: s.name })}>
+                ▶ {s.name}
+              </button>
+              <code>{s.mode}</code>
+              <button type="button" className="icon" aria-label={t('snippets.remove', { name: s.name })} onClick={() => onSnippets(snippets.filter((x) => x !== s))}>
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      </details>
     </div>
   )
 }

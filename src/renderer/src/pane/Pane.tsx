@@ -1,13 +1,18 @@
-// One pane: its settings and status, its connections, its traffic terminal, its input.
-import { useMemo, useState, useSyncExternalStore } from 'react'
+// One pane: its settings and status, its connections, its message settings, its traffic
+// terminal with the view bar, and its input.
+import { useMemo, useRef, useState, useSyncExternalStore } from 'react'
+import { concatBytes, parseHex, toHex } from '../../../shared/bytes'
+import { formatBytesAs, type CopyFormat } from '../../../shared/copy-formats'
 import { useI18n } from '../i18n'
 import { api } from '../api'
-import { startPane, stopPane, storeOf, type PaneModel } from '../workspace'
-import { Composer, type SendTarget } from './Composer'
+import { configurePane, startPane, stopPane, storeOf, type PaneModel } from '../workspace'
+import { Composer, type Outgoing, type SendTarget } from './Composer'
 import { ConnList } from './ConnList'
-import { TrafficView } from './TrafficView'
+import { PaneSettings } from './PaneSettings'
+import { TrafficView, type TrafficViewHandle } from './TrafficView'
 import { Settings } from './Settings'
-import type { RenderOptions, ViewMode } from './render'
+import { ViewBar } from './ViewBar'
+import { defaultRenderOptions, mainPart, type RenderOptions } from './render'
 
 interface Props {
   model: PaneModel
@@ -19,22 +24,47 @@ export function Pane({ model, onChange, onClose }: Props) {
   const { t, lang } = useI18n()
   const store = storeOf(model.id)
   const snap = useSyncExternalStore(store.subscribe, store.snapshot)
-  const [view, setView] = useState<ViewMode>('text')
-  const [timestamps, setTimestamps] = useState(true)
-  const [clearSignal, setClearSignal] = useState(0)
-  const options = useMemo<RenderOptions>(() => ({ view, timestamps, lang }), [view, timestamps, lang])
+  const [view, setView] = useState(defaultRenderOptions)
+  const [paused, setPaused] = useState(false)
+  const [redrawSignal, setRedrawSignal] = useState(0)
+  const [notice, setNotice] = useState<string | undefined>()
+  const traffic = useRef<TrafficViewHandle>(null)
+  const options = useMemo<RenderOptions>(() => ({ ...view, lang }), [view, lang])
   const title = t('pane.label', { kind: t(`kind.${model.kind}`), n: model.n })
   const running = snap.state !== 'idle' && snap.state !== 'closed'
   const canSend = model.kind === 'udp' ? snap.state === 'bound' : snap.conns.length > 0
 
-  const send = (bytes: Uint8Array, to: SendTarget): void => {
-    if (to.kind === 'udp') void api.command({ type: 'udp.send', paneId: model.id, host: to.host, port: to.port, data: bytes })
-    else void api.command({ type: 'send', paneId: model.id, target: to.target, data: bytes })
+  const send = (out: Outgoing, to: SendTarget): void => {
+    if (to.kind === 'udp') void api.command({ type: 'udp.send', paneId: model.id, host: to.host, port: to.port, ...out })
+    else void api.command({ type: 'send', paneId: model.id, target: to.target, ...out })
+  }
+  const sendFile = (path: string, to: SendTarget): void => {
+    if (to.kind === 'tcp') void api.command({ type: 'send.file', paneId: model.id, target: to.target, path })
   }
 
   const clear = (): void => {
     store.log.clear()
-    setClearSignal((n) => n + 1)
+    setRedrawSignal((n) => n + 1)
+  }
+
+  const copy = (format: CopyFormat): void => {
+    const records = traffic.current?.selectedRecords() ?? []
+    if (records.length === 0) return setNotice(t('view.nothingToCopy'))
+    const bytes = concatBytes(records.map((r) => mainPart(r.rec, r.bytes).bytes))
+    const text = formatBytesAs(bytes, format, view.encoding)
+    navigator.clipboard.writeText(text).then(
+      () => setNotice(t('view.copied', { n: records.length, bytes: bytes.byteLength, format: t(`copy.${format}`) })),
+      () => setNotice(t('view.copyFailed'))
+    )
+  }
+
+  const find = (query: string, hex: boolean, backwards: boolean): boolean => {
+    if (!hex) return traffic.current?.find(query, backwards) ?? false
+    // Hex bytes are searched in the hex dump, written the way it writes them.
+    const parsed = parseHex(query)
+    if (!parsed.ok || parsed.bytes.length === 0) return false
+    if (view.view === 'text') setView({ ...view, view: 'hex' })
+    return traffic.current?.find(toHex(parsed.bytes), backwards) ?? false
   }
 
   return (
@@ -47,7 +77,7 @@ export function Pane({ model, onChange, onClose }: Props) {
           clear()
         } else if (e.altKey && e.key.toLowerCase() === 'h') {
           e.preventDefault()
-          setView((v) => (v === 'hex' ? 'text' : 'hex'))
+          setView((v) => ({ ...v, view: v.view === 'hex' ? 'text' : 'hex' }))
         }
       }}
     >
@@ -65,29 +95,49 @@ export function Pane({ model, onChange, onClose }: Props) {
         onStart={(port) => void startPane(model, port)}
         onStop={() => void stopPane(model)}
       />
+      <PaneSettings
+        kind={model.kind}
+        config={model.config}
+        onApply={(config) => {
+          const next = { ...model, config }
+          onChange({ config })
+          void configurePane(next)
+        }}
+      />
       {model.kind !== 'udp' && (
         <div className="conn-area">
           <ConnList conns={snap.conns} onAction={(type, connId) => void api.command({ type, paneId: model.id, connId })} />
         </div>
       )}
-      <div className="view-bar" role="toolbar" aria-label={t('view.label')}>
-        <div className="segmented" role="radiogroup" aria-label={t('view.label')}>
-          {(['text', 'hex'] as const).map((v) => (
-            <button key={v} type="button" role="radio" aria-checked={view === v} className={view === v ? 'on' : ''} onClick={() => setView(v)}>
-              {t(`view.${v}`)}
-            </button>
-          ))}
+      <ViewBar
+        settings={view}
+        onChange={setView}
+        conns={snap.conns}
+        showConnFilter={model.kind === 'tcp-server'}
+        paused={paused}
+        onPause={setPaused}
+        onClear={clear}
+        onFind={find}
+        onCopy={copy}
+      />
+      {notice && (
+        <div className="notice" role="status" onAnimationEnd={() => setNotice(undefined)}>
+          {notice}
         </div>
-        <label className="check">
-          <input type="checkbox" checked={timestamps} onChange={(e) => setTimestamps(e.target.checked)} />
-          {t('view.timestamps')}
-        </label>
-        <button type="button" onClick={clear}>
-          {t('view.clear')}
-        </button>
-      </div>
-      <TrafficView store={store} options={options} label={t('view.terminal', { pane: title })} clearSignal={clearSignal} />
-      <Composer paneKind={model.kind} conns={snap.conns} disabled={!canSend} defaultUdpPort={model.peerPort} onSend={send} />
+      )}
+      <TrafficView ref={traffic} store={store} options={options} label={t('view.terminal', { pane: title })} redrawSignal={redrawSignal} paused={paused} />
+      <Composer
+        paneKind={model.kind}
+        conns={snap.conns}
+        jobs={snap.jobs}
+        disabled={!canSend}
+        defaultUdpPort={model.peerPort}
+        snippets={model.snippets}
+        onSnippets={(snippets) => onChange({ snippets })}
+        onSend={send}
+        onSendFile={sendFile}
+        onStop={(jobId) => void api.command({ type: 'send.stop', paneId: model.id, jobId })}
+      />
     </section>
   )
 }

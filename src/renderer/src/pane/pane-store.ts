@@ -17,6 +17,15 @@ export interface ConnView {
   halfClosedByUs: boolean
 }
 
+export interface JobView {
+  id: number
+  kind: 'repeat' | 'file'
+  done: number
+  total: number
+  finished: boolean
+  error?: PaneError
+}
+
 export interface PaneSnapshot {
   state: PaneState
   local?: Endpoint
@@ -25,6 +34,8 @@ export interface PaneSnapshot {
   lastError?: PaneError
   bytesIn: number
   bytesOut: number
+  /** Repeats and file sends, newest last (finished ones stay until the next three). */
+  jobs: JobView[]
 }
 
 /** Where new log entries go once a terminal is attached; `done` acks them as drawn. */
@@ -32,7 +43,7 @@ export type LogSink = (entries: LogEntry[], done: () => void) => void
 
 export class PaneStore {
   readonly log = new PaneLog()
-  private snap: PaneSnapshot = { state: 'idle', conns: [], bytesIn: 0, bytesOut: 0 }
+  private snap: PaneSnapshot = { state: 'idle', conns: [], bytesIn: 0, bytesOut: 0, jobs: [] }
   private readonly subs = new Set<() => void>()
   private sink: LogSink | undefined
 
@@ -134,6 +145,14 @@ export class PaneStore {
             return s ? { ...c, bytesIn: s.bytesIn, bytesOut: s.bytesOut } : c
           })
         })
+        return
+      }
+      case 'job.progress': {
+        const job: JobView = { id: ev.jobId, kind: ev.kind, done: ev.done, total: ev.total, finished: ev.finished, ...(ev.error ? { error: ev.error } : {}) }
+        const others = this.snap.jobs.filter((j) => j.id !== ev.jobId)
+        const finished = others.filter((j) => j.finished).slice(-2)
+        this.update({ jobs: [...others.filter((j) => !j.finished), ...finished, job] })
+        if (ev.error) this.add([{ kind: 'error', tUs: now, error: ev.error }])
         return
       }
       case 'error':

@@ -1,17 +1,33 @@
 // Log entries as terminal text (ANSI colours, CRLF line ends). Pure: tested in Node.
-// Payload control characters are made visible (␍␊, \xNN), so received bytes can never
-// drive the terminal with escape sequences.
-import { formatBytes, hexdumpLines, visibleText } from '../../../shared/bytes'
+// Payload control characters are made visible (\r\n or ␍␊, \xNN), so received bytes can
+// never drive the terminal with escape sequences.
+import { formatBytes, hexdumpLines, toHex } from '../../../shared/bytes'
+import { decodeVisible, type TextEncoding } from '../../../shared/encodings'
 import { errorMessage, formatTarget, translate, type Lang, type MessageKey } from '../../../shared/i18n'
-import type { Endpoint } from '../../../shared/contract'
+import type { Endpoint, MessagePart, TrafficRecord } from '../../../shared/contract'
 import type { LogEntry } from './log'
 
-export type ViewMode = 'text' | 'hex'
+export type ViewMode = 'text' | 'hex' | 'split'
+export type TimeMode = 'absolute' | 'delta' | 'off'
 
 export interface RenderOptions {
   view: ViewMode
-  timestamps: boolean
+  time: TimeMode
+  encoding: TextEncoding
+  controls: 'escapes' | 'pictures'
+  /** Show every step of a message (wire, unframe, checksum, ...) with its bytes. */
+  steps: boolean
+  filter: { connId: number | 'all'; dir: 'both' | 'in' | 'out' }
   lang: Lang
+}
+
+export const defaultRenderOptions: Omit<RenderOptions, 'lang'> = {
+  view: 'text',
+  time: 'absolute',
+  encoding: 'utf-8',
+  controls: 'escapes',
+  steps: false,
+  filter: { connId: 'all', dir: 'both' }
 }
 
 const C = {
@@ -32,54 +48,109 @@ export function formatTime(tUs: number): string {
 
 export const showEndpoint = (e: Endpoint): string => formatTarget(e.address, e.port)
 
-function stamp(tUs: number, o: RenderOptions): string {
-  return o.timestamps ? `${C.dim}${formatTime(tUs)}${C.reset} ` : ''
-}
-
 const indent = (lines: string[]): string => lines.map((l) => `  ${l}\r\n`).join('')
 
-export function renderEntry(entry: LogEntry, o: RenderOptions): string {
-  switch (entry.kind) {
-    case 'traffic': {
-      const { rec, bytes } = entry
-      const colour = rec.dir === 'in' ? C.in : C.out
-      const arrow = rec.dir === 'in' ? '◀' : '▶'
-      const peer = rec.peer ? ' ' + translate(o.lang, rec.dir === 'in' ? 'term.from' : 'term.to', { peer: showEndpoint(rec.peer) }) : ''
-      const conn = rec.connId > 0 ? ` #${rec.connId}` : ''
-      const head = `${stamp(rec.tUs, o)}${colour}${arrow} ${translate(o.lang, rec.dir === 'in' ? 'term.in' : 'term.out')}${conn}${peer} · ${formatBytes(rec.len)}${C.reset}\r\n`
-      if (bytes.byteLength === 0) return head
-      // Escapes are dimmed; a run of them shares one colour switch (binary data is mostly escapes).
-      const text = visibleText(bytes, { style: 'escapes', mark: (x) => `${C.dim}${x}${colour}` }).replaceAll(`${colour}${C.dim}`, '')
-      const body = o.view === 'hex' ? hexdumpLines(bytes) : text.replace(/\n$/, '').split('\n')
-      return head + colour + indent(body) + C.reset
-    }
-    case 'note': {
-      const colour = entry.level === 'warn' ? C.warn : C.info
-      const params = { ...entry.params }
-      if (entry.key === 'term.open' && entry.endpoints) {
-        // "opened with <peer> (local <us>)": the same words on both sides of a pair.
-        params['remote'] = showEndpoint(entry.endpoints[0]!)
-        params['local'] = showEndpoint(entry.endpoints[1]!)
-      }
-      if (entry.key === 'term.closed') {
-        params['how'] = translate(o.lang, `term.how.${String(params['how'])}` as MessageKey)
-        params['in'] = formatBytes(Number(params['in']))
-        params['out'] = formatBytes(Number(params['out']))
-      }
-      if (entry.key === 'term.skipped') params['bytes'] = formatBytes(Number(params['bytes']))
-      return `${stamp(entry.tUs, o)}${colour}● ${translate(o.lang, entry.key, params)}${C.reset}\r\n`
-    }
-    case 'error': {
-      const detail = entry.error.detail ? `\r\n  ${C.dim}${entry.error.code}: ${entry.error.detail}${C.reset}` : ''
-      return `${stamp(entry.tUs, o)}${C.error}✖ ${errorMessage(o.lang, entry.error)}${C.reset}${detail}\r\n`
-    }
-  }
+/** The part of a message record a person reads: the payload (incoming: last; outgoing: first). */
+export function mainPart(rec: TrafficRecord, bytes: Uint8Array): { bytes: Uint8Array; part?: MessagePart } {
+  if (!rec.parts?.length) return { bytes }
+  const index = rec.dir === 'in' ? rec.parts.length - 1 : 0
+  let off = 0
+  for (let i = 0; i < index; i++) off += rec.parts[i]!.len
+  return { bytes: bytes.subarray(off, off + rec.parts[index]!.len), part: rec.parts[index] }
 }
 
-export function renderEntries(entries: readonly LogEntry[], o: RenderOptions): string {
-  let s = ''
-  for (const e of entries) s += renderEntry(e, o)
-  return s
+/** A stateful renderer: delta timestamps need the previous record shown. */
+export class TerminalRenderer {
+  private prevTUs: number | undefined
+
+  constructor(readonly o: RenderOptions) {}
+
+  shows(entry: LogEntry): boolean {
+    const f = this.o.filter
+    if (entry.kind !== 'traffic') return f.connId === 'all' || !('params' in entry) || entry.params['id'] === undefined || entry.params['id'] === f.connId
+    return (f.connId === 'all' || entry.rec.connId === f.connId) && (f.dir === 'both' || entry.rec.dir === f.dir)
+  }
+
+  render(entry: LogEntry): string {
+    if (!this.shows(entry)) return ''
+    switch (entry.kind) {
+      case 'traffic':
+        return this.traffic(entry.rec, entry.bytes)
+      case 'note': {
+        const o = this.o
+        const colour = entry.level === 'warn' ? C.warn : C.info
+        const params = { ...entry.params }
+        if (entry.key === 'term.open' && entry.endpoints) {
+          params['remote'] = showEndpoint(entry.endpoints[0]!)
+          params['local'] = showEndpoint(entry.endpoints[1]!)
+        }
+        if (entry.key === 'term.closed') {
+          params['how'] = translate(o.lang, `term.how.${String(params['how'])}` as MessageKey)
+          params['in'] = formatBytes(Number(params['in']))
+          params['out'] = formatBytes(Number(params['out']))
+        }
+        if (entry.key === 'term.skipped') params['bytes'] = formatBytes(Number(params['bytes']))
+        return `${this.stamp(entry.tUs)}${colour}● ${translate(o.lang, entry.key, params)}${C.reset}\r\n`
+      }
+      case 'error': {
+        const detail = entry.error.detail ? `\r\n  ${C.dim}${entry.error.code}: ${entry.error.detail}${C.reset}` : ''
+        return `${this.stamp(entry.tUs)}${C.error}✖ ${errorMessage(this.o.lang, entry.error)}${C.reset}${detail}\r\n`
+      }
+    }
+  }
+
+  renderAll(entries: readonly LogEntry[]): string {
+    let s = ''
+    for (const e of entries) s += this.render(e)
+    return s
+  }
+
+  private stamp(tUs: number): string {
+    if (this.o.time === 'off') return ''
+    if (this.o.time === 'absolute') return `${C.dim}${formatTime(tUs)}${C.reset} `
+    const delta = this.prevTUs === undefined ? 0 : tUs - this.prevTUs
+    this.prevTUs = tUs
+    return `${C.dim}+${(delta / 1e6).toFixed(6)}${C.reset} `
+  }
+
+  private traffic(rec: TrafficRecord, bytes: Uint8Array): string {
+    const o = this.o
+    const colour = rec.dir === 'in' ? C.in : C.out
+    const arrow = rec.dir === 'in' ? '◀' : '▶'
+    const peer = rec.peer ? ' ' + translate(o.lang, rec.dir === 'in' ? 'term.from' : 'term.to', { peer: showEndpoint(rec.peer) }) : ''
+    const conn = rec.connId > 0 ? ` #${rec.connId}` : ''
+    const main = mainPart(rec, bytes)
+    const what = rec.parts ? translate(o.lang, 'term.message', { size: formatBytes(main.bytes.byteLength) }) : formatBytes(rec.len)
+    const failed = rec.ok === false ? ` ${C.error}✗ ${rec.parts?.find((p) => !p.ok)?.detail ?? ''}${colour}` : ''
+    let s = `${this.stamp(rec.tUs)}${colour}${arrow} ${translate(o.lang, rec.dir === 'in' ? 'term.in' : 'term.out')}${conn}${peer} · ${what}${failed}${C.reset}\r\n`
+    if (main.bytes.byteLength > 0) s += colour + this.body(main.bytes, colour) + C.reset
+    if (o.steps && rec.parts) s += this.steps(rec, bytes)
+    return s
+  }
+
+  private body(bytes: Uint8Array, colour: string): string {
+    const o = this.o
+    const hex = (): string => indent(hexdumpLines(bytes))
+    if (o.view === 'hex') return hex()
+    // Escapes are dimmed; a run of them shares one colour switch (binary data is mostly escapes).
+    const text = decodeVisible(bytes, o.encoding, { style: o.controls, mark: (x) => `${C.dim}${x}${colour}` }).replaceAll(`${colour}${C.dim}`, '')
+    const lines = indent(text.replace(/\n$/, '').split('\n'))
+    return o.view === 'split' ? lines + C.dim + hex() + colour : lines
+  }
+
+  private steps(rec: TrafficRecord, bytes: Uint8Array): string {
+    let s = ''
+    let off = 0
+    for (const p of rec.parts!) {
+      const b = bytes.subarray(off, off + p.len)
+      off += p.len
+      const mark = p.ok ? `${C.in}✓` : `${C.error}✗`
+      const shown = toHex(b.subarray(0, 48)) + (b.byteLength > 48 ? ' …' : '')
+      s += `  ${C.dim}↳ ${p.label} (${p.op}) ${mark}${C.dim} ${formatBytes(p.len)}${p.detail ? ` — ${p.detail}` : ''}${C.reset}\r\n`
+      s += `    ${C.dim}${shown}${C.reset}\r\n`
+    }
+    return s
+  }
 }
 
 /**

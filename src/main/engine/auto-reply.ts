@@ -1,0 +1,113 @@
+// Auto-replies: rules checked in order against each message a pane receives; the first that
+// matches answers (echo, or a template with $1..$9 from a regex and {{variables}}), after
+// an optional delay, once or every time.
+import type { PaneConfig } from '../../shared/contract'
+import { parseTextIn } from '../../shared/compose'
+
+type Rule = PaneConfig['autoReplies'][number]
+
+/** What a matching rule asks the pane to send: the message itself, or a template to expand. */
+export type ReplyAction = { kind: 'echo' } | { kind: 'template'; text: string; mode: 'text' | 'hex' | 'base64'; encoding: string }
+
+const utf8 = new TextDecoder('utf-8')
+
+/** A hex pattern with ?? wildcards: "02 ?? 03" → bytes and a mask. */
+function hexPattern(p: string): { bytes: number[]; wild: boolean[] } | undefined {
+  const tokens = p.replace(/0x/gi, '').split(/[\s,:-]+/).filter(Boolean).flatMap((t) => t.match(/.{1,2}/g) ?? [])
+  const bytes: number[] = []
+  const wild: boolean[] = []
+  for (const t of tokens) {
+    if (t === '??') {
+      bytes.push(0)
+      wild.push(true)
+    } else if (/^[0-9a-fA-F]{2}$/.test(t)) {
+      bytes.push(parseInt(t, 16))
+      wild.push(false)
+    } else return undefined
+  }
+  return bytes.length ? { bytes, wild } : undefined
+}
+
+function indexOf(hay: Uint8Array, needle: ArrayLike<number>, wild?: boolean[]): number {
+  outer: for (let i = 0; i + needle.length <= hay.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (!wild?.[j] && hay[i + j] !== needle[j]) continue outer
+    return i
+  }
+  return -1
+}
+
+/** The captures of a match ([] when the rule has none), or undefined when it does not match. */
+export function matchRule(rule: Rule, message: Uint8Array): string[] | undefined {
+  const m = rule.match
+  switch (m.kind) {
+    case 'any':
+      return []
+    case 'exact':
+    case 'contains':
+    case 'startsWith': {
+      const parsed = parseTextIn(m.text, 'utf-8')
+      if (!parsed.ok) return undefined
+      const want = parsed.bytes
+      if (m.kind === 'exact') return want.length === message.length && indexOf(message, want) === 0 ? [] : undefined
+      if (m.kind === 'startsWith') return want.length <= message.length && indexOf(message.subarray(0, want.length), want) === 0 ? [] : undefined
+      return indexOf(message, want) >= 0 ? [] : undefined
+    }
+    case 'regex': {
+      let re: RegExp
+      try {
+        re = new RegExp(m.pattern, m.flags)
+      } catch {
+        return undefined
+      }
+      const found = re.exec(utf8.decode(message))
+      return found ? found.slice(1).map((c) => c ?? '') : undefined
+    }
+    case 'hex': {
+      const p = hexPattern(m.pattern)
+      return p && indexOf(message, p.bytes, p.wild) >= 0 ? [] : undefined
+    }
+  }
+}
+
+export class AutoReplier {
+  private readonly fired = new Set<number>()
+  private readonly timers = new Set<NodeJS.Timeout>()
+
+  constructor(private readonly rules: readonly Rule[]) {}
+
+  get active(): boolean {
+    return this.rules.some((r) => r.enabled)
+  }
+
+  /** Finds the first matching rule and calls `answer` (after its delay) with what to send. */
+  onMessage(message: Uint8Array, answer: (action: ReplyAction) => void): void {
+    for (const [i, rule] of this.rules.entries()) {
+      if (!rule.enabled || (rule.once && this.fired.has(i))) continue
+      const captures = matchRule(rule, message)
+      if (!captures) continue
+      if (rule.once) this.fired.add(i)
+      const action: ReplyAction =
+        rule.reply.kind === 'echo'
+          ? { kind: 'echo' }
+          : {
+              kind: 'template',
+              text: rule.reply.template.text.replace(/\$([1-9])/g, (_, n: string) => captures[Number(n) - 1] ?? ''),
+              mode: rule.reply.template.mode,
+              encoding: rule.reply.template.encoding ?? 'utf-8'
+            }
+      if (rule.delayMs > 0) {
+        const t = setTimeout(() => {
+          this.timers.delete(t)
+          answer(action)
+        }, rule.delayMs)
+        this.timers.add(t)
+      } else answer(action)
+      return
+    }
+  }
+
+  dispose(): void {
+    for (const t of this.timers) clearTimeout(t)
+    this.timers.clear()
+  }
+}

@@ -1,0 +1,74 @@
+// Long-running sends of a pane (a repeat, a file): numbered, reported as job.progress a
+// few times a second and when they end, stoppable one by one or all at once.
+import type { EngineEvent, PaneError } from '../../shared/contract'
+import { toPaneError } from './errors'
+
+export type JobKind = 'repeat' | 'file'
+
+export interface Job {
+  readonly id: number
+  readonly signal: AbortSignal
+  progress(done: number): void
+}
+
+const REPORT_MS = 100
+
+export class Jobs {
+  private nextId = 1
+  private readonly running = new Map<number, AbortController>()
+
+  constructor(
+    private readonly paneId: string,
+    private readonly emit: (event: EngineEvent) => void
+  ) {}
+
+  /** Starts `run`; the job ends when it returns (or throws: its error is reported on the job). */
+  start(kind: JobKind, total: number, run: (job: Job) => Promise<void>): number {
+    const id = this.nextId++
+    const controller = new AbortController()
+    this.running.set(id, controller)
+    let done = 0
+    let lastReport = 0
+    const report = (finished: boolean, error?: PaneError): void =>
+      this.emit({ type: 'job.progress', paneId: this.paneId, jobId: id, kind, done, total, finished, ...(error ? { error } : {}) })
+    const job: Job = {
+      id,
+      signal: controller.signal,
+      progress: (n) => {
+        done = n
+        const now = performance.now()
+        if (now - lastReport >= REPORT_MS) {
+          lastReport = now
+          report(false)
+        }
+      }
+    }
+    report(false)
+    void run(job)
+      .then(
+        () => report(true),
+        (err: unknown) => report(true, toPaneError(err))
+      )
+      .finally(() => this.running.delete(id))
+    return id
+  }
+
+  /** Stops one job, or all of them; returns how many were running. */
+  stop(jobId?: number): number {
+    const ids = jobId === undefined ? [...this.running.keys()] : this.running.has(jobId) ? [jobId] : []
+    for (const id of ids) this.running.get(id)!.abort()
+    return ids.length
+  }
+}
+
+/** Waits `ms`, or less if the job is stopped. */
+export function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve()
+    const t = setTimeout(resolve, ms)
+    signal.addEventListener('abort', () => {
+      clearTimeout(t)
+      resolve()
+    }, { once: true })
+  })
+}

@@ -1,0 +1,111 @@
+// A pane's message path: with framing and/or transforms configured, reads become messages
+// (deframed per connection, then each transform undone) and sends become wire bytes
+// (each transform applied, then framed). Each message carries its parts, so the screen can
+// show every step's bytes. Without either, bytes pass as they are.
+import type { MessagePart, PaneConfig } from '../../shared/contract'
+import { concatBytes } from '../../shared/bytes'
+import { Deframer, frame, unframe, type FramingSpec } from '../../shared/framing'
+import { applyIncoming, applyOutgoing } from './transforms/pipeline'
+import { fail } from './errors'
+
+export interface Message {
+  /** What the person wrote or the peer meant: the payload, after every step. */
+  payload: Uint8Array
+  /** The bytes on the wire. */
+  wire: Uint8Array
+  parts: MessagePart[]
+  /** The parts' bytes, in order: what the display record carries. */
+  data: Uint8Array
+  ok: boolean
+}
+
+function framingLabel(f: FramingSpec): string {
+  switch (f.kind) {
+    case 'raw':
+      return 'raw'
+    case 'delimiter':
+      return `delimiter ${f.delimiterHex}`
+    case 'fixed':
+      return `fixed ${f.length}`
+    case 'length':
+      return `length ${f.bytes}B ${f.endian.toUpperCase()}${f.includesHeader ? ' incl. header' : ''}`
+  }
+}
+
+function build(parts: { part: MessagePart; bytes: Uint8Array }[], payload: Uint8Array, wire: Uint8Array): Message {
+  return {
+    payload,
+    wire,
+    parts: parts.map((p) => p.part),
+    data: concatBytes(parts.map((p) => p.bytes)),
+    ok: parts.every((p) => p.part.ok)
+  }
+}
+
+const part = (label: string, op: MessagePart['op'], bytes: Uint8Array, ok = true, detail?: string): { part: MessagePart; bytes: Uint8Array } => ({
+  part: detail === undefined ? { label, op, ok, len: bytes.byteLength } : { label, op, ok, len: bytes.byteLength, detail },
+  bytes
+})
+
+export class MessagePath {
+  private readonly deframers = new Map<number, Deframer>()
+
+  constructor(private readonly config: PaneConfig) {}
+
+  get framed(): boolean {
+    return this.config.framing.kind !== 'raw'
+  }
+
+  get active(): boolean {
+    return this.framed || this.config.transforms.length > 0
+  }
+
+  /** Payload → wire. Datagrams are not framed (a datagram is already a message). */
+  outgoing(payload: Uint8Array, datagram = false): Message {
+    const parts = [part('payload', 'payload', payload)]
+    const out = applyOutgoing(this.config.transforms, payload)
+    for (const s of out.stages) parts.push(part(s.step, s.op, s.bytes, s.ok, s.detail))
+    if (!out.ok) fail('BAD_TEMPLATE', out.stages.find((s) => !s.ok)?.detail ?? 'a transform failed')
+    let wire = out.bytes
+    if (this.framed && !datagram) {
+      const f = frame(this.config.framing, wire)
+      if (!f.ok) fail('BAD_FRAME', f.reason)
+      wire = f.bytes
+      parts.push(part(framingLabel(this.config.framing), 'frame', wire))
+    }
+    return build(parts, payload, wire)
+  }
+
+  /** One read (or datagram) → the messages it completes. */
+  incoming(connId: number, bytes: Uint8Array, datagram = false): Message[] {
+    if (!this.framed || datagram) return [this.undo(bytes, bytes)]
+    let deframer = this.deframers.get(connId)
+    if (!deframer) {
+      deframer = new Deframer(this.config.framing)
+      this.deframers.set(connId, deframer)
+    }
+    const r = deframer.push(bytes)
+    const messages = r.frames.map((f) => this.undo(f, unframe(this.config.framing, f)))
+    if (r.error) {
+      const lost = r.discarded ?? new Uint8Array(0)
+      messages.push(build([part('wire', 'wire', lost, false, r.error)], lost, lost))
+    }
+    return messages
+  }
+
+  /** At the end of a connection: an incomplete last frame, if any. */
+  closeConn(connId: number): Message | undefined {
+    const rest = this.deframers.get(connId)?.flush()
+    this.deframers.delete(connId)
+    if (!rest || rest.byteLength === 0) return undefined
+    return build([part('wire', 'wire', rest, false, 'incomplete frame at the end of the connection')], rest, rest)
+  }
+
+  private undo(wire: Uint8Array, inner: Uint8Array): Message {
+    const parts = [part('wire', 'wire', wire)]
+    if (this.framed && inner !== wire) parts.push(part(framingLabel(this.config.framing), 'unframe', inner))
+    const r = applyIncoming(this.config.transforms, inner)
+    for (const s of r.stages) parts.push(part(s.step, s.op, s.bytes, s.ok, s.detail))
+    return build(parts, r.bytes, wire)
+  }
+}

@@ -1,0 +1,141 @@
+// The engine's side of one pane: the PaneContext its runtime talks to. It owns the pane's
+// display channel, message path (framing, transforms), auto-replies, jobs and the {{seq}}
+// counter, and hands every raw chunk to the taps (the recorder) before anything else.
+import type { EngineEvent, PaneConfig, PaneError, TrafficRecord } from '../../shared/contract'
+import { composeMessage } from '../../shared/compose'
+import type { TextEncoding } from '../../shared/encodings'
+import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { AutoReplier, type ReplyAction } from './auto-reply'
+import { nowUs } from './clock'
+import { DisplayChannel, type DisplayOptions } from './display'
+import { fail, toPaneError } from './errors'
+import { Jobs } from './jobs'
+import { MessagePath, type Message } from './message-path'
+import type { Outgoing, PaneContext, PaneRuntime } from './pane'
+import type { TrafficTap } from './engine'
+
+export interface HostDeps {
+  emit(event: EngineEvent): void
+  tap(tap: TrafficTap): void
+  display: DisplayOptions
+}
+
+export const defaultConfig: PaneConfig = { framing: { kind: 'raw' }, transforms: [], autoReplies: [] }
+
+export class PaneHost implements PaneContext {
+  readonly display: DisplayChannel
+  readonly jobs: Jobs
+  runtime!: PaneRuntime
+  statsDirty = false
+  private path: MessagePath
+  private replier: AutoReplier
+  private seq = 0
+
+  constructor(
+    readonly paneId: string,
+    private readonly deps: HostDeps,
+    config: PaneConfig
+  ) {
+    this.display = new DisplayChannel(paneId, deps.emit, deps.display)
+    this.jobs = new Jobs(paneId, (e) => this.emit(e))
+    this.path = new MessagePath(config)
+    this.replier = new AutoReplier(config.autoReplies)
+  }
+
+  start(make: (ctx: PaneContext) => PaneRuntime): this {
+    this.runtime = make(this)
+    return this
+  }
+
+  configure(config: PaneConfig): void {
+    this.replier.dispose()
+    this.path = new MessagePath(config)
+    this.replier = new AutoReplier(config.autoReplies)
+  }
+
+  emit(event: EngineEvent): void {
+    this.display.flush()
+    this.deps.emit(event)
+  }
+
+  error(error: PaneError): void {
+    this.emit({ type: 'error', paneId: this.paneId, error })
+  }
+
+  statsChanged(): void {
+    this.statsDirty = true
+  }
+
+  /** A template expanded for one send: {{seq}} counts the pane's sends. */
+  expand(text: string, mode: 'text' | 'hex' | 'base64', encoding: string): Uint8Array {
+    const r = composeMessage(text, mode, encoding as TextEncoding, {
+      seq: ++this.seq,
+      now: new Date(),
+      randomBytes: (n) => new Uint8Array(randomBytes(n)),
+      readFile: (path) => new Uint8Array(readFileSync(path))
+    })
+    if (!r.ok) fail('BAD_TEMPLATE', `${r.reason} at position ${r.index + 1}${r.char ? ` ("${r.char}")` : ''}`)
+    return r.bytes
+  }
+
+  received(connId: number, bytes: Uint8Array, peer: TrafficRecord['peer'], reply: (payload: Uint8Array) => void): void {
+    const tUs = nowUs()
+    this.deps.tap({ paneId: this.paneId, connId, dir: 'in', tUs, bytes, peer })
+    const datagram = peer !== undefined
+    const messages: Message[] = this.path.active ? this.path.incoming(connId, bytes, datagram) : []
+    if (!this.path.active) this.push(connId, 'in', tUs, bytes, peer)
+    for (const m of messages) this.push(connId, 'in', tUs, m.data, peer, m)
+    if (!this.replier.active) return
+    for (const payload of this.path.active ? messages.filter((m) => m.ok).map((m) => m.payload) : [bytes]) {
+      this.replier.onMessage(payload, (action) => this.answer(action, payload, reply))
+    }
+  }
+
+  private answer(action: ReplyAction, message: Uint8Array, reply: (payload: Uint8Array) => void): void {
+    try {
+      reply(action.kind === 'echo' ? message : this.expand(action.text, action.mode, action.encoding))
+    } catch (err) {
+      this.error(toPaneError(err, { op: 'auto-reply' }))
+    }
+  }
+
+  encode(payload: Uint8Array, datagram = false): Outgoing {
+    if (!this.path.active) return { wire: payload }
+    const message = this.path.outgoing(payload, datagram)
+    return { wire: message.wire, message }
+  }
+
+  sent(connId: number, out: Outgoing, peer?: TrafficRecord['peer']): void {
+    const tUs = nowUs()
+    this.deps.tap({ paneId: this.paneId, connId, dir: 'out', tUs, bytes: out.wire, peer })
+    if (out.message) this.push(connId, 'out', tUs, out.message.data, peer, out.message)
+    else this.push(connId, 'out', tUs, out.wire, peer)
+  }
+
+  connClosed(connId: number): void {
+    const rest = this.path.closeConn(connId)
+    if (rest) this.push(connId, 'in', nowUs(), rest.data, undefined, rest)
+  }
+
+  startJob(...args: Parameters<Jobs['start']>): number {
+    return this.jobs.start(...args)
+  }
+
+  private push(connId: number, dir: 'in' | 'out', tUs: number, data: Uint8Array, peer: TrafficRecord['peer'], m?: Message): void {
+    const rec: TrafficRecord = { connId, dir, tUs, len: data.byteLength }
+    if (peer) rec.peer = peer
+    if (m) {
+      rec.parts = m.parts
+      rec.ok = m.ok
+    }
+    this.display.push(rec, data)
+  }
+
+  async close(): Promise<void> {
+    this.jobs.stop()
+    this.replier.dispose()
+    await this.runtime.close()
+    this.display.dispose()
+  }
+}

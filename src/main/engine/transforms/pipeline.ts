@@ -1,0 +1,196 @@
+// A pane's transform steps applied to one message, every stage kept so the person can
+// see what each step did to the bytes. Outgoing runs the steps in list order; incoming
+// undoes them in reverse. Nothing here throws: a failure is a stage with ok: false.
+//
+// On the wire (besides what checksums.ts, lzw.ts and cipher.ts say):
+//   checksum  appended after the payload, in the byte order checksums.ts gives
+//   deflate   a zlib stream (RFC 1950: 2-byte header, Adler-32 trailer), as Python's
+//             zlib.compress and Node's zlib.deflateSync make, not raw deflate
+//   gzip      RFC 1952, as gzip.compress / zlib.gzipSync
+//   brotli    RFC 7932, as brotli.compress / zlib.brotliCompressSync
+import {
+  brotliCompressSync,
+  brotliDecompressSync,
+  constants,
+  deflateSync,
+  gunzipSync,
+  gzipSync,
+  inflateSync
+} from 'node:zlib'
+import { formatBytes, toHex } from '../../../shared/bytes'
+import { checksum, checksumLength } from './checksums'
+import { decrypt, encrypt } from './cipher'
+import { lzwCompress, lzwDecompress } from './lzw'
+import { transformStepSchema, type ChecksumAlgo, type CompressAlgo, type TransformStep } from '../../../shared/transform-spec'
+
+export interface Stage {
+  /** The algorithm, e.g. 'crc32', 'gzip', 'aes-256-gcm'. */
+  step: string
+  op: 'append' | 'verify' | 'compress' | 'decompress' | 'encrypt' | 'decrypt'
+  ok: boolean
+  /** The bytes after this stage (a stage that failed and stopped the pipeline: its input). */
+  bytes: Uint8Array
+  /** e.g. 'checksum ok: cb f4 39 26', 'checksum mismatch: got .., computed ..', or why it failed. */
+  detail?: string
+}
+
+export interface PipelineResult {
+  ok: boolean
+  /** The final output; when a stage stopped the pipeline, that stage's input. */
+  bytes: Uint8Array
+  stages: Stage[]
+}
+
+/** Largest output any decompression may produce: a small "zip bomb" must not fill memory. */
+export const MAX_DECOMPRESSED = 64 * 1024 * 1024
+
+/** Steps in list order: a checksum is appended, compress compresses, encrypt encrypts. */
+export function applyOutgoing(steps: TransformStep[], payload: Uint8Array): PipelineResult {
+  return run(steps, payload, 'out')
+}
+
+/**
+ * Steps in reverse order, each undone: decrypt, decompress, and a checksum verified and
+ * stripped. A checksum mismatch marks the stage and the result not ok but goes on with
+ * the stripped payload, so the person still sees what arrived. Any other failure stops.
+ */
+export function applyIncoming(steps: TransformStep[], wire: Uint8Array): PipelineResult {
+  return run(Array.isArray(steps) ? [...steps].reverse() : steps, wire, 'in')
+}
+
+interface Outcome {
+  stage: Stage
+  /** Later stages would only work on garbage. */
+  stop: boolean
+}
+
+function run(steps: TransformStep[], input: Uint8Array, dir: 'out' | 'in'): PipelineResult {
+  const stages: Stage[] = []
+  if (!Array.isArray(steps)) return { ok: false, bytes: input, stages }
+  let bytes = input
+  let ok = true
+  for (const step of steps) {
+    const { stage, stop } = runStep(step, bytes, dir)
+    stages.push(stage)
+    if (stop) return { ok: false, bytes, stages }
+    ok &&= stage.ok
+    bytes = stage.bytes
+  }
+  return { ok, bytes, stages }
+}
+
+function runStep(step: TransformStep, input: Uint8Array, dir: 'out' | 'in'): Outcome {
+  const seen = (typeof step === 'object' && step !== null ? step : {}) as { kind?: unknown; algo?: unknown }
+  const name = typeof seen.algo === 'string' ? seen.algo : typeof seen.kind === 'string' ? seen.kind : 'step'
+  const op = opOf(seen.kind, dir)
+  // Steps should arrive validated; one that did not (a script, an old session file) must
+  // still fail as a stage with a reason, not as an exception or undefined bytes.
+  const valid = transformStepSchema.safeParse(step)
+  if (!valid.success) {
+    const issue = valid.error.issues[0]
+    if (issue?.code === 'custom') return failed(name, op, input, issue.message)
+    const where = issue?.path.length ? `${issue.path.join('.')}: ` : ''
+    return failed(name, op, input, `not a valid transform step: ${where}${issue?.message ?? 'unknown problem'}`)
+  }
+  try {
+    switch (step.kind) {
+      case 'checksum':
+        return dir === 'out' ? done(name, op, appendChecksum(step.algo, input)) : verifyChecksum(step.algo, input)
+      case 'compress':
+        return done(name, op, dir === 'out' ? compress(step.algo, input) : decompress(step.algo, input))
+      case 'encrypt':
+        return done(name, op, dir === 'out' ? encrypt(step, input) : decrypt(step, input))
+      default:
+        return failed(name, op, input, `unknown transform step: ${String((step as { kind?: unknown }).kind)}`)
+    }
+  } catch (err) {
+    return failed(name, op, input, err instanceof Error ? err.message : String(err))
+  }
+}
+
+function opOf(kind: unknown, dir: 'out' | 'in'): Stage['op'] {
+  if (kind === 'compress') return dir === 'out' ? 'compress' : 'decompress'
+  if (kind === 'encrypt') return dir === 'out' ? 'encrypt' : 'decrypt'
+  return dir === 'out' ? 'append' : 'verify'
+}
+
+function done(step: string, op: Stage['op'], bytes: Uint8Array): Outcome {
+  return { stage: { step, op, ok: true, bytes }, stop: false }
+}
+
+function failed(step: string, op: Stage['op'], input: Uint8Array, detail: string): Outcome {
+  return { stage: { step, op, ok: false, bytes: input, detail }, stop: true }
+}
+
+function appendChecksum(algo: ChecksumAlgo, payload: Uint8Array): Uint8Array {
+  const sum = checksum(algo, payload)
+  const out = new Uint8Array(payload.length + sum.length)
+  out.set(payload)
+  out.set(sum, payload.length)
+  return out
+}
+
+function verifyChecksum(algo: ChecksumAlgo, data: Uint8Array): Outcome {
+  const len = checksumLength(algo)
+  if (data.length < len) {
+    return failed(algo, 'verify', data, `too short for its ${algo} checksum: ${data.length} bytes, the checksum alone is ${len}`)
+  }
+  const payload = data.slice(0, data.length - len)
+  const got = data.subarray(data.length - len)
+  const computed = checksum(algo, payload)
+  const same = computed.every((b, i) => b === got[i])
+  const detail = same
+    ? `checksum ok: ${toHex(computed)}`
+    : `checksum mismatch: got ${toHex(got)}, computed ${toHex(computed)}`
+  return { stage: { step: algo, op: 'verify', ok: same, bytes: payload, detail }, stop: false }
+}
+
+function compress(algo: CompressAlgo, data: Uint8Array): Uint8Array {
+  switch (algo) {
+    case 'deflate':
+      return own(deflateSync(data))
+    case 'gzip':
+      return own(gzipSync(data))
+    case 'brotli':
+      // Quality 11 (the default) is for files compressed once; a live message wants speed.
+      return own(
+        brotliCompressSync(data, {
+          params: { [constants.BROTLI_PARAM_QUALITY]: 6, [constants.BROTLI_PARAM_SIZE_HINT]: data.length }
+        })
+      )
+    case 'lzw':
+      return lzwCompress(data)
+  }
+}
+
+function decompress(algo: CompressAlgo, data: Uint8Array): Uint8Array {
+  const limit = { maxOutputLength: MAX_DECOMPRESSED }
+  try {
+    switch (algo) {
+      case 'deflate':
+        return own(inflateSync(data, limit))
+      case 'gzip':
+        return own(gunzipSync(data, limit))
+      case 'brotli':
+        return own(brotliDecompressSync(data, limit))
+      case 'lzw':
+        return lzwDecompress(data, MAX_DECOMPRESSED)
+    }
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException
+    if (e?.code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new Error(`decompressed data would be larger than ${formatBytes(MAX_DECOMPRESSED)}; stopped`)
+    }
+    if (algo === 'lzw') throw err
+    throw new Error(`not valid ${algo} data: ${e instanceof Error ? e.message : String(err)}`)
+  }
+}
+
+/**
+ * zlib may hand back a view into a larger buffer; a view carries its whole ArrayBuffer
+ * through structured clone, so results get memory of their own.
+ */
+function own(b: Uint8Array): Uint8Array {
+  if (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength) return new Uint8Array(b.buffer, 0, b.byteLength)
+  return new Uint8Array(b)
+}

@@ -1,0 +1,240 @@
+// A pane's message settings: framing (receive and send), the transform pipeline, and the
+// auto-reply rules. Edited as a draft; Apply checks it against the contract's schema and
+// shows the first problem where it was made.
+import { useState } from 'react'
+import { paneConfigSchema, type AutoReply, type PaneConfigInput } from '../../../shared/contract'
+import { checksumAlgos, cipherAlgos, compressAlgos } from '../../../shared/transform-spec'
+import { useI18n } from '../i18n'
+import type { PaneKind } from './pane-store'
+
+type Framing = NonNullable<PaneConfigInput['framing']>
+type Step = NonNullable<PaneConfigInput['transforms']>[number]
+
+interface Props {
+  kind: PaneKind
+  config: PaneConfigInput
+  onApply(config: PaneConfigInput): void
+}
+
+
+const newStep = (kind: Step['kind']): Step =>
+  kind === 'checksum' ? { kind, algo: 'crc32' } : kind === 'compress' ? { kind, algo: 'gzip' } : { kind, algo: 'aes-256-gcm', passphrase: '' }
+
+const newRule = (): AutoReply => ({ enabled: true, match: { kind: 'any' }, reply: { kind: 'echo' }, delayMs: 0, once: false })
+
+export function PaneSettings({ kind, config, onApply }: Props) {
+  const { t } = useI18n()
+  const [framing, setFraming] = useState<Framing>(config.framing ?? { kind: 'raw' })
+  const [steps, setSteps] = useState<Step[]>(config.transforms ?? [])
+  const [rules, setRules] = useState<AutoReply[]>(config.autoReplies ?? [])
+  const [problem, setProblem] = useState<string | undefined>()
+  const [applied, setApplied] = useState(false)
+
+  const apply = (): void => {
+    const draft: PaneConfigInput = { framing, transforms: steps, autoReplies: rules }
+    const r = paneConfigSchema.safeParse(draft)
+    if (!r.success) {
+      const issue = r.error.issues[0]!
+      setProblem(t('settings.problem', { where: issue.path.join(' › '), message: issue.message }))
+      setApplied(false)
+      return
+    }
+    setProblem(undefined)
+    setApplied(true)
+    onApply(draft)
+  }
+  const touched = (): void => setApplied(false)
+  const setStep = (i: number, s: Step): void => {
+    setSteps(steps.map((x, j) => (j === i ? s : x)))
+    touched()
+  }
+  const setRule = (i: number, r: AutoReply): void => {
+    setRules(rules.map((x, j) => (j === i ? r : x)))
+    touched()
+  }
+
+  return (
+    <details className="pane-settings">
+      <summary>{t('settings.title')}</summary>
+      <fieldset>
+        <legend>{t('framing.title')}</legend>
+        {kind === 'udp' && <p className="hint">{t('framing.udpHint')}</p>}
+        <div className="row">
+          <select
+            aria-label={t('framing.kind')}
+            value={framing.kind}
+            onChange={(e) => {
+              const k = e.target.value as Framing['kind']
+              setFraming(
+                k === 'delimiter'
+                  ? { kind: k, delimiterHex: '0a' }
+                  : k === 'fixed'
+                    ? { kind: k, length: 8 }
+                    : k === 'length'
+                      ? { kind: k, bytes: 2, endian: 'be', includesHeader: false }
+                      : { kind: 'raw' }
+              )
+              touched()
+            }}
+          >
+            {(['raw', 'delimiter', 'fixed', 'length'] as const).map((k) => (
+              <option key={k} value={k}>
+                {t(`framing.${k}`)}
+              </option>
+            ))}
+          </select>
+          {framing.kind === 'delimiter' && (
+            <label>
+              {t('framing.delimiter')}
+              <input className="port" aria-label={t('framing.delimiterHex')} value={framing.delimiterHex} onChange={(e) => (setFraming({ ...framing, delimiterHex: e.target.value.replace(/\s/g, '') }), touched())} />
+            </label>
+          )}
+          {framing.kind === 'fixed' && (
+            <label>
+              {t('framing.length')}
+              <input className="port" aria-label={t('framing.fixedLength')} inputMode="numeric" value={String(framing.length)} onChange={(e) => (setFraming({ ...framing, length: Number(e.target.value) }), touched())} />
+            </label>
+          )}
+          {framing.kind === 'length' && (
+            <>
+              <select aria-label={t('framing.headerBytes')} value={String(framing.bytes)} onChange={(e) => (setFraming({ ...framing, bytes: Number(e.target.value) as 1 | 2 | 4 }), touched())}>
+                {[1, 2, 4].map((b) => (
+                  <option key={b} value={String(b)}>
+                    {t('framing.bytesN', { n: b })}
+                  </option>
+                ))}
+              </select>
+              <select aria-label={t('framing.endian')} value={framing.endian} onChange={(e) => (setFraming({ ...framing, endian: e.target.value as 'be' | 'le' }), touched())}>
+                <option value="be">{t('framing.be')}</option>
+                <option value="le">{t('framing.le')}</option>
+              </select>
+              <label className="check">
+                <input type="checkbox" checked={framing.includesHeader} onChange={(e) => (setFraming({ ...framing, includesHeader: e.target.checked }), touched())} />
+                {t('framing.includesHeader')}
+              </label>
+            </>
+          )}
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>{t('transforms.title')}</legend>
+        <ol className="steps">
+          {steps.map((s, i) => (
+            <li key={i} className="row">
+              <span>{t(`transforms.${s.kind}`)}</span>
+              <select aria-label={t('transforms.algo', { n: i + 1 })} value={s.algo} onChange={(e) => setStep(i, { ...s, algo: e.target.value } as Step)}>
+                {(s.kind === 'checksum' ? checksumAlgos : s.kind === 'compress' ? compressAlgos : cipherAlgos).map((a) => (
+                  <option key={a} value={a}>
+                    {a}
+                  </option>
+                ))}
+              </select>
+              {s.kind === 'encrypt' && (
+                <>
+                  <input aria-label={t('transforms.passphrase', { n: i + 1 })} placeholder={t('transforms.passphrase', { n: i + 1 })} value={s.passphrase ?? ''} onChange={(e) => setStep(i, { ...s, passphrase: e.target.value || undefined, keyHex: e.target.value ? undefined : s.keyHex })} />
+                  <input aria-label={t('transforms.keyHex', { n: i + 1 })} placeholder={t('transforms.keyHex', { n: i + 1 })} value={s.keyHex ?? ''} onChange={(e) => setStep(i, { ...s, keyHex: e.target.value || undefined, passphrase: e.target.value ? undefined : s.passphrase })} />
+                  {s.algo !== 'aes-256-gcm' && (
+                    <input aria-label={t('transforms.ivHex', { n: i + 1 })} placeholder={t('transforms.ivHex', { n: i + 1 })} value={s.ivHex ?? ''} onChange={(e) => setStep(i, { ...s, ivHex: e.target.value || undefined })} />
+                  )}
+                </>
+              )}
+              <button type="button" className="icon" aria-label={t('transforms.remove', { n: i + 1 })} onClick={() => (setSteps(steps.filter((_, j) => j !== i)), touched())}>
+                ×
+              </button>
+            </li>
+          ))}
+        </ol>
+        <div className="row">
+          {(['checksum', 'compress', 'encrypt'] as const).map((k) => (
+            <button key={k} type="button" onClick={() => (setSteps([...steps, newStep(k)]), touched())}>
+              + {t(`transforms.${k}`)}
+            </button>
+          ))}
+        </div>
+        <p className="hint">{t('transforms.hint')}</p>
+      </fieldset>
+      <fieldset>
+        <legend>{t('rules.title')}</legend>
+        <ol className="rules">
+          {rules.map((r, i) => (
+            <li key={i}>
+              <div className="row">
+                <label className="check">
+                  <input type="checkbox" checked={r.enabled ?? true} onChange={(e) => setRule(i, { ...r, enabled: e.target.checked })} />
+                  {t('rules.enabled', { n: i + 1 })}
+                </label>
+                <select
+                  aria-label={t('rules.matchKind', { n: i + 1 })}
+                  value={r.match.kind}
+                  onChange={(e) => {
+                    const k = e.target.value as AutoReply['match']['kind']
+                    setRule(i, { ...r, match: k === 'any' ? { kind: 'any' } : k === 'regex' ? { kind: 'regex', pattern: '', flags: '' } : { kind: k, ...(k === 'hex' ? { pattern: '' } : { text: '' }) } as AutoReply['match'] })
+                  }}
+                >
+                  {(['any', 'exact', 'contains', 'startsWith', 'regex', 'hex'] as const).map((k) => (
+                    <option key={k} value={k}>
+                      {t(`rules.match.${k}`)}
+                    </option>
+                  ))}
+                </select>
+                {r.match.kind !== 'any' && (
+                  <input
+                    aria-label={t('rules.pattern', { n: i + 1 })}
+                    placeholder={t(r.match.kind === 'hex' ? 'rules.patternHex' : r.match.kind === 'regex' ? 'rules.patternRegex' : 'rules.patternText')}
+                    value={'text' in r.match ? r.match.text : r.match.pattern}
+                    onChange={(e) => setRule(i, { ...r, match: 'text' in r.match ? { ...r.match, text: e.target.value } : { ...r.match, pattern: e.target.value } as AutoReply['match'] })}
+                  />
+                )}
+              </div>
+              <div className="row">
+                <select
+                  aria-label={t('rules.replyKind', { n: i + 1 })}
+                  value={r.reply.kind}
+                  onChange={(e) => setRule(i, { ...r, reply: e.target.value === 'echo' ? { kind: 'echo' } : { kind: 'template', template: { text: '', mode: 'text', encoding: 'utf-8' } } })}
+                >
+                  <option value="echo">{t('rules.echo')}</option>
+                  <option value="template">{t('rules.template')}</option>
+                </select>
+                {r.reply.kind === 'template' && (
+                  <>
+                    <input aria-label={t('rules.replyText', { n: i + 1 })} placeholder={t('rules.replyHint')} value={r.reply.template.text} onChange={(e) => setRule(i, { ...r, reply: { kind: 'template', template: { ...r.reply.kind === 'template' ? r.reply.template : { mode: 'text' }, text: e.target.value } } })} />
+                    <select aria-label={t('rules.replyMode', { n: i + 1 })} value={r.reply.template.mode} onChange={(e) => setRule(i, { ...r, reply: { kind: 'template', template: { ...(r.reply.kind === 'template' ? r.reply.template : { text: '' }), mode: e.target.value as 'text' | 'hex' | 'base64' } } })}>
+                      <option value="text">{t('send.modeText')}</option>
+                      <option value="hex">{t('send.modeHex')}</option>
+                      <option value="base64">{t('send.modeBase64')}</option>
+                    </select>
+                  </>
+                )}
+                <label>
+                  {t('rules.delay')}
+                  <input className="port" aria-label={t('rules.delayMs', { n: i + 1 })} inputMode="numeric" value={String(r.delayMs ?? 0)} onChange={(e) => setRule(i, { ...r, delayMs: Number(e.target.value) })} />
+                </label>
+                <label className="check">
+                  <input type="checkbox" checked={r.once ?? false} onChange={(e) => setRule(i, { ...r, once: e.target.checked })} />
+                  {t('rules.once')}
+                </label>
+                <button type="button" className="icon" aria-label={t('rules.remove', { n: i + 1 })} onClick={() => (setRules(rules.filter((_, j) => j !== i)), touched())}>
+                  ×
+                </button>
+              </div>
+            </li>
+          ))}
+        </ol>
+        <button type="button" onClick={() => (setRules([...rules, newRule()]), touched())}>
+          + {t('rules.add')}
+        </button>
+      </fieldset>
+      <div className="row">
+        <button type="button" className="primary" onClick={apply}>
+          {t('settings.apply')}
+        </button>
+        {applied && <span role="status">{t('settings.applied')}</span>}
+      </div>
+      {problem && (
+        <div className="field-error" role="alert">
+          {problem}
+        </div>
+      )}
+    </details>
+  )
+}
