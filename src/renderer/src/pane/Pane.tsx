@@ -58,12 +58,16 @@ export function Pane({ model, onChange, onClose }: Props) {
     )
   }
 
-  const find = (query: string, hex: boolean, backwards: boolean): boolean => {
+  const find = async (query: string, hex: boolean, backwards: boolean): Promise<boolean> => {
     if (!hex) return traffic.current?.find(query, backwards) ?? false
     // Hex bytes are searched in the hex dump, written the way it writes them.
     const parsed = parseHex(query)
     if (!parsed.ok || parsed.bytes.length === 0) return false
-    if (view.view === 'text') setView({ ...view, view: 'hex' })
+    if (view.view === 'text') {
+      setView({ ...view, view: 'hex' })
+      await new Promise((r) => setTimeout(r, 0))
+      await traffic.current?.drawn()
+    }
     return traffic.current?.find(toHex(parsed.bytes), backwards) ?? false
   }
 

@@ -14,6 +14,8 @@ import { useI18n } from '../i18n'
 
 export interface TrafficViewHandle {
   find(query: string, backwards: boolean): boolean
+  /** Resolves once everything written so far has been drawn. */
+  drawn(): Promise<void>
   /** The records under the selection, or the newest record when nothing is selected. */
   selectedRecords(): Extract<LogEntry, { kind: 'traffic' }>[]
 }
@@ -129,6 +131,7 @@ export function TrafficView({ store, options, label, redrawSignal, paused, ref }
       const opts = { decorations: { matchOverviewRuler: '#e6b450', activeMatchColorOverviewRuler: '#ff6b6b', matchBackground: '#5a4a1a', activeMatchBackground: '#8a3a1a' } }
       return backwards ? f.findPrevious(query, opts) : f.findNext(query, opts)
     },
+    drawn: () => new Promise<void>((resolve) => (term.current ? term.current.write('\x1b[0m', resolve) : resolve())),
     selectedRecords: () => {
       const t = term.current
       const live = marked.current.filter((m) => !m.marker.isDisposed)

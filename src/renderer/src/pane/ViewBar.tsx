@@ -17,7 +17,7 @@ interface Props {
   paused: boolean
   onPause(paused: boolean): void
   onClear(): void
-  onFind(query: string, hex: boolean, backwards: boolean): boolean
+  onFind(query: string, hex: boolean, backwards: boolean): Promise<boolean>
   onCopy(format: CopyFormat): void
 }
 
@@ -28,7 +28,7 @@ export function ViewBar({ settings, onChange, conns, showConnFilter, paused, onP
   const [notFound, setNotFound] = useState(false)
   const [copyFormat, setCopyFormat] = useState<CopyFormat>('hex')
   const set = (patch: Partial<ViewSettings>): void => onChange({ ...settings, ...patch })
-  const find = (backwards: boolean): void => setNotFound(!onFind(query, hexQuery, backwards))
+  const find = (backwards: boolean): void => void onFind(query, hexQuery, backwards).then((found) => setNotFound(!found))
 
   return (
     <div className="view-bar" role="toolbar" aria-label={t('view.label')}>

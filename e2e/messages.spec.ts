@@ -1,0 +1,139 @@
+// Issue 3 in the browser: bytes in other encodings, framing, checksums, auto-replies,
+// repeats, files, copy and search — each seen in the other pane.
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Locator, Page } from '@playwright/test'
+import { expect, pane, screen, send, shot, test } from './fixtures'
+
+async function tcpPair(app: Page): Promise<{ server: Locator; client: Locator }> {
+  await app.getByRole('button', { name: 'New TCP pair' }).click()
+  const server = pane(app, /TCP server pane/)
+  const client = pane(app, /TCP client pane/)
+  await expect(client.getByRole('status').first()).toContainText('connected')
+  return { server, client }
+}
+
+async function openSettings(p: Locator): Promise<void> {
+  await p.getByText('Framing, transforms, auto-replies').click()
+}
+
+/** Applies the pane's message settings, then folds them away (the terminal gets its room back). */
+async function apply(p: Locator): Promise<void> {
+  await p.getByRole('button', { name: 'Apply' }).click()
+  await expect(p.getByRole('status').filter({ hasText: 'Applied' })).toBeVisible()
+  await p.getByText('Framing, transforms, auto-replies').click()
+}
+
+test('a GBK string: sent as GBK bytes, read in GBK on the other side', async ({ app }) => {
+  const { server, client } = await tcpPair(app)
+  await client.getByRole('combobox', { name: 'Send encoding' }).selectOption('gbk')
+  await send(client, '你好，世界')
+  await expect(screen(server)).toContainText('◀ in #1 · 11 B')
+  await server.getByRole('combobox', { name: 'View encoding' }).selectOption('gbk')
+  await expect(screen(server)).toContainText('你好，世界\\n')
+  await server.getByRole('radio', { name: 'Split' }).click()
+  await expect(screen(server)).toContainText('c4 e3 ba c3')
+  await shot(app, 'gbk')
+})
+
+test('a length-prefixed message with a CRC-32: framed on the wire, shown as one message with its steps', async ({ app }) => {
+  const { server, client } = await tcpPair(app)
+  for (const p of [server, client]) {
+    await openSettings(p)
+    await p.getByRole('combobox', { name: 'Framing' }).selectOption('length')
+    await p.getByRole('button', { name: '+ Checksum' }).click()
+    await apply(p)
+  }
+  await client.getByRole('combobox', { name: 'Line ending' }).selectOption('none')
+  await send(client, '123456789')
+  await server.getByRole('checkbox', { name: 'Steps' }).check()
+  await expect(screen(server)).toContainText('◀ in #1 · message 9 B')
+  await expect(screen(server)).toContainText('123456789')
+  // On the wire: a 2-byte big-endian length (13 = 9 + 4), the payload, CRC-32 cb f4 39 26.
+  await expect(screen(server)).toContainText('00 0d 31 32 33 34 35 36 37 38 39 cb f4 39 26')
+  await expect(screen(server)).toContainText('checksum ok: cb f4 39 26')
+  await shot(app, 'framed-crc')
+})
+
+test('a checksum mismatch is shown on the record, with the payload', async ({ app }) => {
+  const { server, client } = await tcpPair(app)
+  await openSettings(client)
+  await client.getByRole('button', { name: '+ Checksum' }).click()
+  await apply(client)
+  await openSettings(server)
+  await server.getByRole('button', { name: '+ Checksum' }).click()
+  await server.getByRole('combobox', { name: 'Step 1 algorithm' }).selectOption('crc16-modbus')
+  await apply(server)
+  await send(client, 'data')
+  await expect(screen(server)).toContainText('✗ checksum mismatch')
+  await expect(screen(server)).toContainText('data')
+})
+
+test('an auto-reply: the server answers "ping" with "pong" and a counter', async ({ app }) => {
+  const { server, client } = await tcpPair(app)
+  await openSettings(server)
+  await server.getByRole('button', { name: '+ Add rule' }).click()
+  await server.getByRole('combobox', { name: 'Rule 1 matches' }).selectOption('regex')
+  await server.getByRole('textbox', { name: 'Rule 1 pattern' }).fill('ping (\\w+)')
+  await server.getByRole('combobox', { name: 'Rule 1 reply' }).selectOption('template')
+  await server.getByRole('textbox', { name: 'Rule 1 reply text' }).fill('pong $1 #{{seq}}\\n')
+  await apply(server)
+  await send(client, 'ping alice')
+  await expect(screen(client)).toContainText('pong alice #1\\n')
+  await send(client, 'ping bob')
+  await expect(screen(client)).toContainText('pong bob #2\\n')
+  await send(client, 'hello')
+  await expect(screen(server)).toContainText('hello\\n')
+  await expect(screen(client)).not.toContainText('pong hello')
+  await shot(app, 'auto-reply')
+})
+
+test('repeat: five sends, counted, then done; a bad interval is refused where typed', async ({ app }) => {
+  const { server, client } = await tcpPair(app)
+  await client.getByRole('checkbox', { name: 'Repeat' }).check()
+  await client.getByRole('textbox', { name: 'Repeat every (ms)' }).fill('abc')
+  await send(client, 'tick {{seq}}')
+  await expect(client.getByRole('alert')).toHaveText('The interval must be a whole number of milliseconds, 1 to 3600000')
+  await client.getByRole('textbox', { name: 'Repeat every (ms)' }).fill('30')
+  await client.getByRole('textbox', { name: 'How many times (0 = until stopped)' }).fill('5')
+  await client.getByRole('button', { name: 'Start' }).click()
+  await expect(client.getByRole('status', { name: /Job \d+/ })).toContainText('sent 5 of 5 · done')
+  for (let i = 1; i <= 5; i++) await expect(screen(server)).toContainText(`tick ${i}\\n`)
+})
+
+test('a 20 MiB file goes out with a progress bar and arrives whole', async ({ app }) => {
+  const file = join(mkdtempSync(join(tmpdir(), 'np-file-')), 'blob.bin')
+  writeFileSync(file, randomBytes(20 * 1024 * 1024))
+  const { server, client } = await tcpPair(app)
+  await client.getByRole('combobox', { name: 'Input mode' }).selectOption('file')
+  await client.getByRole('textbox', { name: 'File to send' }).fill(file)
+  await client.getByRole('button', { name: 'Send file' }).click()
+  await expect(client.getByRole('progressbar', { name: /Progress of job/ })).toBeVisible()
+  await expect(client.getByRole('status', { name: /Job \d+/ })).toContainText('20.0 MiB / 20.0 MiB · done', { timeout: 20_000 })
+  await expect(server.getByRole('table', { name: 'Connections' })).toContainText('20.0 MiB')
+  await shot(app, 'file-send')
+  await client.getByRole('textbox', { name: 'File to send' }).fill('/nonexistent/file.bin')
+  await client.getByRole('button', { name: 'Send file' }).click()
+  await expect(screen(client)).toContainText('No such file')
+})
+
+test('copy the last record as a Python bytes literal, and search the hex dump', async ({ app, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'])
+  const { server, client } = await tcpPair(app)
+  await send(client, "it's\\x00")
+  await expect(screen(server)).toContainText("it's\\0\\n")
+  await server.getByRole('combobox', { name: 'Copy as' }).selectOption('python')
+  await server.getByRole('button', { name: 'Copy', exact: true }).click()
+  await expect(server.getByRole('status').filter({ hasText: 'Copied 1 record(s), 6 bytes, as Python bytes' })).toBeVisible()
+  expect(await app.evaluate(() => navigator.clipboard.readText())).toBe("b'it\\'s\\x00\\n'")
+  await server.getByRole('textbox', { name: 'Search' }).fill('27 73')
+  await server.getByRole('checkbox', { name: 'Hex' }).check()
+  await server.getByRole('button', { name: 'Find next' }).click()
+  await expect(server.getByRole('radio', { name: 'Hex' })).toHaveAttribute('aria-checked', 'true')
+  await expect(server.getByText('Not found')).toHaveCount(0)
+  await server.getByRole('textbox', { name: 'Search' }).fill('ff ee')
+  await server.getByRole('button', { name: 'Find next' }).click()
+  await expect(server.getByText('Not found')).toBeVisible()
+})
