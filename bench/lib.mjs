@@ -2,7 +2,8 @@
 // host as a child, a WebSocket client that plays the renderer, /proc memory figures,
 // and small statistics. Plain Node ESM.
 import { spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import net from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -201,9 +202,13 @@ export { encodeFrame, decodeFrame }
  */
 export async function startApp() {
   const token = randomBytes(16).toString('hex')
-  const host = startChild(process.execPath, [join(rootDir, 'out/main/web.js'), '--port', '0', '--token', token], {
+  // The app records everything it sees (as it does for a user); a bench run keeps those
+  // recordings in a folder of its own and removes it, even after a SIGKILL.
+  const sessions = mkdtempSync(join(tmpdir(), 'np-bench-sessions-'))
+  const host = startChild(process.execPath, [join(rootDir, 'out/main/web.js'), '--port', '0', '--token', token, '--session-dir', sessions], {
     cwd: rootDir
   })
+  void host.exited.then(() => rmSync(sessions, { recursive: true, force: true }))
   const m = await host.waitLine(/web host: http:\/\/127\.0\.0\.1:(\d+)\/\?token=/, 10_000, 'the web host to print its URL')
   const port = Number(m[1])
   const client = await AppClient.connect(port, token)

@@ -2,12 +2,20 @@
 // and CPU are its own: `node bench/peer.mjs MODE '{"json":"params"}'`. Every mode is
 // bounded in count and time and prints its figures as one JSON line, then exits.
 //   tcp-sink    listen on 127.0.0.1:0, take one connection, discard; {"listening":P} then {"done":...}
+//               (with params.expect: "done" as soon as that many bytes are in, then stays
+//               until the peer ends or closes, so the sender is never cut off)
 //   tcp-writes  connect to params.port, write params.count chunks of params.size bytes, end
+//   tcp-writefile  read params.file into memory, connect to params.port, write it in slices
+//               of params.chunk bytes (waiting for drain), end
+//   tcp-deframe-sink  like tcp-sink with params.expect, but cuts the stream into messages
+//               (2-byte big-endian length, then payload and a big-endian CRC-32 of the payload)
+//               and verifies each CRC with a plain-JS table; counts messages and bad ones
 //   udp-sink    bind 127.0.0.1:0, count datagrams until params.expect or params.idleMs of quiet
 //   udp-send    send params.count datagrams of params.size bytes to params.port
 //   rtt         ping-pong params.count exchanges of params.size bytes between two sockets
 import net from 'node:net'
 import dgram from 'node:dgram'
+import { readFileSync } from 'node:fs'
 
 const mode = process.argv[2]
 const params = JSON.parse(process.argv[3] ?? '{}')
@@ -27,21 +35,118 @@ function finish(obj) {
   process.exit(0)
 }
 
+/** With params.expect: prints "done" once that many bytes are in, and exits when the peer goes. */
+function sinkDone(report) {
+  let printed = false
+  return {
+    reached(bytes) {
+      if (printed || params.expect === undefined || bytes < params.expect) return
+      printed = true
+      print({ done: true, ...report(), maxRssKiB: maxRssKiB() })
+    },
+    ended() {
+      if (printed) process.exit(0)
+      finish(report())
+    },
+    failed(e) {
+      if (printed) process.exit(0)
+      finish({ ...report(), error: e.message })
+    }
+  }
+}
+
+// The CRC-32 of zlib, Ethernet and PNG, table-driven in plain JS (as the app computes it).
+const CRC32_TABLE = (() => {
+  const t = new Uint32Array(256)
+  for (let n = 0; n < 256; n++) {
+    let c = n
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1
+    t[n] = c >>> 0
+  }
+  return t
+})()
+function crc32(buf, start, end) {
+  let c = 0xffffffff
+  for (let i = start; i < end; i++) c = (c >>> 8) ^ CRC32_TABLE[(c ^ buf[i]) & 0xff]
+  return (c ^ 0xffffffff) >>> 0
+}
+
 if (mode === 'tcp-sink') {
   let bytes = 0
   let reads = 0
   let tFirst = 0
+  let tEnd = 0
+  const done = sinkDone(() => ({ bytes, reads, tFirst, tEnd: tEnd || nowMs() }))
   const server = net.createServer((sock) => {
     server.close()
     sock.on('data', (chunk) => {
       if (reads === 0) tFirst = nowMs()
       reads++
       bytes += chunk.byteLength
+      if (params.expect !== undefined && bytes >= params.expect && !tEnd) tEnd = nowMs()
+      done.reached(bytes)
     })
-    sock.on('end', () => finish({ bytes, reads, tFirst, tEnd: nowMs() }))
-    sock.on('error', (e) => finish({ bytes, reads, tFirst, tEnd: nowMs(), error: e.message }))
+    sock.on('end', () => done.ended())
+    sock.on('close', () => done.ended())
+    sock.on('error', (e) => done.failed(e))
   })
   server.listen({ host: '127.0.0.1', port: 0 }, () => print({ listening: server.address().port }))
+} else if (mode === 'tcp-deframe-sink') {
+  let bytes = 0
+  let reads = 0
+  let messages = 0
+  let bad = 0
+  let tFirst = 0
+  let tEnd = 0
+  let rest = Buffer.alloc(0)
+  const done = sinkDone(() => ({ bytes, reads, messages, bad, pending: rest.byteLength, tFirst, tEnd: tEnd || nowMs() }))
+  const server = net.createServer((sock) => {
+    server.close()
+    sock.on('data', (chunk) => {
+      if (reads === 0) tFirst = nowMs()
+      reads++
+      bytes += chunk.byteLength
+      // Only the tail of a message cut by a read is carried over: a few bytes per read.
+      const buf = rest.byteLength ? Buffer.concat([rest, chunk]) : chunk
+      let at = 0
+      while (buf.byteLength - at >= 2) {
+        const len = buf.readUInt16BE(at)
+        if (buf.byteLength - at - 2 < len) break
+        const payloadEnd = at + 2 + len - 4
+        if (len < 4 || crc32(buf, at + 2, payloadEnd) !== buf.readUInt32BE(payloadEnd)) bad++
+        messages++
+        at += 2 + len
+      }
+      rest = at === buf.byteLength ? Buffer.alloc(0) : Buffer.from(buf.subarray(at))
+      if (params.expect !== undefined && bytes >= params.expect && !tEnd) tEnd = nowMs()
+      done.reached(bytes)
+    })
+    sock.on('end', () => done.ended())
+    sock.on('close', () => done.ended())
+    sock.on('error', (e) => done.failed(e))
+  })
+  server.listen({ host: '127.0.0.1', port: 0 }, () => print({ listening: server.address().port }))
+} else if (mode === 'tcp-writefile') {
+  const data = readFileSync(params.file)
+  const sock = net.connect({ host: '127.0.0.1', port: params.port }, async () => {
+    const t0 = nowMs()
+    for (let off = 0; off < data.byteLength; off += params.chunk) {
+      if (!sock.write(data.subarray(off, Math.min(data.byteLength, off + params.chunk)))) {
+        await new Promise((r) => sock.once('drain', r))
+      }
+    }
+    sock.end(() => {
+      const t1 = nowMs()
+      // Stay until the other side closes (or the budget runs out), so the app or sink
+      // sees a half-closed connection, not a reset.
+      finishLater({ t0, t1, bytes: data.byteLength })
+    })
+  })
+  const finishLater = (obj) => {
+    print({ done: true, ...obj, maxRssKiB: maxRssKiB() })
+    sock.on('close', () => process.exit(0))
+  }
+  sock.on('error', (e) => finish({ error: e.message }))
 } else if (mode === 'tcp-writes') {
   const chunk = Buffer.alloc(params.size, 0x61)
   const sock = net.connect({ host: '127.0.0.1', port: params.port }, async () => {

@@ -3,17 +3,19 @@
 // Every scenario runs REPS times (default 3) and prints min/median/max; every figure sits
 // beside its baseline as a ratio. Writes the same table to docs/benchmarks.md.
 //
-//   BENCH_MIB=100        firehose payload (MiB) for scenarios 1-2
+//   BENCH_MIB=100        firehose payload (MiB) for scenarios 1-2, file size in scenario 6
 //   BENCH_REPS=3         repetitions of every scenario
 //   BENCH_SMALL=100000   16-byte writes in scenario 3
 //   BENCH_UDP=100000     16-byte datagrams in scenario 4 (the 1400-byte run sends a fifth)
 //   BENCH_RTT=2000       exchanges in scenario 5
-//   BENCH_ONLY=1,2,3,4,5 which scenarios to run (default: all)
+//   BENCH_FRAMES=100000  framed messages (64 B payload + CRC-32) in scenario 7
+//   BENCH_ONLY=1,...,7   which scenarios to run (default: all)
 //   BENCH_RTT_SECONDS=15 time cap on each app round-trip run (the app's display batching
 //                        puts ~16 ms on each half, so 2000 exchanges would not fit)
 import { execFileSync } from 'node:child_process'
 import { closeSync, existsSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs'
 import { randomFillSync } from 'node:crypto'
+import { crc32 } from 'node:zlib'
 import { cpus, release, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -55,9 +57,10 @@ const cfg = {
   smallWrites: envInt('BENCH_SMALL', 100_000, 100, 1_000_000),
   udpCount: envInt('BENCH_UDP', 100_000, 100, 1_000_000),
   rttCount: envInt('BENCH_RTT', 2000, 10, 100_000),
-  rttSeconds: envInt('BENCH_RTT_SECONDS', 15, 1, 600)
+  rttSeconds: envInt('BENCH_RTT_SECONDS', 15, 1, 600),
+  frames: envInt('BENCH_FRAMES', 100_000, 100, 1_000_000)
 }
-const only = new Set((process.env.BENCH_ONLY || '1,2,3,4,5').split(',').map((x) => x.trim()))
+const only = new Set((process.env.BENCH_ONLY || '1,2,3,4,5,6,7').split(',').map((x) => x.trim()))
 const fileSize = cfg.mib * MIB
 // A flood that does not finish in this time is a failure, not a figure.
 const floodTimeoutMs = Math.max(30_000, (fileSize / MIB) * 400)
@@ -88,7 +91,7 @@ const rows = []
 const failures = []
 const notes = []
 
-const countUnits = new Set(['events', 'markers', 'reads', 'dgrams', 'count'])
+const countUnits = new Set(['events', 'markers', 'reads', 'dgrams', 'count', 'records', 'msgs'])
 function row(scenario, figure, unit, app, base, baseName, opts = {}) {
   if (opts.digits === undefined && countUnits.has(unit)) opts = { ...opts, digits: 0 }
   const ratio = opts.ratio ?? app.map((a, i) => (base[i] === undefined ? NaN : a / base[i]))
@@ -448,6 +451,212 @@ async function nodeRtt() {
   }
 }
 
+// ---------------------------------------------------------------- scenario 6: file send
+
+/**
+ * A tcp-client pane connected to a raw Node sink streams the file with `send.file`. Time
+ * runs from the command to the later of the job's finished job.progress event and the
+ * sink having every byte (the job finishes when the last chunk drained into the socket,
+ * which can be before the sink read it).
+ */
+async function appFileSend(file) {
+  const app = await startApp()
+  const c = app.client
+  let sink
+  let finished = false
+  try {
+    const st = { events: 0, shownOut: 0, skippedBytes: 0, progress: 0 }
+    c.on((ev) => {
+      if (ev.paneId !== 'file') return
+      if (ev.type === 'data') {
+        st.events++
+        for (const r of ev.records) if (r.dir === 'out') st.shownOut += r.len
+      } else if (ev.type === 'display.skipped') st.skippedBytes += ev.bytes
+      else if (ev.type === 'job.progress') st.progress++
+    })
+    sink = startPeer('tcp-sink', { expect: fileSize, timeoutMs: floodTimeoutMs + 30_000 })
+    const { listening: port } = await peerJson(sink, 'listening', 10_000, 'the node sink to listen')
+    const { connId } = await c.must({ type: 'tcpClient.connect', paneId: 'file', host: '127.0.0.1', port })
+    await sleep(200) // let the host settle before reading its idle RSS
+    const idle = memOf(app.pid)
+    const fin = c.waitEvent(
+      (e) => e.paneId === 'file' && e.type === 'job.progress' && e.kind === 'file' && e.finished,
+      floodTimeoutMs,
+      'job.progress with finished: true'
+    )
+    const t0 = nowMs()
+    const { jobId, total } = await c.must({ type: 'send.file', paneId: 'file', target: connId, path: file })
+    if (total !== fileSize) throw new Error(`send.file reports total ${total}, expected ${fileSize}`)
+    const f = await fin
+    const tFin = nowMs()
+    finished = true
+    if (f.jobId !== jobId) throw new Error(`job ${f.jobId} finished, expected job ${jobId}`)
+    if (f.error) throw new Error(`the file job failed: ${JSON.stringify(f.error)}`)
+    if (f.done !== fileSize) throw new Error(`the file job reports done ${f.done}, expected ${fileSize}`)
+    const d = await peerJson(sink, 'done', floodTimeoutMs, 'the sink to have every byte')
+    if (d.bytes !== fileSize) throw new Error(`the sink got ${d.bytes} bytes, expected ${fileSize}`)
+    const t1 = Math.max(tFin, d.tEnd)
+    const peak = memOf(app.pid)
+    // The display owes a skip marker for what it did not show; the acking client gets it.
+    const until = nowMs() + 5000
+    while (st.shownOut + st.skippedBytes < fileSize && nowMs() < until) await sleep(20)
+    await c.must({ type: 'conn.close', paneId: 'file', connId })
+    const ex = await withTimeout(sink.exited, 10_000, 'the sink to exit after conn.close')
+    if (ex.code !== 0) throw new Error(`node sink exited ${ex.code ?? ex.signal}: ${sink.err()}`)
+    return {
+      ms: t1 - t0,
+      mibs: fileSize / MIB / ((t1 - t0) / 1000),
+      jobMs: tFin - t0,
+      idleRssMiB: idle.rssKiB / 1024,
+      peakMiB: peak.hwmKiB / 1024,
+      events: st.events,
+      progress: st.progress,
+      shownOut: st.shownOut,
+      skippedBytes: st.skippedBytes
+    }
+  } finally {
+    if (!finished) c.send({ type: 'send.stop', paneId: 'file' })
+    await killChild(sink)
+    await app.stop()
+  }
+}
+
+async function socatFileSend(file) {
+  const sink = startPeer('tcp-sink', { expect: fileSize, timeoutMs: floodTimeoutMs + 30_000 })
+  let sender
+  try {
+    const { listening: port } = await peerJson(sink, 'listening', 10_000, 'the node sink to listen')
+    const t0 = nowMs()
+    sender = startChild('socat', ['-u', `FILE:${file}`, `TCP:127.0.0.1:${port}`])
+    const stopPeak = watchPeak(sender.pid, 5)
+    const d = await peerJson(sink, 'done', floodTimeoutMs, 'the node sink to have every byte')
+    const peakKiB = stopPeak()
+    if (d.bytes !== fileSize) throw new Error(`node sink got ${d.bytes} bytes, expected ${fileSize}`)
+    const ex = await withTimeout(sender.exited, 10_000, 'socat sender to exit')
+    if (ex.code !== 0) throw new Error(`socat sender exited ${ex.code ?? ex.signal}: ${sender.err()}`)
+    return { ms: d.tEnd - t0, mibs: fileSize / MIB / ((d.tEnd - t0) / 1000), peakMiB: peakKiB / 1024 }
+  } finally {
+    await killChild(sender)
+    await killChild(sink)
+  }
+}
+
+// ---------------------------------------------------------------- scenario 7: framed messages
+
+const FRAME_PAYLOAD = 64
+// 2-byte big-endian length (of payload + CRC), payload, CRC-32 big-endian.
+const FRAME_BYTES = 2 + FRAME_PAYLOAD + 4
+const FRAME_WRITE = 64 * 1024
+const framedConfig = {
+  framing: { kind: 'length', bytes: 2, endian: 'be', includesHeader: false },
+  transforms: [{ kind: 'checksum', algo: 'crc32' }]
+}
+
+function makeFramesFile(path, count) {
+  const buf = Buffer.alloc(count * FRAME_BYTES)
+  const payload = Buffer.alloc(FRAME_PAYLOAD)
+  for (let i = 0; i < count; i++) {
+    const at = i * FRAME_BYTES
+    randomFillSync(payload)
+    buf.writeUInt16BE(FRAME_PAYLOAD + 4, at)
+    payload.copy(buf, at + 2)
+    buf.writeUInt32BE(crc32(payload), at + 2 + FRAME_PAYLOAD)
+  }
+  writeFileSync(path, buf, { mode: 0o600 })
+}
+
+/**
+ * A raw Node client writes the frames file to a tcp-server pane (framed + CRC-32, or raw)
+ * in 64 KiB writes, then half-closes. Time runs from its first write to the first
+ * conn.stats event with every byte in (and, for comparison, to conn.halfClosed by peer).
+ */
+async function appFrames(framesFile, framed) {
+  const app = await startApp()
+  const c = app.client
+  const total = cfg.frames * FRAME_BYTES
+  let writer
+  try {
+    const st = { events: 0, records: 0, okTrue: 0, bad: 0, inBytes: 0, markers: 0, skippedRecords: 0, skippedBytes: 0 }
+    c.on((ev) => {
+      if (ev.paneId !== 'fr') return
+      if (ev.type === 'data') {
+        st.events++
+        for (const r of ev.records) {
+          if (r.dir !== 'in') continue
+          st.records++
+          st.inBytes += r.len
+          if (r.ok === false) st.bad++
+          else if (r.ok === true) st.okTrue++
+        }
+      } else if (ev.type === 'display.skipped') {
+        st.markers++
+        st.skippedRecords += ev.records
+        st.skippedBytes += ev.bytes
+      }
+    })
+    if (framed) await c.must({ type: 'pane.configure', paneId: 'fr', config: framedConfig })
+    const { local } = await c.must({ type: 'tcpServer.listen', paneId: 'fr', host: '127.0.0.1', port: 0 })
+    await sleep(200)
+    const allIn = c
+      .waitEvent(
+        (e) => e.paneId === 'fr' && e.type === 'conn.stats' && e.stats.some((s) => s.bytesIn >= total),
+        60_000,
+        'conn.stats to report every byte in'
+      )
+      .then((e) => ({ e, t: nowMs() }))
+    const halfClosed = c
+      .waitEvent((e) => e.paneId === 'fr' && e.type === 'conn.halfClosed' && e.by === 'peer', 60_000, 'conn.halfClosed by peer')
+      .then((e) => ({ e, t: nowMs() }))
+    writer = startPeer('tcp-writefile', { port: local.port, file: framesFile, chunk: FRAME_WRITE, timeoutMs: 90_000 })
+    const stats = await allIn
+    const hc = await halfClosed
+    const w = await peerJson(writer, 'done', 10_000, 'the writer to finish')
+    if (w.error) throw new Error(`writer: ${w.error}`)
+    const bytesIn = Math.max(...stats.e.stats.map((s) => s.bytesIn))
+    if (bytesIn !== total) throw new Error(`conn.stats reports bytesIn ${bytesIn}, expected ${total}`)
+    // The display may still be catching up: wait (bounded) until every message or byte
+    // was either shown or counted in a skip marker.
+    const settled = () => (framed ? st.records + st.skippedRecords >= cfg.frames : st.inBytes + st.skippedBytes >= total)
+    const until = nowMs() + 30_000
+    while (!settled() && nowMs() < until) await sleep(20)
+    if (!settled()) {
+      throw new Error(`the display did not settle: ${st.records} records shown, ${st.skippedRecords} skipped, ${st.inBytes} bytes shown`)
+    }
+    const peak = memOf(app.pid)
+    return {
+      rate: cfg.frames / ((stats.t - w.t0) / 1000),
+      rateHc: cfg.frames / ((hc.t - w.t0) / 1000),
+      ms: stats.t - w.t0,
+      msHc: hc.t - w.t0,
+      peakMiB: peak.hwmKiB / 1024,
+      ...st
+    }
+  } finally {
+    await killChild(writer)
+    await app.stop()
+  }
+}
+
+/** The frames file into a raw Node sink: `deframe` cuts and verifies, else it only discards. */
+async function nodeFrames(framesFile, deframe = true) {
+  const total = cfg.frames * FRAME_BYTES
+  const sink = startPeer(deframe ? 'tcp-deframe-sink' : 'tcp-sink', { expect: total, timeoutMs: 90_000 })
+  let writer
+  try {
+    const { listening: port } = await peerJson(sink, 'listening', 10_000, 'the deframing sink to listen')
+    writer = startPeer('tcp-writefile', { port, file: framesFile, chunk: FRAME_WRITE, timeoutMs: 90_000 })
+    const d = await peerJson(sink, 'done', 60_000, 'the deframing sink to have every byte')
+    const w = await peerJson(writer, 'done', 10_000, 'the writer to finish')
+    if (w.error) throw new Error(`writer: ${w.error}`)
+    if (d.bytes !== total) throw new Error(`deframing sink got ${d.bytes} bytes, expected ${total}`)
+    if (deframe && d.messages !== cfg.frames) throw new Error(`deframing sink cut ${d.messages} messages, expected ${cfg.frames}`)
+    return { rate: cfg.frames / ((d.tEnd - w.t0) / 1000), ms: d.tEnd - w.t0, bad: d.bad, reads: d.reads, peakMiB: d.maxRssKiB / 1024 }
+  } finally {
+    await killChild(writer)
+    await killChild(sink)
+  }
+}
+
 // ---------------------------------------------------------------- running
 
 async function scenario(name, fn) {
@@ -473,7 +682,9 @@ async function main() {
   try {
     process.stdout.write(`Net Playground bench: ${cfg.mib} MiB payload, ${cfg.reps} runs per scenario, node ${process.version}, ${cpus().length} CPUs\n`)
     if (!existsSync(join(rootDir, 'out/main/web.js'))) throw new Error('out/main/web.js is missing: run `npx electron-vite build` (npm run bench does)')
-    if (only.has('1') || only.has('2')) makeRandomFile(file, fileSize)
+    if (only.has('1') || only.has('2') || only.has('6')) makeRandomFile(file, fileSize)
+    const framesFile = join(work, 'frames.bin')
+    if (only.has('7')) makeFramesFile(framesFile, cfg.frames)
 
     const s1 = []
     const s2 = []
@@ -575,6 +786,69 @@ async function main() {
       row(S, 'p99 per exchange', 'ms', a5.map((x) => x.p99), b5.map((x) => x.p99), 'raw Node sockets')
       row(S, 'median socket time inside the app', 'ms', a5.map((x) => x.socketMedian), b5.map((x) => x.median), 'raw Node sockets, median exchange')
     }
+
+    const a6 = []
+    const b6 = []
+    if (only.has('6')) await scenario(`6 send.file ${cfg.mib} MiB`, async () => {
+      for (let i = 0; i < cfg.reps; i++) {
+        a6.push(await appFileSend(file))
+        tick('a')
+        b6.push(await socatFileSend(file))
+        tick('b ')
+      }
+    })
+    if (a6.length === cfg.reps && b6.length === cfg.reps) {
+      const S = `6 send.file ${cfg.mib} MiB`
+      const pick = (xs, k) => xs.map((x) => x[k])
+      row(S, 'throughput', 'MiB/s', pick(a6, 'mibs'), pick(b6, 'mibs'), 'socat -u FILE → raw Node sink')
+      row(S, 'peak RSS (VmHWM)', 'MiB', pick(a6, 'peakMiB'), pick(b6, 'peakMiB'), 'socat sender peak RSS')
+      row(S, 'peak RSS (VmHWM)', 'MiB', pick(a6, 'peakMiB'), pick(a6, 'idleRssMiB'), 'app RSS idle, before the send')
+      row(S, 'job.progress events', 'events', pick(a6, 'progress'), a6.map((x) => x.jobMs / 100), 'job time / 100 ms')
+      row(S, 'data events', 'events', pick(a6, 'events'), a6.map(() => fileSize / (256 * 1024)), 'file / 256 KiB (ideal batching)')
+      row(S, 'bytes shown (out)', 'MiB', a6.map((x) => x.shownOut / MIB), a6.map(() => cfg.mib), 'file size')
+      row(S, 'bytes skipped (markers)', 'MiB', a6.map((x) => x.skippedBytes / MIB), a6.map(() => cfg.mib), 'file size')
+    }
+
+    const a7 = []
+    const r7 = []
+    const b7 = []
+    const d7 = []
+    if (only.has('7')) await scenario(`7 ${cfg.frames} framed messages`, async () => {
+      for (let i = 0; i < cfg.reps; i++) {
+        a7.push(await appFrames(framesFile, true))
+        tick('f')
+        r7.push(await appFrames(framesFile, false))
+        tick('r')
+        b7.push(await nodeFrames(framesFile))
+        tick('n')
+        d7.push(await nodeFrames(framesFile, false))
+        tick('d ')
+      }
+    })
+    if (a7.length === cfg.reps && r7.length === cfg.reps && b7.length === cfg.reps && d7.length === cfg.reps) {
+      const k = `${(cfg.frames / 1000).toFixed(0)}k`
+      const S = `7 ${k} × 64 B, length + CRC-32`
+      const pick = (xs, key) => xs.map((x) => x[key])
+      const base = 'raw Node sink, deframes + JS CRC-32'
+      row(S, 'messages/s to conn.stats all in', 'msg/s', pick(a7, 'rate'), pick(b7, 'rate'), base)
+      row(S, 'messages/s to conn.stats all in', 'msg/s', pick(a7, 'rate'), pick(r7, 'rate'), 'same app, pane raw')
+      row(S, 'messages/s to conn.halfClosed', 'msg/s', pick(a7, 'rateHc'), pick(b7, 'rate'), base)
+      row(S, 'data events', 'events', pick(a7, 'events'), a7.map(() => cfg.frames), 'messages sent')
+      row(S, 'records shown', 'records', pick(a7, 'records'), a7.map(() => cfg.frames), 'messages sent')
+      row(S, 'records verified ok', 'records', pick(a7, 'okTrue'), pick(a7, 'records'), 'records shown')
+      row(S, 'records with ok === false', 'records', pick(a7, 'bad'), pick(b7, 'bad'), 'bad CRCs the raw sink found')
+      row(S, 'records not shown (markers)', 'records', pick(a7, 'skippedRecords'), a7.map(() => cfg.frames), 'messages sent')
+      row(S, 'peak RSS (VmHWM)', 'MiB', pick(a7, 'peakMiB'), pick(b7, 'peakMiB'), 'raw Node sink peak RSS')
+      const R = `7 ${k} × 64 B, pane raw`
+      row(R, 'messages/s to conn.stats all in', 'msg/s', pick(r7, 'rate'), pick(b7, 'rate'), base)
+      row(R, 'messages/s to conn.halfClosed', 'msg/s', pick(r7, 'rateHc'), pick(b7, 'rate'), base)
+      row(R, 'messages/s to conn.halfClosed', 'msg/s', pick(r7, 'rateHc'), pick(d7, 'rate'), 'raw Node sink that only discards')
+      row(R, 'data events', 'events', pick(r7, 'events'), pick(r7, 'records'), 'records (reads) shown')
+      row(R, 'reads (records)', 'reads', r7.map((x) => x.records + x.skippedRecords), pick(d7, 'reads'), 'discarding Node sink reads')
+      row(R, 'peak RSS (VmHWM)', 'MiB', pick(r7, 'peakMiB'), pick(d7, 'peakMiB'), 'discarding Node sink peak RSS')
+      const bad = a7.reduce((n, x) => n + x.bad, 0)
+      if (bad > 0) notes.push(`scenario 7: ${bad} records with ok === false over ${cfg.reps} runs, for frames whose CRC-32 is correct`)
+    }
   } finally {
     await killAllChildren()
     rmSync(work, { recursive: true, force: true })
@@ -636,7 +910,7 @@ Generated by \`npm run bench\` (bench/run.mjs). Overwritten on every run.
 - Date: ${date}
 - \`nproc\`: ${sh('nproc', [])} (${cpus()[0]?.model ?? 'unknown CPU'})
 - Node: ${process.version}; kernel ${release()}; socat: ${sh('socat', ['-V']).split('\n').find((l) => /socat version/.test(l)) ?? 'unknown'}
-- Settings: BENCH_ONLY=${[...only].join(',')}, BENCH_MIB=${cfg.mib}, BENCH_REPS=${cfg.reps}, BENCH_SMALL=${cfg.smallWrites}, BENCH_UDP=${cfg.udpCount}, BENCH_RTT=${cfg.rttCount}, BENCH_RTT_SECONDS=${cfg.rttSeconds}
+- Settings: BENCH_ONLY=${[...only].join(',')}, BENCH_MIB=${cfg.mib}, BENCH_REPS=${cfg.reps}, BENCH_SMALL=${cfg.smallWrites}, BENCH_UDP=${cfg.udpCount}, BENCH_RTT=${cfg.rttCount}, BENCH_RTT_SECONDS=${cfg.rttSeconds}, BENCH_FRAMES=${cfg.frames}
 - The bench took ${seconds.toFixed(1)} s (without the build).${failures.length ? `\n- **Failures:** ${failures.join('; ')}` : ''}
 
 The machine is small and noisy, so every figure is printed beside a baseline measured in
@@ -692,6 +966,42 @@ plays the renderer (binary frames as in src/shared/wire.ts). All traffic is on 1
    "Socket time inside the app" is the part of an exchange between the engine's own
    timestamps (write on one pane → read on the other, both ways, from the \`data\` events'
    records); the rest of the exchange is the WebSocket hop and display batching.
+6. **File send.** A tcp-client pane connects to a raw Node sink (bench/peer.mjs \`tcp-sink\`,
+   one connection, discards, notes the time it has the ${cfg.mib} MiB) and the client sends
+   \`send.file\` with the same random file as scenario 1 (the engine streams it in 64 KiB
+   chunks, waiting for the socket to drain). Time runs from sending the command to the
+   later of the \`job.progress\` event with finished: true (which must report done = file
+   size and no error) and the sink having every byte. The client acknowledges every
+   \`data\` event, as in scenario 1: the engine shows what it sends, so "bytes shown (out)"
+   are the \`out\` records' bytes that reached the client and "skipped" the bytes counted in
+   \`display.skipped\` markers. Peak RSS is the web host's VmHWM; "idle" is its VmRSS after
+   connecting, before the send. Baseline: \`socat -u FILE:<file> TCP:127.0.0.1:P\` into the
+   same kind of sink, time from spawning socat to the sink having every byte; its RSS is
+   socat's VmHWM sampled every 5 ms.
+7. **Framed messages through transforms.** The bench writes ${cfg.frames} messages to a file,
+   each a 2-byte big-endian length (68), 64 random bytes and their CRC-32 (zlib.crc32,
+   big-endian): ${((cfg.frames * 70) / MIB).toFixed(1)} MiB. A raw Node client (bench/peer.mjs
+   \`tcp-writefile\`) reads it into memory, connects and writes it in 64 KiB writes (so
+   messages straddle reads), then half-closes. The tcp-server pane is configured first with
+   \`pane.configure\`: framing {kind: 'length', bytes: 2, endian: 'be', includesHeader:
+   false} and transforms [{kind: 'checksum', algo: 'crc32'}]. Messages/s = messages /
+   (time from the client's first write to the first \`conn.stats\` event that reports every
+   byte in). The engine reports stats on a 250 ms timer that starts with it, so that
+   figure carries up to 250 ms of reporting delay (and, the bench's start-up being the same
+   every run, about the same delay each run): a transfer much shorter than that (the raw
+   pane) measures mostly the timer. "To conn.halfClosed" stops the clock at the
+   \`conn.halfClosed\` (peer) event instead, which the engine emits after it handled the
+   last read: the closer figure for the path itself. The client
+   acknowledges every \`data\` event; "records shown" counts the \`in\` records that reached
+   it (one per message), "verified ok" those with ok: true, "ok === false" those whose
+   checksum (or framing) failed — 0 is the only right answer, since every CRC is correct —
+   and "not shown" the records counted in \`display.skipped\` markers, after waiting
+   (bounded) until shown + skipped = messages sent. Baseline: the same client and file into
+   a raw Node sink (\`tcp-deframe-sink\`) that cuts the stream at the length headers and
+   verifies every CRC-32 with a table-driven plain-JS CRC like the app's (not zlib's native
+   one), so the ratio is the cost of the app's path, not of the CRC; time to its having
+   every byte. "Pane raw" is the same app run with no framing or transforms (records are
+   then reads); it is also compared with a Node sink that only discards.
 
 ## Peers (from shared/PEERS.md)
 

@@ -87,7 +87,7 @@ describe('wire framing', () => {
     expect(frame.byteLength).toBe(4 + headerLen + payload.byteLength)
     expect(Buffer.compare(Buffer.from(frame.subarray(4 + headerLen)), Buffer.from(payload))).toBe(0)
     const header = JSON.parse(new TextDecoder().decode(frame.subarray(4, 4 + headerLen))) as Record<string, unknown>
-    expect(header).toEqual({ kind: 'command', id: 42, body: { type: 'send', paneId: 'p', target: 'all' }, $bin: 'data' })
+    expect(header).toEqual({ kind: 'command', id: 42, body: { type: 'send', paneId: 'p', target: 'all' }, $bin: [['data', 1024]] })
 
     const back = decodeFrame(frame)
     expect(back.kind).toBe('command')
@@ -95,6 +95,17 @@ describe('wire framing', () => {
     expect(data).toBeInstanceOf(Uint8Array)
     expect(Buffer.compare(Buffer.from(data), Buffer.from(payload))).toBe(0)
     expect({ ...back, body: { ...back.body, data: undefined } }).toEqual({ ...msg, body: { ...msg.body, data: undefined } })
+  })
+
+  it('carries several binary fields of one message (a replay diff), each intact', () => {
+    const expected = Uint8Array.of(1, 2, 3)
+    const actual = Uint8Array.of(1, 9)
+    const back = decodeFrame(encodeFrame({ kind: 'event', body: { type: 'replay.diff', expected, actual, firstDiff: 1 } }))
+    expect([...(back.body.expected as Uint8Array)]).toEqual([1, 2, 3])
+    expect([...(back.body.actual as Uint8Array)]).toEqual([1, 9])
+    expect(back.body.firstDiff).toBe(1)
+    const lying = encodeFrame({ kind: 'event', body: { type: 'x', data: Uint8Array.of(1, 2) } })
+    expect(() => decodeFrame(lying.subarray(0, lying.byteLength - 1))).toThrow(/binary field out of range/)
   })
 
   it('round-trips a message without bytes, and an empty payload', () => {

@@ -2,12 +2,14 @@
 // are loaded with a stand-in for the 'electron' module, and we look at what they did with it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import Module, { createRequire } from 'node:module'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { commandTypes, type CommandInput, type CommandType, type EngineEvent, type Response } from '../src/shared/contract'
 
 const root = join(__dirname, '..')
+const sessionsDir = mkdtempSync(join(tmpdir(), 'np-electron-'))
 const mainBundle = join(root, 'out/main/index.js')
 const preloadBundle = join(root, 'out/preload/index.js')
 const rendererUrl = pathToFileURL(join(root, 'out/renderer/index.html')).href
@@ -55,7 +57,8 @@ const electronStub = {
   app: {
     whenReady: () => Promise.resolve(),
     on: (name: string, fn: (...a: unknown[]) => void) => seen.appHandlers.set(name, fn),
-    quit: () => {}
+    quit: () => {},
+    getPath: () => sessionsDir
   },
   BrowserWindow: class {
     static getAllWindows = () => seen.windows
@@ -110,6 +113,17 @@ const examples: { [T in CommandType]: Extract<CommandInput, { type: T }> } = {
   'send.file': { type: 'send.file', paneId: 'cli', target: 'all', path: '/nonexistent' },
   'send.stop': { type: 'send.stop', paneId: 'cli' },
   'pane.configure': { type: 'pane.configure', paneId: 'cli', config: { framing: { kind: 'raw' } } },
+  'session.info': { type: 'session.info' },
+  'session.workspace': { type: 'session.workspace', workspace: { panes: [] } },
+  'session.save': { type: 'session.save', path: join(sessionsDir, 'saved.pcapng') },
+  'session.open': { type: 'session.open', path: '/nonexistent.pcapng' },
+  'session.recent': { type: 'session.recent' },
+  'session.close': { type: 'session.close', sessionId: 1 },
+  'session.export': { type: 'session.export', sessionId: 1, flowId: 1, dir: sessionsDir },
+  'playback.start': { type: 'playback.start', sessionId: 1, panes: [] },
+  'playback.control': { type: 'playback.control', sessionId: 1, action: 'pause' },
+  'replay.resend': { type: 'replay.resend', sessionId: 1, flowId: 1, paneId: 'rp', host: '127.0.0.1', port: 1 },
+  'replay.standin': { type: 'replay.standin', sessionId: 1, flowId: 1, paneId: 'si', host: '127.0.0.1', port: 0 },
   'pane.close': { type: 'pane.close', paneId: 'udp' },
   'display.ack': { type: 'display.ack', paneId: 'srv', bytes: 0 }
 }

@@ -1,14 +1,25 @@
 // Test helper: drives an Engine and collects what it emits, acking display data like a
 // renderer that keeps up (unless told not to).
-import { Engine, type EngineOptions } from '../src/main/engine/engine'
+import dgram from 'node:dgram'
+import net from 'node:net'
+import { Engine, type EngineOptions, type TrafficTap } from '../src/main/engine/engine'
 import {
   eventSchema,
   type CommandInput,
   type EngineEvent,
   type ErrorCode,
+  type MessagePart,
   type PaneError,
-  type Response
+  type Response,
+  type TrafficRecord
 } from '../src/shared/contract'
+
+/** One record as the screen gets it: its bytes, and each part's own bytes. */
+export interface Shown {
+  rec: TrafficRecord
+  data: Buffer
+  parts: { part: MessagePart; bytes: Buffer }[]
+}
 
 type EventOfType<T extends EngineEvent['type']> = Extract<EngineEvent, { type: T }>
 
@@ -17,6 +28,8 @@ export class Probe {
   readonly events: EngineEvent[] = []
   /** Events that did not match their schema (a test should expect this to stay empty). */
   readonly schemaErrors: string[] = []
+  /** Every raw chunk the engine handed to its recorder taps. */
+  readonly taps: TrafficTap[] = []
   autoAck = true
 
   constructor(options?: EngineOptions) {
@@ -29,6 +42,39 @@ export class Probe {
       this.events.push(e)
       if (this.autoAck && e.type === 'data') void this.engine.handle({ type: 'display.ack', paneId: e.paneId, bytes: e.data.byteLength })
     })
+    this.engine.onTraffic((t) => this.taps.push(t))
+  }
+
+  /** Raw bytes a pane read (or wrote) so far, as the recorder saw them. */
+  tapped(paneId: string, dir: 'in' | 'out' = 'in'): number {
+    return this.taps.filter((t) => t.paneId === paneId && t.dir === dir).reduce((n, t) => n + t.bytes.byteLength, 0)
+  }
+
+  /** The records a pane showed (one direction), each with its bytes split into its parts. */
+  records(paneId: string, dir: 'in' | 'out' = 'in'): Shown[] {
+    const out: Shown[] = []
+    for (const e of this.of('data', paneId)) {
+      let off = 0
+      for (const rec of e.records) {
+        const data = Buffer.from(e.data.subarray(off, off + rec.len))
+        off += rec.len
+        if (rec.dir !== dir) continue
+        const parts: Shown['parts'] = []
+        let at = 0
+        for (const part of rec.parts ?? []) {
+          parts.push({ part, bytes: data.subarray(at, at + part.len) })
+          at += part.len
+        }
+        out.push({ rec, data, parts })
+      }
+    }
+    return out
+  }
+
+  /** Waits until a pane has shown at least `n` records in one direction; returns them all. */
+  async untilRecords(paneId: string, n: number, dir: 'in' | 'out' = 'in', timeoutMs = 5000): Promise<Shown[]> {
+    await this.until(() => this.records(paneId, dir).length >= n, `${n} ${dir} records on ${paneId}`, timeoutMs)
+    return this.records(paneId, dir)
   }
 
   cmd(c: CommandInput): Promise<Response> {
@@ -79,7 +125,7 @@ export class Probe {
   }
 
   of<T extends EngineEvent['type']>(type: T, paneId?: string): EventOfType<T>[] {
-    return this.events.filter((e) => e.type === type && (paneId === undefined || e.paneId === paneId)) as EventOfType<T>[]
+    return this.events.filter((e) => e.type === type && (paneId === undefined || ('paneId' in e && e.paneId === paneId))) as EventOfType<T>[]
   }
 
   async until(pred: () => boolean, what = 'condition', timeoutMs = 5000): Promise<void> {
@@ -114,5 +160,128 @@ export class Probe {
 
   dispose(): Promise<void> {
     return this.engine.dispose()
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+/** Waits (bounded) until `pred` holds. */
+export async function until(pred: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const start = Date.now()
+  while (!pred()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`)
+    await sleep(5)
+  }
+}
+
+/** A plain node:net server on 127.0.0.1 that keeps every byte it reads, per connection. */
+export class RawServer {
+  readonly sockets: net.Socket[] = []
+  private readonly chunks = new Map<net.Socket, Buffer[]>()
+
+  private constructor(
+    private readonly server: net.Server,
+    readonly port: number
+  ) {}
+
+  /** `onSocket` runs for each accepted socket before it is read (to pause it, say). */
+  static async listen(onSocket?: (s: net.Socket) => void): Promise<RawServer> {
+    const server = net.createServer()
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen({ host: '127.0.0.1', port: 0 }, () => resolve())
+    })
+    const raw = new RawServer(server, (server.address() as net.AddressInfo).port)
+    server.on('connection', (s) => {
+      s.on('error', () => {})
+      raw.sockets.push(s)
+      raw.chunks.set(s, [])
+      s.on('data', (c: Buffer) => raw.chunks.get(s)!.push(c))
+      onSocket?.(s)
+    })
+    return raw
+  }
+
+  /** Everything read so far (from the first connection, or the one given). */
+  received(socket = this.sockets[0]): Buffer {
+    return socket ? Buffer.concat(this.chunks.get(socket) ?? []) : Buffer.alloc(0)
+  }
+
+  async untilReceived(n: number, what = `${n} bytes at the raw server`, timeoutMs = 5000): Promise<Buffer> {
+    await until(() => this.received().byteLength >= n, what, timeoutMs)
+    return this.received()
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy()
+    await new Promise<void>((resolve) => this.server.close(() => resolve()))
+  }
+}
+
+/** A plain node:net client on 127.0.0.1 that keeps every byte it reads. */
+export class RawClient {
+  private readonly chunks: Buffer[] = []
+
+  private constructor(readonly socket: net.Socket) {
+    socket.on('error', () => {})
+    socket.on('data', (c: Buffer) => this.chunks.push(c))
+  }
+
+  static async connect(port: number): Promise<RawClient> {
+    const socket = net.connect({ host: '127.0.0.1', port })
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject)
+      socket.once('connect', () => resolve())
+    })
+    socket.setNoDelay(true)
+    return new RawClient(socket)
+  }
+
+  write(bytes: Uint8Array | string): Promise<void> {
+    return new Promise((resolve, reject) => this.socket.write(bytes, (err) => (err ? reject(err) : resolve())))
+  }
+
+  received(): Buffer {
+    return Buffer.concat(this.chunks)
+  }
+
+  async untilReceived(n: number, what = `${n} bytes at the raw client`, timeoutMs = 5000): Promise<Buffer> {
+    await until(() => this.received().byteLength >= n, what, timeoutMs)
+    return this.received()
+  }
+
+  close(): void {
+    this.socket.destroy()
+  }
+}
+
+/** A plain node:dgram socket on 127.0.0.1 that keeps every datagram it gets. */
+export class RawUdp {
+  readonly datagrams: { data: Buffer; port: number }[] = []
+
+  private constructor(
+    private readonly socket: dgram.Socket,
+    readonly port: number
+  ) {
+    socket.on('message', (data, rinfo) => this.datagrams.push({ data, port: rinfo.port }))
+  }
+
+  static async bind(): Promise<RawUdp> {
+    const socket = dgram.createSocket('udp4')
+    await new Promise<void>((resolve) => socket.bind({ address: '127.0.0.1', port: 0 }, () => resolve()))
+    return new RawUdp(socket, socket.address().port)
+  }
+
+  send(bytes: Uint8Array | string, port: number): Promise<void> {
+    return new Promise((resolve, reject) => this.socket.send(bytes, port, '127.0.0.1', (err) => (err ? reject(err) : resolve())))
+  }
+
+  async untilDatagrams(n: number, timeoutMs = 5000): Promise<Buffer[]> {
+    await until(() => this.datagrams.length >= n, `${n} datagrams at the raw UDP socket`, timeoutMs)
+    return this.datagrams.map((d) => d.data)
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.socket.close(() => resolve()))
   }
 }

@@ -59,7 +59,7 @@ export function harden(): void {
 
 void app.whenReady().then(() => {
   harden()
-  const adapter = new IpcAdapter(ipcMain, isTrustedUrl)
+  const adapter = new IpcAdapter(ipcMain, isTrustedUrl, join(app.getPath('userData'), 'sessions'))
   createWindow(adapter)
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow(adapter)

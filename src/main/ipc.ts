@@ -4,6 +4,7 @@
 import { ipcChannels } from '../shared/channels'
 import type { EngineEvent, Response } from '../shared/contract'
 import { Engine } from './engine/engine'
+import { withSessions } from './session/service'
 
 export interface IpcMainLike {
   handle(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => unknown): void
@@ -25,7 +26,8 @@ export class IpcAdapter {
 
   constructor(
     ipcMain: IpcMainLike,
-    private readonly isTrustedUrl: (url: string) => boolean
+    private readonly isTrustedUrl: (url: string) => boolean,
+    private readonly sessionDir?: string
   ) {
     ipcMain.handle(ipcChannels.command, (event, command) => {
       const engine = this.engines.get(event.sender.id)
@@ -36,7 +38,7 @@ export class IpcAdapter {
 
   /** Gives a window its engine; returns the function to call when the window closes. */
   attach(contents: WebContentsLike): () => Promise<void> {
-    const engine = new Engine()
+    const engine = new Engine({ sessions: withSessions({ dir: this.sessionDir }) })
     engine.onEvent((event) => {
       if (!contents.isDestroyed()) contents.send(ipcChannels.event, event)
     })

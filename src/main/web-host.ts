@@ -10,11 +10,14 @@ import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { Engine } from './engine/engine'
+import { withSessions } from './session/service'
 import { decodeFrame, encodeFrame } from '../shared/wire'
 import { contentSecurityPolicy } from './security'
 
 export interface WebHostOptions {
   rootDir: string
+  /** Where recordings and the recent-sessions list live (default: the OS temp folder). */
+  sessionDir?: string
   host?: string
   port?: number
   token?: string
@@ -94,7 +97,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
       return
     }
-    wss.handleUpgrade(req, socket, head, (ws) => serveClient(ws))
+    wss.handleUpgrade(req, socket, head, (ws) => serveClient(ws, options.sessionDir))
   })
 
   await new Promise<void>((resolveListen, reject) => {
@@ -117,8 +120,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 }
 
 /** One browser tab = one engine: its sockets live and die with its WebSocket. */
-function serveClient(ws: WebSocket): void {
-  const engine = new Engine()
+function serveClient(ws: WebSocket, sessionDir: string | undefined): void {
+  const engine = new Engine({ sessions: withSessions({ dir: sessionDir }) })
   engine.onEvent((event) => {
     if (ws.readyState === ws.OPEN) ws.send(encodeFrame({ kind: 'event', body: event }))
   })

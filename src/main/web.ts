@@ -1,5 +1,5 @@
 // `npm run web`: the same UI in a browser, through the web host.
-//   node out/main/web.js [--host 127.0.0.1] [--port 0] [--token T]
+//   node out/main/web.js [--host 127.0.0.1] [--port 0] [--token T] [--session-dir DIR]
 import { join } from 'node:path'
 import { startWebHost } from './web-host'
 
@@ -19,7 +19,8 @@ async function main(): Promise<void> {
     rootDir: join(__dirname, '../renderer'),
     host: arg('host') ?? '127.0.0.1',
     port,
-    token: arg('token') ?? process.env['NP_WEB_TOKEN']
+    token: arg('token') ?? process.env['NP_WEB_TOKEN'],
+    sessionDir: arg('session-dir') ?? process.env['NP_SESSION_DIR']
   })
   console.log(`Net Playground web host: ${host.url}`)
   console.log('Open that address in a browser. The token in it is what lets the page drive sockets; keep it to yourself.')

@@ -65,6 +65,7 @@ export const paneConfigSchema = z.object({
 export type PaneConfigInput = z.input<typeof paneConfigSchema>
 export type PaneConfig = z.output<typeof paneConfigSchema>
 
+const filePathSchema = z.string().trim().min(1, 'path is empty').max(4096)
 const repeatSchema = z.object({ everyMs: z.number().int().min(1).max(3_600_000), times: z.number().int().min(0).max(10_000_000) })
 const oneSource = (c: { data?: unknown; template?: unknown }): boolean => (c.data === undefined) !== (c.template === undefined)
 
@@ -105,6 +106,41 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('send.stop'), paneId: paneIdSchema, jobId: z.number().int().optional() }),
   // Framing, transforms and auto-replies of a pane; may come before the pane starts.
   z.object({ type: z.literal('pane.configure'), paneId: paneIdSchema, config: paneConfigSchema }),
+  // Sessions: the recording (always on), saving it, opening a saved one or a capture.
+  z.object({ type: z.literal('session.info') }),
+  z.object({ type: z.literal('session.workspace'), workspace: z.unknown() }),
+  z.object({ type: z.literal('session.save'), path: filePathSchema }),
+  z.object({ type: z.literal('session.open'), path: filePathSchema }),
+  z.object({ type: z.literal('session.recent') }),
+  z.object({ type: z.literal('session.close'), sessionId: z.number().int() }),
+  z.object({ type: z.literal('session.export'), sessionId: z.number().int(), flowId: z.number().int(), dir: filePathSchema }),
+  // Playback on screen: the flows of an opened session shown in read-only panes.
+  z.object({
+    type: z.literal('playback.start'),
+    sessionId: z.number().int(),
+    panes: z.array(z.object({ paneId: paneIdSchema, flowIds: z.array(z.number().int()).max(10_000) })).max(64)
+  }),
+  z.object({
+    type: z.literal('playback.control'),
+    sessionId: z.number().int(),
+    action: z.enum(['play', 'pause', 'seek', 'speed']),
+    /** seek: nanoseconds since the session's first record, as a decimal string (bigint). */
+    offsetNs: z.string().regex(/^\d{1,20}$/).optional(),
+    /** 0 = instant; 0.25 … 100. */
+    speed: z.number().min(0).max(100).optional()
+  }),
+  // Replay against a live peer: re-send one side, or stand in for the server.
+  z.object({
+    type: z.literal('replay.resend'),
+    sessionId: z.number().int(),
+    flowId: z.number().int(),
+    paneId: paneIdSchema,
+    host: hostSchema,
+    port: remotePortSchema,
+    timing: z.enum(['original', 'scaled', 'answer']).default('answer'),
+    speed: z.number().min(0.01).max(100).default(1)
+  }),
+  z.object({ type: z.literal('replay.standin'), sessionId: z.number().int(), flowId: z.number().int(), paneId: paneIdSchema, host: hostSchema, port: portSchema }),
   z.object({ type: z.literal('conn.end'), paneId: paneIdSchema, connId: connIdSchema }),
   z.object({ type: z.literal('conn.close'), paneId: paneIdSchema, connId: connIdSchema }),
   z.object({ type: z.literal('conn.reset'), paneId: paneIdSchema, connId: connIdSchema }),
@@ -127,11 +163,45 @@ export interface ResultMap {
   'send.file': { jobId: number; total: number }
   'send.stop': { stopped: number }
   'pane.configure': Record<string, never>
+  'session.info': { path: string; bytes: number }
+  'session.workspace': Record<string, never>
+  'session.save': { path: string; bytes: number }
+  'session.open': SessionSummary
+  'session.recent': { paths: string[] }
+  'session.close': Record<string, never>
+  'session.export': { files: string[] }
+  'playback.start': { startNs: string; endNs: string }
+  'playback.control': Record<string, never>
+  'replay.resend': { connId: number }
+  'replay.standin': { local: Endpoint }
   'conn.end': Record<string, never>
   'conn.close': Record<string, never>
   'conn.reset': Record<string, never>
   'pane.close': Record<string, never>
   'display.ack': Record<string, never>
+}
+
+/** What opening a session file tells the renderer (timestamps as decimal strings of ns). */
+export interface SessionSummary {
+  sessionId: number
+  kind: 'session' | 'pcapng' | 'pcap'
+  path: string
+  workspace?: unknown
+  flows: {
+    id: number
+    proto: 'tcp' | 'udp'
+    paneId?: string
+    connId?: number
+    local: Endpoint
+    remote: Endpoint
+    chunks: number
+    bytesIn: number
+    bytesOut: number
+  }[]
+  startNs: string
+  endNs: string
+  /** The file was cut (the app was killed mid-write): what was lost, in plain words. */
+  truncated?: string
 }
 
 /** Every failure the engine reports. Each has a message in the catalog (en, zh). */
@@ -154,6 +224,7 @@ export const errorCodes = [
   'BAD_COMMAND',
   'BAD_TEMPLATE',
   'BAD_FRAME',
+  'BAD_SESSION',
   'NOT_RUNNING',
   'ALREADY_RUNNING',
   'NO_CONNECTION',
@@ -236,6 +307,8 @@ export const eventSchema = z.discriminatedUnion('type', [
     connId: z.number().int(),
     local: endpointSchema,
     remote: endpointSchema,
+    /** Who connected: this pane (a client) or the peer (accepted by a server). */
+    initiator: z.enum(['local', 'remote']),
     tUs: z.number()
   }),
   z.object({
@@ -265,6 +338,30 @@ export const eventSchema = z.discriminatedUnion('type', [
   // screen. The socket kept flowing and the recording has them all.
   z.object({ type: z.literal('display.skipped'), paneId: z.string(), bytes: z.number(), records: z.number() }),
   z.object({ type: z.literal('error'), paneId: z.string(), error: paneErrorSchema }),
+  z.object({
+    type: z.literal('playback.position'),
+    sessionId: z.number().int(),
+    /** ns since the session's first record, as a decimal string. */
+    offsetNs: z.string(),
+    playing: z.boolean(),
+    speed: z.number()
+  }),
+  // A pane's view must start over (playback seeked backwards).
+  z.object({ type: z.literal('pane.cleared'), paneId: z.string() }),
+  // Replay: how the live answer compares with the recorded one, exchange by exchange.
+  z.object({
+    type: z.literal('replay.diff'),
+    paneId: z.string(),
+    exchange: z.number().int(),
+    same: z.boolean(),
+    expectedLen: z.number().int(),
+    actualLen: z.number().int(),
+    /** First differing offset, or -1. */
+    firstDiff: z.number().int(),
+    expected: bytesSchema,
+    actual: bytesSchema.optional()
+  }),
+  z.object({ type: z.literal('replay.done'), paneId: z.string(), exchanges: z.number().int(), differing: z.number().int(), error: paneErrorSchema.optional() }),
   // A repeat or a file send: how far it got. `total` is unknown (0) for endless repeats.
   z.object({
     type: z.literal('job.progress'),

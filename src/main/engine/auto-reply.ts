@@ -69,6 +69,17 @@ export function matchRule(rule: Rule, message: Uint8Array): string[] | undefined
   }
 }
 
+/**
+ * A regex capture comes from the peer: it goes into the reply as the text it is, never read
+ * as a {{variable}} (a peer must not make the pane read {{file:..}}) or a \escape. In text
+ * mode \ { } become \u escapes; hex and base64 have no escapes, so a brace there is kept
+ * apart from its neighbour (it is no hex digit anyway, and the reply fails to build).
+ */
+function asLiteral(capture: string, reply: Rule['reply']): string {
+  if (reply.kind === 'template' && reply.template.mode === 'text') return capture.replace(/[\\{}]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`)
+  return capture.replace(/[{}]/g, '$& ')
+}
+
 export class AutoReplier {
   private readonly fired = new Set<number>()
   private readonly timers = new Set<NodeJS.Timeout>()
@@ -91,7 +102,7 @@ export class AutoReplier {
           ? { kind: 'echo' }
           : {
               kind: 'template',
-              text: rule.reply.template.text.replace(/\$([1-9])/g, (_, n: string) => captures[Number(n) - 1] ?? ''),
+              text: rule.reply.template.text.replace(/\$([1-9])/g, (_, n: string) => asLiteral(captures[Number(n) - 1] ?? '', rule.reply)),
               mode: rule.reply.template.mode,
               encoding: rule.reply.template.encoding ?? 'utf-8'
             }

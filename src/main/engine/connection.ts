@@ -25,7 +25,8 @@ export class TcpConnection {
     private readonly ctx: PaneContext,
     readonly id: number,
     private readonly socket: Socket,
-    private readonly onGone: (conn: TcpConnection) => void
+    private readonly onGone: (conn: TcpConnection) => void,
+    initiator: 'local' | 'remote'
   ) {
     this.local = toEndpoint(socket.localAddress, socket.localPort, socket.localFamily)
     this.remote = toEndpoint(socket.remoteAddress, socket.remotePort, socket.remoteFamily)
@@ -62,7 +63,7 @@ export class TcpConnection {
       })
       onGone(this)
     })
-    ctx.emit({ type: 'conn.open', paneId: ctx.paneId, connId: id, local: this.local, remote: this.remote, tUs: this.sinceUs })
+    ctx.emit({ type: 'conn.open', paneId: ctx.paneId, connId: id, local: this.local, remote: this.remote, initiator, tUs: this.sinceUs })
   }
 
   get isOpen(): boolean {

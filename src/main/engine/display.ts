@@ -99,6 +99,17 @@ export class DisplayChannel {
     }
   }
 
+  /** Drops what is batched and not yet sent (the view is being cleared). */
+  discard(): void {
+    this.cancelTimer?.()
+    this.cancelTimer = undefined
+    this.records = []
+    this.chunks = []
+    this.size = 0
+    this.skippedBytes = 0
+    this.skippedRecords = 0
+  }
+
   get pendingAck(): number {
     return this.unacked
   }

@@ -17,7 +17,8 @@ export interface TrafficTap {
   paneId: string
   connId: number
   dir: 'in' | 'out'
-  tUs: number
+  /** Nanoseconds since the Unix epoch (the screen gets the same instant in microseconds). */
+  tNs: bigint
   bytes: Uint8Array
   peer?: Endpoint
 }
@@ -25,12 +26,34 @@ export interface TrafficTap {
 export interface EngineOptions {
   display?: Partial<DisplayOptions>
   statsIntervalMs?: number
+  /** Sessions (recording, files, playback, replay) plugged in by the shells; none: those commands answer NOT_RUNNING. */
+  sessions?: (engine: Engine) => SessionHandler
+}
+
+/** What the engine asks of the session layer (src/main/session), which sits on top of it. */
+export interface SessionHandler {
+  handle(cmd: SessionCommand): Promise<Record<string, unknown>>
+  dispose(): void
+}
+
+export type SessionCommand = Extract<Command, { type: `session.${string}` | `playback.${string}` | `replay.${string}` }>
+
+export function isSessionCommand(cmd: Command): cmd is SessionCommand {
+  return cmd.type.startsWith('session.') || cmd.type.startsWith('playback.') || cmd.type.startsWith('replay.')
 }
 
 const factories: Record<PaneKind, (ctx: PaneContext) => PaneRuntime> = {
   'tcp-server': (ctx) => new TcpServerPane(ctx),
   'tcp-client': (ctx) => new TcpClientPane(ctx),
-  udp: (ctx) => new UdpPane(ctx)
+  udp: (ctx) => new UdpPane(ctx),
+  view: () => viewRuntime
+}
+
+const viewRuntime: PaneRuntime = {
+  kind: 'view',
+  handle: async (cmd) => fail('WRONG_PANE_KIND', `${cmd.type} on a playback pane`),
+  stats: () => [],
+  close: async () => {}
 }
 
 export class Engine {
@@ -41,9 +64,11 @@ export class Engine {
   private readonly taps = new Set<(tap: TrafficTap) => void>()
   private readonly displayOptions: DisplayOptions
   private readonly statsTimer: NodeJS.Timeout
+  private readonly sessions: SessionHandler | undefined
 
   constructor(options: EngineOptions = {}) {
     this.displayOptions = { ...defaultDisplayOptions, ...options.display }
+    this.sessions = options.sessions?.(this)
     this.statsTimer = setInterval(() => this.reportStats(), options.statsIntervalMs ?? 250)
     this.statsTimer.unref()
   }
@@ -77,12 +102,13 @@ export class Engine {
       return { ok: true, result } as Response
     } catch (err) {
       const error = toPaneError(err)
-      if (cmd.type !== 'display.ack') this.emit({ type: 'error', paneId: cmd.paneId, error })
+      if ('paneId' in cmd && cmd.type !== 'display.ack') this.emit({ type: 'error', paneId: cmd.paneId, error })
       return { ok: false, error }
     }
   }
 
   private async dispatch(cmd: Command): Promise<Record<string, unknown>> {
+    if (isSessionCommand(cmd)) return this.sessions ? this.sessions.handle(cmd) : fail('NOT_RUNNING', 'sessions are not available here')
     switch (cmd.type) {
       case 'pane.close':
         await this.closePane(cmd.paneId)
@@ -130,6 +156,16 @@ export class Engine {
     return { ...first, jobId }
   }
 
+  /** A read-only pane (playback): shows records it is given, nothing else. */
+  viewPane(paneId: string): PaneHost {
+    const existing = this.panes.get(paneId)
+    if (existing) {
+      if (existing.runtime.kind !== 'view') fail('WRONG_PANE_KIND', `pane ${paneId} is a ${existing.runtime.kind}`)
+      return existing
+    }
+    return this.createPane(paneId, 'view')
+  }
+
   private createPane(paneId: string, kind: PaneKind): PaneHost {
     const host = new PaneHost(
       paneId,
@@ -161,7 +197,7 @@ export class Engine {
     }
   }
 
-  private emit(event: EngineEvent): void {
+  emit(event: EngineEvent): void {
     for (const l of this.listeners) this.safely(() => l(event))
   }
 
@@ -177,6 +213,7 @@ export class Engine {
   /** Closes every pane (window closed, web client gone, test over). */
   async dispose(): Promise<void> {
     clearInterval(this.statsTimer)
+    this.sessions?.dispose()
     await Promise.all([...this.panes.keys()].map((id) => this.closePane(id)))
   }
 

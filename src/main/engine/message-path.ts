@@ -78,7 +78,7 @@ export class MessagePath {
 
   /** One read (or datagram) → the messages it completes. */
   incoming(connId: number, bytes: Uint8Array, datagram = false): Message[] {
-    if (!this.framed || datagram) return [this.undo(bytes, bytes)]
+    if (!this.framed || datagram) return [this.undo(bytes)]
     let deframer = this.deframers.get(connId)
     if (!deframer) {
       deframer = new Deframer(this.config.framing)
@@ -101,10 +101,12 @@ export class MessagePath {
     return build([part('wire', 'wire', rest, false, 'incomplete frame at the end of the connection')], rest, rest)
   }
 
-  private undo(wire: Uint8Array, inner: Uint8Array): Message {
+  /** `inner`: the payload of a frame (absent for a datagram or with no framing). */
+  private undo(wire: Uint8Array, inner?: Uint8Array): Message {
     const parts = [part('wire', 'wire', wire)]
-    if (this.framed && inner !== wire) parts.push(part(framingLabel(this.config.framing), 'unframe', inner))
-    const r = applyIncoming(this.config.transforms, inner)
+    // Every frame shows its unframe step, also a fixed-length one whose payload is the frame.
+    if (inner) parts.push(part(framingLabel(this.config.framing), 'unframe', inner))
+    const r = applyIncoming(this.config.transforms, inner ?? wire)
     for (const s of r.stages) parts.push(part(s.step, s.op, s.bytes, s.ok, s.detail))
     return build(parts, r.bytes, wire)
   }

@@ -7,7 +7,7 @@ import type { TextEncoding } from '../../shared/encodings'
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { AutoReplier, type ReplyAction } from './auto-reply'
-import { nowUs } from './clock'
+import { nowNs } from './clock'
 import { DisplayChannel, type DisplayOptions } from './display'
 import { fail, toPaneError } from './errors'
 import { Jobs } from './jobs'
@@ -19,6 +19,16 @@ export interface HostDeps {
   emit(event: EngineEvent): void
   tap(tap: TrafficTap): void
   display: DisplayOptions
+}
+
+/** Why a template did not expand, in words (the detail under the catalog's BAD_TEMPLATE message). */
+const templateReasons: Record<string, string> = {
+  badVariable: 'unknown variable: use {{seq}}, {{time}}, {{unixtime}}, {{random:N}} or {{file:path}}',
+  badEscape: 'unknown escape: use \\r \\n \\t \\0 \\\\ \\xNN or \\uNNNN',
+  badHexChar: 'not a hex digit',
+  oddHexDigits: 'an odd number of hex digits',
+  badBase64Char: 'not base64',
+  unencodable: 'not a character {encoding} can hold'
 }
 
 export const defaultConfig: PaneConfig = { framing: { kind: 'raw' }, transforms: [], autoReplies: [] }
@@ -69,19 +79,33 @@ export class PaneHost implements PaneContext {
 
   /** A template expanded for one send: {{seq}} counts the pane's sends. */
   expand(text: string, mode: 'text' | 'hex' | 'base64', encoding: string): Uint8Array {
+    let fileError = ''
     const r = composeMessage(text, mode, encoding as TextEncoding, {
       seq: ++this.seq,
       now: new Date(),
       randomBytes: (n) => new Uint8Array(randomBytes(n)),
-      readFile: (path) => new Uint8Array(readFileSync(path))
+      readFile: (path) => {
+        try {
+          return new Uint8Array(readFileSync(path))
+        } catch (err) {
+          fileError = err instanceof Error ? err.message : String(err)
+          throw err
+        }
+      }
     })
-    if (!r.ok) fail('BAD_TEMPLATE', `${r.reason} at position ${r.index + 1}${r.char ? ` ("${r.char}")` : ''}`)
+    if (!r.ok) {
+      // The whole character (an emoji is two UTF-16 units), and the reason in words.
+      const char = r.char === undefined ? '' : ` ("${String.fromCodePoint(text.codePointAt(r.index) ?? 0xfffd)}")`
+      const why = r.reason === 'fileUnreadable' ? `cannot read the file: ${fileError}` : (templateReasons[r.reason] ?? r.reason)
+      fail('BAD_TEMPLATE', `${why.replace('{encoding}', encoding)} at position ${r.index + 1}${r.reason === 'fileUnreadable' ? '' : char}`)
+    }
     return r.bytes
   }
 
   received(connId: number, bytes: Uint8Array, peer: TrafficRecord['peer'], reply: (payload: Uint8Array) => void): void {
-    const tUs = nowUs()
-    this.deps.tap({ paneId: this.paneId, connId, dir: 'in', tUs, bytes, peer })
+    const tNs = nowNs()
+    const tUs = Number(tNs / 1000n)
+    this.deps.tap({ paneId: this.paneId, connId, dir: 'in', tNs, bytes, peer })
     const datagram = peer !== undefined
     const messages: Message[] = this.path.active ? this.path.incoming(connId, bytes, datagram) : []
     if (!this.path.active) this.push(connId, 'in', tUs, bytes, peer)
@@ -107,15 +131,27 @@ export class PaneHost implements PaneContext {
   }
 
   sent(connId: number, out: Outgoing, peer?: TrafficRecord['peer']): void {
-    const tUs = nowUs()
-    this.deps.tap({ paneId: this.paneId, connId, dir: 'out', tUs, bytes: out.wire, peer })
+    const tNs = nowNs()
+    const tUs = Number(tNs / 1000n)
+    this.deps.tap({ paneId: this.paneId, connId, dir: 'out', tNs, bytes: out.wire, peer })
     if (out.message) this.push(connId, 'out', tUs, out.message.data, peer, out.message)
     else this.push(connId, 'out', tUs, out.wire, peer)
   }
 
   connClosed(connId: number): void {
     const rest = this.path.closeConn(connId)
-    if (rest) this.push(connId, 'in', nowUs(), rest.data, undefined, rest)
+    if (rest) this.push(connId, 'in', Number(nowNs() / 1000n), rest.data, undefined, rest)
+  }
+
+  /** Shows a record without recording it or answering it (playback). */
+  show(connId: number, dir: 'in' | 'out', tUs: number, bytes: Uint8Array, peer?: TrafficRecord['peer']): void {
+    this.push(connId, dir, tUs, bytes, peer)
+  }
+
+  /** The pane's view starts over (playback went backwards). */
+  clear(): void {
+    this.display.discard()
+    this.deps.emit({ type: 'pane.cleared', paneId: this.paneId })
   }
 
   startJob(...args: Parameters<Jobs['start']>): number {

@@ -5,7 +5,7 @@ import type { Command, Endpoint, EngineEvent, PaneError } from '../../shared/con
 import type { Job, JobKind } from './jobs'
 import type { Message } from './message-path'
 
-export type PaneKind = 'tcp-server' | 'tcp-client' | 'udp'
+export type PaneKind = 'tcp-server' | 'tcp-client' | 'udp' | 'view'
 
 export interface ConnStats {
   connId: number

@@ -32,7 +32,7 @@ export class TcpServerPane implements PaneRuntime {
     const server = net.createServer({ allowHalfOpen: true })
     server.on('connection', (socket) => {
       socket.on('error', () => {}) // reported by the connection; never thrown
-      const conn = new TcpConnection(this.ctx, this.nextConnId++, socket, (c) => this.conns.delete(c.id))
+      const conn = new TcpConnection(this.ctx, this.nextConnId++, socket, (c) => this.conns.delete(c.id), 'remote')
       this.conns.set(conn.id, conn)
     })
     await new Promise<void>((resolve, reject) => {

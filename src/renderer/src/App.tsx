@@ -7,7 +7,10 @@ import { webApi } from './api'
 import { useI18n } from './i18n'
 import { Pane } from './pane/Pane'
 import type { PaneKind } from './pane/pane-store'
-import { closePane, loadWorkspace, makePane, saveWorkspace, startPane, type PaneModel } from './workspace'
+import { closePane, loadWorkspace, makePane, restorePanes, saveWorkspace, startPane, type PaneModel } from './workspace'
+import { useSession } from './session/useSession'
+import { SessionBar } from './session/SessionBar'
+import { PathDialog } from './session/PathDialog'
 
 export function App() {
   const { t, lang, setLang } = useI18n()
@@ -22,6 +25,7 @@ export function App() {
 
   const add = useCallback((...models: PaneModel[]) => setPanes((ps) => [...ps, ...models]), [])
   const patch = useCallback((id: string, p: Partial<PaneModel>) => setPanes((ps) => ps.map((m) => (m.id === id ? { ...m, ...p } : m))), [])
+  const s = useSession(panes, add)
 
   const newPair = useCallback(
     async (kind: 'tcp' | 'udp') => {
@@ -52,6 +56,11 @@ export function App() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
+      if (e.ctrlKey && !e.altKey && (e.key === 's' || e.key === 'o')) {
+        e.preventDefault()
+        s.setDialog({ kind: e.key === 's' ? 'save' : 'open', initial: e.key === 's' ? s.suggestion() : '' })
+        return
+      }
       if (!(e.ctrlKey && e.altKey)) return
       if (e.key.toLowerCase() === 't') void newPair('tcp')
       else if (e.key.toLowerCase() === 'u') void newPair('udp')
@@ -60,7 +69,7 @@ export function App() {
     }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
-  }, [newPair])
+  }, [newPair, s])
 
   return (
     <div className="app">
@@ -82,6 +91,23 @@ export function App() {
         <button type="button" onClick={() => addSingle('udp')}>
           {t('toolbar.newUdp')}
         </button>
+        <span className="sep">{t('session.label')}</span>
+        <button type="button" onClick={() => s.setDialog({ kind: 'save', initial: s.suggestion() })} title="Ctrl+S">
+          {t('session.saveAs')}
+        </button>
+        <button type="button" onClick={() => s.setDialog({ kind: 'open', initial: s.recent[0] ?? '' })} title="Ctrl+O">
+          {t('session.open')}
+        </button>
+        {s.recent.length > 0 && (
+          <select aria-label={t('session.recent')} value="" onChange={(e) => e.target.value && void s.open(e.target.value)}>
+            <option value="">{t('session.recent')}</option>
+            {s.recent.map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
+          </select>
+        )}
         <span className="spacer" />
         <label className="lang">
           {t('toolbar.language')}
@@ -94,6 +120,30 @@ export function App() {
           </select>
         </label>
       </header>
+      {s.session && (
+        <SessionBar
+          session={s.session}
+          onRestore={s.session.workspace ? () => add(...restorePanes(s.session!.workspace)) : undefined}
+          onClose={() => {
+            void s.close()
+            setPanes((ps) => ps.filter((m) => m.kind !== 'view'))
+          }}
+        />
+      )}
+      {s.message && (
+        <div className="notice" role="status" onAnimationEnd={() => s.setMessage(undefined)}>
+          {s.message}
+        </div>
+      )}
+      {s.dialog && (
+        <PathDialog
+          title={t(`session.dialog.${s.dialog.kind}`)}
+          confirm={t(`session.confirm.${s.dialog.kind}`)}
+          initial={s.dialog.initial}
+          onCancel={() => s.setDialog(undefined)}
+          onConfirm={(path) => (s.dialog!.kind === 'save' ? s.save(path) : s.dialog!.kind === 'open' ? s.open(path) : s.exportFlow(s.dialog!.flow!, path))}
+        />
+      )}
       {hostLost && (
         <div className="banner" role="alert">
           {t('host.lost')}
@@ -103,19 +153,32 @@ export function App() {
         {panes.length === 0 ? (
           <p className="empty">{t('workspace.empty')}</p>
         ) : (
-          <Group orientation="horizontal">
-            {panes.map((p, i) => (
-              <Fragment key={p.id}>
-                {i > 0 && <Separator className="splitter" aria-label={t('split.resize')} />}
-                <Panel id={p.id} minSize="240px">
-                  <Pane
-                    model={p}
-                    onChange={(change) => patch(p.id, change)}
-                    onClose={() => {
-                      void closePane(p.id)
-                      setPanes((ps) => ps.filter((m) => m.id !== p.id))
-                    }}
-                  />
+          // Up to three panes side by side per row; more make more rows.
+          <Group orientation="vertical">
+            {rowsOf(panes, 3).map((row, r) => (
+              <Fragment key={row[0]!.id}>
+                {r > 0 && <Separator className="splitter horizontal" aria-label={t('split.resize')} />}
+                <Panel id={`row-${row[0]!.id}`} minSize="200px">
+                  <Group orientation="horizontal">
+                    {row.map((p, i) => (
+                      <Fragment key={p.id}>
+                        {i > 0 && <Separator className="splitter" aria-label={t('split.resize')} />}
+                        <Panel id={p.id} minSize="240px">
+                          <Pane
+                            model={p}
+                            onExport={(flow) => s.setDialog({ kind: 'export', initial: `${s.suggestion().replace(/\.pcapng$/, '')}-flow-${flow.id}`, flow })}
+                            onResend={s.resend}
+                            onStandIn={s.standIn}
+                            onChange={(change) => patch(p.id, change)}
+                            onClose={() => {
+                              void closePane(p.id)
+                              setPanes((ps) => ps.filter((m) => m.id !== p.id))
+                            }}
+                          />
+                        </Panel>
+                      </Fragment>
+                    ))}
+                  </Group>
                 </Panel>
               </Fragment>
             ))}
@@ -124,4 +187,10 @@ export function App() {
       </main>
     </div>
   )
+}
+
+function rowsOf<T>(items: T[], size: number): T[][] {
+  const rows: T[][] = []
+  for (let i = 0; i < items.length; i += size) rows.push(items.slice(i, i + size))
+  return rows
 }

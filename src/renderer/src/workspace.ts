@@ -1,7 +1,7 @@
 // The workspace: which panes exist and their settings (React state, small, saved in the
 // browser's storage so a reload brings the panes back, stopped), plus one PaneStore per
 // pane that receives engine events from the moment the pane is made.
-import type { Endpoint, PaneConfigInput, Response } from '../../shared/contract'
+import type { Endpoint, PaneConfigInput, Response, SessionSummary } from '../../shared/contract'
 import type { TemplateMode } from '../../shared/compose'
 import type { TextEncoding } from '../../shared/encodings'
 import { api } from './api'
@@ -25,6 +25,11 @@ export interface PaneModel {
   peerPort?: string
   config: PaneConfigInput
   snippets: Snippet[]
+  /** Read-only playback panes: the opened session and the recorded flows they show. */
+  sessionId?: number
+  flows?: SessionSummary['flows']
+  /** A title other than "<kind> pane <n>" (playback, replay). */
+  title?: string
 }
 
 const stores = new Map<string, PaneStore>()
@@ -33,7 +38,9 @@ let counter = 0
 const STORAGE_KEY = 'np.workspace.v1'
 
 function ensureSubscribed(): void {
-  unsubscribe ??= api.onEvent((ev) => stores.get(ev.paneId)?.handle(ev))
+  unsubscribe ??= api.onEvent((ev) => {
+    if ('paneId' in ev) stores.get(ev.paneId)?.handle(ev)
+  })
 }
 
 export function storeOf(id: string): PaneStore {
@@ -83,10 +90,23 @@ export async function stopPane(p: PaneModel): Promise<void> {
 
 export function saveWorkspace(panes: readonly PaneModel[]): void {
   try {
-    localStorage.setItem(STORAGE_KEY, JSON.stringify(panes))
+    localStorage.setItem(STORAGE_KEY, JSON.stringify(panes.filter((p) => p.kind !== 'view')))
   } catch {
     /* storage full or disabled: the workspace just is not remembered */
   }
+}
+
+/** Live panes from a saved workspace (a session file's), made anew and stopped. */
+export function restorePanes(saved: unknown): PaneModel[] {
+  const list = (saved as { panes?: unknown } | undefined)?.panes
+  if (!Array.isArray(list)) return []
+  const kinds = ['tcp-server', 'tcp-client', 'udp']
+  return (list as PaneModel[])
+    .filter((p) => p && kinds.includes(p.kind))
+    .map((p) => {
+      const fresh = makePane(p.kind, String(p.host ?? '127.0.0.1'), String(p.port ?? '0'), p.peerPort)
+      return { ...fresh, config: p.config ?? {}, snippets: Array.isArray(p.snippets) ? p.snippets : [] }
+    })
 }
 
 /** The panes of the last visit, stopped; a damaged entry is dropped, not fatal. */

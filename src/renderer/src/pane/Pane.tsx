@@ -1,6 +1,6 @@
 // One pane: its settings and status, its connections, its message settings, its traffic
 // terminal with the view bar, and its input.
-import { useMemo, useRef, useState, useSyncExternalStore } from 'react'
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
 import { concatBytes, parseHex, toHex } from '../../../shared/bytes'
 import { formatBytesAs, type CopyFormat } from '../../../shared/copy-formats'
 import { useI18n } from '../i18n'
@@ -8,6 +8,7 @@ import { api } from '../api'
 import { configurePane, startPane, stopPane, storeOf, type PaneModel } from '../workspace'
 import { Composer, type Outgoing, type SendTarget } from './Composer'
 import { ConnList } from './ConnList'
+import { FlowList, type Flow } from './FlowList'
 import { PaneSettings } from './PaneSettings'
 import { TrafficView, type TrafficViewHandle } from './TrafficView'
 import { Settings } from './Settings'
@@ -18,19 +19,29 @@ interface Props {
   model: PaneModel
   onChange(patch: Partial<PaneModel>): void
   onClose(): void
+  onExport(flow: Flow): void
+  onResend(flow: Flow, host: string, port: number, timing: 'answer' | 'original' | 'scaled', speed: number): void
+  onStandIn(flow: Flow, port: number): void
 }
 
-export function Pane({ model, onChange, onClose }: Props) {
+export function Pane({ model, onChange, onClose, onExport, onResend, onStandIn }: Props) {
   const { t, lang } = useI18n()
   const store = storeOf(model.id)
   const snap = useSyncExternalStore(store.subscribe, store.snapshot)
-  const [view, setView] = useState(defaultRenderOptions)
+  const [viewSettings, setView] = useState(defaultRenderOptions)
   const [paused, setPaused] = useState(false)
   const [redrawSignal, setRedrawSignal] = useState(0)
   const [notice, setNotice] = useState<string | undefined>()
   const traffic = useRef<TrafficViewHandle>(null)
-  const options = useMemo<RenderOptions>(() => ({ ...view, lang }), [view, lang])
-  const title = t('pane.label', { kind: t(`kind.${model.kind}`), n: model.n })
+  const options = useMemo<RenderOptions>(() => ({ ...viewSettings, lang }), [viewSettings, lang])
+  useEffect(() => {
+    store.cleared = () => setRedrawSignal((n) => n + 1)
+    return () => {
+      store.cleared = undefined
+    }
+  }, [store])
+  const title = model.title ?? t('pane.label', { kind: t(`kind.${model.kind}`), n: model.n })
+  const view = model.kind === 'view'
   const running = snap.state !== 'idle' && snap.state !== 'closed'
   const canSend = model.kind === 'udp' ? snap.state === 'bound' : snap.conns.length > 0
 
@@ -51,7 +62,7 @@ export function Pane({ model, onChange, onClose }: Props) {
     const records = traffic.current?.selectedRecords() ?? []
     if (records.length === 0) return setNotice(t('view.nothingToCopy'))
     const bytes = concatBytes(records.map((r) => mainPart(r.rec, r.bytes).bytes))
-    const text = formatBytesAs(bytes, format, view.encoding)
+    const text = formatBytesAs(bytes, format, viewSettings.encoding)
     navigator.clipboard.writeText(text).then(
       () => setNotice(t('view.copied', { n: records.length, bytes: bytes.byteLength, format: t(`copy.${format}`) })),
       () => setNotice(t('view.copyFailed'))
@@ -63,8 +74,8 @@ export function Pane({ model, onChange, onClose }: Props) {
     // Hex bytes are searched in the hex dump, written the way it writes them.
     const parsed = parseHex(query)
     if (!parsed.ok || parsed.bytes.length === 0) return false
-    if (view.view === 'text') {
-      setView({ ...view, view: 'hex' })
+    if (viewSettings.view === 'text') {
+      setView({ ...viewSettings, view: 'hex' })
       await new Promise((r) => setTimeout(r, 0))
       await traffic.current?.drawn()
     }
@@ -91,6 +102,7 @@ export function Pane({ model, onChange, onClose }: Props) {
           ×
         </button>
       </header>
+      {!view && (
       <Settings
         model={model}
         snap={snap}
@@ -99,6 +111,8 @@ export function Pane({ model, onChange, onClose }: Props) {
         onStart={(port) => void startPane(model, port)}
         onStop={() => void stopPane(model)}
       />
+      )}
+      {!view && (
       <PaneSettings
         kind={model.kind}
         config={model.config}
@@ -108,16 +122,18 @@ export function Pane({ model, onChange, onClose }: Props) {
           void configurePane(next)
         }}
       />
-      {model.kind !== 'udp' && (
+      )}
+      {view && model.flows && <FlowList flows={model.flows} onExport={onExport} onResend={onResend} onStandIn={onStandIn} />}
+      {model.kind !== 'udp' && !view && (
         <div className="conn-area">
           <ConnList conns={snap.conns} onAction={(type, connId) => void api.command({ type, paneId: model.id, connId })} />
         </div>
       )}
       <ViewBar
-        settings={view}
+        settings={viewSettings}
         onChange={setView}
         conns={snap.conns}
-        showConnFilter={model.kind === 'tcp-server'}
+        showConnFilter={model.kind === 'tcp-server' || view}
         paused={paused}
         onPause={setPaused}
         onClear={clear}
@@ -130,6 +146,7 @@ export function Pane({ model, onChange, onClose }: Props) {
         </div>
       )}
       <TrafficView ref={traffic} store={store} options={options} label={t('view.terminal', { pane: title })} redrawSignal={redrawSignal} paused={paused} />
+      {!view && (
       <Composer
         paneKind={model.kind}
         conns={snap.conns}
@@ -142,6 +159,7 @@ export function Pane({ model, onChange, onClose }: Props) {
         onSendFile={sendFile}
         onStop={(jobId) => void api.command({ type: 'send.stop', paneId: model.id, jobId })}
       />
+      )}
     </section>
   )
 }

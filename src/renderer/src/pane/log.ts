@@ -7,6 +7,8 @@ export type LogEntry =
   | { kind: 'traffic'; rec: TrafficRecord; bytes: Uint8Array }
   | { kind: 'note'; tUs: number; level: 'info' | 'warn'; key: MessageKey; params: Params; endpoints?: Endpoint[] }
   | { kind: 'error'; tUs: number; error: PaneError }
+  /** A replayed answer that differs from the recorded one. */
+  | { kind: 'diff'; tUs: number; expected: Uint8Array; actual: Uint8Array; firstDiff: number }
 
 export interface LogLimits {
   maxBytes: number
@@ -14,6 +16,8 @@ export interface LogLimits {
 }
 
 export const defaultLogLimits: LogLimits = { maxBytes: 8 * 1024 * 1024, maxEntries: 50_000 }
+
+const entryBytes = (e: LogEntry): number => (e.kind === 'traffic' ? e.bytes.byteLength : e.kind === 'diff' ? e.expected.byteLength + e.actual.byteLength : 0)
 
 /** A ring of entries bounded by payload bytes and by count; oldest go first. */
 export class PaneLog {
@@ -26,10 +30,10 @@ export class PaneLog {
 
   push(entry: LogEntry): void {
     this.entries.push(entry)
-    if (entry.kind === 'traffic') this.bytes += entry.bytes.byteLength
+    this.bytes += entryBytes(entry)
     while (this.entries.length - this.head > this.limits.maxEntries || (this.bytes > this.limits.maxBytes && this.entries.length - this.head > 1)) {
       const old = this.entries[this.head++]!
-      if (old.kind === 'traffic') this.bytes -= old.bytes.byteLength
+      this.bytes -= entryBytes(old)
       this.dropped++
     }
     if (this.head > 4096 && this.head * 2 > this.entries.length) {

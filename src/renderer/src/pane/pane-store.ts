@@ -4,7 +4,7 @@
 import type { Endpoint, EngineEvent, PaneError, PaneState } from '../../../shared/contract'
 import { PaneLog, type LogEntry } from './log'
 
-export type PaneKind = 'tcp-server' | 'tcp-client' | 'udp'
+export type PaneKind = 'tcp-server' | 'tcp-client' | 'udp' | 'view'
 
 export interface ConnView {
   id: number
@@ -46,6 +46,8 @@ export class PaneStore {
   private snap: PaneSnapshot = { state: 'idle', conns: [], bytesIn: 0, bytesOut: 0, jobs: [] }
   private readonly subs = new Set<() => void>()
   private sink: LogSink | undefined
+  /** Called when the engine cleared the pane (playback went backwards): the view redraws. */
+  cleared: (() => void) | undefined
 
   constructor(
     readonly id: string,
@@ -155,6 +157,26 @@ export class PaneStore {
         if (ev.error) this.add([{ kind: 'error', tUs: now, error: ev.error }])
         return
       }
+      case 'pane.cleared':
+        this.log.clear()
+        this.update({ conns: [], jobs: [] })
+        this.cleared?.()
+        return
+      case 'replay.diff':
+        this.add([
+          ev.same
+            ? { kind: 'note', tUs: now, level: 'info', key: 'replay.same', params: { n: ev.exchange, bytes: ev.actualLen } }
+            : { kind: 'note', tUs: now, level: 'warn', key: 'replay.differs', params: { n: ev.exchange, at: ev.firstDiff, expected: ev.expectedLen, actual: ev.actualLen } },
+          ...(ev.same ? [] : [{ kind: 'diff' as const, tUs: now, expected: ev.expected, actual: ev.actual ?? new Uint8Array(), firstDiff: ev.firstDiff }])
+        ])
+        return
+      case 'replay.done':
+        this.add([
+          ev.error
+            ? { kind: 'error', tUs: now, error: ev.error }
+            : { kind: 'note', tUs: now, level: ev.differing ? 'warn' : 'info', key: ev.differing ? 'replay.doneDiffering' : 'replay.doneSame', params: { n: ev.exchanges, d: ev.differing } }
+        ])
+        return
       case 'error':
         this.update({ lastError: ev.error })
         this.add([{ kind: 'error', tUs: now, error: ev.error }])

@@ -92,6 +92,8 @@ export class TerminalRenderer {
         if (entry.key === 'term.skipped') params['bytes'] = formatBytes(Number(params['bytes']))
         return `${this.stamp(entry.tUs)}${colour}● ${translate(o.lang, entry.key, params)}${C.reset}\r\n`
       }
+      case 'diff':
+        return this.diff(entry.expected, entry.actual, entry.firstDiff)
       case 'error': {
         const detail = entry.error.detail ? `\r\n  ${C.dim}${entry.error.code}: ${entry.error.detail}${C.reset}` : ''
         return `${this.stamp(entry.tUs)}${C.error}✖ ${errorMessage(this.o.lang, entry.error)}${C.reset}${detail}\r\n`
@@ -138,6 +140,25 @@ export class TerminalRenderer {
     return o.view === 'split' ? lines + C.dim + hex() + colour : lines
   }
 
+  /** Recorded and live answers, as hex around the first difference, the differing bytes in red. */
+  private diff(expected: Uint8Array, actual: Uint8Array, at: number): string {
+    const from = Math.max(0, at - (at % 16) - 16)
+    const row = (bytes: Uint8Array, other: Uint8Array): string[] => {
+      const lines: string[] = []
+      for (let off = from; off < Math.min(bytes.length, from + 64); off += 16) {
+        let hex = ''
+        for (let i = off; i < Math.min(off + 16, bytes.length); i++) {
+          const h = bytes[i]!.toString(16).padStart(2, '0')
+          hex += (bytes[i] === other[i] ? h : `${C.error}${h}${C.reset}`) + ' '
+        }
+        lines.push(`${off.toString(16).padStart(8, '0')}  ${hex}`)
+      }
+      return lines
+    }
+    const label = (k: MessageKey): string => `  ${C.dim}${translate(this.o.lang, k)}${C.reset}\r\n`
+    return label('replay.recorded') + indent(row(expected, actual)) + label('replay.live') + indent(row(actual, expected))
+  }
+
   private steps(rec: TrafficRecord, bytes: Uint8Array): string {
     let s = ''
     let off = 0
@@ -162,7 +183,7 @@ export function redrawTail(entries: readonly LogEntry[], maxBytes: number): { ta
   let i = entries.length
   while (i > 0) {
     const e = entries[i - 1]!
-    const size = e.kind === 'traffic' ? e.bytes.byteLength : 0
+    const size = e.kind === 'traffic' ? e.bytes.byteLength : e.kind === 'diff' ? e.expected.byteLength : 0
     if (bytes + size > maxBytes && i < entries.length) break
     bytes += size
     i--

@@ -1,0 +1,51 @@
+// Numbers of the session file format (docs/session-format.md).
+
+export const BT_SHB = 0x0a0d0d0a
+export const BT_IDB = 0x00000001
+export const BT_OPB = 0x00000002
+export const BT_SPB = 0x00000003
+export const BT_EPB = 0x00000006
+export const BT_CUSTOM = 0x00000bad
+export const BT_CUSTOM_NOCOPY = 0x40000bad
+
+export const BYTE_ORDER_MAGIC = 0x1a2b3c4d
+
+export const OPT_ENDOFOPT = 0
+export const OPT_COMMENT = 1
+export const OPT_CUSTOM_STR = 2988
+export const OPT_CUSTOM_BIN = 2989
+export const OPT_CUSTOM_STR_NOCOPY = 19372
+export const OPT_CUSTOM_BIN_NOCOPY = 19373
+export const SHB_HARDWARE = 2
+export const SHB_OS = 3
+export const SHB_USERAPPL = 4
+export const IF_NAME = 2
+export const IF_DESCRIPTION = 3
+export const IF_TSRESOL = 9
+export const IF_TSOFFSET = 14
+export const EPB_FLAGS = 2
+
+/** RFC 5612's example Private Enterprise Number, used for our custom blocks and options. */
+export const PEN = 32473
+
+export const LINKTYPE_NULL = 0
+export const LINKTYPE_ETHERNET = 1
+export const LINKTYPE_RAW_12 = 12
+export const LINKTYPE_RAW_14 = 14
+export const LINKTYPE_RAW = 101
+export const LINKTYPE_LOOP = 108
+export const LINKTYPE_LINUX_SLL = 113
+export const LINKTYPE_IPV4 = 228
+export const LINKTYPE_IPV6 = 229
+export const LINKTYPE_LINUX_SLL2 = 276
+
+/** No block (and no pcap record) may be larger than this; a larger length means a corrupt file. */
+export const MAX_BLOCK = 64 * 1024 * 1024
+
+/** Bits of the `kind` byte in our per-packet custom option. */
+export const KIND_DATA = 0x01
+export const KIND_MORE = 0x02
+export const KIND_OUT = 0x04
+
+/** The session format version written in the {"t":"session"} block. */
+export const FORMAT_VERSION = 1

@@ -1,0 +1,315 @@
+// Builds the SessionIndex from scanned records: our lifecycle blocks and packets (mapped by
+// the per-packet flow option), and foreign packets (flows by 5-tuple, TCP reassembled).
+import type { Endpoint } from '../../shared/contract'
+import type { CaptureSink, PacketRecord } from './capture-sink'
+import { describeSize } from './capture-sink'
+import { FORMAT_VERSION, KIND_DATA, KIND_MORE, KIND_OUT } from './constants'
+import { decodePacket, formatAddress, newDecodeStats, type Decoded } from './decode'
+import { TcpDirection, type ReassemblyStats } from './reassembly'
+import type { ChunkRef, Flow, SessionIndex } from './types'
+
+const TCP_FIN = 0x01
+const TCP_SYN = 0x02
+const TCP_RST = 0x04
+const TCP_ACK = 0x10
+
+const OUR_TYPES = new Set(['session', 'conn.open', 'conn.halfClosed', 'conn.closed', 'bind', 'event', 'workspace'])
+
+interface SessionFlow {
+  flow: Flow
+  partial?: ChunkRef & { parts: { offset: number; len: number }[] }
+}
+
+interface ForeignTcp {
+  flow: Flow
+  clientKey: string
+  clientIsn?: number
+  c2s: TcpDirection
+  s2c: TcpDirection
+  finC: boolean
+  finS: boolean
+  ended: boolean
+}
+
+/** Drops the padding after the JSON text: spaces (ours), NULs (other writers). */
+function trimPadding(text: string): string {
+  let end = text.length
+  while (end > 0) {
+    const c = text.charCodeAt(end - 1)
+    if (c !== 0 && c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break
+    end--
+  }
+  return text.slice(0, end)
+}
+
+function parseNs(v: unknown): bigint | undefined {
+  if (typeof v === 'string' && /^-?\d{1,20}$/.test(v)) return BigInt(v)
+  if (typeof v === 'number' && Number.isFinite(v)) return BigInt(Math.trunc(v))
+  return undefined
+}
+
+function endpointOf(v: unknown): Endpoint | undefined {
+  if (!v || typeof v !== 'object') return undefined
+  const o = v as Record<string, unknown>
+  if (typeof o['address'] !== 'string' || typeof o['port'] !== 'number' || !Number.isInteger(o['port'])) return undefined
+  if (o['family'] !== 'IPv4' && o['family'] !== 'IPv6') return undefined
+  return { address: o['address'], port: o['port'], family: o['family'] }
+}
+
+export class IndexBuilder implements CaptureSink {
+  readonly flows: Flow[] = []
+  readonly events: SessionIndex['events'] = []
+  workspace: unknown
+  hasWorkspace = false
+  ours = false
+  packets = 0
+  firstNs: bigint | undefined
+  lastNs: bigint | undefined
+  private readonly notes = new Map<string, string>()
+  private readonly stats = newDecodeStats()
+  private readonly tcpStats: ReassemblyStats = { retransmitted: 0, missing: 0, outOfWindow: 0 }
+  private readonly sessionFlows = new Map<number, SessionFlow>()
+  private readonly foreignTcp = new Map<string, ForeignTcp>()
+  private readonly foreignUdp = new Map<string, Flow>()
+  private decodedIp = 0
+  private badJson = 0
+
+  note(key: string, text: string): void {
+    if (!this.notes.has(key)) this.notes.set(key, text)
+  }
+
+  countPacket(tNs: bigint | undefined): void {
+    this.packets++
+    if (tNs === undefined) return
+    if (this.firstNs === undefined || tNs < this.firstNs) this.firstNs = tNs
+    if (this.lastNs === undefined || tNs > this.lastNs) this.lastNs = tNs
+  }
+
+  // ---- our custom blocks ----
+
+  json(text: string, _offset: number): void {
+    let j: unknown
+    try {
+      j = JSON.parse(trimPadding(text))
+    } catch {
+      this.badJson++
+      return
+    }
+    if (!j || typeof j !== 'object' || Array.isArray(j)) {
+      this.badJson++
+      return
+    }
+    const o = j as Record<string, unknown>
+    const t = o['t']
+    if (typeof t !== 'string') {
+      this.badJson++
+      return
+    }
+    if (OUR_TYPES.has(t)) this.ours = true
+    const tNs = parseNs(o['tNs']) ?? this.lastNs ?? 0n
+    switch (t) {
+      case 'session':
+        if (typeof o['version'] === 'number' && o['version'] > FORMAT_VERSION) {
+          this.note('newer', `This session was written by a newer version of the format (${o['version']}); what this version knows is shown.`)
+        }
+        return
+      case 'workspace':
+        if ('workspace' in o) {
+          this.workspace = o['workspace']
+          this.hasWorkspace = true
+        } else {
+          this.note('workspaceTooLarge', 'A workspace could not be saved in the session (too large, or not expressible as JSON); the one saved before it is used.')
+        }
+        return
+      case 'conn.open':
+        this.connOpen(o, tNs)
+        break
+      case 'conn.halfClosed': {
+        const f = this.sessionFlows.get(Number(o['flow']))?.flow
+        const by = o['by']
+        if (f && (by === 'local' || by === 'peer')) (f.halfClosed ??= []).push({ by, tNs })
+        break
+      }
+      case 'conn.closed': {
+        const f = this.sessionFlows.get(Number(o['flow']))?.flow
+        if (f) f.closed = { tNs, how: typeof o['how'] === 'string' ? o['how'] : 'close' }
+        break
+      }
+      default:
+        break
+    }
+    const ev: SessionIndex['events'][number] = { tNs, json: o }
+    if (typeof o['paneId'] === 'string') ev.paneId = o['paneId']
+    this.events.push(ev)
+  }
+
+  private connOpen(o: Record<string, unknown>, tNs: bigint): void {
+    const flowNo = o['flow']
+    const local = endpointOf(o['local'])
+    const remote = endpointOf(o['remote'])
+    const proto = o['proto'] === 'udp' ? 'udp' : o['proto'] === 'tcp' ? 'tcp' : undefined
+    if (typeof flowNo !== 'number' || !local || !remote || !proto || typeof o['paneId'] !== 'string') {
+      this.note('badOpen', 'A connection record was incomplete; its packets are shown as a plain capture.')
+      return
+    }
+    this.finishPartial(this.sessionFlows.get(flowNo))
+    const flow: Flow = { id: this.flows.length, proto, paneId: o['paneId'], local, remote, chunks: [], opened: tNs }
+    if (typeof o['connId'] === 'number') flow.connId = o['connId']
+    if (o['initiator'] === 'local' || o['initiator'] === 'remote') flow.initiator = o['initiator']
+    this.flows.push(flow)
+    this.sessionFlows.set(flowNo, { flow })
+  }
+
+  // ---- packets ----
+
+  packet(p: PacketRecord): void {
+    const sf = p.ours ? this.sessionFlows.get(p.ours.flow) : undefined
+    if (sf && p.ours) return this.ourPacket(sf, p, p.ours.kind)
+    const d = decodePacket(p.linkType, p.data, this.stats)
+    if (!d) return
+    this.decodedIp++
+    if (d.proto === 'tcp') this.foreignTcpPacket(d, p)
+    else this.foreignUdpPacket(d, p)
+  }
+
+  private ourPacket(sf: SessionFlow, p: PacketRecord, kind: number): void {
+    if (!(kind & KIND_DATA)) return
+    const d = decodePacket(p.linkType, p.data, this.stats)
+    if (!d) {
+      this.note('badOurPacket', 'Some recorded packets could not be decoded; their bytes are missing.')
+      return
+    }
+    this.decodedIp++
+    const dir = kind & KIND_OUT ? 'out' : 'in'
+    const part = { offset: p.dataOffset + d.payloadAt, len: d.payloadLen }
+    const tNs = p.tNs ?? this.lastNs ?? 0n
+    if (sf.partial && sf.partial.dir !== dir) this.finishPartial(sf)
+    if (sf.partial) {
+      sf.partial.parts.push(part)
+      sf.partial.len += part.len
+    } else {
+      sf.partial = { dir, tNs, len: part.len, offset: part.offset, parts: [part] }
+    }
+    if (!(kind & KIND_MORE)) this.finishPartial(sf)
+  }
+
+  /** Ends the chunk being assembled from parts; one that never got its last part is kept as it is and noted. */
+  private finishPartial(sf: SessionFlow | undefined, incomplete = false): void {
+    const c = sf?.partial
+    if (!sf || !c) return
+    sf.partial = undefined
+    if (incomplete) this.note('partialChunk', `The last chunk of a connection was cut: only ${describeSize(c.len)} of it are in the file.`)
+    const ref: ChunkRef = { dir: c.dir, tNs: c.tNs, len: c.len, offset: c.offset }
+    if (c.parts.length > 1) ref.parts = c.parts
+    sf.flow.chunks.push(ref)
+  }
+
+  private endpoints(d: Decoded, data: Uint8Array): { src: Endpoint; dst: Endpoint; srcKey: string; dstKey: string } {
+    const family = d.v === 4 ? 'IPv4' : 'IPv6'
+    const src: Endpoint = { address: formatAddress(d, data, d.srcAt), port: d.sport, family }
+    const dst: Endpoint = { address: formatAddress(d, data, d.dstAt), port: d.dport, family }
+    return { src, dst, srcKey: `${src.address}|${src.port}`, dstKey: `${dst.address}|${dst.port}` }
+  }
+
+  private foreignTcpPacket(d: Decoded, p: PacketRecord): void {
+    const { src, dst, srcKey, dstKey } = this.endpoints(d, p.data)
+    const key = srcKey < dstKey ? `${srcKey}/${dstKey}` : `${dstKey}/${srcKey}`
+    const tNs = p.tNs ?? this.lastNs ?? 0n
+    const syn = (d.flags & TCP_SYN) !== 0
+    const ack = (d.flags & TCP_ACK) !== 0
+    let st = this.foreignTcp.get(key)
+    // A SYN that is not a retransmission of this flow's own SYN starts a new flow (port reuse).
+    if (st && syn && !ack && !(st.clientKey === srcKey && st.clientIsn === d.seq)) {
+      this.finishForeign(st)
+      st = undefined
+    }
+    if (!st) {
+      const clientIsSrc = !(syn && ack)
+      const flow: Flow = {
+        id: this.flows.length,
+        proto: 'tcp',
+        local: clientIsSrc ? src : dst,
+        remote: clientIsSrc ? dst : src,
+        initiator: 'local',
+        chunks: [],
+        opened: tNs
+      }
+      this.flows.push(flow)
+      const mk = (dir: 'in' | 'out'): TcpDirection => new TcpDirection((offset, len, t) => flow.chunks.push({ dir, tNs: t, len, offset }), this.tcpStats)
+      st = { flow, clientKey: clientIsSrc ? srcKey : dstKey, c2s: mk('out'), s2c: mk('in'), finC: false, finS: false, ended: false }
+      if (syn && !ack) st.clientIsn = d.seq
+      this.foreignTcp.set(key, st)
+    }
+    const fromClient = srcKey === st.clientKey
+    const dir = fromClient ? st.c2s : st.s2c
+    if (syn) dir.syn(d.seq)
+    const dataSeq = syn ? (d.seq + 1) >>> 0 : d.seq
+    if (d.payloadLen > 0) dir.data(dataSeq, d.payloadLen, p.dataOffset + d.payloadAt, tNs)
+    else if (!dir.started) dir.data(dataSeq, 0, 0, tNs)
+    const f = st.flow
+    if (d.flags & TCP_FIN) {
+      const seen = fromClient ? st.finC : st.finS
+      if (!seen) {
+        if (fromClient) st.finC = true
+        else st.finS = true
+        ;(f.halfClosed ??= []).push({ by: fromClient ? 'local' : 'peer', tNs })
+        if (st.finC && st.finS && !f.closed) f.closed = { tNs, how: 'close' }
+      }
+    }
+    if (d.flags & TCP_RST && !f.closed) {
+      f.closed = { tNs, how: 'reset' }
+    }
+  }
+
+  private finishForeign(st: ForeignTcp): void {
+    if (st.ended) return
+    st.ended = true
+    st.c2s.finish()
+    st.s2c.finish()
+  }
+
+  private foreignUdpPacket(d: Decoded, p: PacketRecord): void {
+    const { src, dst, srcKey, dstKey } = this.endpoints(d, p.data)
+    const key = srcKey < dstKey ? `${srcKey}/${dstKey}` : `${dstKey}/${srcKey}`
+    const tNs = p.tNs ?? this.lastNs ?? 0n
+    let flow = this.foreignUdp.get(key)
+    if (!flow) {
+      flow = { id: this.flows.length, proto: 'udp', local: src, remote: dst, initiator: 'local', chunks: [], opened: tNs }
+      this.flows.push(flow)
+      this.foreignUdp.set(key, flow)
+    }
+    const local = `${flow.local.address}|${flow.local.port}`
+    flow.chunks.push({ dir: srcKey === local ? 'out' : 'in', tNs, len: d.payloadLen, offset: p.dataOffset + d.payloadAt })
+  }
+
+  // ---- the end ----
+
+  /** Finishes open streams and turns the counters into notes. */
+  finish(): { notes: string[]; cutInChunk: boolean; unsupportedOnly?: string } {
+    let cutInChunk = false
+    for (const sf of this.sessionFlows.values()) {
+      if (sf.partial) {
+        cutInChunk = true
+        this.finishPartial(sf, true)
+      }
+    }
+    for (const st of this.foreignTcp.values()) this.finishForeign(st)
+    const s = this.stats
+    const t = this.tcpStats
+    if (s.fragments) this.note('fragments', `${s.fragments} IP fragment(s) seen: only the first fragment of a datagram is used, so those datagrams are incomplete.`)
+    if (s.ipv6Skipped) this.note('ipv6', `${s.ipv6Skipped} IPv6 packet(s) with encrypted (ESP) payload were skipped.`)
+    if (s.malformed) this.note('malformed', `${s.malformed} packet(s) with broken IP/TCP/UDP headers were skipped.`)
+    if (s.cutShort) this.note('cutShort', `${s.cutShort} packet(s) were cut short by the capture's snapshot length; their missing bytes are not in the streams.`)
+    if (t.missing) this.note('missing', `${describeSize(t.missing)} of TCP data were never captured (holes in the streams were skipped).`)
+    if (t.retransmitted) this.note('retransmitted', `${describeSize(t.retransmitted)} of retransmitted or duplicate TCP data were dropped.`)
+    if (t.outOfWindow) this.note('outOfWindow', `${t.outOfWindow} TCP segment(s) far outside their stream were ignored.`)
+    if (this.badJson) this.note('badJson', `${this.badJson} custom block(s) with unreadable content were skipped.`)
+    let unsupportedOnly: string | undefined
+    if (s.unsupportedLink.size > 0) {
+      const list = [...s.unsupportedLink.entries()].map(([lt, n]) => `link type ${lt} (${n} packets)`).join(', ')
+      this.note('linkType', `Packets of unsupported link types were skipped: ${list}.`)
+      if (this.decodedIp === 0 && !this.ours) unsupportedOnly = list
+    }
+    return { notes: [...this.notes.values()], cutInChunk, unsupportedOnly }
+  }
+}

@@ -1,0 +1,64 @@
+// Classic pcap scanning (tcpdump's format): microsecond or nanosecond timestamps, either
+// byte order, and the "modified" (Kuznetzov) variant with its longer record headers.
+import { describeSize, type CaptureSink, type ScanResult } from './capture-sink'
+import { MAX_BLOCK } from './constants'
+import type { FileWindow } from './file-window'
+import { SessionFileError } from './types'
+
+export interface PcapMagic {
+  le: boolean
+  nanos: boolean
+  recordHeader: number
+}
+
+/** The pcap variant for the file's first four bytes (read little-endian), or null. */
+export function pcapMagic(m: number): PcapMagic | null {
+  switch (m >>> 0) {
+    case 0xa1b2c3d4:
+      return { le: true, nanos: false, recordHeader: 16 }
+    case 0xd4c3b2a1:
+      return { le: false, nanos: false, recordHeader: 16 }
+    case 0xa1b23c4d:
+      return { le: true, nanos: true, recordHeader: 16 }
+    case 0x4d3cb2a1:
+      return { le: false, nanos: true, recordHeader: 16 }
+    case 0xa1b2cd34:
+      return { le: true, nanos: false, recordHeader: 24 }
+    case 0x34cdb2a1:
+      return { le: false, nanos: false, recordHeader: 24 }
+    default:
+      return null
+  }
+}
+
+export function scanPcap(win: FileWindow, magic: PcapMagic, sink: CaptureSink): ScanResult {
+  const size = win.size
+  const head = win.get(0, 24)
+  if (!head) throw new SessionFileError('CORRUPT', `The pcap file is cut inside its 24-byte file header (it has ${size} bytes).`)
+  const hdv = new DataView(head.buffer, head.byteOffset, 24)
+  const le = magic.le
+  const major = hdv.getUint16(4, le)
+  if (major !== 2) throw new SessionFileError('UNSUPPORTED', `This pcap file uses format version ${major}.${hdv.getUint16(6, le)}; only version 2.x can be read.`)
+  const linkType = hdv.getUint32(20, le) & 0xffff
+  const mul = magic.nanos ? 1n : 1000n
+  const rh = magic.recordHeader
+  let off = 24
+  while (off < size) {
+    const remain = size - off
+    if (remain < rh) return { truncated: { atOffset: off, reason: `the file ends with ${remain} bytes of an unfinished packet record at byte ${off} (the capture was cut off); everything before it is here` } }
+    const r = win.get(off, rh)!
+    const dv = new DataView(r.buffer, r.byteOffset, rh)
+    const sec = dv.getUint32(0, le)
+    const frac = dv.getUint32(4, le)
+    const incl = dv.getUint32(8, le)
+    const orig = dv.getUint32(12, le)
+    if (incl > MAX_BLOCK) return { truncated: { atOffset: off, reason: `the packet record at byte ${off} claims ${describeSize(incl)}, more than the 64 MiB allowed; the file is damaged from here on` } }
+    if (rh + incl > remain) return { truncated: { atOffset: off, reason: `the last packet (at byte ${off}, ${describeSize(incl)}) is cut off: only ${describeSize(remain - rh)} of it are in the file; everything before it is here` } }
+    const tNs = BigInt(sec) * 1_000_000_000n + BigInt(frac) * mul
+    sink.countPacket(tNs)
+    const data = win.get(off + rh, incl)!
+    sink.packet({ linkType, tNs, data, dataOffset: off + rh, origLen: orig })
+    off += rh + incl
+  }
+  return {}
+}

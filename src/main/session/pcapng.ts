@@ -1,0 +1,203 @@
+// pcapng scanning: block by block, validating every length, in either byte order.
+// Stops at the first damaged block and reports where (see docs/session-format.md).
+import { describeSize, type CaptureSink, type ScanResult } from './capture-sink'
+import {
+  BT_CUSTOM,
+  BT_CUSTOM_NOCOPY,
+  BT_EPB,
+  BT_IDB,
+  BT_OPB,
+  BT_SHB,
+  BT_SPB,
+  BYTE_ORDER_MAGIC,
+  IF_TSOFFSET,
+  IF_TSRESOL,
+  MAX_BLOCK,
+  OPT_CUSTOM_BIN,
+  OPT_CUSTOM_BIN_NOCOPY,
+  PEN
+} from './constants'
+import type { FileWindow } from './file-window'
+import { SessionFileError } from './types'
+
+interface Iface {
+  linkType: number
+  snapLen: number
+  /** Timestamp units -> ns. */
+  toNs: (units: bigint) => bigint
+}
+
+const utf8 = new TextDecoder('utf-8')
+
+function blockName(type: number): string {
+  switch (type) {
+    case BT_SHB:
+      return 'section header'
+    case BT_IDB:
+      return 'interface description'
+    case BT_EPB:
+      return 'packet'
+    case BT_SPB:
+      return 'simple packet'
+    case BT_OPB:
+      return 'packet (obsolete format)'
+    case BT_CUSTOM:
+    case BT_CUSTOM_NOCOPY:
+      return 'custom'
+    default:
+      return `type 0x${(type >>> 0).toString(16)}`
+  }
+}
+
+/** Walks options in [start, end): calls `fn(code, valueOffset, valueLen)`; stops at opt_endofopt or at anything that does not fit. */
+function eachOption(dv: DataView, start: number, end: number, le: boolean, fn: (code: number, at: number, len: number) => void): void {
+  let p = start
+  while (p + 4 <= end) {
+    const code = dv.getUint16(p, le)
+    const len = dv.getUint16(p + 2, le)
+    if (code === 0) return
+    if (p + 4 + len > end) return
+    fn(code, p + 4, len)
+    p += 4 + ((len + 3) & ~3)
+  }
+}
+
+function tsConverter(resol: number, offsetSec: bigint): (units: bigint) => bigint {
+  const off = offsetSec * 1_000_000_000n
+  const exp = resol & 0x7f
+  if (resol & 0x80) {
+    if (exp > 64) return () => off
+    return (u) => ((u * 1_000_000_000n) >> BigInt(exp)) + off
+  }
+  if (exp <= 9) {
+    const mul = 10n ** BigInt(9 - exp)
+    return (u) => u * mul + off
+  }
+  if (exp > 30) return () => off
+  const div = 10n ** BigInt(exp - 9)
+  return (u) => u / div + off
+}
+
+export function scanPcapng(win: FileWindow, sink: CaptureSink): ScanResult {
+  const size = win.size
+  let off = 0
+  let le = true
+  let sectionSeen = false
+  let ifaces: Iface[] = []
+  const stop = (reason: string): ScanResult => {
+    if (!sectionSeen) throw new SessionFileError('CORRUPT', `The file is damaged before its first complete section header: ${reason}.`)
+    return { truncated: { atOffset: off, reason } }
+  }
+
+  while (off < size) {
+    const remain = size - off
+    if (remain < 12) return stop(`the file ends with ${remain} stray bytes at byte ${off}, the start of a block that was never finished (the recording was cut off); everything before it is here`)
+    const head = win.get(off, 12)!
+    const hdv = new DataView(head.buffer, head.byteOffset, 12)
+    let type = hdv.getUint32(0, le)
+    if (type === BT_SHB) {
+      const magic = hdv.getUint32(8, true)
+      if (magic === BYTE_ORDER_MAGIC) le = true
+      else if (magic === 0x4d3c2b1a) le = false
+      else return stop(`the section header at byte ${off} has an unknown byte-order mark; the file is damaged from here on`)
+      type = BT_SHB
+    }
+    const len = hdv.getUint32(4, le)
+    if (len < 12 || len % 4 !== 0) return stop(`the ${blockName(type)} block at byte ${off} has an impossible length (${len}); the file is damaged from here on`)
+    if (len > MAX_BLOCK) return stop(`the ${blockName(type)} block at byte ${off} claims ${describeSize(len)}, more than the 64 MiB a block may have; the file is damaged from here on`)
+    if (len > remain) return stop(`the last ${blockName(type)} block (at byte ${off}, ${describeSize(len)}) is cut off: only ${describeSize(remain)} of it are in the file (the recording was interrupted); everything before it is here`)
+    const b = win.get(off, len)!
+    const dv = new DataView(b.buffer, b.byteOffset, len)
+    if (dv.getUint32(len - 4, le) !== len) return stop(`the ${blockName(type)} block at byte ${off} does not end where its length says (the file is damaged from here on)`)
+
+    switch (type) {
+      case BT_SHB: {
+        if (len < 28) return stop(`the section header at byte ${off} is too short`)
+        const major = dv.getUint16(12, le)
+        if (major !== 1) {
+          if (!sectionSeen) throw new SessionFileError('UNSUPPORTED', `This pcapng file uses format version ${major}.${dv.getUint16(14, le)}; only version 1 can be read.`)
+          return stop(`a section header at byte ${off} has unsupported version ${major}`)
+        }
+        sectionSeen = true
+        ifaces = []
+        break
+      }
+      case BT_IDB: {
+        if (len < 20) {
+          sink.note('badIdb', 'An interface description block was too short and was skipped.')
+          ifaces.push({ linkType: -1, snapLen: 0, toNs: () => 0n })
+          break
+        }
+        let resol = 6
+        let tsOffset = 0n
+        eachOption(dv, 16, len - 4, le, (code, at, olen) => {
+          if (code === IF_TSRESOL && olen >= 1) resol = dv.getUint8(at)
+          else if (code === IF_TSOFFSET && olen >= 8) tsOffset = dv.getBigInt64(at, le)
+        })
+        ifaces.push({ linkType: dv.getUint16(8, le), snapLen: dv.getUint32(12, le), toNs: tsConverter(resol, tsOffset) })
+        break
+      }
+      case BT_EPB:
+      case BT_OPB: {
+        if (len < 32) {
+          sink.note('badPacketBlock', 'A packet block was too short and was skipped.')
+          break
+        }
+        const ifId = type === BT_EPB ? dv.getUint32(8, le) : dv.getUint16(8, le)
+        const ts = (BigInt(dv.getUint32(12, le)) << 32n) | BigInt(dv.getUint32(16, le))
+        const capLen = dv.getUint32(20, le)
+        const origLen = dv.getUint32(24, le)
+        const iface = ifaces[ifId]
+        if (capLen > len - 32) {
+          sink.countPacket(undefined)
+          sink.note('badPacketBlock', 'A packet block whose packet is longer than the block was skipped.')
+          break
+        }
+        if (!iface) {
+          sink.countPacket(undefined)
+          sink.note('badInterface', 'Packets that refer to an interface the file does not describe were skipped.')
+          break
+        }
+        const tNs = iface.toNs(ts)
+        sink.countPacket(tNs)
+        let ours: { flow: number; kind: number } | undefined
+        const optStart = 28 + ((capLen + 3) & ~3)
+        if (type === BT_EPB) {
+          eachOption(dv, optStart, len - 4, le, (code, at, olen) => {
+            if ((code === OPT_CUSTOM_BIN || code === OPT_CUSTOM_BIN_NOCOPY) && olen >= 9 && dv.getUint32(at, le) === PEN) {
+              ours = { flow: dv.getUint32(at + 4, le), kind: dv.getUint8(at + 8) }
+            }
+          })
+        }
+        if (iface.linkType < 0) break
+        sink.packet({ linkType: iface.linkType, tNs, data: b.subarray(28, 28 + capLen), dataOffset: off + 28, origLen, ours })
+        break
+      }
+      case BT_SPB: {
+        if (len < 16) break
+        const iface = ifaces[0]
+        sink.countPacket(undefined)
+        if (!iface) {
+          sink.note('badInterface', 'Packets that refer to an interface the file does not describe were skipped.')
+          break
+        }
+        const origLen = dv.getUint32(8, le)
+        let capLen = Math.min(origLen, len - 16)
+        if (iface.snapLen > 0) capLen = Math.min(capLen, iface.snapLen)
+        if (iface.linkType < 0) break
+        sink.packet({ linkType: iface.linkType, tNs: undefined, data: b.subarray(12, 12 + capLen), dataOffset: off + 12, origLen })
+        break
+      }
+      case BT_CUSTOM:
+      case BT_CUSTOM_NOCOPY: {
+        if (len < 16 || dv.getUint32(8, le) !== PEN) break
+        sink.json(utf8.decode(b.subarray(12, len - 4)), off)
+        break
+      }
+      default:
+        break // name resolution, statistics, journal entries, ...: not needed
+    }
+    off += len
+  }
+  return {}
+}

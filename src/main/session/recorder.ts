@@ -1,0 +1,41 @@
+// The recorder: every chunk (from the engine's taps, never skipped) and every lifecycle
+// event, streamed into the session file as it happens.
+import type { EngineEvent } from '../../shared/contract'
+import type { TrafficTap } from '../engine/engine'
+import { nowNs, usToNs } from '../engine/clock'
+import type { SessionWriter } from './writer'
+
+export interface Recordable {
+  onTraffic(listener: (tap: TrafficTap) => void): () => void
+  onEvent(listener: (event: EngineEvent) => void): () => void
+}
+
+export function record(source: Recordable, writer: SessionWriter): () => void {
+  const offTap = source.onTraffic((t) => writer.chunk({ paneId: t.paneId, connId: t.connId, dir: t.dir, tNs: t.tNs, bytes: t.bytes, peer: t.peer }))
+  const offEvent = source.onEvent((e) => {
+    switch (e.type) {
+      case 'conn.open':
+        writer.connOpen({ paneId: e.paneId, connId: e.connId, local: e.local, remote: e.remote, initiator: e.initiator, tNs: usToNs(e.tUs) })
+        return
+      case 'conn.halfClosed':
+        writer.halfClose({ paneId: e.paneId, connId: e.connId, by: e.by, tNs: usToNs(e.tUs) })
+        return
+      case 'conn.closed':
+        writer.connClose({ paneId: e.paneId, connId: e.connId, how: e.how, tNs: usToNs(e.tUs) })
+        return
+      case 'pane.state':
+        if (e.state === 'bound' && e.local) writer.bind({ paneId: e.paneId, local: e.local, tNs: nowNs() })
+        else writer.event({ paneId: e.paneId, tNs: nowNs(), kind: e.state, ...(e.local ? { local: e.local } : {}), ...(e.remote ? { remote: e.remote } : {}) })
+        return
+      case 'error':
+        writer.event({ paneId: e.paneId, tNs: nowNs(), kind: 'error', error: e.error })
+        return
+      default:
+        return
+    }
+  })
+  return () => {
+    offTap()
+    offEvent()
+  }
+}

@@ -1,0 +1,116 @@
+// The recorded flows a read-only pane plays back, and what can be done with each: export
+// its bytes, re-send its client side to a live server, stand in for its server.
+import { useState } from 'react'
+import type { SessionSummary } from '../../../shared/contract'
+import { formatBytes } from '../../../shared/bytes'
+import { useI18n } from '../i18n'
+import { showEndpoint } from './render'
+import { checkHost, parsePort, type FieldError } from './validate'
+
+export type Flow = SessionSummary['flows'][number]
+
+interface Props {
+  flows: Flow[]
+  onExport(flow: Flow): void
+  onResend(flow: Flow, host: string, port: number, timing: 'answer' | 'original' | 'scaled', speed: number): void
+  onStandIn(flow: Flow, port: number): void
+}
+
+export function FlowList({ flows, onExport, onResend, onStandIn }: Props) {
+  const { t } = useI18n()
+  const [host, setHost] = useState('127.0.0.1')
+  const [port, setPort] = useState('')
+  const [timing, setTiming] = useState<'answer' | 'original' | 'scaled'>('answer')
+  const [speed, setSpeed] = useState('1')
+  const [error, setError] = useState<FieldError | undefined>()
+
+  const target = (min: 0 | 1): number | undefined => {
+    const p = parsePort(port, min)
+    const h = checkHost(host)
+    if (h || 'error' in p) {
+      setError(h ?? (p as { error: FieldError }).error)
+      return undefined
+    }
+    setError(undefined)
+    return p.port
+  }
+
+  return (
+    <div className="flows">
+      <table className="conns" aria-label={t('flows.title')}>
+        <thead>
+          <tr>
+            <th>#</th>
+            <th>{t('flows.endpoints')}</th>
+            <th>{t('conns.out')}</th>
+            <th>{t('conns.in')}</th>
+            <th>{t('conns.actions')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {flows.slice(0, 200).map((f) => (
+            <tr key={f.id}>
+              <td>{f.id}</td>
+              <td>
+                {f.proto.toUpperCase()} {showEndpoint(f.local)} ⇄ {showEndpoint(f.remote)}
+              </td>
+              <td>{formatBytes(f.bytesOut)}</td>
+              <td>{formatBytes(f.bytesIn)}</td>
+              <td className="actions">
+                <button type="button" aria-label={t('flows.exportOf', { id: f.id })} onClick={() => onExport(f)}>
+                  {t('flows.export')}
+                </button>
+                {f.proto === 'tcp' && (
+                  <>
+                    <button
+                      type="button"
+                      aria-label={t('flows.resendOf', { id: f.id })}
+                      onClick={() => {
+                        const p = target(1)
+                        const s = Number(speed)
+                        if (p !== undefined) onResend(f, host.trim(), p, timing, s > 0 ? s : 1)
+                      }}
+                    >
+                      {t('flows.resend')}
+                    </button>
+                    <button
+                      type="button"
+                      aria-label={t('flows.standInOf', { id: f.id })}
+                      onClick={() => {
+                        const p = target(0)
+                        if (p !== undefined) onStandIn(f, p)
+                      }}
+                    >
+                      {t('flows.standIn')}
+                    </button>
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="row options">
+        <label>
+          {t('pane.host')}
+          <input className="host" aria-label={t('flows.host')} value={host} onChange={(e) => setHost(e.target.value)} />
+        </label>
+        <label>
+          {t('pane.port')}
+          <input className="port" aria-label={t('flows.port')} inputMode="numeric" value={port} onChange={(e) => setPort(e.target.value)} />
+        </label>
+        <select aria-label={t('flows.timing')} value={timing} onChange={(e) => setTiming(e.target.value as typeof timing)}>
+          <option value="answer">{t('flows.timing.answer')}</option>
+          <option value="original">{t('flows.timing.original')}</option>
+          <option value="scaled">{t('flows.timing.scaled')}</option>
+        </select>
+        {timing === 'scaled' && <input className="port" aria-label={t('flows.speed')} value={speed} onChange={(e) => setSpeed(e.target.value)} />}
+      </div>
+      {error && (
+        <div className="field-error" role="alert">
+          {t(error.key, error.params)}
+        </div>
+      )}
+    </div>
+  )
+}
