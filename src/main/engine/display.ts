@@ -29,7 +29,7 @@ export class DisplayChannel {
   private size = 0
   private cancelTimer: (() => void) | undefined
   private unacked = 0
-  private paused = false
+  private behind = false
   private skippedBytes = 0
   private skippedRecords = 0
 
@@ -39,12 +39,19 @@ export class DisplayChannel {
     private readonly opts: DisplayOptions = defaultDisplayOptions
   ) {}
 
+  /** True while the screen is behind: a record pushed now would only be counted. */
+  get paused(): boolean {
+    return this.behind
+  }
+
+  /** Counts a record the screen will not get (cheaper than building its bytes to push). */
+  skip(len: number): void {
+    this.skippedBytes += len
+    this.skippedRecords++
+  }
+
   push(record: TrafficRecord, bytes: Uint8Array): void {
-    if (this.paused) {
-      this.skippedBytes += bytes.byteLength
-      this.skippedRecords++
-      return
-    }
+    if (this.behind) return this.skip(bytes.byteLength)
     this.records.push(record)
     this.chunks.push(bytes)
     this.size += bytes.byteLength
@@ -80,7 +87,7 @@ export class DisplayChannel {
     this.records = []
     this.chunks = []
     this.size = 0
-    if (this.unacked >= this.opts.highWater) this.paused = true
+    if (this.unacked >= this.opts.highWater) this.behind = true
   }
 
   ack(bytes: number): void {
@@ -89,8 +96,8 @@ export class DisplayChannel {
       this.cancelTimer?.()
       this.schedule(0)
     }
-    if (this.paused && this.unacked <= this.opts.lowWater) {
-      this.paused = false
+    if (this.behind && this.unacked <= this.opts.lowWater) {
+      this.behind = false
       if (this.skippedRecords > 0) {
         this.send({ type: 'display.skipped', paneId: this.paneId, bytes: this.skippedBytes, records: this.skippedRecords })
         this.skippedBytes = 0

@@ -14,8 +14,10 @@ export interface Message {
   /** The bytes on the wire. */
   wire: Uint8Array
   parts: MessagePart[]
-  /** The parts' bytes, in order: what the display record carries. */
-  data: Uint8Array
+  /** The parts' bytes, in order: what the display record carries (built only if shown). */
+  readonly data: Uint8Array
+  /** The length of `data`, known without building it. */
+  size: number
   ok: boolean
 }
 
@@ -33,11 +35,15 @@ function framingLabel(f: FramingSpec): string {
 }
 
 function build(parts: { part: MessagePart; bytes: Uint8Array }[], payload: Uint8Array, wire: Uint8Array): Message {
+  let data: Uint8Array | undefined
   return {
     payload,
     wire,
     parts: parts.map((p) => p.part),
-    data: concatBytes(parts.map((p) => p.bytes)),
+    get data() {
+      return (data ??= concatBytes(parts.map((p) => p.bytes)))
+    },
+    size: parts.reduce((n, p) => n + p.bytes.byteLength, 0),
     ok: parts.every((p) => p.part.ok)
   }
 }

@@ -109,7 +109,7 @@ export class PaneHost implements PaneContext {
     const datagram = peer !== undefined
     const messages: Message[] = this.path.active ? this.path.incoming(connId, bytes, datagram) : []
     if (!this.path.active) this.push(connId, 'in', tUs, bytes, peer)
-    for (const m of messages) this.push(connId, 'in', tUs, m.data, peer, m)
+    for (const m of messages) this.push(connId, 'in', tUs, undefined, peer, m)
     if (!this.replier.active) return
     for (const payload of this.path.active ? messages.filter((m) => m.ok).map((m) => m.payload) : [bytes]) {
       this.replier.onMessage(payload, (action) => this.answer(action, payload, reply))
@@ -134,13 +134,13 @@ export class PaneHost implements PaneContext {
     const tNs = nowNs()
     const tUs = Number(tNs / 1000n)
     this.deps.tap({ paneId: this.paneId, connId, dir: 'out', tNs, bytes: out.wire, peer })
-    if (out.message) this.push(connId, 'out', tUs, out.message.data, peer, out.message)
+    if (out.message) this.push(connId, 'out', tUs, undefined, peer, out.message)
     else this.push(connId, 'out', tUs, out.wire, peer)
   }
 
   connClosed(connId: number): void {
     const rest = this.path.closeConn(connId)
-    if (rest) this.push(connId, 'in', Number(nowNs() / 1000n), rest.data, undefined, rest)
+    if (rest) this.push(connId, 'in', Number(nowNs() / 1000n), undefined, undefined, rest)
   }
 
   /** Shows a record without recording it or answering it (playback). */
@@ -158,14 +158,16 @@ export class PaneHost implements PaneContext {
     return this.jobs.start(...args)
   }
 
-  private push(connId: number, dir: 'in' | 'out', tUs: number, data: Uint8Array, peer: TrafficRecord['peer'], m?: Message): void {
-    const rec: TrafficRecord = { connId, dir, tUs, len: data.byteLength }
+  private push(connId: number, dir: 'in' | 'out', tUs: number, data: Uint8Array | undefined, peer: TrafficRecord['peer'], m?: Message): void {
+    if (this.display.paused) return this.display.skip(m ? m.size : (data?.byteLength ?? 0))
+    const bytes = m ? m.data : data!
+    const rec: TrafficRecord = { connId, dir, tUs, len: bytes.byteLength }
     if (peer) rec.peer = peer
     if (m) {
       rec.parts = m.parts
       rec.ok = m.ok
     }
-    this.display.push(rec, data)
+    this.display.push(rec, bytes)
   }
 
   async close(): Promise<void> {

@@ -79,14 +79,18 @@ function run(steps: TransformStep[], input: Uint8Array, dir: 'out' | 'in'): Pipe
   return { ok, bytes, stages }
 }
 
+const checked = new WeakSet<object>()
+
 function runStep(step: TransformStep, input: Uint8Array, dir: 'out' | 'in'): Outcome {
   const seen = (typeof step === 'object' && step !== null ? step : {}) as { kind?: unknown; algo?: unknown }
   const name = typeof seen.algo === 'string' ? seen.algo : typeof seen.kind === 'string' ? seen.kind : 'step'
   const op = opOf(seen.kind, dir)
   // Steps should arrive validated; one that did not (a script, an old session file) must
   // still fail as a stage with a reason, not as an exception or undefined bytes.
-  const valid = transformStepSchema.safeParse(step)
-  if (!valid.success) {
+  // A pane's steps are the same objects for every message: check each one once.
+  const valid = checked.has(step) ? { success: true as const } : transformStepSchema.safeParse(step)
+  if (valid.success) checked.add(step)
+  else {
     const issue = valid.error.issues[0]
     if (issue?.code === 'custom') return failed(name, op, input, issue.message)
     const where = issue?.path.length ? `${issue.path.join('.')}: ` : ''
