@@ -69,7 +69,8 @@ export function literalParser(mode: TemplateMode, encoding: TextEncoding): (s: s
 export function composeMessage(text: string, mode: TemplateMode, encoding: TextEncoding, ctx: VariableContext): ComposeResult {
   const r = expandTemplate(text, literalParser(mode, encoding), ctx)
   if (r.ok) return r
-  return { ok: false, index: r.index, reason: r.reason, char: text[r.index] }
+  const cp = text.codePointAt(r.index)
+  return { ok: false, index: r.index, reason: r.reason, char: cp === undefined ? undefined : String.fromCodePoint(cp) }
 }
 
 /** A context for checking a template without sending it: variables yield placeholder bytes. */

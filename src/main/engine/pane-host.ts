@@ -5,7 +5,7 @@ import type { EngineEvent, PaneConfig, PaneError, TrafficRecord } from '../../sh
 import { composeMessage } from '../../shared/compose'
 import type { TextEncoding } from '../../shared/encodings'
 import { randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { AutoReplier, type ReplyAction } from './auto-reply'
 import { nowNs } from './clock'
 import { DisplayChannel, type DisplayOptions } from './display'
@@ -30,6 +30,8 @@ const templateReasons: Record<string, string> = {
   badBase64Char: 'not base64',
   unencodable: 'not a character {encoding} can hold'
 }
+
+const MAX_TEMPLATE_FILE = 16 * 1024 * 1024
 
 export const defaultConfig: PaneConfig = { framing: { kind: 'raw' }, transforms: [], autoReplies: [] }
 
@@ -86,6 +88,10 @@ export class PaneHost implements PaneContext {
       randomBytes: (n) => new Uint8Array(randomBytes(n)),
       readFile: (path) => {
         try {
+          // A regular file, and not a huge one: {{file:/dev/zero}} must not hang the engine.
+          const st = statSync(path)
+          if (!st.isFile()) throw new Error(`${path} is not a regular file`)
+          if (st.size > MAX_TEMPLATE_FILE) throw new Error(`${path} is ${st.size} bytes; {{file:…}} takes up to 16 MiB (send a bigger file in File mode)`)
           return new Uint8Array(readFileSync(path))
         } catch (err) {
           fileError = err instanceof Error ? err.message : String(err)
