@@ -1,7 +1,7 @@
 // Every control has an accessible name, in both languages: people with screen readers and
 // the tests themselves find controls by role and name.
 import type { Page } from '@playwright/test'
-import { expect, test } from './fixtures'
+import { expect, shot, test } from './fixtures'
 
 const interactive = new Set(['button', 'textbox', 'combobox', 'checkbox', 'radio', 'spinbutton', 'link', 'slider', 'tab', 'menuitem'])
 
@@ -28,3 +28,20 @@ for (const lang of ['en', 'zh'] as const) {
     expect(await unnamedControls(app)).toHaveLength(1)
   })
 }
+
+test('every control has an accessible name with the settings, snippets and a dialog open', async ({ app }) => {
+  await app.getByRole('button', { name: 'New TCP pair' }).click()
+  const server = app.getByRole('region', { name: /TCP server pane/ })
+  await server.getByText('Framing, transforms, auto-replies').click()
+  await server.getByRole('combobox', { name: 'Framing' }).selectOption('length')
+  await server.getByRole('button', { name: '+ Encryption' }).click()
+  await server.getByRole('button', { name: '+ Add rule' }).click()
+  await server.getByRole('combobox', { name: 'Rule 1 reply' }).selectOption('template')
+  await server.getByText(/Snippets \(0\)/).click()
+  await server.getByRole('checkbox', { name: 'Repeat' }).check()
+  await shot(app, 'settings')
+  expect(await unnamedControls(app)).toEqual([])
+  await app.getByRole('button', { name: 'Save as…' }).click()
+  await expect(app.getByRole('dialog')).toBeVisible()
+  expect(await unnamedControls(app)).toEqual([])
+})
