@@ -49,11 +49,17 @@ test('save, read with tshark, open, play back, re-send against a live server and
   await dialog.getByRole('textbox', { name: 'Path' }).fill(file)
   await dialog.getByRole('button', { name: 'Save' }).click()
   await expect(app.getByRole('status').filter({ hasText: `Saved ${file}` })).toBeVisible()
+  // Save again, to the same file, in one click (more traffic since).
+  await send(client, 'more')
+  await expect(screen(server)).toContainText('more\\n')
+  await app.getByRole('button', { name: 'Save', exact: true }).click()
+  await expect(app.getByRole('status').filter({ hasText: `Saved ${file}` })).toBeVisible()
 
   // Wireshark's view of it: the bytes of the first TCP stream, both ways.
   const follow = execFileSync('tshark', ['-r', file, '-q', '-z', 'follow,tcp,raw,0'], { encoding: 'utf8' })
   expect(follow).toContain(Buffer.from('hello\n').toString('hex'))
   expect(follow).toContain(Buffer.from('hi, client\n').toString('hex'))
+  expect(follow).toContain(Buffer.from('more\n').toString('hex'))
 
   // The live pair is done with: close it, the recorded panes take its place.
   await server.getByRole('button', { name: /Close pane/ }).click()
@@ -82,7 +88,7 @@ test('save, read with tshark, open, play back, re-send against a live server and
   await recordedClient.getByRole('button', { name: /Re-send the client side of flow/ }).click()
   const replay = pane(app, /Replay of flow/)
   await expect(screen(replay)).toContainText('exchange 1: the live answer differs at byte 1 (recorded 11 B, live 6 B)')
-  await expect(screen(replay)).toContainText('replay finished: 1 of 1 answers differ from the recording')
+  await expect(screen(replay)).toContainText('replay finished: 2 of 2 answers differ from the recording')
   await shot(app, 'session-replay-diff')
 })
 

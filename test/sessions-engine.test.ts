@@ -217,6 +217,11 @@ describe('a session recorded by the engine', () => {
     expect(flow('srv', 1).initiator).toBe('remote')
     expect(flow('cli', 1).initiator).toBe('local')
     expect(closed.get('srv#2')?.how).toBe('reset')
+    // Who reset: the client did, so the server pane saw the reset come from its peer.
+    const closeOf = (paneId: string, connId: number) => file.index.events.find((e) => e.json['t'] === 'conn.closed' && e.paneId === paneId && e.json['connId'] === connId)!.json
+    expect(closeOf('cli2', 1)).toMatchObject({ how: 'reset', by: 'local' })
+    expect(closeOf('srv', 2)).toMatchObject({ how: 'reset', by: 'peer', code: 'ECONNRESET' })
+    expect(closeOf('cli', 1)).toMatchObject({ how: 'close' })
   })
 
   it('session.recent lists the saved file first', async () => {
@@ -247,6 +252,10 @@ describe('a session recorded by the engine', () => {
     expect(s.node0).toBe(`127.0.0.1:${cliPort}`)
     expect(s.a.equals(Buffer.concat([text, big])), 'client to server').toBe(true)
     expect(s.b.equals(Buffer.concat([binary, Buffer.from('after your FIN')])), 'server to client').toBe(true)
+    // Both panes' copies of the reset connection show the RST coming from the client.
+    const cli2 = summary.flows.find((f) => f.paneId === 'cli2')!
+    const rst = spawnSync('tshark', ['-r', saved, '-Y', 'tcp.flags.reset == 1', '-T', 'fields', '-e', 'tcp.srcport'], { encoding: 'utf8' })
+    expect(rst.stdout.split(/\s+/).filter(Boolean)).toEqual([String(cli2.local.port), String(cli2.local.port)])
   })
 
   it('session.info names the recording; it exists while the engine runs and dispose removes it', async () => {

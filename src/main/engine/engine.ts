@@ -197,6 +197,13 @@ export class Engine {
     }
   }
 
+  /** An event about a pane, sent after whatever traffic that pane has batched (order holds). */
+  emitOnPane(event: Extract<EngineEvent, { paneId: string }>): void {
+    const host = this.panes.get(event.paneId)
+    if (host) host.emit(event)
+    else this.emit(event)
+  }
+
   emit(event: EngineEvent): void {
     for (const l of this.listeners) this.safely(() => l(event))
   }

@@ -10,7 +10,12 @@ export interface Recordable {
   onEvent(listener: (event: EngineEvent) => void): () => void
 }
 
+/** Errors remembered per connection until it closes (a bound: errors of connections that never close). */
+const MAX_CONN_ERRORS = 1024
+
 export function record(source: Recordable, writer: SessionWriter): () => void {
+  // The last error code of each connection: a close after ECONNRESET was a reset by the peer.
+  const connErrors = new Map<string, string>()
   const offTap = source.onTraffic((t) => writer.chunk({ paneId: t.paneId, connId: t.connId, dir: t.dir, tNs: t.tNs, bytes: t.bytes, peer: t.peer }))
   const offEvent = source.onEvent((e) => {
     switch (e.type) {
@@ -20,14 +25,23 @@ export function record(source: Recordable, writer: SessionWriter): () => void {
       case 'conn.halfClosed':
         writer.halfClose({ paneId: e.paneId, connId: e.connId, by: e.by, tNs: usToNs(e.tUs) })
         return
-      case 'conn.closed':
-        writer.connClose({ paneId: e.paneId, connId: e.connId, how: e.how, tNs: usToNs(e.tUs) })
+      case 'conn.closed': {
+        const k = `${e.paneId}\u0000${e.connId}`
+        const code = connErrors.get(k)
+        connErrors.delete(k)
+        const by = e.how === 'reset' ? (code === 'ECONNRESET' ? 'peer' : 'local') : undefined
+        writer.connClose({ paneId: e.paneId, connId: e.connId, how: e.how, tNs: usToNs(e.tUs), ...(by ? { by } : {}), ...(code && e.how !== 'close' ? { code } : {}) })
         return
+      }
       case 'pane.state':
         if (e.state === 'bound' && e.local) writer.bind({ paneId: e.paneId, local: e.local, tNs: nowNs() })
         else writer.event({ paneId: e.paneId, tNs: nowNs(), kind: e.state, ...(e.local ? { local: e.local } : {}), ...(e.remote ? { remote: e.remote } : {}) })
         return
       case 'error':
+        if (e.error.connId !== undefined) {
+          connErrors.set(`${e.paneId}\u0000${e.error.connId}`, e.error.code)
+          if (connErrors.size > MAX_CONN_ERRORS) connErrors.delete(connErrors.keys().next().value as string)
+        }
         writer.event({ paneId: e.paneId, tNs: nowNs(), kind: 'error', error: e.error })
         return
       default:

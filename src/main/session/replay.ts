@@ -57,6 +57,9 @@ type StandIn = Extract<Command, { type: 'replay.standin' }>
 /** How long an answer may keep us waiting once its bytes stop coming. */
 const QUIET_MS = 1500
 const MAX_WAIT_MS = 10_000
+/** After the recorded length arrived: how long more bytes may still come. */
+const SETTLE_MS = 100
+const SETTLE_EMPTY_MS = 300
 
 export class Replays {
   private readonly cleanups = new Set<() => void>()
@@ -87,7 +90,7 @@ export class Replays {
     }
     const connId = (r.result as { connId: number }).connId
     const speed = cmd.timing === 'original' ? 1 : cmd.speed
-    const emit = (e: EngineEvent): void => this.engine.emit(e)
+    const emit = (e: Extract<EngineEvent, { paneId: string }>): void => this.engine.emitOnPane(e)
     const run = async (): Promise<void> => {
       let differing = 0
       const start = performance.now()
@@ -102,9 +105,13 @@ export class Replays {
           const s = await this.engine.handle({ type: 'send', paneId: cmd.paneId, target: connId, data: ex.request })
           if (!s.ok) throw new EngineError(s.error)
         }
-        // Wait for the answer: until as many bytes as were recorded came, or the peer went quiet.
+        // Wait for the answer: until as many bytes as were recorded came, or the peer went
+        // quiet; then a moment more, so an answer longer than the recorded one (or one where
+        // none was recorded) is seen whole.
         const asked = performance.now()
         while (total(received) < ex.response.length && performance.now() - receivedAt < QUIET_MS && performance.now() - asked < MAX_WAIT_MS) await sleep(10)
+        const settle = ex.response.length === 0 ? SETTLE_EMPTY_MS : SETTLE_MS
+        while (performance.now() - receivedAt < settle && performance.now() - asked < MAX_WAIT_MS) await sleep(10)
         const actual = concatBytes(received)
         const firstDiff = firstDifference(ex.response, actual)
         if (firstDiff >= 0) differing++

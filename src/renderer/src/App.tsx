@@ -56,9 +56,11 @@ export function App() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
-      if (e.ctrlKey && !e.altKey && (e.key === 's' || e.key === 'o')) {
+      const key = e.key.toLowerCase()
+      if (e.ctrlKey && !e.altKey && (key === 's' || key === 'o')) {
         e.preventDefault()
-        s.setDialog({ kind: e.key === 's' ? 'save' : 'open', initial: e.key === 's' ? s.suggestion() : '' })
+        if (key === 's' && s.savedPath && !e.shiftKey) void s.save(s.savedPath)
+        else s.setDialog({ kind: key === 's' ? 'save' : 'open', initial: key === 's' ? s.suggestion() : (s.recent[0] ?? '') })
         return
       }
       if (!(e.ctrlKey && e.altKey)) return
@@ -92,7 +94,12 @@ export function App() {
           {t('toolbar.newUdp')}
         </button>
         <span className="sep">{t('session.label')}</span>
-        <button type="button" onClick={() => s.setDialog({ kind: 'save', initial: s.suggestion() })} title="Ctrl+S">
+        {s.savedPath && (
+          <button type="button" onClick={() => void s.save(s.savedPath!)} title={`Ctrl+S · ${s.savedPath}`}>
+            {t('session.save')}
+          </button>
+        )}
+        <button type="button" onClick={() => s.setDialog({ kind: 'save', initial: s.suggestion() })} title="Ctrl+Shift+S">
           {t('session.saveAs')}
         </button>
         <button type="button" onClick={() => s.setDialog({ kind: 'open', initial: s.recent[0] ?? '' })} title="Ctrl+O">

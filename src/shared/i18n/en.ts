@@ -248,6 +248,7 @@ export const en = {
   'rules.remove': 'Remove rule {n}',
   'kind.view': 'Recording',
   'session.label': 'Session:',
+  'session.save': 'Save',
   'session.saveAs': 'Save as…',
   'session.open': 'Open…',
   'session.recent': 'Recent sessions',

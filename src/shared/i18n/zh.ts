@@ -250,6 +250,7 @@ export const zh: Record<MessageKey, string> = {
   'rules.remove': '删除规则 {n}',
   'kind.view': '录制',
   'session.label': '会话：',
+  'session.save': '保存',
   'session.saveAs': '另存为…',
   'session.open': '打开…',
   'session.recent': '最近的会话',
