@@ -20,13 +20,16 @@ interface Args {
   [flag: string]: string | boolean | string[]
 }
 
+/** Flags that take no value: `--check file.pcapng` must not read the file as the flag's value. */
+const BOOLEAN_FLAGS = new Set(['check'])
+
 function args(argv: string[]): Args {
   const out: Args = { _: [] }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!
     if (a.startsWith('--')) {
       const next = argv[i + 1]
-      if (next !== undefined && !next.startsWith('--')) {
+      if (!BOOLEAN_FLAGS.has(a.slice(2)) && next !== undefined && !next.startsWith('--')) {
         out[a.slice(2)] = next
         i++
       } else out[a.slice(2)] = true
@@ -67,6 +70,7 @@ async function main(): Promise<void> {
   if (side !== 'client' && side !== 'server') fail(`--side is client or server\n${usage}`)
   const timing = (a['timing'] as string | undefined) ?? 'answer'
   if (!['answer', 'original', 'scaled'].includes(timing)) fail(`--timing is answer, original or scaled\n${usage}`)
+  if (side === 'client' && target!.port === 0) fail('--target needs the port of the live server (1 to 65535)')
   const speed = a['speed'] === undefined ? 1 : Number(a['speed'])
   if (!(speed >= 0.01 && speed <= 100)) fail('--speed must be a number from 0.01 to 100')
 
@@ -85,24 +89,33 @@ async function main(): Promise<void> {
     if (!r.ok) fail(problem((r as { error: PaneError }).error))
     const local = (r.result as { local: { address: string; port: number } }).local
     console.log(`standing in for the recorded server on ${local.address}:${local.port}; waiting for one client`)
-    await new Promise<void>((resolve) => engine.onEvent((e) => e.type === 'conn.closed' && e.paneId === 'standin' && resolve()))
+    // The client is done when it closes, or half-closes (sends FIN): the stand-in has answered
+    // every request by then, and a half-closed connection would otherwise stay open forever.
+    await new Promise<void>((resolve) =>
+      engine.onEvent((e) => {
+        if ((e.type === 'conn.closed' || (e.type === 'conn.halfClosed' && e.by === 'peer')) && e.paneId === 'standin') resolve()
+      })
+    )
     await engine.dispose()
     process.exit(0)
   }
 
   let differing = 0
+  // Pane errors are printed once the replay runs; a failed start is reported once, below.
+  let running = false
   const done = new Promise<Extract<EngineEvent, { type: 'replay.done' }>>((resolve) =>
     engine.onEvent((e) => {
       if (e.type === 'replay.diff') {
         console.log(e.same ? `  exchange ${e.exchange}: same (${e.actualLen} bytes)` : showDiff(e))
         if (!e.same) differing++
       } else if (e.type === 'replay.done') resolve(e)
-      else if (e.type === 'error' && e.paneId === 'replay') console.error(`  ${problem(e.error)}`)
+      else if (e.type === 'error' && e.paneId === 'replay' && running) console.error(`  ${problem(e.error)}`)
     })
   )
   console.log(`replaying flow ${flowId} of ${session.path} against ${target!.host}:${target!.port}`)
   const r = await engine.handle({ type: 'replay.resend', sessionId: session.sessionId, flowId: flowId!, paneId: 'replay', host: target!.host, port: target!.port, timing: timing as 'answer', speed })
   if (!r.ok) fail(problem((r as { error: PaneError }).error))
+  running = true
   const result = await done
   await engine.dispose()
   if (result.error) fail(problem(result.error))

@@ -81,13 +81,14 @@ export class DisplayChannel {
     this.cancelTimer?.()
     this.cancelTimer = undefined
     if (this.records.length === 0) return
-    const data = concatBytes(this.chunks)
-    this.send({ type: 'data', paneId: this.paneId, records: this.records, data })
+    const event: EngineEvent = { type: 'data', paneId: this.paneId, records: this.records, data: concatBytes(this.chunks) }
+    // Count it as unacknowledged before it leaves: a renderer may acknowledge synchronously.
     this.unacked += this.size
     this.records = []
     this.chunks = []
     this.size = 0
     if (this.unacked >= this.opts.highWater) this.behind = true
+    this.send(event)
   }
 
   ack(bytes: number): void {

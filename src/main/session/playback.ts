@@ -62,8 +62,9 @@ export class Playback {
       if (this.playing) this.schedule()
     } else if (action === 'play') {
       if (this.cursor >= this.steps.length) this.seek(0n)
-      this.playing = true
+      // Anchor first: the clock restarts from where the playback stands, not from the last anchor.
       this.anchor()
+      this.playing = true
       this.schedule()
     } else if (action === 'pause') {
       this.anchor()
@@ -71,7 +72,8 @@ export class Playback {
       this.stopTimer()
     } else if (action === 'seek' && offsetNs !== undefined) {
       this.seek(offsetNs)
-      this.anchor()
+      // The clock restarts at the new position (anchor() would recompute it from the old one).
+      this.restartClock()
       if (this.playing) this.schedule()
     }
     this.report()
@@ -90,6 +92,10 @@ export class Playback {
   /** Restarts the wall clock from the current position (after a speed change or seek). */
   private anchor(): void {
     if (this.playing) this.positionNs = this.currentOffset()
+    this.restartClock()
+  }
+
+  private restartClock(): void {
     this.fromNs = this.positionNs
     this.wallStart = performance.now()
   }
@@ -98,7 +104,10 @@ export class Playback {
     if (!this.playing) return this.positionNs
     if (this.speed === 0) return this.endNs - this.startNs
     const elapsedNs = BigInt(Math.round((performance.now() - this.wallStart) * 1e6 * this.speed))
-    return this.fromNs + elapsedNs
+    const at = this.fromNs + elapsedNs
+    // A late timer must not carry the position past the end of the session.
+    const end = this.endNs - this.startNs
+    return at > end && this.fromNs <= end ? end : at
   }
 
   private schedule(): void {

@@ -1,0 +1,170 @@
+// The command line: `net-playground replay <file> --target host:port [--check]` against live
+// python3 servers (exit 0 when every answer matches, 1 with a readable hexdump diff when one
+// does not, 2 for a missing file, a file that is no capture, a bad --target), and
+// `--side server`, standing in for the recorded server for one python3 client.
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Endpoint } from '../src/shared/contract'
+import { SessionWriter } from '../src/main/session/writer'
+import { bounded, closedPort, Peers, python3, waitForOutput } from './peers'
+
+const cliJs = resolve(__dirname, '../out/main/cli.js')
+const binJs = resolve(__dirname, '../bin/net-playground.js')
+const dir = mkdtempSync(join(tmpdir(), 'np-cli-replay-'))
+const peers = new Peers()
+afterEach(() => peers.killAll())
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+const v4 = (address: string, port: number): Endpoint => ({ address, port, family: 'IPv4' })
+const requests = ['one\n', 'two\n', 'three\n']
+const answers = ['ok one\n', 'ok two\n', 'ok three\n']
+const session = join(dir, 'conversation.pcapng')
+
+beforeAll(() => {
+  if (!existsSync(cliJs)) throw new Error(`${cliJs} is missing: build first (npx electron-vite build, or npm test which builds before the unit tests)`)
+  // A client pane's conversation: each request, then its answer.
+  const w = SessionWriter.open(session)
+  let t = 1_750_000_000_000_000_000n
+  w.workspace({ panes: ['client'] }, t)
+  w.connOpen({ paneId: 'client', connId: 1, local: v4('127.0.0.1', 40100), remote: v4('127.0.0.1', 7000), initiator: 'local', tNs: (t += 1000n) })
+  requests.forEach((q, i) => {
+    w.chunk({ paneId: 'client', connId: 1, dir: 'out', tNs: (t += 1_000_000n), bytes: Buffer.from(q) })
+    w.chunk({ paneId: 'client', connId: 1, dir: 'in', tNs: (t += 1_000_000n), bytes: Buffer.from(answers[i]!) })
+  })
+  w.close({ paneId: 'client', connId: 1, how: 'close', tNs: (t += 1000n) })
+  w.close()
+})
+
+/** 'ok <line>' for every line; with `odd`, the request 'two' gets 'ok TWO'. */
+const SERVER = String.raw`
+import socket, sys, threading
+odd = sys.argv[1] == 'odd'
+srv = socket.socket()
+srv.bind(('127.0.0.1', 0))
+srv.listen(8)
+print(srv.getsockname()[1], flush=True)
+def serve(c):
+    f = c.makefile('rb')
+    while True:
+        line = f.readline()
+        if not line:
+            break
+        req = line.rstrip(b'\n')
+        c.sendall(b'ok TWO\n' if odd and req == b'two' else b'ok ' + req + b'\n')
+    c.close()
+while True:
+    c, _ = srv.accept()
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+`
+
+/** Sends each request, reads its answer line, prints them as JSON, then closes. */
+const CLIENT = String.raw`
+import json, socket, sys
+s = socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=10)
+f = s.makefile('rb')
+got = []
+for r in json.loads(sys.argv[2]):
+    s.sendall(r.encode())
+    got.append(f.readline().decode())
+print(json.dumps(got), flush=True)
+f.close()
+s.close()
+`
+
+async function server(mode: 'same' | 'odd'): Promise<number> {
+  const peer = peers.python(SERVER, mode)
+  return Number((await waitForOutput(peer.stdout, /^(\d+)\n/, `the python3 ${mode} server's port`))[1])
+}
+
+async function run(args: string[], script = cliJs): Promise<{ code: number | string; stdout: string; stderr: string }> {
+  const peer = peers.spawn(process.execPath, [script, ...args])
+  const code = await bounded(peer.exited, `net-playground ${args.join(' ')}`, 15_000)
+  return { code, stdout: peer.stdout(), stderr: peer.stderr() }
+}
+
+describe('net-playground replay (client side)', () => {
+  it('exits 0 when a server answers as recorded', async () => {
+    const port = await server('same')
+    const r = await run(['replay', session, '--target', `127.0.0.1:${port}`, '--check'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain(`replaying flow 0 of ${session} against 127.0.0.1:${port}`)
+    expect(r.stdout).toMatch(/exchange 1: same \(7 bytes\)\n\s+exchange 2: same \(7 bytes\)\n\s+exchange 3: same \(9 bytes\)/)
+    expect(r.stdout).toContain('all 3 answers match the recording')
+    expect(r.stderr).toBe('')
+  })
+
+  it('works the same through bin/net-playground.js, with --check anywhere on the line', async () => {
+    const port = await server('same')
+    const r = await run(['replay', '--check', session, '--target', `127.0.0.1:${port}`], binJs)
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain('all 3 answers match the recording')
+  })
+
+  it('exits 1 with a readable hexdump diff when an answer differs', async () => {
+    const port = await server('odd')
+    const r = await run(['replay', session, '--target', `127.0.0.1:${port}`, '--check'])
+    expect(r.code, r.stderr).toBe(1)
+    expect(r.stdout).toContain('exchange 1: same')
+    expect(r.stdout).toContain('exchange 2: answer differs at byte 3 (recorded 7 bytes, live 7 bytes)')
+    expect(r.stdout).toMatch(/recorded:\n\s+00000000 {2}6f 6b 20 74 77 6f 0a\s+\|ok two\.\|/)
+    expect(r.stdout).toMatch(/live:\n\s+00000000 {2}6f 6b 20 54 57 4f 0a\s+\|ok TWO\.\|/)
+    expect(r.stdout).toContain('exchange 3: same')
+    expect(r.stdout).toContain('1 of 3 answers differ from the recording')
+    // Without --check, a completed replay exits 0 (the diff is still shown).
+    const plain = await run(['replay', session, '--target', `127.0.0.1:${port}`])
+    expect(plain.code).toBe(0)
+    expect(plain.stdout).toContain('answer differs at byte 3')
+  })
+
+  it('exits 2 with a clear message for a missing file, a file that is not a capture, a bad --target', async () => {
+    const missing = await run(['replay', join(dir, 'nope.pcapng'), '--target', '127.0.0.1:9', '--check'])
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toContain(`There is no file at ${join(dir, 'nope.pcapng')}`)
+
+    const text = join(dir, 'notes.txt')
+    writeFileSync(text, 'hello, this is text\n')
+    const notCapture = await run(['replay', text, '--target', '127.0.0.1:9', '--check'])
+    expect(notCapture.code).toBe(2)
+    expect(notCapture.stderr).toMatch(/Cannot open this session: This is not a session or capture file/)
+
+    mkdirSync(join(dir, 'folder.pcapng'), { recursive: true })
+    const folder = await run(['replay', join(dir, 'folder.pcapng'), '--target', '127.0.0.1:9'])
+    expect(folder.code).toBe(2)
+    expect(folder.stderr).toMatch(/is a folder, not a session or capture file/)
+
+    for (const target of ['nonsense', '127.0.0.1:99999', '127.0.0.1:']) {
+      const bad = await run(['replay', session, '--target', target, '--check'])
+      expect(bad.code, target).toBe(2)
+      expect(bad.stderr, target).toContain('--target must be host:port')
+    }
+    const none = await run(['replay', session, '--check'])
+    expect(none.code).toBe(2)
+    expect(none.stderr).toContain('--target must be host:port')
+    const usage = await run(['play', session])
+    expect(usage.code).toBe(2)
+    expect(usage.stderr).toContain('usage: net-playground replay <file>')
+  })
+
+  it('exits 2 and says so when nothing listens at the target', async () => {
+    const port = await closedPort()
+    const r = await run(['replay', session, '--target', `127.0.0.1:${port}`, '--check'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain(`Connection refused: nothing is listening on 127.0.0.1:${port}`)
+    // Said once.
+    expect(r.stderr.split('Connection refused').length).toBe(2)
+  })
+})
+
+describe('net-playground replay --side server', () => {
+  it('prints the port it stands in on, gives a python3 client the recorded answers, exits 0 when the client closes', async () => {
+    const cli = peers.spawn(process.execPath, [cliJs, 'replay', session, '--side', 'server', '--target', '127.0.0.1:0'])
+    const port = Number((await waitForOutput(cli.stdout, /standing in for the recorded server on 127\.0\.0\.1:(\d+)/, 'the stand-in port'))[1])
+    expect(port).toBeGreaterThan(0)
+    const client = peers.spawn(python3, ['-u', '-c', CLIENT, String(port), JSON.stringify(requests)])
+    expect(await bounded(client.exited, 'the python3 client', 10_000), client.stderr()).toBe(0)
+    expect(JSON.parse(client.stdout()) as string[]).toEqual(answers)
+    expect(await bounded(cli.exited, 'the CLI to exit after the client closed', 10_000), cli.stderr()).toBe(0)
+  })
+})
