@@ -121,7 +121,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
 /** One browser tab = one engine: its sockets live and die with its WebSocket. */
 function serveClient(ws: WebSocket, sessionDir: string | undefined): void {
-  const engine = new Engine({ sessions: withSessions({ dir: sessionDir }) })
+  const engine = new Engine({ sessions: withSessions({ dir: sessionDir, record: process.env['NP_RECORD'] !== '0' }) })
   engine.onEvent((event) => {
     if (ws.readyState === ws.OPEN) ws.send(encodeFrame({ kind: 'event', body: event }))
   })
