@@ -1,7 +1,7 @@
 // Sessions in the browser: save what was recorded, read it with tshark, open it again,
 // play it back with the timeline, re-send it against a live server and see the diff.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, pane, screen, send, shot, test } from './fixtures'
@@ -100,4 +100,20 @@ test('opening a file that is not a capture says so in the dialog', async ({ app 
   await app.getByRole('dialog').getByRole('textbox', { name: 'Path' }).fill('/nonexistent/x.pcapng')
   await app.getByRole('dialog').getByRole('button', { name: 'Open' }).click()
   await expect(app.getByRole('dialog').getByRole('alert')).toContainText('No such file')
+})
+
+test('the workspace alone exports as JSON, with its panes and their rules', async ({ app }) => {
+  const file = join(mkdtempSync(join(tmpdir(), 'np-ws-')), 'workspace.json')
+  await app.getByRole('button', { name: 'New TCP pair' }).click()
+  const server = pane(app, /TCP server pane/)
+  await server.getByText('Framing, transforms, auto-replies').click()
+  await server.getByRole('button', { name: '+ Add rule' }).click()
+  await server.getByRole('button', { name: 'Apply' }).click()
+  await app.getByRole('button', { name: 'Export workspace…' }).click()
+  await app.getByRole('dialog').getByRole('textbox', { name: 'Path' }).fill(file)
+  await app.getByRole('dialog').getByRole('button', { name: 'Export' }).click()
+  await expect(app.getByRole('status').filter({ hasText: `Exported ${file}` })).toBeVisible()
+  const ws = JSON.parse(readFileSync(file, 'utf8')) as { panes: { kind: string; config: { autoReplies?: unknown[] } }[] }
+  expect(ws.panes.map((p) => p.kind)).toEqual(['tcp-server', 'tcp-client'])
+  expect(ws.panes[0]!.config.autoReplies).toHaveLength(1)
 })

@@ -120,6 +120,7 @@ const examples: { [T in CommandType]: Extract<CommandInput, { type: T }> } = {
   'session.recent': { type: 'session.recent' },
   'session.close': { type: 'session.close', sessionId: 1 },
   'session.export': { type: 'session.export', sessionId: 1, flowId: 1, dir: sessionsDir },
+  'session.exportWorkspace': { type: 'session.exportWorkspace', path: join(sessionsDir, 'ws.json') },
   'playback.start': { type: 'playback.start', sessionId: 1, panes: [] },
   'playback.control': { type: 'playback.control', sessionId: 1, action: 'pause' },
   'replay.resend': { type: 'replay.resend', sessionId: 1, flowId: 1, paneId: 'rp', host: '127.0.0.1', port: 1 },

@@ -114,6 +114,8 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('session.recent') }),
   z.object({ type: z.literal('session.close'), sessionId: z.number().int() }),
   z.object({ type: z.literal('session.export'), sessionId: z.number().int(), flowId: z.number().int(), dir: filePathSchema }),
+  // The workspace alone (panes, settings, snippets, rules) as JSON, for version control.
+  z.object({ type: z.literal('session.exportWorkspace'), path: filePathSchema }),
   // Playback on screen: the flows of an opened session shown in read-only panes.
   z.object({
     type: z.literal('playback.start'),
@@ -170,6 +172,7 @@ export interface ResultMap {
   'session.recent': { paths: string[] }
   'session.close': Record<string, never>
   'session.export': { files: string[] }
+  'session.exportWorkspace': { path: string }
   'playback.start': { startNs: string; endNs: string }
   'playback.control': Record<string, never>
   'replay.resend': { connId: number }

@@ -72,6 +72,15 @@ export class SessionService implements SessionHandler {
         return {}
       case 'session.export':
         return this.exportFlow(cmd.sessionId, cmd.flowId, cmd.dir)
+      case 'session.exportWorkspace': {
+        const to = resolve(cmd.path)
+        try {
+          writeFileSync(to, JSON.stringify(this.workspace ?? { version: 1, panes: [] }, null, 2) + '\n')
+        } catch (err) {
+          throw new EngineError(toPaneError(err, { op: 'export' }))
+        }
+        return { path: to }
+      }
       case 'playback.start': {
         const s = this.session(cmd.sessionId)
         this.playbacks.get(cmd.sessionId)?.dispose()

@@ -105,6 +105,9 @@ export function App() {
         <button type="button" onClick={() => s.setDialog({ kind: 'open', initial: s.recent[0] ?? '' })} title="Ctrl+O">
           {t('session.open')}
         </button>
+        <button type="button" onClick={() => s.setDialog({ kind: 'workspace', initial: s.suggestion().replace(/\.pcapng$/, '-workspace.json') })}>
+          {t('session.exportWorkspace')}
+        </button>
         {s.recent.length > 0 && (
           <select aria-label={t('session.recent')} value="" onChange={(e) => e.target.value && void s.open(e.target.value)}>
             <option value="">{t('session.recent')}</option>
@@ -148,7 +151,13 @@ export function App() {
           confirm={t(`session.confirm.${s.dialog.kind}`)}
           initial={s.dialog.initial}
           onCancel={() => s.setDialog(undefined)}
-          onConfirm={(path) => (s.dialog!.kind === 'save' ? s.save(path) : s.dialog!.kind === 'open' ? s.open(path) : s.exportFlow(s.dialog!.flow!, path))}
+          onConfirm={(path) => {
+            const d = s.dialog!
+            if (d.kind === 'save') return s.save(path)
+            if (d.kind === 'open') return s.open(path)
+            if (d.kind === 'workspace') return s.exportWorkspace(path)
+            return s.exportFlow(d.flow!, path)
+          }}
         />
       )}
       {hostLost && (

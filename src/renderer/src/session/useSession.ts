@@ -8,7 +8,7 @@ import { useI18n } from '../i18n'
 import type { Flow } from '../pane/FlowList'
 import { makePane, type PaneModel } from '../workspace'
 
-export type Dialog = { kind: 'save' | 'open' | 'export'; initial: string; flow?: Flow } | undefined
+export type Dialog = { kind: 'save' | 'open' | 'export' | 'workspace'; initial: string; flow?: Flow } | undefined
 
 export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void) {
   const { t, err } = useI18n()
@@ -84,6 +84,16 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void)
     return undefined
   }
 
+  const exportWorkspace = async (path: string): Promise<string | undefined> => {
+    // The engine has the workspace as of the last change; send the current one first.
+    await api.command({ type: 'session.workspace', workspace: { version: 1, panes: panes.filter((p) => p.kind !== 'view') } })
+    const r = await api.command({ type: 'session.exportWorkspace', path })
+    if (!r.ok) return err(r.error)
+    setMessage(t('session.exported', { files: r.result.path }))
+    setDialog(undefined)
+    return undefined
+  }
+
   const resend = (flow: Flow, host: string, port: number, timing: 'answer' | 'original' | 'scaled', speed: number): void => {
     if (!session) return
     const pane = makePane('tcp-client', host, String(port))
@@ -103,7 +113,7 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void)
     setSession(undefined)
   }
 
-  return { session, recent, dialog, setDialog, message, setMessage, suggestion, save, open, exportFlow, resend, standIn, close, savedPath }
+  return { session, recent, dialog, setDialog, message, setMessage, suggestion, save, open, exportFlow, exportWorkspace, resend, standIn, close, savedPath }
 }
 
 function recordedName(s: SessionSummary, paneId: string, kindName: (kind: string) => string): string {
