@@ -147,5 +147,9 @@ export function TrafficView({ store, options, label, redrawSignal, paused, ref }
     }
   }))
 
-  return <div className="traffic" ref={host} role="log" aria-label={label} aria-live="off" data-testid={`traffic-${store.id}`} />
+  return (
+    <div className="traffic" role="log" aria-label={label} aria-live="off" data-testid={`traffic-${store.id}`}>
+      <div className="term-host" ref={host} />
+    </div>
+  )
 }
