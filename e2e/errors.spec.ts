@@ -36,6 +36,7 @@ test('a bad port is refused where it was typed, and a port in use says so', asyn
     await server.getByRole('textbox', { name: 'Local port' }).fill(String(port))
     await server.getByRole('button', { name: 'Listen' }).click()
     await expect(server.getByRole('status')).toContainText(`Address in use: another socket is already bound to 127.0.0.1:${port}`)
+    await shot(app, 'port-in-use')
   } finally {
     busy.close()
   }

@@ -2,11 +2,11 @@
 // are loaded with a stand-in for the 'electron' module, and we look at what they did with it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import Module, { createRequire } from 'node:module'
-import { existsSync, mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { commandTypes, type CommandInput, type CommandType, type EngineEvent, type Response } from '../src/shared/contract'
+import { commandTypes, type CommandInput, type CommandType, type EngineEvent, type Response, type ResultMap } from '../src/shared/contract'
 
 const root = join(__dirname, '..')
 const sessionsDir = mkdtempSync(join(tmpdir(), 'np-electron-'))
@@ -30,7 +30,8 @@ const seen = {
   permissionCheck: undefined as undefined | (() => boolean),
   headers: undefined as undefined | ((d: { responseHeaders: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void),
   exposed: new Map<string, unknown>(),
-  invoked: [] as { channel: string; args: unknown[] }[]
+  invoked: [] as { channel: string; args: unknown[] }[],
+  rendererListeners: new Map<(...a: unknown[]) => void, string>()
 }
 
 let nextId = 1
@@ -94,39 +95,9 @@ const electronStub = {
       seen.invoked.push({ channel, args })
       return Promise.resolve({ ok: true, result: {} })
     },
-    on: () => {},
-    removeListener: () => {}
+    on: (channel: string, fn: (...a: unknown[]) => void) => seen.rendererListeners.set(fn, channel),
+    removeListener: (_channel: string, fn: (...a: unknown[]) => void) => seen.rendererListeners.delete(fn)
   }
-}
-
-// One valid example of every command: if the contract gains a command, this must too.
-const examples: { [T in CommandType]: Extract<CommandInput, { type: T }> } = {
-  'tcpServer.listen': { type: 'tcpServer.listen', paneId: 'srv', host: '127.0.0.1', port: 0 },
-  'tcpServer.stop': { type: 'tcpServer.stop', paneId: 'srv' },
-  'tcpClient.connect': { type: 'tcpClient.connect', paneId: 'cli', host: '127.0.0.1', port: 1 },
-  'udp.bind': { type: 'udp.bind', paneId: 'udp', host: '127.0.0.1', port: 0 },
-  send: { type: 'send', paneId: 'cli', target: 'all', data: new Uint8Array([1]) },
-  'udp.send': { type: 'udp.send', paneId: 'udp', host: '127.0.0.1', port: 9, data: new Uint8Array([1]) },
-  'conn.end': { type: 'conn.end', paneId: 'cli', connId: 1 },
-  'conn.close': { type: 'conn.close', paneId: 'cli', connId: 1 },
-  'conn.reset': { type: 'conn.reset', paneId: 'cli', connId: 1 },
-  'send.file': { type: 'send.file', paneId: 'cli', target: 'all', path: '/nonexistent' },
-  'send.stop': { type: 'send.stop', paneId: 'cli' },
-  'pane.configure': { type: 'pane.configure', paneId: 'cli', config: { framing: { kind: 'raw' } } },
-  'session.info': { type: 'session.info' },
-  'session.workspace': { type: 'session.workspace', workspace: { panes: [] } },
-  'session.save': { type: 'session.save', path: join(sessionsDir, 'saved.pcapng') },
-  'session.open': { type: 'session.open', path: '/nonexistent.pcapng' },
-  'session.recent': { type: 'session.recent' },
-  'session.close': { type: 'session.close', sessionId: 1 },
-  'session.export': { type: 'session.export', sessionId: 1, flowId: 1, dir: sessionsDir },
-  'session.exportWorkspace': { type: 'session.exportWorkspace', path: join(sessionsDir, 'ws.json') },
-  'playback.start': { type: 'playback.start', sessionId: 1, panes: [] },
-  'playback.control': { type: 'playback.control', sessionId: 1, action: 'pause' },
-  'replay.resend': { type: 'replay.resend', sessionId: 1, flowId: 1, paneId: 'rp', host: '127.0.0.1', port: 1 },
-  'replay.standin': { type: 'replay.standin', sessionId: 1, flowId: 1, paneId: 'si', host: '127.0.0.1', port: 0 },
-  'pane.close': { type: 'pane.close', paneId: 'udp' },
-  'display.ack': { type: 'display.ack', paneId: 'srv', bytes: 0 }
 }
 
 const originalLoad = (Module as unknown as { _load: (...a: unknown[]) => unknown })._load
@@ -168,22 +139,90 @@ describe('Electron main bundle', () => {
     expect(seen.windows[0]!.loaded).toBe(join(root, 'out/renderer/index.html'))
   })
 
-  it('handles every contract command from the window, and refuses other senders', async () => {
+  it('handles every contract command from the window, each doing its job', async () => {
     const handler = seen.ipcHandlers.get('np:command')
     expect(handler, 'np:command is registered').toBeDefined()
     expect([...seen.ipcHandlers.keys()]).toEqual(['np:command'])
-    expect(Object.keys(examples).sort()).toEqual([...commandTypes].sort())
-    for (const type of commandTypes) {
-      const res = (await handler!(trustedEvent(), examples[type])) as Response
-      // Handled by the engine: success, or a domain error such as NOT_RUNNING, never "bad command".
-      if (!res.ok) expect(res.error.code, `${type}: ${res.error.detail}`).not.toBe('BAD_COMMAND')
+    const covered = new Set<CommandType>()
+    // Sends one command through IPC as the window would; it must succeed (or fail with the one
+    // expected code): an unimplemented command would answer differently and fail here.
+    async function run<T extends CommandType>(cmd: Extract<CommandInput, { type: T }>, expectCode?: string): Promise<ResultMap[T]> {
+      covered.add(cmd.type as T)
+      const res = (await handler!(trustedEvent(), cmd)) as Response<T>
+      if (expectCode) {
+        expect(res.ok ? 'ok' : res.error.code, cmd.type).toBe(expectCode)
+        return undefined as never
+      }
+      expect(res.ok ? 'ok' : `${res.error.code}: ${res.error.detail ?? ''}`, cmd.type).toBe('ok')
+      return (res as { ok: true; result: ResultMap[T] }).result
     }
-    const foreign = (await handler!({ sender: { id: seen.windows[0]!.contents.id }, senderFrame: { url: 'https://evil.example/' } }, examples['udp.bind'])) as Response
+    const contents = seen.windows[0]!.contents
+    const waitFor = async (what: string, ok: () => boolean): Promise<void> => {
+      const start = Date.now()
+      while (!ok() && Date.now() - start < 5000) await new Promise((r) => setTimeout(r, 10))
+      expect(ok(), what).toBe(true)
+    }
+    const bytesTo = (paneId: string): number =>
+      contents.sent.filter((e) => e.type === 'data' && e.paneId === paneId).reduce((n, e) => n + (e as { data: Uint8Array }).data.byteLength, 0)
+
+    const { local } = await run({ type: 'tcpServer.listen', paneId: 'all-s', host: '127.0.0.1', port: 0 })
+    const client = await run({ type: 'tcpClient.connect', paneId: 'all-c', host: '127.0.0.1', port: local.port })
+    expect(client.remote.port).toBe(local.port)
+    await run({ type: 'pane.configure', paneId: 'all-c', config: { framing: { kind: 'raw' } } })
+    expect(await run({ type: 'send', paneId: 'all-c', target: 'all', data: new TextEncoder().encode('hello') })).toMatchObject({ bytes: 5, connections: 1 })
+    await waitFor('the server pane shows the bytes', () => bytesTo('all-s') >= 5)
+    await run({ type: 'display.ack', paneId: 'all-s', bytes: bytesTo('all-s') })
+    const udp = await run({ type: 'udp.bind', paneId: 'all-u', host: '127.0.0.1', port: 0 })
+    expect(await run({ type: 'udp.send', paneId: 'all-u', host: '127.0.0.1', port: udp.local.port, data: new Uint8Array([1, 2]) })).toMatchObject({ bytes: 2 })
+    const file = join(sessionsDir, 'payload.bin')
+    writeFileSync(file, Buffer.alloc(1000, 7))
+    expect(await run({ type: 'send.file', paneId: 'all-c', target: 'all', path: file })).toMatchObject({ total: 1000 })
+    await run({ type: 'send.file', paneId: 'all-c', target: 'all', path: join(sessionsDir, 'missing.bin') }, 'ENOENT')
+    await run({ type: 'send.stop', paneId: 'all-c' })
+    await waitFor('the file arrives', () => bytesTo('all-s') >= 1005)
+
+    expect((await run({ type: 'session.info' })).bytes).toBeGreaterThan(0)
+    await run({ type: 'session.workspace', workspace: { version: 1, panes: [] } })
+    const saved = join(sessionsDir, 'saved.pcapng')
+    expect((await run({ type: 'session.save', path: saved })).path).toBe(saved)
+    expect((await run({ type: 'session.recent' })).paths).toContain(saved)
+    const summary = await run({ type: 'session.open', path: saved })
+    const flow = summary.flows.find((f) => f.proto === 'tcp' && f.paneId === 'all-c')!
+    expect(flow, 'the saved session holds the client connection').toBeDefined()
+    expect((await run({ type: 'session.export', sessionId: summary.sessionId, flowId: flow.id, dir: sessionsDir })).files.length).toBeGreaterThan(0)
+    const ws = join(sessionsDir, 'ws.json')
+    await run({ type: 'session.exportWorkspace', path: ws })
+    expect(existsSync(ws)).toBe(true)
+    await run({ type: 'playback.start', sessionId: summary.sessionId, panes: [{ paneId: 'all-p', flowIds: [flow.id] }] })
+    await run({ type: 'playback.control', sessionId: summary.sessionId, action: 'pause' })
+    await run({ type: 'replay.resend', sessionId: summary.sessionId, flowId: flow.id, paneId: 'all-r', host: '127.0.0.1', port: local.port })
+    expect((await run({ type: 'replay.standin', sessionId: summary.sessionId, flowId: flow.id, paneId: 'all-i', host: '127.0.0.1', port: 0 })).local.port).toBeGreaterThan(0)
+    await run({ type: 'session.close', sessionId: summary.sessionId })
+
+    await run({ type: 'conn.end', paneId: 'all-c', connId: client.connId })
+    await run({ type: 'conn.close', paneId: 'all-c', connId: client.connId })
+    const second = await run({ type: 'tcpClient.connect', paneId: 'all-c2', host: '127.0.0.1', port: local.port })
+    await run({ type: 'conn.reset', paneId: 'all-c2', connId: second.connId })
+    await waitFor('the reset connection is gone', () => contents.sent.some((e) => e.type === 'conn.closed' && e.paneId === 'all-c2'))
+    await run({ type: 'conn.reset', paneId: 'all-c2', connId: second.connId }, 'NO_CONNECTION')
+    for (const id of ['all-c', 'all-c2', 'all-u', 'all-p', 'all-r', 'all-i']) await run({ type: 'pane.close', paneId: id })
+    await run({ type: 'tcpServer.stop', paneId: 'all-s' })
+    await run({ type: 'send', paneId: 'all-s', target: 'all', data: new Uint8Array([1]) }, 'NO_CONNECTION')
+    await run({ type: 'pane.close', paneId: 'all-s' })
+    expect([...covered].sort(), 'every contract command was exercised').toEqual([...commandTypes].sort())
+  })
+
+  it('refuses commands from other senders and malformed commands', async () => {
+    const handler = seen.ipcHandlers.get('np:command')!
+    const bind = { type: 'udp.bind', paneId: 'x', host: '127.0.0.1', port: 0 }
+    const foreign = (await handler({ sender: { id: seen.windows[0]!.contents.id }, senderFrame: { url: 'https://evil.example/' } }, bind)) as Response
     expect(foreign).toMatchObject({ ok: false, error: { code: 'BAD_COMMAND', detail: 'command from an untrusted sender' } })
-    const otherWindow = (await handler!({ sender: { id: 999 }, senderFrame: { url: rendererUrl } }, examples['udp.bind'])) as Response
-    expect(otherWindow.ok).toBe(false)
-    const bad = (await handler!(trustedEvent(), { type: 'tcpServer.listen', paneId: 'x', host: '', port: 70000 })) as Response
+    const otherWindow = (await handler({ sender: { id: 999 }, senderFrame: { url: rendererUrl } }, bind)) as Response
+    expect(otherWindow).toMatchObject({ ok: false, error: { code: 'BAD_COMMAND' } })
+    const bad = (await handler(trustedEvent(), { type: 'tcpServer.listen', paneId: 'x', host: '', port: 70000 })) as Response
     expect(bad).toMatchObject({ ok: false, error: { code: 'BAD_COMMAND' } })
+    const unknown = (await handler(trustedEvent(), { type: 'shell.exec', cmd: 'rm -rf /' })) as Response
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'BAD_COMMAND' } })
   })
 
   it('carries a real TCP exchange through IPC and sends the events to the window', async () => {
@@ -242,7 +281,14 @@ describe('Electron preload bundle', () => {
     for (const v of Object.values(api)) expect(typeof v).toBe('function')
     await (api['command'] as (c: unknown) => Promise<unknown>)({ type: 'pane.close', paneId: 'x' })
     expect(seen.invoked).toEqual([{ channel: 'np:command', args: [{ type: 'pane.close', paneId: 'x' }] }])
-    const off = (api['onEvent'] as (l: () => void) => () => void)(() => {})
-    expect(typeof off).toBe('function')
+    const got: unknown[][] = []
+    const off = (api['onEvent'] as (l: (...a: unknown[]) => void) => () => void)((...args) => got.push(args))
+    expect([...seen.rendererListeners.values()]).toEqual(['np:event'])
+    const ipcEvent = { sender: 'the IPC event, which must not reach the page', ports: [] }
+    const payload = { type: 'pane.state', paneId: 'x', state: 'idle' }
+    for (const fn of seen.rendererListeners.keys()) fn(ipcEvent, payload)
+    expect(got, 'the listener gets the payload alone, never the IPC event').toEqual([[payload]])
+    off()
+    expect(seen.rendererListeners.size, 'unsubscribing removes the IPC listener').toBe(0)
   })
 })

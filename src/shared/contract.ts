@@ -257,7 +257,7 @@ export type Response<T extends CommandType = CommandType> =
   | { ok: true; result: ResultMap[T] }
   | { ok: false; error: PaneError }
 
-export const paneStateSchema = z.enum(['idle', 'connecting', 'connected', 'listening', 'bound', 'closed'])
+export const paneStateSchema = z.enum(['idle', 'connecting', 'connected', 'listening', 'bound'])
 export type PaneState = z.infer<typeof paneStateSchema>
 
 export const messagePartSchema = z.object({

@@ -23,7 +23,11 @@ export function formatTarget(host: string | undefined, port: number | undefined)
 
 /** The plain-language message for an engine error, in the chosen language. */
 export function errorMessage(lang: Lang, error: PaneError): string {
-  return translate(lang, `err.${error.code}` as MessageKey, {
+  // A code can mean different things for different operations (EACCES on listen: a privileged
+  // port; on send: a broadcast address): `err.CODE.op` overrides `err.CODE` where it exists.
+  const specific = `err.${error.code}.${error.op ?? ''}`
+  const key = (specific in en ? specific : `err.${error.code}`) as MessageKey
+  return translate(lang, key, {
     target: formatTarget(error.host, error.port),
     host: error.host ?? '',
     detail: error.detail ?? ''

@@ -42,7 +42,7 @@ export function Pane({ model, onChange, onClose, onExport, onResend, onStandIn }
   }, [store])
   const title = model.title ?? t('pane.label', { kind: t(`kind.${model.kind}`), n: model.n })
   const view = model.kind === 'view'
-  const running = snap.state !== 'idle' && snap.state !== 'closed'
+  const running = snap.state !== 'idle'
   const canSend = model.kind === 'udp' ? snap.state === 'bound' : snap.conns.length > 0
 
   const send = (out: Outgoing, to: SendTarget): void => {
