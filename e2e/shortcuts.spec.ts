@@ -1,0 +1,40 @@
+import { expect, pane, screen, send, test } from './fixtures'
+
+test('the keyboard shortcuts of the README do what it says', async ({ app }) => {
+  await app.locator('body').press('Control+Alt+t')
+  const server = pane(app, /TCP server pane/)
+  const client = pane(app, /TCP client pane/)
+  await expect(client.getByRole('status')).toContainText('connected')
+
+  await send(client, 'one')
+  await send(client, 'two')
+  await expect(screen(server)).toContainText('two\\n')
+  const input = client.getByRole('textbox', { name: 'Message to send' })
+  await expect(input).toHaveValue('')
+  await input.press('ArrowUp')
+  await expect(input).toHaveValue('two')
+  await input.press('ArrowUp')
+  await expect(input).toHaveValue('one')
+  await input.press('ArrowDown')
+  await expect(input).toHaveValue('two')
+
+  // Alt+H and Ctrl+L act on the pane that has the focus.
+  const serverInput = server.getByRole('textbox', { name: 'Message to send' })
+  await serverInput.press('Alt+h')
+  await expect(server.getByRole('radio', { name: 'Hex' })).toBeChecked()
+  await expect(screen(server)).toContainText('00000000  6f 6e 65 0a')
+  await serverInput.press('Alt+h')
+  await expect(server.getByRole('radio', { name: 'Text' })).toBeChecked()
+  await serverInput.press('Control+l')
+  await expect(screen(server)).not.toContainText('one\\n')
+  await send(client, 'three')
+  await expect(screen(server)).toContainText('three\\n')
+  await expect(screen(server)).not.toContainText('two\\n')
+  await expect(screen(client)).toContainText('two\\n') // only the focused pane was cleared
+
+  await app.locator('body').press('Control+Alt+u')
+  await expect(pane(app, /^UDP pane/)).toHaveCount(2)
+
+  await app.locator('body').press('Control+Shift+S')
+  await expect(app.getByRole('dialog', { name: /Save/ })).toBeVisible()
+})
