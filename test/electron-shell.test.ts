@@ -111,6 +111,8 @@ const examples: { [T in CommandType]: Extract<CommandInput, { type: T }> } = {
   'conn.close': { type: 'conn.close', paneId: 'cli', connId: 1 },
   'conn.reset': { type: 'conn.reset', paneId: 'cli', connId: 1 },
   'send.file': { type: 'send.file', paneId: 'cli', target: 'all', path: '/nonexistent' },
+  'udp.sendFile': { type: 'udp.sendFile', paneId: 'udp', host: '127.0.0.1', port: 9, path: '/nonexistent' },
+  'send.sequence': { type: 'send.sequence', paneId: 'cli', target: 'all', steps: [{ template: { text: 'a', mode: 'text' }, delayMs: 0 }] },
   'send.stop': { type: 'send.stop', paneId: 'cli' },
   'pane.configure': { type: 'pane.configure', paneId: 'cli', config: { framing: { kind: 'raw' } } },
   'session.info': { type: 'session.info' },
