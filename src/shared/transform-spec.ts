@@ -77,9 +77,9 @@ export const stepDirs = ['both', 'out', 'in'] as const
 export type StepDir = (typeof stepDirs)[number]
 const dirSchema = z.enum(stepDirs).optional()
 
-/** Whether a step takes part in one direction of the pipeline. */
+/** Whether a step takes part in one direction (only a step marked for the other way is left out). */
 export function stepApplies(step: { dir?: StepDir | undefined }, dir: 'out' | 'in'): boolean {
-  return step.dir === undefined || step.dir === 'both' || step.dir === dir
+  return step.dir !== (dir === 'out' ? 'in' : 'out')
 }
 
 const encryptStepSchema = z
