@@ -111,7 +111,7 @@ export function Composer(props: Props) {
       const size = paneKind === 'udp' ? parseDatagramSize(datagramSize) : DEFAULT_DATAGRAM
       if (size === undefined) return setError({ key: 'send.badDatagram', params: { max: MAX_DATAGRAM } })
       setError(undefined)
-      void onSendFile(text.trim(), to, size).then((e) => e && setError(err(e)))
+      void onSendFile(text.trim(), to, size).then((e) => e && setError(e.detail ? `${err(e)} ${e.detail}` : err(e)))
       return
     }
     if (!check(text, mode, encoding)) return
@@ -162,7 +162,7 @@ export function Composer(props: Props) {
       if (!r.ok) return `${s.name}: ${t(`parse.${r.reason}` as FieldError['key'], { pos: r.index + 1, char: r.char ?? '' })}`
     }
     const e = await onSendSequence(steps.map(({ snippet: s, delayMs }) => ({ template: { text: s.text, mode: s.mode, encoding: s.encoding }, delayMs })), to)
-    return e && err(e)
+    return e && (e.detail ? `${err(e)} ${e.detail}` : err(e))
   }
 
   /** The input as a snippet, checked; undefined (with the mistake marked) when it cannot be one. */
