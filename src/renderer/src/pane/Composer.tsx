@@ -326,6 +326,7 @@ export function Composer(props: Props) {
         snippets={snippets}
         sequences={sequences}
         disabled={disabled}
+        canSave={text !== '' && mode !== 'file'}
         current={currentSnippet}
         onSnippets={onSnippets}
         onSequences={onSequences}

@@ -10,6 +10,8 @@ interface Props {
   snippets: Snippet[]
   sequences: Sequence[]
   disabled: boolean
+  /** There is an input that could be saved (text, hex or base64, not empty). */
+  canSave: boolean
   /** The input as a snippet (undefined: nothing to save, or it does not parse). */
   current(): Omit<Snippet, 'name'> | undefined
   onSnippets(s: Snippet[]): void
@@ -29,7 +31,7 @@ export function parseDelay(text: string): number | undefined {
   return n <= MAX_DELAY_MS ? n : undefined
 }
 
-export function Snippets({ snippets, sequences, disabled, current, onSnippets, onSequences, onSend, onRun }: Props) {
+export function Snippets({ snippets, sequences, disabled, canSave, current, onSnippets, onSequences, onSend, onRun }: Props) {
   const { t } = useI18n()
   const [snippetName, setSnippetName] = useState('')
   const [seqName, setSeqName] = useState('')
@@ -81,7 +83,7 @@ export function Snippets({ snippets, sequences, disabled, current, onSnippets, o
       <summary>{t('snippets.title', { n: snippets.length })}</summary>
       <div className="row">
         <input aria-label={t('snippets.name')} placeholder={t('snippets.name')} value={snippetName} onChange={(e) => setSnippetName(e.target.value)} />
-        <button type="button" disabled={!snippetName.trim()} onClick={saveSnippet}>
+        <button type="button" disabled={!snippetName.trim() || !canSave} onClick={saveSnippet}>
           {t('snippets.save')}
         </button>
       </div>
