@@ -109,10 +109,21 @@ test('a 20 MiB file goes out with a progress bar and arrives whole', async ({ ap
   const { server, client } = await tcpPair(app)
   await client.getByRole('combobox', { name: 'Input mode' }).selectOption('file')
   await client.getByRole('textbox', { name: 'File to send' }).fill(file)
+  // Every value the progress bar takes, recorded as the page draws it.
+  await client.evaluate((el) => {
+    const seen: number[] = []
+    ;(window as unknown as { progressSeen: number[] }).progressSeen = seen
+    new MutationObserver(() => {
+      for (const bar of Array.from(el.querySelectorAll('progress'))) seen.push(bar.value / bar.max)
+    }).observe(el, { subtree: true, childList: true, attributes: true, attributeFilter: ['value', 'max'] })
+  })
   await client.getByRole('button', { name: 'Send file' }).click()
   await expect(client.getByRole('progressbar', { name: /Progress of job/ })).toBeVisible()
   await expect(client.getByRole('status', { name: /Job \d+/ })).toContainText('20.0 MiB / 20.0 MiB · done', { timeout: 20_000 })
-  await expect(server.getByRole('table', { name: 'Connections' })).toContainText('20.0 MiB')
+  const seen = await app.evaluate(() => (window as unknown as { progressSeen: number[] }).progressSeen)
+  expect(seen.some((v) => v > 0 && v < 1), `a value between 0 and the total among ${seen.join(', ')}`).toBe(true)
+  // Every byte arrived: the server's exact count in.
+  await expect(server.getByRole('table', { name: 'Connections' }).getByTitle(`${20 * 1024 * 1024} bytes`).first()).toBeVisible()
   await shot(app, 'file-send')
   await client.getByRole('textbox', { name: 'File to send' }).fill('/nonexistent/file.bin')
   await client.getByRole('button', { name: 'Send file' }).click()

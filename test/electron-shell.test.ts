@@ -180,6 +180,10 @@ describe('Electron main bundle', () => {
     await run({ type: 'send.file', paneId: 'all-c', target: 'all', path: join(sessionsDir, 'missing.bin') }, 'ENOENT')
     await run({ type: 'send.stop', paneId: 'all-c' })
     await waitFor('the file arrives', () => bytesTo('all-s') >= 1005)
+    expect(await run({ type: 'send.sequence', paneId: 'all-c', target: 'all', steps: [{ template: { text: 'a', mode: 'text' }, delayMs: 0 }, { template: { text: 'b', mode: 'text' }, delayMs: 1 }] })).toMatchObject({ steps: 2 })
+    await waitFor('the sequence arrives', () => bytesTo('all-s') >= 1007)
+    expect(await run({ type: 'udp.sendFile', paneId: 'all-u', host: '127.0.0.1', port: udp.local.port, path: file, datagramSize: 500 })).toMatchObject({ total: 1000 })
+    await waitFor('the datagrams arrive', () => bytesTo('all-u') >= 2 * (2 + 1000))
 
     expect((await run({ type: 'session.info' })).bytes).toBeGreaterThan(0)
     await run({ type: 'session.workspace', workspace: { version: 1, panes: [] } })

@@ -79,6 +79,20 @@ describe('on a TCP server pane', () => {
     expect((await ask(client, 'mark', 7)).toString()).toBe('marked|')
   })
 
+  it('text matches in the rule\'s encoding (GBK, UTF-16LE) and the reply goes out in its own (GBK)', async () => {
+    const client = await server([
+      { match: { kind: 'exact', text: '你好', encoding: 'gbk' }, reply: { kind: 'template', template: { text: '再见', mode: 'text', encoding: 'gbk' } } },
+      { match: { kind: 'startsWith', text: 'AB', encoding: 'utf-16le' }, reply: text('utf16|') },
+      { match: { kind: 'exact', text: 'mark' }, reply: text('marked|') }
+    ])
+    // 你好 in GBK is c4 e3 ba c3; 再见 in GBK is d4 d9 bc fb.
+    expect((await ask(client, Buffer.from('c4e3bac3', 'hex'), 4)).toString('hex')).toBe('d4d9bcfb')
+    expect((await ask(client, Buffer.from('4100420043 00'.replace(/ /g, ''), 'hex'), 6)).toString()).toBe('utf16|')
+    // The UTF-8 bytes of 你好 are not the GBK ones: no reply, and the marker comes next.
+    expect((await ask(client, '你好', 0)).byteLength).toBe(0)
+    expect((await ask(client, 'mark', 7)).toString()).toBe('marked|')
+  })
+
   it('regex captures fill $1 in the template, {{seq}} counts the replies', async () => {
     const client = await server([{ match: { kind: 'regex', pattern: '^HELLO (\\w+)', flags: 'i' }, reply: text('$1 ok {{seq}}\\n') }])
     expect((await ask(client, 'HELLO bob', 9)).toString()).toBe('bob ok 1\n')

@@ -215,3 +215,125 @@ describe('send.file', () => {
     expect(raw.received().byteLength).toBe(0)
   })
 })
+
+describe('send.file with framing or transforms, and over UDP', () => {
+  it('with length framing and a CRC-32 on: the file goes out as one framed message, checked whole by the peer', async () => {
+    const content = randomBytes(300 * 1024)
+    const path = join(dir, 'framed.bin')
+    writeFileSync(path, content)
+    const raw = await rawServer()
+    await probe.ok({ type: 'pane.configure', paneId: 'cli', config: { framing: { kind: 'length', bytes: 4, endian: 'be', includesHeader: false }, transforms: [{ kind: 'checksum', algo: 'crc32' }] } })
+    const connId = await connect('cli', raw.port)
+    const { jobId, total } = await probe.ok<{ jobId: number; total: number }>({ type: 'send.file', paneId: 'cli', target: connId, path })
+    expect(total).toBe(content.byteLength)
+    expect((await finished('cli', jobId)).at(-1)).toMatchObject({ done: total, total, finished: true })
+    const wire = await raw.untilReceived(4 + total + 4, 'header, file and CRC')
+    expect(wire.readUInt32BE(0)).toBe(total + 4)
+    expect(wire.subarray(4, 4 + total).equals(content)).toBe(true)
+    const { crc32 } = await import('node:zlib')
+    expect(wire.readUInt32BE(4 + total)).toBe(crc32(content))
+  })
+
+  it('with framing on, a file over 16 MiB is refused with EMSGSIZE saying the limit; nothing is sent', async () => {
+    const path = join(dir, 'too-big.bin')
+    writeFileSync(path, Buffer.alloc(16 * 1024 * 1024 + 1))
+    const raw = await rawServer()
+    await probe.ok({ type: 'pane.configure', paneId: 'cli', config: { framing: { kind: 'delimiter', delimiterHex: '0a' } } })
+    const connId = await connect('cli', raw.port)
+    const err = await probe.fails({ type: 'send.file', paneId: 'cli', target: connId, path }, 'EMSGSIZE')
+    expect(err.detail).toContain('16.0 MiB')
+    expect(probe.of('job.progress', 'cli')).toEqual([])
+    await sleep(50)
+    expect(raw.received().byteLength).toBe(0)
+  })
+
+  it('UDP: a 200 KiB file arrives as 1000-byte datagrams in order (the last one shorter), progress reaching the total', async () => {
+    const content = randomBytes(200 * 1024)
+    const path = join(dir, 'udp.bin')
+    writeFileSync(path, content)
+    const peer = await RawUdp.bind()
+    cleanups.push(() => peer.close())
+    await probe.ok({ type: 'udp.bind', paneId: 'u', host: '127.0.0.1', port: 0 })
+    const { jobId, total } = await probe.ok<{ jobId: number; total: number }>({ type: 'udp.sendFile', paneId: 'u', host: '127.0.0.1', port: peer.port, path, datagramSize: 1000 })
+    expect(total).toBe(content.byteLength)
+    expect((await finished('u', jobId, 20_000)).at(-1)).toMatchObject({ kind: 'file', done: total, total, finished: true })
+    const n = Math.ceil(total / 1000)
+    const got = await peer.untilDatagrams(n)
+    expect(got.slice(0, -1).every((d) => d.byteLength === 1000)).toBe(true)
+    expect(got.at(-1)!.byteLength).toBe(total % 1000)
+    expect(Buffer.concat(got).equals(content)).toBe(true)
+  })
+
+  it('UDP: the datagram size defaults to 1024; above 65507 the command is refused', async () => {
+    const path = join(dir, 'udp-small.bin')
+    writeFileSync(path, randomBytes(3000))
+    const peer = await RawUdp.bind()
+    cleanups.push(() => peer.close())
+    await probe.ok({ type: 'udp.bind', paneId: 'u', host: '127.0.0.1', port: 0 })
+    const bad = await probe.fails({ type: 'udp.sendFile', paneId: 'u', host: '127.0.0.1', port: peer.port, path, datagramSize: 65508 }, 'BAD_COMMAND')
+    expect(bad.detail).toContain('65507')
+    const { jobId } = await probe.ok<{ jobId: number }>({ type: 'udp.sendFile', paneId: 'u', host: '127.0.0.1', port: peer.port, path })
+    await finished('u', jobId)
+    expect((await peer.untilDatagrams(3)).map((d) => d.byteLength)).toEqual([1024, 1024, 952])
+  })
+})
+
+describe('send.sequence', () => {
+  const step = (text: string, delayMs: number): { template: { text: string; mode: 'text' }; delayMs: number } => ({ template: { text, mode: 'text' }, delayMs })
+
+  it('three steps with their delays: the peer gets them in order, each no sooner than its delay; progress counts steps', async () => {
+    const raw = await rawServer()
+    const connId = await connect('cli', raw.port)
+    const started = performance.now()
+    const r = await probe.ok<{ jobId: number; steps: number }>({
+      type: 'send.sequence',
+      paneId: 'cli',
+      target: connId,
+      steps: [step('HELLO;', 0), step('AUTH {{seq}};', 150), step('BYE;', 100)]
+    })
+    expect(r.steps).toBe(3)
+    const events = await finished('cli', r.jobId)
+    expect(events.at(-1)).toMatchObject({ kind: 'sequence', done: 3, total: 3, finished: true })
+    expect(events.at(-1)!.error).toBeUndefined()
+    expect(events.some((e) => !e.finished && e.done > 0 && e.done < 3)).toBe(true)
+    expect(performance.now() - started).toBeGreaterThanOrEqual(245)
+    expect(ticks(await raw.untilReceived(17))).toEqual(['HELLO', 'AUTH 2', 'BYE']) // {{seq}} counts the pane's sends
+  })
+
+  it('send.stop halts it between steps: finished, and the later steps never reach the peer', async () => {
+    const raw = await rawServer()
+    const connId = await connect('cli', raw.port)
+    const { jobId } = await probe.ok<{ jobId: number }>({
+      type: 'send.sequence',
+      paneId: 'cli',
+      target: connId,
+      steps: [step('one;', 0), step('two;', 5000), step('three;', 0)]
+    })
+    await raw.untilReceived(4, 'the first step')
+    expect(await probe.ok({ type: 'send.stop', paneId: 'cli', jobId })).toEqual({ stopped: 1 })
+    const last = (await finished('cli', jobId)).at(-1)!
+    expect(last).toMatchObject({ kind: 'sequence', done: 1, total: 3, finished: true })
+    await sleep(60)
+    expect(ticks(raw.received())).toEqual(['one'])
+  })
+
+  it('UDP: each step one datagram to the host and port; a target on a UDP pane is refused', async () => {
+    const peer = await RawUdp.bind()
+    cleanups.push(() => peer.close())
+    await probe.ok({ type: 'udp.bind', paneId: 'u', host: '127.0.0.1', port: 0 })
+    await probe.fails({ type: 'send.sequence', paneId: 'u', target: 'all', steps: [step('x', 0)] }, 'WRONG_PANE_KIND')
+    const { jobId } = await probe.ok<{ jobId: number }>({ type: 'send.sequence', paneId: 'u', host: '127.0.0.1', port: peer.port, steps: [step('a', 0), step('b', 20)] })
+    await finished('u', jobId)
+    expect((await peer.untilDatagrams(2)).map(String)).toEqual(['a', 'b'])
+  })
+
+  it('a step whose template does not expand ends the job with BAD_TEMPLATE after the steps before it', async () => {
+    const raw = await rawServer()
+    const connId = await connect('cli', raw.port)
+    const { jobId } = await probe.ok<{ jobId: number }>({ type: 'send.sequence', paneId: 'cli', target: connId, steps: [step('ok;', 0), step('{{nope}}', 0)] })
+    const last = (await finished('cli', jobId)).at(-1)!
+    expect(last).toMatchObject({ done: 1, total: 2 })
+    expect(last.error?.code).toBe('BAD_TEMPLATE')
+    expect(ticks(await raw.untilReceived(3))).toEqual(['ok'])
+  })
+})

@@ -14,6 +14,7 @@ const hex = (s: string): Uint8Array => {
   return r.bytes
 }
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s)
+const dec = (b: Uint8Array): string => new TextDecoder().decode(b)
 const KEY16 = '2b7e151628aed2a6abf7158809cf4f3c'
 const KEY32 = '603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4'
 const IV = '000102030405060708090a0b0c0d0e0f'
@@ -143,6 +144,25 @@ describe('decrypt failures say what went wrong', () => {
     const wire = encrypt({ algo: 'aes-128-cbc', keyHex: KEY16, ivHex: IV }, enc('hello'))
     // Fixed key, IV and text: this wrong key is known not to hit valid padding by chance.
     expect(() => decrypt({ algo: 'aes-128-cbc', keyHex: '00'.repeat(16), ivHex: IV }, wire)).toThrow('bad padding: wrong key or IV')
+  })
+
+  it('AES-256-CBC with the wrong key: bad padding', () => {
+    const wire = encrypt({ algo: 'aes-256-cbc', keyHex: KEY32, ivHex: IV }, enc('hello'))
+    // Fixed key, IV and text: this wrong key is known not to hit valid padding by chance.
+    expect(() => decrypt({ algo: 'aes-256-cbc', keyHex: '00'.repeat(32), ivHex: IV }, wire)).toThrow('bad padding: wrong key or IV')
+    // The same key works, so it is the key that failed.
+    expect(dec(decrypt({ algo: 'aes-256-cbc', keyHex: KEY32, ivHex: IV }, wire))).toBe('hello')
+  })
+
+  it('AES-256-CBC with the wrong passphrase: bad padding (the IV travels with the data)', () => {
+    const wire = encrypt({ algo: 'aes-256-cbc', passphrase: 'right' }, enc('hello, world'))
+    expect(() => decrypt({ algo: 'aes-256-cbc', passphrase: 'wrong' }, wire)).toThrow('bad padding: wrong key or IV')
+  })
+
+  it('AES-256-GCM with a wrong hex key: authentication failed, and the right key still opens it', () => {
+    const wire = encrypt({ algo: 'aes-256-gcm', keyHex: KEY32 }, enc('hello'))
+    expect(() => decrypt({ algo: 'aes-256-gcm', keyHex: '22'.repeat(32) }, wire)).toThrow('authentication failed: wrong key or the data was changed')
+    expect(dec(decrypt({ algo: 'aes-256-gcm', keyHex: KEY32 }, wire))).toBe('hello')
   })
 
   it('data too short for the layout', () => {

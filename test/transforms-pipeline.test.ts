@@ -163,3 +163,48 @@ describe('when something is wrong', () => {
     expect(applyIncoming('nonsense' as unknown as TransformStep[], enc('d'))).toMatchObject({ ok: false, stages: [] })
   })
 })
+
+describe('a step working one way only', () => {
+  it('a CRC-32 marked "in": outgoing goes without it; incoming is verified and stripped', () => {
+    const steps: TransformStep[] = [{ kind: 'checksum', algo: 'crc32', dir: 'in' }]
+    const out = applyOutgoing(steps, enc('123456789'))
+    expect(out.stages).toEqual([])
+    expect(dec(out.bytes)).toBe('123456789')
+    const wire = new Uint8Array([...enc('123456789'), 0xcb, 0xf4, 0x39, 0x26])
+    const back = applyIncoming(steps, wire)
+    expect(ops(back)).toEqual([['crc32', 'verify', 'true']])
+    expect(dec(back.bytes)).toBe('123456789')
+    const bad = applyIncoming(steps, enc('123456789\0\0\0\0'))
+    expect(bad.ok).toBe(false)
+    expect(bad.stages[0]!.detail).toBe('checksum mismatch: got 00 00 00 00, computed cb f4 39 26')
+  })
+
+  it('a CRC-32 marked "out" is appended to sends and not looked for on receipt', () => {
+    const steps: TransformStep[] = [{ kind: 'checksum', algo: 'crc32', dir: 'out' }]
+    expect(toHex(applyOutgoing(steps, enc('123456789')).bytes.subarray(9))).toBe('cb f4 39 26')
+    const back = applyIncoming(steps, enc('plain'))
+    expect(back).toMatchObject({ ok: true, stages: [] })
+    expect(dec(back.bytes)).toBe('plain')
+  })
+
+  it('"both" (the default) and mixed: [gzip out, crc16-modbus both] — out gzips then appends, in only verifies', () => {
+    const steps: TransformStep[] = [
+      { kind: 'compress', algo: 'gzip', dir: 'out' },
+      { kind: 'checksum', algo: 'crc16-modbus', dir: 'both' }
+    ]
+    const out = applyOutgoing(steps, enc('hello'))
+    expect(ops(out)).toEqual([
+      ['gzip', 'compress', 'true'],
+      ['crc16-modbus', 'append', 'true']
+    ])
+    const back = applyIncoming(steps, applyOutgoing([{ kind: 'checksum', algo: 'crc16-modbus' }], enc('plain')).bytes)
+    expect(ops(back)).toEqual([['crc16-modbus', 'verify', 'true']])
+    expect(dec(back.bytes)).toBe('plain')
+  })
+
+  it('an unknown direction is refused by the schema, as a failed stage', () => {
+    const r = applyOutgoing([{ kind: 'checksum', algo: 'crc32', dir: 'sideways' } as unknown as TransformStep], enc('x'))
+    expect(r.ok).toBe(false)
+    expect(r.stages[0]!.detail).toContain('dir')
+  })
+})

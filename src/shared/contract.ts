@@ -46,7 +46,8 @@ export const autoReplySchema = z.object({
   enabled: z.boolean().default(true),
   match: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('any') }),
-    z.object({ kind: z.enum(['exact', 'contains', 'startsWith']), text: z.string().min(1).max(4096) }),
+    // The text (with escapes) is turned into bytes in `encoding` before it is looked for.
+    z.object({ kind: z.enum(['exact', 'contains', 'startsWith']), text: z.string().min(1).max(4096), encoding: textEncodingSchema.default('utf-8') }),
     z.object({ kind: z.literal('regex'), pattern: z.string().min(1).max(4096), flags: z.string().regex(/^[imsu]*$/).default('') }),
     z.object({ kind: z.literal('hex'), pattern: z.string().min(1).max(4096) })
   ]),
@@ -101,8 +102,30 @@ export const commandSchema = z.discriminatedUnion('type', [
     template: templateSchema.optional(),
     repeat: repeatSchema.optional()
   }).refine(oneSource, 'give either data or template'),
-  // A file, streamed to a TCP connection with backpressure (progress as job.progress).
+  // A file to a TCP connection (progress as job.progress): streamed raw with backpressure,
+  // or, when the pane has framing or transforms, read whole (up to 16 MiB) and sent as one
+  // message through them.
   z.object({ type: z.literal('send.file'), paneId: paneIdSchema, target: z.union([z.literal('all'), connIdSchema]), path: z.string().min(1).max(4096) }),
+  // A file as datagrams of `datagramSize` bytes each (each one through the transforms),
+  // paced so the socket buffer is not overrun.
+  z.object({
+    type: z.literal('udp.sendFile'),
+    paneId: paneIdSchema,
+    host: hostSchema,
+    port: remotePortSchema,
+    path: z.string().min(1).max(4096),
+    datagramSize: z.number().int().min(1).max(65507, 'a UDP datagram holds at most 65507 bytes').default(1024)
+  }),
+  // A sequence: each step waits delayMs, then sends its template (a TCP target, or a UDP
+  // host and port), run as a job (job.progress counts steps; send.stop stops it).
+  z.object({
+    type: z.literal('send.sequence'),
+    paneId: paneIdSchema,
+    target: z.union([z.literal('all'), connIdSchema]).optional(),
+    host: hostSchema.optional(),
+    port: remotePortSchema.optional(),
+    steps: z.array(z.object({ template: templateSchema, delayMs: z.number().int().min(0).max(600_000) })).min(1).max(1000)
+  }).refine((c) => (c.target !== undefined) !== (c.host !== undefined && c.port !== undefined), 'give either target (TCP) or host and port (UDP)'),
   z.object({ type: z.literal('send.stop'), paneId: paneIdSchema, jobId: z.number().int().optional() }),
   // Framing, transforms and auto-replies of a pane; may come before the pane starts.
   z.object({ type: z.literal('pane.configure'), paneId: paneIdSchema, config: paneConfigSchema }),
@@ -163,6 +186,8 @@ export interface ResultMap {
   send: { bytes: number; connections: number; jobId?: number }
   'udp.send': { bytes: number; jobId?: number }
   'send.file': { jobId: number; total: number }
+  'udp.sendFile': { jobId: number; total: number }
+  'send.sequence': { jobId: number; steps: number }
   'send.stop': { stopped: number }
   'pane.configure': Record<string, never>
   'session.info': { path: string; bytes: number }
@@ -365,12 +390,13 @@ export const eventSchema = z.discriminatedUnion('type', [
     actual: bytesSchema.optional()
   }),
   z.object({ type: z.literal('replay.done'), paneId: z.string(), exchanges: z.number().int(), differing: z.number().int(), error: paneErrorSchema.optional() }),
-  // A repeat or a file send: how far it got. `total` is unknown (0) for endless repeats.
+  // A repeat, a file send or a sequence: how far it got (sends, bytes, steps). `total` is
+  // unknown (0) for endless repeats.
   z.object({
     type: z.literal('job.progress'),
     paneId: z.string(),
     jobId: z.number().int(),
-    kind: z.enum(['repeat', 'file']),
+    kind: z.enum(['repeat', 'file', 'sequence']),
     done: z.number(),
     total: z.number(),
     finished: z.boolean(),

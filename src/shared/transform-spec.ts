@@ -68,9 +68,24 @@ function hexField(
   return { ok: true, bytes: r.bytes }
 }
 
+/**
+ * Which way a step works: both (default: applied to sends, undone on receipt), out only
+ * (e.g. append a CRC to what is sent) or in only (e.g. verify and strip a CRC on what
+ * arrives, and send without one).
+ */
+export const stepDirs = ['both', 'out', 'in'] as const
+export type StepDir = (typeof stepDirs)[number]
+const dirSchema = z.enum(stepDirs).optional()
+
+/** Whether a step takes part in one direction (only a step marked for the other way is left out). */
+export function stepApplies(step: { dir?: StepDir | undefined }, dir: 'out' | 'in'): boolean {
+  return step.dir !== (dir === 'out' ? 'in' : 'out')
+}
+
 const encryptStepSchema = z
   .object({
     kind: z.literal('encrypt'),
+    dir: dirSchema,
     algo: z.enum(cipherAlgos),
     keyHex: z.string().max(1000).optional(),
     passphrase: z.string().max(1000).optional(),
@@ -82,8 +97,8 @@ const encryptStepSchema = z
   })
 
 export const transformStepSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('checksum'), algo: z.enum(checksumAlgos) }),
-  z.object({ kind: z.literal('compress'), algo: z.enum(compressAlgos) }),
+  z.object({ kind: z.literal('checksum'), algo: z.enum(checksumAlgos), dir: dirSchema }),
+  z.object({ kind: z.literal('compress'), algo: z.enum(compressAlgos), dir: dirSchema }),
   encryptStepSchema
 ])
 export type TransformStep = z.infer<typeof transformStepSchema>

@@ -45,7 +45,7 @@ export function matchRule(rule: Rule, message: Uint8Array): string[] | undefined
     case 'exact':
     case 'contains':
     case 'startsWith': {
-      const parsed = parseTextIn(m.text, 'utf-8')
+      const parsed = parseTextIn(m.text, m.encoding ?? 'utf-8')
       if (!parsed.ok) return undefined
       const want = parsed.bytes
       if (m.kind === 'exact') return want.length === message.length && indexOf(message, want) === 0 ? [] : undefined

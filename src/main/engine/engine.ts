@@ -132,7 +132,27 @@ export class Engine {
       fail('WRONG_PANE_KIND', `pane ${cmd.paneId} is a ${host.runtime.kind}`)
     }
     if (cmd.type === 'send' || cmd.type === 'udp.send') return this.send(host, cmd)
+    if (cmd.type === 'send.sequence') return this.sequence(host, cmd)
     return host.runtime.handle(cmd)
+  }
+
+  /** A sequence of sends as one job: wait each step's delay, send it, count it. */
+  private sequence(host: PaneHost, cmd: Extract<Command, { type: 'send.sequence' }>): Record<string, unknown> {
+    if (cmd.target === undefined ? host.runtime.kind !== 'udp' : host.runtime.kind === 'udp') {
+      fail('WRONG_PANE_KIND', cmd.target === undefined ? 'a TCP pane sends to a target, not a host and port' : 'a UDP pane sends to a host and port')
+    }
+    const { steps } = cmd
+    const jobId = host.startJob('sequence', steps.length, async (job) => {
+      for (const [i, step] of steps.entries()) {
+        await pause(step.delayMs, job.signal)
+        if (job.signal.aborted) return
+        const data = host.expand(step.template.text, step.template.mode, step.template.encoding)
+        if (cmd.target !== undefined) await host.runtime.handle({ type: 'send', paneId: cmd.paneId, target: cmd.target, data })
+        else await host.runtime.handle({ type: 'udp.send', paneId: cmd.paneId, host: cmd.host!, port: cmd.port!, data })
+        job.progress(i + 1)
+      }
+    })
+    return { jobId, steps: steps.length }
   }
 
   /** A send: template expanded at each send, and repeated as a job when asked. */

@@ -1,9 +1,9 @@
-// Long-running sends of a pane (a repeat, a file): numbered, reported as job.progress a
+// Long-running sends of a pane (a repeat, a file, a sequence): numbered, reported as job.progress a
 // few times a second and when they end, stoppable one by one or all at once.
 import type { EngineEvent, PaneError } from '../../shared/contract'
 import { toPaneError } from './errors'
 
-export type JobKind = 'repeat' | 'file'
+export type JobKind = 'repeat' | 'file' | 'sequence'
 
 export interface Job {
   readonly id: number

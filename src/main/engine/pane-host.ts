@@ -11,6 +11,7 @@ import { nowNs } from './clock'
 import { DisplayChannel, type DisplayOptions } from './display'
 import { fail, toPaneError } from './errors'
 import { Jobs } from './jobs'
+import { MAX_MESSAGE_FILE } from './file-send'
 import { MessagePath, type Message } from './message-path'
 import type { Outgoing, PaneContext, PaneRuntime } from './pane'
 import type { TrafficTap } from './engine'
@@ -31,7 +32,6 @@ const templateReasons: Record<string, string> = {
   unencodable: 'not a character {encoding} can hold'
 }
 
-const MAX_TEMPLATE_FILE = 16 * 1024 * 1024
 
 export const defaultConfig: PaneConfig = { framing: { kind: 'raw' }, transforms: [], autoReplies: [] }
 
@@ -91,7 +91,7 @@ export class PaneHost implements PaneContext {
           // A regular file, and not a huge one: {{file:/dev/zero}} must not hang the engine.
           const st = statSync(path)
           if (!st.isFile()) throw new Error(`${path} is not a regular file`)
-          if (st.size > MAX_TEMPLATE_FILE) throw new Error(`${path} is ${st.size} bytes; {{file:…}} takes up to 16 MiB (send a bigger file in File mode)`)
+          if (st.size > MAX_MESSAGE_FILE) throw new Error(`${path} is ${st.size} bytes; {{file:…}} takes up to 16 MiB (send a bigger file in File mode)`)
           return new Uint8Array(readFileSync(path))
         } catch (err) {
           fileError = err instanceof Error ? err.message : String(err)
@@ -128,6 +128,10 @@ export class PaneHost implements PaneContext {
     } catch (err) {
       this.error(toPaneError(err, { op: 'auto-reply' }))
     }
+  }
+
+  get shapesMessages(): boolean {
+    return this.path.active
   }
 
   encode(payload: Uint8Array, datagram = false): Outgoing {

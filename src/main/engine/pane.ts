@@ -28,13 +28,15 @@ export interface PaneContext {
    * `reply` sends a payload back the way the bytes came (for auto-replies).
    */
   received(connId: number, bytes: Uint8Array, peer: Endpoint | undefined, reply: (payload: Uint8Array) => void): void
+  /** Framing or transforms are on: a payload is shaped before it goes out. */
+  readonly shapesMessages: boolean
   /** A payload made ready for the wire (transforms, framing); throws an EngineError. */
   encode(payload: Uint8Array, datagram?: boolean): Outgoing
   /** Bytes written to a connection: for the recorder and the screen. */
   sent(connId: number, out: Outgoing, peer?: Endpoint): void
   /** A connection is gone: whatever it left half-framed is shown. */
   connClosed(connId: number): void
-  /** Starts a long-running send (repeat, file), reported as job.progress. */
+  /** Starts a long-running send (repeat, file, sequence), reported as job.progress. */
   startJob(kind: JobKind, total: number, run: (job: Job) => Promise<void>): number
 }
 

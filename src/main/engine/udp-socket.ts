@@ -5,6 +5,7 @@ import net from 'node:net'
 import type { Command } from '../../shared/contract'
 import { fromAddressInfo, toEndpoint } from './endpoint'
 import { EngineError, fail, toPaneError } from './errors'
+import { sendFileUdp } from './file-send'
 import type { ConnStats, PaneContext, PaneRuntime } from './pane'
 import { lookup } from 'node:dns/promises'
 
@@ -22,6 +23,15 @@ export class UdpPane implements PaneRuntime {
         return this.bind(cmd.host, cmd.port)
       case 'udp.send':
         return this.send(cmd.host, cmd.port, cmd.data!)
+      case 'udp.sendFile': {
+        const { host, port } = cmd
+        const address = await this.resolve(host, port)
+        return sendFileUdp(cmd.path, cmd.datagramSize, this.ctx, (d) =>
+          this.sendTo(d, port, address).catch((err: unknown) => {
+            throw new EngineError(toPaneError(err, { op: 'send', host, port }))
+          })
+        )
+      }
       default:
         return fail('WRONG_PANE_KIND', `${cmd.type} on a UDP socket`)
     }
@@ -60,17 +70,20 @@ export class UdpPane implements PaneRuntime {
     return { local }
   }
 
-  private async send(host: string, port: number, data: Uint8Array): Promise<Record<string, unknown>> {
+  /** The destination's address (a name looked up in the socket's family). */
+  private async resolve(host: string, port: number): Promise<string> {
     const socket = this.socket ?? fail('NOT_RUNNING')
-    let address = host
-    if (!net.isIP(host)) {
-      const family = socket.address().family === 'IPv6' ? 6 : 4
-      try {
-        address = (await lookup(host, { family })).address
-      } catch (err) {
-        throw new EngineError(toPaneError(err, { op: 'send', host, port }))
-      }
+    if (net.isIP(host)) return host
+    const family = socket.address().family === 'IPv6' ? 6 : 4
+    try {
+      return (await lookup(host, { family })).address
+    } catch (err) {
+      throw new EngineError(toPaneError(err, { op: 'send', host, port }))
     }
+  }
+
+  private async send(host: string, port: number, data: Uint8Array): Promise<Record<string, unknown>> {
+    const address = await this.resolve(host, port)
     const bytes = await this.sendTo(data, port, address).catch((err: unknown) => {
       throw new EngineError(toPaneError(err, { op: 'send', host, port }))
     })

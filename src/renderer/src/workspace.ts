@@ -14,6 +14,21 @@ export interface Snippet {
   encoding: TextEncoding
 }
 
+/** One step of a sequence: wait delayMs, then send the snippet of that name. */
+export interface SequenceStep {
+  snippet: string
+  delayMs: number
+}
+
+/** Named, ordered sends with delays, run by the engine as one job. */
+export interface Sequence {
+  name: string
+  steps: SequenceStep[]
+}
+
+/** How many sent inputs a pane remembers (up/down in the input). */
+export const HISTORY_MAX = 50
+
 export interface PaneModel {
   id: string
   kind: PaneKind
@@ -25,6 +40,9 @@ export interface PaneModel {
   peerPort?: string
   config: PaneConfigInput
   snippets: Snippet[]
+  /** Sent inputs, newest first, at most HISTORY_MAX. */
+  history?: string[]
+  sequences?: Sequence[]
   /** Read-only playback panes: the opened session and the recorded flows they show. */
   sessionId?: number
   flows?: SessionSummary['flows']
@@ -96,6 +114,15 @@ export function saveWorkspace(panes: readonly PaneModel[]): void {
   }
 }
 
+/** A saved pane's settings, snippets, history and sequences, each dropped if damaged. */
+function savedLists(p: Partial<PaneModel>): Pick<PaneModel, 'config' | 'snippets' | 'history' | 'sequences'> {
+  const history = Array.isArray(p.history) ? p.history.filter((h) => typeof h === 'string').slice(0, HISTORY_MAX) : []
+  const sequences = Array.isArray(p.sequences)
+    ? p.sequences.filter((q) => q && typeof q.name === 'string' && Array.isArray(q.steps)).map((q) => ({ name: q.name, steps: q.steps.filter((st) => st && typeof st.snippet === 'string' && Number.isInteger(st.delayMs)) }))
+    : []
+  return { config: p.config ?? {}, snippets: Array.isArray(p.snippets) ? p.snippets : [], history, sequences }
+}
+
 /** Live panes from a saved workspace (a session file's), made anew and stopped. */
 export function restorePanes(saved: unknown): PaneModel[] {
   const list = (saved as { panes?: unknown } | undefined)?.panes
@@ -105,7 +132,7 @@ export function restorePanes(saved: unknown): PaneModel[] {
     .filter((p) => p && kinds.includes(p.kind))
     .map((p) => {
       const fresh = makePane(p.kind, String(p.host ?? '127.0.0.1'), String(p.port ?? '0'), p.peerPort)
-      return { ...fresh, config: p.config ?? {}, snippets: Array.isArray(p.snippets) ? p.snippets : [] }
+      return { ...fresh, ...savedLists(p) }
     })
 }
 
@@ -119,7 +146,7 @@ export function loadWorkspace(): PaneModel[] {
       .filter((p) => p && kinds.includes(p.kind) && typeof p.id === 'string')
       .map((p) => {
         counter = Math.max(counter, p.n)
-        return register({ ...p, config: p.config ?? {}, snippets: Array.isArray(p.snippets) ? p.snippets : [] })
+        return register({ ...p, ...savedLists(p) })
       })
   } catch {
     return []

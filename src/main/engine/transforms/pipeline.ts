@@ -1,6 +1,7 @@
 // A pane's transform steps applied to one message, every stage kept so the person can
 // see what each step did to the bytes. Outgoing runs the steps in list order; incoming
-// undoes them in reverse. Nothing here throws: a failure is a stage with ok: false.
+// undoes them in reverse. A step marked out-only or in-only is skipped the other way.
+// Nothing here throws: a failure is a stage with ok: false.
 //
 // On the wire (besides what checksums.ts, lzw.ts and cipher.ts say):
 //   checksum  appended after the payload, in the byte order checksums.ts gives
@@ -21,7 +22,7 @@ import { formatBytes, toHex } from '../../../shared/bytes'
 import { checksum, checksumLength } from './checksums'
 import { decrypt, encrypt } from './cipher'
 import { lzwCompress, lzwDecompress } from './lzw'
-import { transformStepSchema, type ChecksumAlgo, type CompressAlgo, type TransformStep } from '../../../shared/transform-spec'
+import { stepApplies, transformStepSchema, type ChecksumAlgo, type CompressAlgo, type TransformStep } from '../../../shared/transform-spec'
 
 export interface Stage {
   /** The algorithm, e.g. 'crc32', 'gzip', 'aes-256-gcm'. */
@@ -70,6 +71,7 @@ function run(steps: TransformStep[], input: Uint8Array, dir: 'out' | 'in'): Pipe
   let bytes = input
   let ok = true
   for (const step of steps) {
+    if (typeof step === 'object' && step !== null && !stepApplies(step, dir)) continue
     const { stage, stop } = runStep(step, bytes, dir)
     stages.push(stage)
     if (stop) return { ok: false, bytes, stages }

@@ -1,14 +1,17 @@
 // The input: a multi-line editor (Enter sends, Shift+Enter breaks the line) in text (with
 // escapes, in an encoding), hex, base64 or file mode, with {{variables}}, a line ending,
-// whom to send to, repeat, history and snippets. A template that does not parse is
-// marked at the bad character and not sent; the engine expands it at each send.
+// whom to send to, repeat, history (saved with the workspace), snippets and sequences. A
+// template that does not parse is marked at the bad character and not sent; the engine
+// expands it at each send.
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react'
 import { checkingContext, composeMessage, type TemplateMode } from '../../../shared/compose'
 import { textEncodings, type TextEncoding } from '../../../shared/encodings'
 import type { LineEnding } from '../../../shared/bytes'
 import { formatBytes } from '../../../shared/bytes'
 import { useI18n } from '../i18n'
-import type { Snippet } from '../workspace'
+import { HISTORY_MAX, type Sequence, type Snippet } from '../workspace'
+import type { PaneError } from '../../../shared/contract'
+import { Snippets } from './Snippets'
 import type { ConnView, JobView, PaneKind } from './pane-store'
 import { showEndpoint } from './render'
 import { checkHost, parsePort, type FieldError } from './validate'
@@ -29,16 +32,33 @@ interface Props {
   defaultUdpPort?: string
   snippets: Snippet[]
   onSnippets(s: Snippet[]): void
+  history: string[]
+  onHistory(h: string[]): void
+  sequences: Sequence[]
+  onSequences(s: Sequence[]): void
   onSend(out: Outgoing, to: SendTarget): void
-  onSendFile(path: string, to: SendTarget): void
+  /** Resolves to the engine's refusal, if any (shown under the input). */
+  onSendFile(path: string, to: SendTarget, datagramSize: number): Promise<PaneError | undefined>
+  onSendSequence(steps: { template: Outgoing['template']; delayMs: number }[], to: SendTarget): Promise<PaneError | undefined>
   onStop(jobId?: number): void
+}
+
+/** A UDP file is cut into datagrams of this many bytes unless told otherwise (as NetAssist does). */
+const DEFAULT_DATAGRAM = 1024
+const MAX_DATAGRAM = 65507
+
+function parseDatagramSize(text: string): number | undefined {
+  const t = text.trim()
+  if (!/^\d{1,5}$/.test(t)) return undefined
+  const n = Number(t)
+  return n >= 1 && n <= MAX_DATAGRAM ? n : undefined
 }
 
 const endings: Record<LineEnding, string> = { none: '', lf: '\n', cr: '\r', crlf: '\r\n' }
 
 export function Composer(props: Props) {
-  const { paneKind, conns, jobs, disabled, defaultUdpPort, snippets, onSnippets, onSend, onSendFile, onStop } = props
-  const { t } = useI18n()
+  const { paneKind, conns, jobs, disabled, defaultUdpPort, snippets, onSnippets, history, onHistory, sequences, onSequences, onSend, onSendFile, onSendSequence, onStop } = props
+  const { t, err } = useI18n()
   const [text, setText] = useState('')
   const [mode, setMode] = useState<InputMode>('text')
   const [encoding, setEncoding] = useState<TextEncoding>('utf-8')
@@ -49,11 +69,9 @@ export function Composer(props: Props) {
   const [repeatOn, setRepeatOn] = useState(false)
   const [everyMs, setEveryMs] = useState('1000')
   const [times, setTimes] = useState('10')
-  const [error, setError] = useState<FieldError | undefined>()
-  const [history, setHistory] = useState<string[]>([])
+  const [error, setError] = useState<FieldError | string | undefined>()
   const [histPos, setHistPos] = useState(-1)
-  const [snippetName, setSnippetName] = useState('')
-  const [sequenceMs, setSequenceMs] = useState('500')
+  const [datagramSize, setDatagramSize] = useState(String(DEFAULT_DATAGRAM))
   const input = useRef<HTMLTextAreaElement>(null)
   const errorId = useId()
   useEffect(() => {
@@ -90,8 +108,10 @@ export function Composer(props: Props) {
     if (!to) return
     if (mode === 'file') {
       if (!text.trim()) return setError({ key: 'send.fileMissing', params: {} })
+      const size = paneKind === 'udp' ? parseDatagramSize(datagramSize) : DEFAULT_DATAGRAM
+      if (size === undefined) return setError({ key: 'send.badDatagram', params: { max: MAX_DATAGRAM } })
       setError(undefined)
-      onSendFile(text.trim(), to)
+      void onSendFile(text.trim(), to, size).then((e) => e && setError(e.detail ? `${err(e)} ${e.detail}` : err(e)))
       return
     }
     if (!check(text, mode, encoding)) return
@@ -105,7 +125,7 @@ export function Composer(props: Props) {
     }
     setError(undefined)
     onSend({ template: { text: mode === 'text' ? text + endings[ending] : text, mode, encoding }, repeat }, to)
-    if (text && history[0] !== text) setHistory([text, ...history].slice(0, 100))
+    if (text && history[0] !== text) onHistory([text, ...history.filter((h) => h !== text)].slice(0, HISTORY_MAX))
     setHistPos(-1)
     if (!repeatOn) setText('')
   }
@@ -127,20 +147,28 @@ export function Composer(props: Props) {
     }
   }
 
-  const sendSnippet = (s: Snippet): boolean => {
+  const sendSnippet = (s: Snippet): void => {
     const to = destination()
-    if (!to || !check(s.text, s.mode, s.encoding, false)) return false
+    if (!to || !check(s.text, s.mode, s.encoding, false)) return
     onSend({ template: { text: s.text, mode: s.mode, encoding: s.encoding } }, to)
-    return true
   }
 
-  const playSequence = async (): Promise<void> => {
-    const gap = Number(sequenceMs)
-    if (!Number.isInteger(gap) || gap < 0 || gap > 600_000) return setError({ key: 'send.badEvery', params: {} })
-    for (const [i, s] of snippets.entries()) {
-      if (i > 0) await new Promise((r) => setTimeout(r, gap))
-      if (!sendSnippet(s)) return
+  /** Checks every step where it was saved, then hands the sequence to the engine. */
+  const runSequence = async (steps: { snippet: Snippet; delayMs: number }[]): Promise<string | undefined> => {
+    const to = destination()
+    if (!to) return undefined
+    for (const { snippet: s } of steps) {
+      const r = composeMessage(s.text, s.mode, s.encoding, checkingContext)
+      if (!r.ok) return `${s.name}: ${t(`parse.${r.reason}` as FieldError['key'], { pos: r.index + 1, char: r.char ?? '' })}`
     }
+    const e = await onSendSequence(steps.map(({ snippet: s, delayMs }) => ({ template: { text: s.text, mode: s.mode, encoding: s.encoding }, delayMs })), to)
+    return e && (e.detail ? `${err(e)} ${e.detail}` : err(e))
+  }
+
+  /** The input as a snippet, checked; undefined (with the mistake marked) when it cannot be one. */
+  const currentSnippet = (): Omit<Snippet, 'name'> | undefined => {
+    if (mode === 'file' || !text || !check(text, mode, encoding)) return undefined
+    return { text: mode === 'text' ? text + endings[ending] : text, mode, encoding }
   }
 
   const running = jobs.filter((j) => !j.finished)
@@ -171,19 +199,21 @@ export function Composer(props: Props) {
       </div>
       {error && (
         <div id={errorId} className="field-error" role="alert">
-          {t(error.key, error.params)}
+          {typeof error === 'string' ? error : t(error.key, error.params)}
         </div>
       )}
       {jobs.map((j) => (
         <div key={j.id} className="job row">
-          <span>{j.kind === 'file' ? t('job.file') : t('job.repeat')}</span>
-          {j.kind === 'file' ? (
+          <span>{t(`job.${j.kind}`)}</span>
+          {j.kind !== 'repeat' ? (
             <progress aria-label={t('job.progress', { id: j.id })} max={Math.max(1, j.total)} value={j.done} />
           ) : null}
           <span className="counter" role="status" aria-label={t('job.status', { id: j.id })}>
             {j.kind === 'file'
               ? `${formatBytes(j.done)} / ${formatBytes(j.total)}`
-              : j.total > 0
+              : j.kind === 'sequence'
+                ? t('job.steps', { done: j.done, total: j.total })
+                : j.total > 0
                 ? t('job.count', { done: j.done, total: j.total })
                 : t('job.countEndless', { done: j.done })}
             {j.finished && !j.error ? ` · ${t('job.finished')}` : ''}
@@ -203,7 +233,7 @@ export function Composer(props: Props) {
             <option value="text">{t('send.modeText')}</option>
             <option value="hex">{t('send.modeHex')}</option>
             <option value="base64">{t('send.modeBase64')}</option>
-            {paneKind !== 'udp' && <option value="file">{t('send.modeFile')}</option>}
+            <option value="file">{t('send.modeFile')}</option>
           </select>
         </label>
         {mode === 'text' && (
@@ -252,6 +282,22 @@ export function Composer(props: Props) {
             </label>
           </>
         )}
+        {mode === 'file' && paneKind === 'udp' && (
+          <label>
+            {t('send.datagram')}
+            <input
+              className="port"
+              aria-label={t('send.datagramSize')}
+              aria-invalid={parseDatagramSize(datagramSize) === undefined ? true : undefined}
+              inputMode="numeric"
+              value={datagramSize}
+              onChange={(e) => {
+                setDatagramSize(e.target.value)
+                setError(parseDatagramSize(e.target.value) === undefined ? { key: 'send.badDatagram', params: { max: MAX_DATAGRAM } } : undefined)
+              }}
+            />
+          </label>
+        )}
         {mode !== 'file' && (
           <label className="check">
             <input type="checkbox" checked={repeatOn} onChange={(e) => setRepeatOn(e.target.checked)} />
@@ -276,47 +322,17 @@ export function Composer(props: Props) {
           </button>
         )}
       </div>
-      <details className="snippets">
-        <summary>{t('snippets.title', { n: snippets.length })}</summary>
-        <div className="row">
-          <input aria-label={t('snippets.name')} placeholder={t('snippets.name')} value={snippetName} onChange={(e) => setSnippetName(e.target.value)} />
-          <button
-            type="button"
-            disabled={!snippetName.trim() || !text || mode === 'file'}
-            onClick={() => {
-              if (mode === 'file' || !check(text, mode, encoding)) return
-              onSnippets([...snippets.filter((s) => s.name !== snippetName.trim()), { name: snippetName.trim(), text: mode === 'text' ? text + endings[ending] : text, mode, encoding }])
-              setSnippetName('')
-            }}
-          >
-            {t('snippets.save')}
-          </button>
-          {snippets.length > 1 && (
-            <>
-              <label>
-                {t('snippets.gap')}
-                <input className="port" aria-label={t('snippets.gapMs')} inputMode="numeric" value={sequenceMs} onChange={(e) => setSequenceMs(e.target.value)} />
-              </label>
-              <button type="button" disabled={disabled} onClick={() => void playSequence()}>
-                {t('snippets.playAll')}
-              </button>
-            </>
-          )}
-        </div>
-        <ul className="snippet-list">
-          {snippets.map((s) => (
-            <li key={s.name}>
-              <button type="button" disabled={disabled} onClick={() => sendSnippet(s)} aria-label={t('snippets.send', { name: s.name })}>
-                ▶ {s.name}
-              </button>
-              <code>{s.mode}</code>
-              <button type="button" className="icon" aria-label={t('snippets.remove', { name: s.name })} onClick={() => onSnippets(snippets.filter((x) => x !== s))}>
-                ×
-              </button>
-            </li>
-          ))}
-        </ul>
-      </details>
+      <Snippets
+        snippets={snippets}
+        sequences={sequences}
+        disabled={disabled}
+        canSave={text !== '' && mode !== 'file'}
+        current={currentSnippet}
+        onSnippets={onSnippets}
+        onSequences={onSequences}
+        onSend={sendSnippet}
+        onRun={runSequence}
+      />
     </div>
   )
 }

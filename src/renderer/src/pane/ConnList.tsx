@@ -37,8 +37,8 @@ export function ConnList({ conns, onAction }: Props) {
               {c.halfClosedByPeer && <span className="badge">{t('conns.halfClosedPeer')}</span>}
               {c.halfClosedByUs && <span className="badge">{t('conns.halfClosedLocal')}</span>}
             </td>
-            <td>{formatBytes(c.bytesIn)}</td>
-            <td>{formatBytes(c.bytesOut)}</td>
+            <td title={t('conns.bytesExact', { n: c.bytesIn })}>{formatBytes(c.bytesIn)}</td>
+            <td title={t('conns.bytesExact', { n: c.bytesOut })}>{formatBytes(c.bytesOut)}</td>
             <td>{formatTime(c.sinceUs).slice(0, 8)}</td>
             <td className="actions">
               <button type="button" aria-label={t('conns.endOf', { id: c.id })} title={t('conns.endHint')} disabled={c.halfClosedByUs} onClick={() => onAction('conn.end', c.id)}>

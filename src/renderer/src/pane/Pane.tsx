@@ -3,6 +3,7 @@
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
 import { concatBytes, parseHex, toHex } from '../../../shared/bytes'
 import { formatBytesAs, type CopyFormat } from '../../../shared/copy-formats'
+import type { PaneError } from '../../../shared/contract'
 import { useI18n } from '../i18n'
 import { api } from '../api'
 import { configurePane, startPane, stopPane, storeOf, type PaneModel } from '../workspace'
@@ -49,8 +50,17 @@ export function Pane({ model, onChange, onClose, onExport, onResend, onStandIn }
     if (to.kind === 'udp') void api.command({ type: 'udp.send', paneId: model.id, host: to.host, port: to.port, ...out })
     else void api.command({ type: 'send', paneId: model.id, target: to.target, ...out })
   }
-  const sendFile = (path: string, to: SendTarget): void => {
-    if (to.kind === 'tcp') void api.command({ type: 'send.file', paneId: model.id, target: to.target, path })
+  const sendFile = async (path: string, to: SendTarget, datagramSize: number): Promise<PaneError | undefined> => {
+    const r =
+      to.kind === 'udp'
+        ? await api.command({ type: 'udp.sendFile', paneId: model.id, host: to.host, port: to.port, path, datagramSize })
+        : await api.command({ type: 'send.file', paneId: model.id, target: to.target, path })
+    return r.ok ? undefined : r.error
+  }
+  const sendSequence = async (steps: { template: Outgoing['template']; delayMs: number }[], to: SendTarget): Promise<PaneError | undefined> => {
+    const where = to.kind === 'udp' ? { host: to.host, port: to.port } : { target: to.target }
+    const r = await api.command({ type: 'send.sequence', paneId: model.id, ...where, steps })
+    return r.ok ? undefined : r.error
   }
 
   const clear = (): void => {
@@ -155,8 +165,13 @@ export function Pane({ model, onChange, onClose, onExport, onResend, onStandIn }
         defaultUdpPort={model.peerPort}
         snippets={model.snippets}
         onSnippets={(snippets) => onChange({ snippets })}
+        history={model.history ?? []}
+        onHistory={(history) => onChange({ history })}
+        sequences={model.sequences ?? []}
+        onSequences={(sequences) => onChange({ sequences })}
         onSend={send}
         onSendFile={sendFile}
+        onSendSequence={sendSequence}
         onStop={(jobId) => void api.command({ type: 'send.stop', paneId: model.id, jobId })}
       />
       )}

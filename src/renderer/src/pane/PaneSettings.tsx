@@ -3,7 +3,8 @@
 // shows the first problem where it was made.
 import { useState } from 'react'
 import { paneConfigSchema, type AutoReply, type PaneConfigInput } from '../../../shared/contract'
-import { checksumAlgos, cipherAlgos, compressAlgos } from '../../../shared/transform-spec'
+import { checksumAlgos, cipherAlgos, compressAlgos, stepDirs, type StepDir } from '../../../shared/transform-spec'
+import { textEncodings, type TextEncoding } from '../../../shared/encodings'
 import { useI18n } from '../i18n'
 import type { PaneKind } from './pane-store'
 
@@ -20,6 +21,9 @@ interface Props {
 const newStep = (kind: Step['kind']): Step =>
   kind === 'checksum' ? { kind, algo: 'crc32' } : kind === 'compress' ? { kind, algo: 'gzip' } : { kind, algo: 'aes-256-gcm', passphrase: '' }
 
+/** Regex flags as typed: i, m, s, u, each at most once (what the engine's schema takes). */
+export const flagsOk = (f: string): boolean => /^[imsu]*$/.test(f) && new Set(f).size === f.length
+
 const newRule = (): AutoReply => ({ enabled: true, match: { kind: 'any' }, reply: { kind: 'echo' }, delayMs: 0, once: false })
 
 export function PaneSettings({ kind, config, onApply }: Props) {
@@ -31,6 +35,12 @@ export function PaneSettings({ kind, config, onApply }: Props) {
   const [applied, setApplied] = useState(false)
 
   const apply = (): void => {
+    const badFlags = rules.findIndex((r) => r.match.kind === 'regex' && !flagsOk(r.match.flags ?? ''))
+    if (badFlags >= 0) {
+      setProblem(t('rules.badFlags', { n: badFlags + 1 }))
+      setApplied(false)
+      return
+    }
     const draft: PaneConfigInput = { framing, transforms: steps, autoReplies: rules }
     const r = paneConfigSchema.safeParse(draft)
     if (!r.success) {
@@ -46,6 +56,13 @@ export function PaneSettings({ kind, config, onApply }: Props) {
   const touched = (): void => setApplied(false)
   const setStep = (i: number, s: Step): void => {
     setSteps(steps.map((x, j) => (j === i ? s : x)))
+    touched()
+  }
+  const moveStep = (i: number, by: -1 | 1): void => {
+    const next = [...steps]
+    const [s] = next.splice(i, 1)
+    next.splice(i + by, 0, s!)
+    setSteps(next)
     touched()
   }
   const setRule = (i: number, r: AutoReply): void => {
@@ -138,6 +155,19 @@ export function PaneSettings({ kind, config, onApply }: Props) {
                   )}
                 </>
               )}
+              <select aria-label={t('transforms.dir', { n: i + 1 })} value={s.dir ?? 'both'} onChange={(e) => setStep(i, { ...s, dir: e.target.value === 'both' ? undefined : (e.target.value as StepDir) })}>
+                {stepDirs.map((d) => (
+                  <option key={d} value={d}>
+                    {t(`transforms.dir.${d}`)}
+                  </option>
+                ))}
+              </select>
+              <button type="button" className="icon" aria-label={t('transforms.up', { n: i + 1 })} disabled={i === 0} onClick={() => moveStep(i, -1)}>
+                ↑
+              </button>
+              <button type="button" className="icon" aria-label={t('transforms.down', { n: i + 1 })} disabled={i === steps.length - 1} onClick={() => moveStep(i, 1)}>
+                ↓
+              </button>
               <button type="button" className="icon" aria-label={t('transforms.remove', { n: i + 1 })} onClick={() => (setSteps(steps.filter((_, j) => j !== i)), touched())}>
                 ×
               </button>
@@ -168,7 +198,7 @@ export function PaneSettings({ kind, config, onApply }: Props) {
                   value={r.match.kind}
                   onChange={(e) => {
                     const k = e.target.value as AutoReply['match']['kind']
-                    setRule(i, { ...r, match: k === 'any' ? { kind: 'any' } : k === 'regex' ? { kind: 'regex', pattern: '', flags: '' } : { kind: k, ...(k === 'hex' ? { pattern: '' } : { text: '' }) } as AutoReply['match'] })
+                    setRule(i, { ...r, match: k === 'any' ? { kind: 'any' } : k === 'regex' ? { kind: 'regex', pattern: '', flags: '' } : { kind: k, ...(k === 'hex' ? { pattern: '' } : { text: '', encoding: 'utf-8' }) } as AutoReply['match'] })
                   }}
                 >
                   {(['any', 'exact', 'contains', 'startsWith', 'regex', 'hex'] as const).map((k) => (
@@ -184,6 +214,26 @@ export function PaneSettings({ kind, config, onApply }: Props) {
                     value={'text' in r.match ? r.match.text : r.match.pattern}
                     onChange={(e) => setRule(i, { ...r, match: 'text' in r.match ? { ...r.match, text: e.target.value } : { ...r.match, pattern: e.target.value } as AutoReply['match'] })}
                   />
+                )}
+                {r.match.kind === 'regex' && (
+                  <>
+                    <input
+                      className="flags"
+                      aria-label={t('rules.flags', { n: i + 1 })}
+                      aria-invalid={flagsOk(r.match.flags ?? '') ? undefined : true}
+                      placeholder={t('rules.flagsHint')}
+                      value={r.match.flags ?? ''}
+                      onChange={(e) => r.match.kind === 'regex' && setRule(i, { ...r, match: { ...r.match, flags: e.target.value.trim() } })}
+                    />
+                    {!flagsOk(r.match.flags ?? '') && (
+                      <span className="field-error" role="alert">
+                        {t('rules.badFlags', { n: i + 1 })}
+                      </span>
+                    )}
+                  </>
+                )}
+                {'text' in r.match && (
+                  <EncodingSelect label={t('rules.matchEncoding', { n: i + 1 })} value={r.match.encoding ?? 'utf-8'} onChange={(encoding) => 'text' in r.match && setRule(i, { ...r, match: { ...r.match, encoding } })} />
                 )}
               </div>
               <div className="row">
@@ -203,6 +253,9 @@ export function PaneSettings({ kind, config, onApply }: Props) {
                       <option value="hex">{t('send.modeHex')}</option>
                       <option value="base64">{t('send.modeBase64')}</option>
                     </select>
+                    {r.reply.template.mode === 'text' && (
+                      <EncodingSelect label={t('rules.replyEncoding', { n: i + 1 })} value={r.reply.template.encoding ?? 'utf-8'} onChange={(encoding) => r.reply.kind === 'template' && setRule(i, { ...r, reply: { kind: 'template', template: { ...r.reply.template, encoding } } })} />
+                    )}
                   </>
                 )}
                 <label>
@@ -236,5 +289,17 @@ export function PaneSettings({ kind, config, onApply }: Props) {
         </div>
       )}
     </details>
+  )
+}
+
+function EncodingSelect({ label, value, onChange }: { label: string; value: TextEncoding; onChange(e: TextEncoding): void }) {
+  return (
+    <select aria-label={label} value={value} onChange={(e) => onChange(e.target.value as TextEncoding)}>
+      {textEncodings.map((enc) => (
+        <option key={enc} value={enc}>
+          {enc.toUpperCase()}
+        </option>
+      ))}
+    </select>
   )
 }

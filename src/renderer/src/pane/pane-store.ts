@@ -19,7 +19,7 @@ export interface ConnView {
 
 export interface JobView {
   id: number
-  kind: 'repeat' | 'file'
+  kind: 'repeat' | 'file' | 'sequence'
   done: number
   total: number
   finished: boolean
