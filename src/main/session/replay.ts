@@ -278,6 +278,12 @@ export class Replays {
     const collect = async (): Promise<void> => {
       for (const [i, ex] of s.exchanges.entries()) {
         const got = await this.takeRequest(s, link, ex.request)
+        if (link.ended && amount(link, got) === 0 && amount(link, ex.request) > 0) {
+          // The client left before this request: the rest was never compared.
+          differing += n - i
+          closedEarly = { after: i, how: link.ended }
+          return
+        }
         differing += this.compare(s.paneId, i + 1, 'request', link.udp, ex.request, got)
         if (s.timing === 'answer') await this.sendOn(link, ex.response)
         if (link.ended && link.queue.length === 0 && i < n - 1) {
