@@ -133,6 +133,13 @@ test('save, read with tshark, open, play back, re-send against a live server and
   // Now the server side: the app listens, a python3 client talks to it and gets the recorded
   // answer; its second request differs from the recorded one, and the pane shows where.
   const free = await freePort()
+  // A speed that is not a number is said where it was typed; nothing starts.
+  await recordedClient.getByRole('combobox', { name: 'Replay timing' }).selectOption('scaled')
+  await recordedClient.getByRole('textbox', { name: 'Replay speed' }).fill('fast')
+  await recordedClient.getByRole('button', { name: /Re-send one side of flow/ }).click()
+  await expect(recordedClient.getByRole('alert')).toContainText('The replay speed is a number from 0.01 to 100')
+  await expect(pane(app, /Replay of flow/)).toHaveCount(0)
+  await recordedClient.getByRole('combobox', { name: 'Replay timing' }).selectOption('answer')
   await recordedClient.getByRole('combobox', { name: 'Replay side' }).selectOption('server')
   await recordedClient.getByRole('textbox', { name: 'Replay target port' }).fill(String(free))
   await recordedClient.getByRole('button', { name: /Re-send one side of flow/ }).click()

@@ -301,6 +301,7 @@ export const en = {
   'flows.timing.original': 'Original timing',
   'flows.timing.scaled': 'Scaled timing',
   'flows.speed': 'Replay speed',
+  'flows.badSpeed': 'The replay speed is a number from 0.01 to 100 (2 = twice as fast).',
   'replay.same': 'exchange {n}: the live answer matches the recording ({bytes} B)',
   'replay.differs': 'exchange {n}: the live answer differs at byte {at} (recorded {expected} B, live {actual} B)',
   'replay.sameRequest': 'exchange {n}: the live request matches the recording ({bytes} B)',

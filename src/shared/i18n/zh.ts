@@ -303,6 +303,7 @@ export const zh: Record<MessageKey, string> = {
   'flows.timing.original': '原始节奏',
   'flows.timing.scaled': '按比例',
   'flows.speed': '重放速度',
+  'flows.badSpeed': '重放速度是 0.01 到 100 之间的数（2 表示两倍速）。',
   'replay.same': '第 {n} 次往来：实时回答与录制一致（{bytes} B）',
   'replay.differs': '第 {n} 次往来：实时回答在第 {at} 字节处不同（录制 {expected} B，实时 {actual} B）',
   'replay.sameRequest': '第 {n} 次往来：实时请求与录制一致（{bytes} B）',

@@ -78,8 +78,10 @@ export function FlowList({ flows, onExport, onResend, onStandIn }: Props) {
                       onClick={() => {
                         // The server side listens: port 0 takes a free one.
                         const p = target(side === 'server' ? 0 : 1)
-                        const s = Number(speed)
-                        if (p !== undefined) onResend(f, { side, host: host.trim(), port: p, timing, speed: s >= 0.01 && s <= 100 ? s : 1 })
+                        const s = speed.trim() === '' ? NaN : Number(speed)
+                        if (p === undefined) return
+                        if (timing === 'scaled' && !(s >= 0.01 && s <= 100)) return setError({ key: 'flows.badSpeed', params: {} })
+                        onResend(f, { side, host: host.trim(), port: p, timing, speed: timing === 'scaled' ? s : 1 })
                       }}
                     >
                       {t('flows.resend')}
