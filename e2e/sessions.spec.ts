@@ -1,15 +1,19 @@
 // Sessions in the browser: save what was recorded, read it with tshark, open it again,
-// play it back with the timeline, re-send it against a live server and see the diff.
+// play it back with the timeline, re-send its client side against a live server and its
+// server side to a live client, and see the diffs.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, pane, screen, send, shot, test } from './fixtures'
 
 let peer: ChildProcess | undefined
+let peer2: ChildProcess | undefined
 test.afterEach(() => {
   peer?.kill('SIGKILL')
-  peer = undefined
+  peer2?.kill('SIGKILL')
+  peer = peer2 = undefined
 })
 
 /** A textbook python3 echo server on a free port; resolves to the port. */
@@ -30,6 +34,40 @@ function pythonEcho(): Promise<number> {
     peer!.stdout!.once('data', (b: Buffer) => resolve(Number(b.toString().trim())))
     peer!.once('exit', (c) => reject(new Error(`python exited ${c}`)))
   })
+}
+
+/** A port nothing listens on right now. */
+function freePort(): Promise<number> {
+  const srv = createServer()
+  return new Promise((resolve) =>
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as AddressInfo).port
+      srv.close(() => resolve(port))
+    })
+  )
+}
+
+/** A python3 client: connects (retrying until the app listens), sends each line and reads one answer line after the first; resolves to that answer. */
+function pythonClient(port: number, lines: string[]): Promise<string> {
+  const code = [
+    'import json, socket, sys, time',
+    'for _ in range(200):',
+    '    try:',
+    "        s = socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=5); break",
+    '    except OSError: time.sleep(0.05)',
+    'lines = json.loads(sys.argv[2])',
+    's.sendall(lines[0].encode())',
+    "answer = s.makefile('rb').readline().decode().strip()",
+    'for l in lines[1:]: s.sendall(l.encode())',
+    'time.sleep(0.5)',
+    's.close()',
+    'print(answer, flush=True)'
+  ].join('\n')
+  const child = spawn('python3', ['-c', code, String(port), JSON.stringify(lines)], { stdio: ['ignore', 'pipe', 'inherit'] })
+  peer2 = child
+  let out = ''
+  child.stdout!.on('data', (b: Buffer) => (out += b.toString()))
+  return new Promise((resolve) => child.once('exit', () => resolve(out.trim())))
 }
 
 test('save, read with tshark, open, play back, re-send against a live server and see the diff', async ({ app }) => {
@@ -85,11 +123,34 @@ test('save, read with tshark, open, play back, re-send against a live server and
   const port = await pythonEcho()
   const recordedClient = pane(app, /Recorded: TCP client/)
   await recordedClient.getByRole('textbox', { name: 'Replay target port' }).fill(String(port))
-  await recordedClient.getByRole('button', { name: /Re-send the client side of flow/ }).click()
+  await recordedClient.getByRole('button', { name: /Re-send one side of flow/ }).click()
   const replay = pane(app, /Replay of flow/)
   await expect(screen(replay)).toContainText('exchange 1: the live answer differs at byte 1 (recorded 11 B, live 6 B)')
   await expect(screen(replay)).toContainText('replay finished: 2 of 2 answers differ from the recording')
   await shot(app, 'session-replay-diff')
+  await replay.getByRole('button', { name: /Close pane/ }).click()
+
+  // Now the server side: the app listens, a python3 client talks to it and gets the recorded
+  // answer; its second request differs from the recorded one, and the pane shows where.
+  const free = await freePort()
+  // A speed that is not a number is said where it was typed; nothing starts.
+  await recordedClient.getByRole('combobox', { name: 'Replay timing' }).selectOption('scaled')
+  await recordedClient.getByRole('textbox', { name: 'Replay speed' }).fill('fast')
+  await recordedClient.getByRole('button', { name: /Re-send one side of flow/ }).click()
+  await expect(recordedClient.getByRole('alert')).toContainText('The replay speed is a number from 0.01 to 100')
+  await expect(pane(app, /Replay of flow/)).toHaveCount(0)
+  await recordedClient.getByRole('combobox', { name: 'Replay timing' }).selectOption('answer')
+  await recordedClient.getByRole('combobox', { name: 'Replay side' }).selectOption('server')
+  await recordedClient.getByRole('textbox', { name: 'Replay target port' }).fill(String(free))
+  await recordedClient.getByRole('button', { name: /Re-send one side of flow/ }).click()
+  const served = pane(app, /Replay of flow/)
+  const answered = pythonClient(free, ['hello\n', 'MORE\n'])
+  await expect(screen(served)).toContainText('exchange 1: the live request matches the recording (6 B)')
+  await expect(screen(served)).toContainText('exchange 2: the live request differs at byte 0 (recorded 5 B, live 5 B)')
+  await expect(screen(served)).toContainText('at byte 0 (0x0), 4 B differ:')
+  await expect(screen(served)).toContainText('replay finished: 1 of 2 requests differ from the recording')
+  expect(await answered).toBe('hi, client')
+  await shot(app, 'session-replay-server-side')
 })
 
 test('opening a file that is not a capture says so in the dialog', async ({ app }) => {

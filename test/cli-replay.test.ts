@@ -1,8 +1,10 @@
 // The command line: `net-playground replay <file> --target host:port [--check]` against live
-// python3 servers (exit 0 when every answer matches, 1 with a readable hexdump diff when one
-// does not, 2 for a missing file, a file that is no capture, a bad --target), and
-// `--side server`, standing in for the recorded server for one python3 client.
+// python3 servers (exit 0 when every answer matches, 1 with a readable diff when one does not
+// or when the server closes early, 2 for a missing file, a file that is no capture, a bad
+// --target); `--speed X` alone replays at scaled timing; a UDP flow; and `--side server`,
+// playing the recorded server to one python3 client and checking its requests.
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -21,6 +23,9 @@ const v4 = (address: string, port: number): Endpoint => ({ address, port, family
 const requests = ['one\n', 'two\n', 'three\n']
 const answers = ['ok one\n', 'ok two\n', 'ok three\n']
 const session = join(dir, 'conversation.pcapng')
+const gapped = join(dir, 'gapped.pcapng')
+const udpSession = join(dir, 'datagrams.pcapng')
+const GAP_MS = 300
 
 beforeAll(() => {
   if (!existsSync(cliJs)) throw new Error(`${cliJs} is missing: build first (npx electron-vite build, or npm test which builds before the unit tests)`)
@@ -35,12 +40,32 @@ beforeAll(() => {
   })
   w.close({ paneId: 'client', connId: 1, how: 'close', tNs: (t += 1000n) })
   w.close()
+
+  // The same requests with GAP_MS between the first and the second.
+  const g = SessionWriter.open(gapped)
+  t = 1_750_000_000_000_000_000n
+  g.connOpen({ paneId: 'client', connId: 1, local: v4('127.0.0.1', 40100), remote: v4('127.0.0.1', 7000), initiator: 'local', tNs: t })
+  requests.slice(0, 2).forEach((q, i) => {
+    g.chunk({ paneId: 'client', connId: 1, dir: 'out', tNs: t + BigInt(i * GAP_MS + 1) * 1_000_000n, bytes: Buffer.from(q) })
+    g.chunk({ paneId: 'client', connId: 1, dir: 'in', tNs: t + BigInt(i * GAP_MS + 2) * 1_000_000n, bytes: Buffer.from(answers[i]!) })
+  })
+  g.close()
+
+  // A UDP pane's datagrams to a server: each request, then its answer.
+  const u = SessionWriter.open(udpSession)
+  t = 1_750_000_000_000_000_000n
+  requests.forEach((q, i) => {
+    u.chunk({ paneId: 'udp', connId: 0, dir: 'out', tNs: (t += 1_000_000n), bytes: Buffer.from(q), peer: v4('127.0.0.1', 7001) })
+    u.chunk({ paneId: 'udp', connId: 0, dir: 'in', tNs: (t += 1_000_000n), bytes: Buffer.from(answers[i]!), peer: v4('127.0.0.1', 7001) })
+  })
+  u.close()
 })
 
-/** 'ok <line>' for every line; with `odd`, the request 'two' gets 'ok TWO'. */
+/** 'ok <line>' for every line; with `odd`, the request 'two' gets 'ok TWO'; with `close`, it closes after the first answer. */
 const SERVER = String.raw`
 import socket, sys, threading
 odd = sys.argv[1] == 'odd'
+close_after_one = sys.argv[1] == 'close'
 srv = socket.socket()
 srv.bind(('127.0.0.1', 0))
 srv.listen(8)
@@ -53,6 +78,8 @@ def serve(c):
             break
         req = line.rstrip(b'\n')
         c.sendall(b'ok TWO\n' if odd and req == b'two' else b'ok ' + req + b'\n')
+        if close_after_one:
+            break
     c.close()
 while True:
     c, _ = srv.accept()
@@ -73,7 +100,18 @@ f.close()
 s.close()
 `
 
-async function server(mode: 'same' | 'odd'): Promise<number> {
+/** 'ok <datagram>' for every datagram. */
+const UDP_SERVER = String.raw`
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(('127.0.0.1', 0))
+print(s.getsockname()[1], flush=True)
+while True:
+    d, a = s.recvfrom(65535)
+    s.sendto(b'ok ' + d, a)
+`
+
+async function server(mode: 'same' | 'odd' | 'close'): Promise<number> {
   const peer = peers.python(SERVER, mode)
   return Number((await waitForOutput(peer.stdout, /^(\d+)\n/, `the python3 ${mode} server's port`))[1])
 }
@@ -89,7 +127,7 @@ describe('net-playground replay (client side)', () => {
     const port = await server('same')
     const r = await run(['replay', session, '--target', `127.0.0.1:${port}`, '--check'])
     expect(r.code, r.stderr).toBe(0)
-    expect(r.stdout).toContain(`replaying flow 0 of ${session} against 127.0.0.1:${port}`)
+    expect(r.stdout).toContain(`replaying flow 0 (TCP) of ${session} against 127.0.0.1:${port}`)
     expect(r.stdout).toMatch(/exchange 1: same \(7 bytes\)\n\s+exchange 2: same \(7 bytes\)\n\s+exchange 3: same \(9 bytes\)/)
     expect(r.stdout).toContain('all 3 answers match the recording')
     expect(r.stderr).toBe('')
@@ -102,14 +140,13 @@ describe('net-playground replay (client side)', () => {
     expect(r.stdout).toContain('all 3 answers match the recording')
   })
 
-  it('exits 1 with a readable hexdump diff when an answer differs', async () => {
+  it('exits 1 with a readable diff (each differing range, hex and ASCII) when an answer differs', async () => {
     const port = await server('odd')
     const r = await run(['replay', session, '--target', `127.0.0.1:${port}`, '--check'])
     expect(r.code, r.stderr).toBe(1)
     expect(r.stdout).toContain('exchange 1: same')
     expect(r.stdout).toContain('exchange 2: answer differs at byte 3 (recorded 7 bytes, live 7 bytes)')
-    expect(r.stdout).toMatch(/recorded:\n\s+00000000 {2}6f 6b 20 74 77 6f 0a\s+\|ok two\.\|/)
-    expect(r.stdout).toMatch(/live:\n\s+00000000 {2}6f 6b 20 54 57 4f 0a\s+\|ok TWO\.\|/)
+    expect(r.stdout).toContain(['    at byte 3 (0x3), 3 B differ:', '      recorded: 74 77 6f  |two|', '      live:     54 57 4f  |TWO|'].join('\n'))
     expect(r.stdout).toContain('exchange 3: same')
     expect(r.stdout).toContain('1 of 3 answers differ from the recording')
     // Without --check, a completed replay exits 0 (the diff is still shown).
@@ -157,14 +194,76 @@ describe('net-playground replay (client side)', () => {
   })
 })
 
+describe('net-playground replay: timing, early close, UDP', () => {
+  it('--speed alone means scaled timing: at 0.5× the second request comes no earlier than twice the recorded gap', async () => {
+    const arrivals: number[] = []
+    const srv = net.createServer((sock) => {
+      const accepted = performance.now()
+      sock.on('error', () => {})
+      sock.setEncoding('utf8')
+      sock.on('data', (d: string) => {
+        for (const line of d.split('\n').filter(Boolean)) {
+          arrivals.push(performance.now() - accepted)
+          sock.write(`ok ${line}\n`)
+        }
+      })
+    })
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()))
+    try {
+      const port = (srv.address() as net.AddressInfo).port
+      const r = await run(['replay', gapped, '--target', `127.0.0.1:${port}`, '--speed', '0.5', '--check'])
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.stdout).toContain('all 2 answers match the recording')
+      expect(arrivals.length).toBe(2)
+      expect(arrivals[1]!).toBeGreaterThanOrEqual(2 * (GAP_MS + 1) - 20)
+    } finally {
+      await new Promise<void>((r) => srv.close(() => r()))
+    }
+  })
+
+  it('a server that closes after the first answer: exit 1, and it says the peer closed early', async () => {
+    const port = await server('close')
+    const r = await run(['replay', session, '--target', `127.0.0.1:${port}`, '--check'])
+    expect(r.code, r.stderr).toBe(1)
+    expect(r.stdout).toContain('exchange 1: same')
+    expect(r.stdout).toContain('the peer closed the connection early, after exchange 1 of 3')
+    expect(r.stdout).toContain('2 of 3 answers differ from the recording')
+  })
+
+  it('a UDP flow replays against a python3 UDP server, datagram by datagram', async () => {
+    const peer = peers.python(UDP_SERVER)
+    const udpPort = Number((await waitForOutput(peer.stdout, /^(\d+)\n/, 'the python3 UDP server port'))[1])
+    const r = await run(['replay', udpSession, '--target', `127.0.0.1:${udpPort}`, '--check'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain(`replaying flow 0 (UDP) of ${udpSession} against 127.0.0.1:${udpPort}`)
+    expect(r.stdout).toMatch(/exchange 1, datagram 1: same \(7 bytes\)\n\s+exchange 2, datagram 1: same \(7 bytes\)\n\s+exchange 3, datagram 1: same \(9 bytes\)/)
+    expect(r.stdout).toContain('all 3 answers match the recording')
+  })
+})
+
 describe('net-playground replay --side server', () => {
-  it('prints the port it stands in on, gives a python3 client the recorded answers, exits 0 when the client closes', async () => {
-    const cli = peers.spawn(process.execPath, [cliJs, 'replay', session, '--side', 'server', '--target', '127.0.0.1:0'])
+  it('exits 1 with --check and a readable diff when the live client sends a different request', async () => {
+    const cli = peers.spawn(process.execPath, [cliJs, 'replay', session, '--side', 'server', '--target', '127.0.0.1:0', '--check'])
+    const port = Number((await waitForOutput(cli.stdout, /standing in for the recorded server on 127\.0\.0\.1:(\d+)/, 'the stand-in port'))[1])
+    const client = peers.spawn(python3, ['-u', '-c', CLIENT, String(port), JSON.stringify(['one\n', 'TWO\n', 'three\n'])])
+    expect(await bounded(client.exited, 'the python3 client', 10_000), client.stderr()).toBe(0)
+    expect(JSON.parse(client.stdout()) as string[]).toEqual(answers)
+    expect(await bounded(cli.exited, 'the CLI to exit after the client closed', 10_000), cli.stderr()).toBe(1)
+    const out = cli.stdout()
+    expect(out).toContain('exchange 1: same (4 bytes)')
+    expect(out).toContain('exchange 2: request differs at byte 0 (recorded 4 bytes, live 4 bytes)')
+    expect(out).toContain(['    at byte 0 (0x0), 3 B differ:', '      recorded: 74 77 6f  |two|', '      live:     54 57 4f  |TWO|'].join('\n'))
+    expect(out).toContain('1 of 3 requests differ from the recording')
+  })
+
+  it('prints the port it stands in on, gives a python3 client the recorded answers, exits 0 with --check when its requests match', async () => {
+    const cli = peers.spawn(process.execPath, [cliJs, 'replay', session, '--side', 'server', '--target', '127.0.0.1:0', '--check'])
     const port = Number((await waitForOutput(cli.stdout, /standing in for the recorded server on 127\.0\.0\.1:(\d+)/, 'the stand-in port'))[1])
     expect(port).toBeGreaterThan(0)
     const client = peers.spawn(python3, ['-u', '-c', CLIENT, String(port), JSON.stringify(requests)])
     expect(await bounded(client.exited, 'the python3 client', 10_000), client.stderr()).toBe(0)
     expect(JSON.parse(client.stdout()) as string[]).toEqual(answers)
     expect(await bounded(cli.exited, 'the CLI to exit after the client closed', 10_000), cli.stderr()).toBe(0)
+    expect(cli.stdout()).toContain('all 3 requests match the recording')
   })
 })

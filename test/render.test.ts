@@ -55,6 +55,31 @@ describe('terminal rendering', () => {
   })
 })
 
+describe('replay diffs in a pane', () => {
+  it('every differing range is drawn, one far past the first included, the differing hex in red', () => {
+    const expected = enc.encode('ok two\n' + '.'.repeat(300) + 'end\n')
+    const actual = enc.encode('ok TWO\n' + '.'.repeat(300) + 'END\n')
+    const raw = renderEntry({ kind: 'diff', tUs: 0, expected, actual, firstDiff: 3 }, { view: 'text', timestamps: false, lang: 'en' })
+    expect(strip(raw)).toBe(
+      [
+        '  at byte 3 (0x3), 3 B differ:',
+        '    recorded: 74 77 6f  |two|',
+        '    live:     54 57 4f  |TWO|',
+        '  at byte 307 (0x133), 3 B differ:',
+        '    recorded: 65 6e 64  |end|',
+        '    live:     45 4e 44  |END|',
+        ''
+      ].join('\r\n')
+    )
+    expect(raw).toContain('\x1b[31m45 4e 44\x1b[0m')
+  })
+
+  it('a UDP comparison names the datagram of the exchange', () => {
+    const note: LogEntry = { kind: 'note', tUs: 0, level: 'warn', key: 'replay.differs', params: { n: 2, datagram: 3, at: 6, expected: 7, actual: 7 } }
+    expect(strip(renderEntry(note, { view: 'text', timestamps: false, lang: 'en' }))).toBe('● exchange 2, datagram 3: the live answer differs at byte 6 (recorded 7 B, live 7 B)\r\n')
+  })
+})
+
 describe('pane log', () => {
   it('is bounded by bytes and by count, dropping the oldest', () => {
     const log = new PaneLog({ maxBytes: 1000, maxEntries: 5 })

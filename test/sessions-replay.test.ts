@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Endpoint, EngineEvent, SessionSummary } from '../src/shared/contract'
 import { withSessions } from '../src/main/session/service'
+import { openSession } from '../src/main/session/reader'
 import { bounded, Peers, waitForOutput } from './peers'
 import { Probe, RawClient, sleep } from './probe'
 
@@ -132,6 +133,24 @@ describe('replay of a recorded conversation', () => {
     expect(d).toMatchObject({ exchange: 2, same: false, firstDiff: 3, expectedLen: 7, actualLen: 7 })
     expect(Buffer.from(d.expected).toString()).toBe('ok two\n')
     expect(Buffer.from(d.actual!).toString()).toBe('ok TWO\n')
+  })
+
+  it('the live answers are recorded too: saved after a re-send, the replay pane\'s flow holds the live bytes', async () => {
+    const port = await lineServer('odd')
+    const { done, p } = await resend(saved, (f) => f.paneId === 'client', port)
+    expect(done).toMatchObject({ exchanges: 3, differing: 1 })
+    const again = join(dir, 'after-replay.pcapng')
+    await p.ok({ type: 'session.save', path: again })
+    const file = openSession(again)
+    try {
+      const flow = file.index.flows.find((f) => f.paneId === 'replay')
+      expect(flow, 'the replay pane\'s flow in the saved file').toBeDefined()
+      const bytes = (dir: 'in' | 'out'): string => Buffer.concat(flow!.chunks.filter((c) => c.dir === dir).map((c) => file.readSync(c))).toString()
+      expect(bytes('in')).toBe('ok one\nok TWO\nok three\n')
+      expect(bytes('out')).toBe(Buffer.concat(requests).toString())
+    } finally {
+      file.close()
+    }
   })
 
   it('stands in for the recorded server: a raw client gets exactly the recorded answers, each after its request', async () => {

@@ -1,15 +1,17 @@
 // The command line, for scripts and CI:
 //   net-playground replay <file> --target host:port [--side client|server] [--flow N]
 //                         [--timing answer|original|scaled] [--speed X] [--check]
-// side client (default): connect to a live server at --target, re-send the recorded
-// client's bytes, compare each answer with the recorded one. side server: listen on
-// --target and answer the first live client with the recorded server's bytes.
+// Works on TCP and UDP flows. side client (default): connect (or send) to a live server at
+// --target, re-send the recorded client's bytes, compare each answer with the recorded one.
+// side server: listen on --target, play the recorded server's bytes to the first live client,
+// compare each of its requests with the recorded one. --speed X alone means scaled timing.
 // Exit code: 0 when the live peer answered as recorded (or, without --check, always after
-// a completed replay), 1 with a readable diff when not, 2 for bad usage or a file problem.
+// a completed replay), 1 with a readable diff when not (a peer that closed early included),
+// 2 for bad usage or a file problem.
 import { Engine } from './engine/engine'
 import { withSessions } from './session/service'
 import { errorMessage } from '../shared/i18n'
-import { hexdumpLines } from '../shared/bytes'
+import { formatDiff } from '../shared/diff-format'
 import type { EngineEvent, PaneError, SessionSummary } from '../shared/contract'
 
 const usage = `usage: net-playground replay <file> --target host:port [--side client|server] [--flow N]
@@ -50,13 +52,23 @@ function fail(msg: string, code = 2): never {
   process.exit(code)
 }
 
-function showDiff(e: Extract<EngineEvent, { type: 'replay.diff' }>): string {
-  const at = e.firstDiff
-  const from = Math.max(0, at - (at % 16) - 16)
-  const lines = [`  exchange ${e.exchange}: answer differs at byte ${at} (recorded ${e.expectedLen} bytes, live ${e.actualLen} bytes)`, '  recorded:']
-  lines.push(...hexdumpLines(e.expected.subarray(from, from + 48), from).map((l) => `    ${l}`))
-  lines.push('  live:')
-  lines.push(...hexdumpLines((e.actual ?? new Uint8Array()).subarray(from, from + 48), from).map((l) => `    ${l}`))
+type Diff = Extract<EngineEvent, { type: 'replay.diff' }>
+type Done = Extract<EngineEvent, { type: 'replay.done' }>
+
+function showDiff(e: Diff): string {
+  const what = e.compared ?? 'answer'
+  const head = `  exchange ${e.exchange}${e.datagram ? `, datagram ${e.datagram}` : ''}: `
+  if (e.same) return `${head}same (${e.actualLen} bytes)`
+  const lines = [`${head}${what} differs at byte ${e.firstDiff} (recorded ${e.expectedLen} bytes, live ${e.actualLen} bytes)`]
+  lines.push(...formatDiff(e.expected, e.actual ?? new Uint8Array(), { lang: 'en' }).map((l) => `    ${l}`))
+  return lines.join('\n')
+}
+
+function summary(d: Done): string {
+  const what = d.compared === 'request' ? 'requests' : 'answers'
+  const lines: string[] = []
+  if (d.closedEarly) lines.push(`the peer ${d.closedEarly.how === 'close' ? 'closed' : 'reset'} the connection early, after exchange ${d.closedEarly.after} of ${d.exchanges}`)
+  lines.push(d.differing ? `${d.differing} of ${d.exchanges} ${what} differ from the recording` : `all ${d.exchanges} ${what} match the recording`)
   return lines.join('\n')
 }
 
@@ -68,7 +80,9 @@ async function main(): Promise<void> {
   if (!target) fail(`--target must be host:port\n${usage}`)
   const side = a['side'] ?? 'client'
   if (side !== 'client' && side !== 'server') fail(`--side is client or server\n${usage}`)
-  const timing = (a['timing'] as string | undefined) ?? 'answer'
+  if (a['timing'] === true) fail(`--timing is answer, original or scaled\n${usage}`)
+  // --speed alone means scaled timing.
+  const timing = (a['timing'] as string | undefined) ?? (a['speed'] === undefined ? 'answer' : 'scaled')
   if (!['answer', 'original', 'scaled'].includes(timing)) fail(`--timing is answer, original or scaled\n${usage}`)
   if (side === 'client' && target!.port === 0) fail('--target needs the port of the live server (1 to 65535)')
   const speed = a['speed'] === undefined ? 1 : Number(a['speed'])
@@ -80,47 +94,37 @@ async function main(): Promise<void> {
   if (!opened.ok) fail(problem((opened as { error: PaneError }).error))
   const session = (opened as { result: SessionSummary }).result
   if (session.truncated) console.error(`note: ${session.truncated}`)
-  const tcp = session.flows.filter((f) => f.proto === 'tcp')
-  const flowId = a['flow'] === undefined ? tcp[0]?.id : Number(a['flow'])
-  if (flowId === undefined || !tcp.some((f) => f.id === flowId)) fail(`no TCP flow ${a['flow'] ?? ''} in ${session.path} (flows: ${tcp.map((f) => f.id).join(', ') || 'none'})`)
+  const flows = session.flows
+  const flowId = a['flow'] === undefined ? flows[0]?.id : Number(a['flow'])
+  const flow = flows.find((f) => f.id === flowId)
+  if (!flow) fail(`no TCP or UDP flow ${a['flow'] ?? ''} in ${session.path} (flows: ${flows.map((f) => `${f.id} (${f.proto.toUpperCase()})`).join(', ') || 'none'})`)
 
-  if (side === 'server') {
-    const r = await engine.handle({ type: 'replay.standin', sessionId: session.sessionId, flowId: flowId!, paneId: 'standin', host: target!.host, port: target!.port })
-    if (!r.ok) fail(problem((r as { error: PaneError }).error))
-    const local = (r.result as { local: { address: string; port: number } }).local
-    console.log(`standing in for the recorded server on ${local.address}:${local.port}; waiting for one client`)
-    // The client is done when it closes, or half-closes (sends FIN): the stand-in has answered
-    // every request by then, and a half-closed connection would otherwise stay open forever.
-    await new Promise<void>((resolve) =>
-      engine.onEvent((e) => {
-        if ((e.type === 'conn.closed' || (e.type === 'conn.halfClosed' && e.by === 'peer')) && e.paneId === 'standin') resolve()
-      })
-    )
-    await engine.dispose()
-    process.exit(0)
-  }
-
+  const paneId = 'replay'
   let differing = 0
   // Pane errors are printed once the replay runs; a failed start is reported once, below.
   let running = false
-  const done = new Promise<Extract<EngineEvent, { type: 'replay.done' }>>((resolve) =>
+  const done = new Promise<Done>((resolve) =>
     engine.onEvent((e) => {
-      if (e.type === 'replay.diff') {
-        console.log(e.same ? `  exchange ${e.exchange}: same (${e.actualLen} bytes)` : showDiff(e))
+      if (e.type === 'replay.diff' && e.paneId === paneId) {
+        console.log(showDiff(e))
         if (!e.same) differing++
-      } else if (e.type === 'replay.done') resolve(e)
-      else if (e.type === 'error' && e.paneId === 'replay' && running) console.error(`  ${problem(e.error)}`)
+      } else if (e.type === 'replay.done' && e.paneId === paneId) resolve(e)
+      else if (e.type === 'error' && e.paneId === paneId && running) console.error(`  ${problem(e.error)}`)
     })
   )
-  console.log(`replaying flow ${flowId} of ${session.path} against ${target!.host}:${target!.port}`)
-  const r = await engine.handle({ type: 'replay.resend', sessionId: session.sessionId, flowId: flowId!, paneId: 'replay', host: target!.host, port: target!.port, timing: timing as 'answer', speed })
+  const r = await engine.handle({ type: 'replay.resend', sessionId: session.sessionId, flowId: flow!.id, paneId, side, host: target!.host, port: target!.port, timing: timing as 'answer', speed })
   if (!r.ok) fail(problem((r as { error: PaneError }).error))
   running = true
+  const proto = flow!.proto.toUpperCase()
+  if (side === 'server') {
+    const local = (r.result as { local: { address: string; port: number } }).local
+    console.log(`standing in for the recorded server on ${local.address}:${local.port} (${proto}); waiting for one client`)
+  } else console.log(`replaying flow ${flow!.id} (${proto}) of ${session.path} against ${target!.host}:${target!.port}`)
   const result = await done
   await engine.dispose()
   if (result.error) fail(problem(result.error))
-  console.log(differing ? `${differing} of ${result.exchanges} answers differ from the recording` : `all ${result.exchanges} answers match the recording`)
-  process.exit(differing && a['check'] ? 1 : 0)
+  console.log(summary(result))
+  process.exit((differing || result.differing) && a['check'] ? 1 : 0)
 }
 
 main().catch((err: unknown) => fail(`net-playground: ${(err as Error).message}`))

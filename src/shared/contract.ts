@@ -154,17 +154,23 @@ export const commandSchema = z.discriminatedUnion('type', [
     /** 0 = instant; 0.25 … 100. */
     speed: z.number().min(0).max(100).optional()
   }),
-  // Replay against a live peer: re-send one side, or stand in for the server.
+  // Replay against a live peer (TCP or UDP): re-send one side. side client: connect to the
+  // live server at host:port and send the recorded client's bytes. side server: listen on
+  // host:port (0 = a free port) and play the recorded server's bytes to the live client.
+  // timing answer: each after the peer's previous answer (client) or matching request
+  // (server) arrived; original: at the recorded times; scaled: recorded times / speed.
   z.object({
     type: z.literal('replay.resend'),
     sessionId: z.number().int(),
     flowId: z.number().int(),
     paneId: paneIdSchema,
+    side: z.enum(['client', 'server']).default('client'),
     host: hostSchema,
-    port: remotePortSchema,
+    port: portSchema,
     timing: z.enum(['original', 'scaled', 'answer']).default('answer'),
     speed: z.number().min(0.01).max(100).default(1)
-  }),
+  }).refine((c) => c.side === 'server' || c.port >= 1, { message: "the live server's port is 1 to 65535", path: ['port'] }),
+  // Stand in for the server: side server with timing answer, for every client that comes.
   z.object({ type: z.literal('replay.standin'), sessionId: z.number().int(), flowId: z.number().int(), paneId: paneIdSchema, host: hostSchema, port: portSchema }),
   z.object({ type: z.literal('conn.end'), paneId: paneIdSchema, connId: connIdSchema }),
   z.object({ type: z.literal('conn.close'), paneId: paneIdSchema, connId: connIdSchema }),
@@ -200,7 +206,8 @@ export interface ResultMap {
   'session.exportWorkspace': { path: string }
   'playback.start': { startNs: string; endNs: string }
   'playback.control': Record<string, never>
-  'replay.resend': { connId: number }
+  /** connId: side client over TCP; local: where the pane bound or listens (UDP, side server). */
+  'replay.resend': { connId?: number; local?: Endpoint }
   'replay.standin': { local: Endpoint }
   'conn.end': Record<string, never>
   'conn.close': Record<string, never>
@@ -376,11 +383,16 @@ export const eventSchema = z.discriminatedUnion('type', [
   }),
   // A pane's view must start over (playback seeked backwards).
   z.object({ type: z.literal('pane.cleared'), paneId: z.string() }),
-  // Replay: how the live answer compares with the recorded one, exchange by exchange.
+  // Replay: how the live answer (side client) or the live request (side server) compares
+  // with the recorded one, exchange by exchange; over UDP, datagram by datagram.
   z.object({
     type: z.literal('replay.diff'),
     paneId: z.string(),
     exchange: z.number().int(),
+    /** UDP: which datagram of the exchange (1-based). */
+    datagram: z.number().int().optional(),
+    /** What was compared; absent: the answer. */
+    compared: z.enum(['answer', 'request']).optional(),
     same: z.boolean(),
     expectedLen: z.number().int(),
     actualLen: z.number().int(),
@@ -389,7 +401,17 @@ export const eventSchema = z.discriminatedUnion('type', [
     expected: bytesSchema,
     actual: bytesSchema.optional()
   }),
-  z.object({ type: z.literal('replay.done'), paneId: z.string(), exchanges: z.number().int(), differing: z.number().int(), error: paneErrorSchema.optional() }),
+  // differing counts the exchanges that differ, and those never reached when the peer closed
+  // early (closedEarly: after how many exchanges, and whether it closed or reset).
+  z.object({
+    type: z.literal('replay.done'),
+    paneId: z.string(),
+    exchanges: z.number().int(),
+    differing: z.number().int(),
+    compared: z.enum(['answer', 'request']).optional(),
+    closedEarly: z.object({ after: z.number().int(), how: z.enum(['close', 'reset', 'error']) }).optional(),
+    error: paneErrorSchema.optional()
+  }),
   // A repeat, a file send or a sequence: how far it got (sends, bytes, steps). `total` is
   // unknown (0) for endless repeats.
   z.object({

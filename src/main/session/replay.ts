@@ -1,18 +1,26 @@
-// Replay against live peers. Re-send: connect to a live server and send the recorded
-// client's requests (original timing, scaled, or each as soon as the previous answer came),
-// comparing each live answer with the recorded one byte by byte. Stand in: listen, and
-// answer a live client with the recorded server's bytes, each after the matching request.
-import type { Command, EngineEvent } from '../../shared/contract'
+// Replay against live peers, over TCP or UDP. Re-send one side of a recorded flow:
+//  · side client: connect to (or, UDP, send to) a live server and send the recorded client's
+//    requests; each live answer is compared with the recorded one byte by byte.
+//  · side server: listen, and play the recorded server's answers to each live client; each
+//    live request is compared with the recorded one byte by byte.
+// Timing: 'answer' (each request after the previous answer came; each answer after its
+// request came), 'original' (the recorded times) or 'scaled' (recorded times / speed).
+// Standing in for the server is side server with timing 'answer'. Over UDP each recorded
+// datagram is sent as one datagram and answers are matched to them by order.
+import type { Command, EngineEvent, Endpoint } from '../../shared/contract'
 import { concatBytes } from '../../shared/bytes'
 import type { Engine } from '../engine/engine'
 import { EngineError, fail } from '../engine/errors'
 import type { Flow, OpenSession } from './reader'
 
 export interface Exchange {
-  request: Uint8Array
-  response: Uint8Array
-  /** When the request started, ns since the flow's first chunk. */
+  /** The client's bytes: one element per datagram (UDP), all in one element (TCP), none when it sent nothing. */
+  request: Uint8Array[]
+  /** The server's answer, the same way. */
+  response: Uint8Array[]
+  /** When the request and the answer started, ns since the flow opened. */
   atNs: bigint
+  answerAtNs: bigint
 }
 
 /** Which direction (relative to the flow's local side) carried the client's bytes. */
@@ -20,16 +28,20 @@ export function clientDir(flow: Flow): 'in' | 'out' {
   return flow.initiator === 'remote' ? 'in' : 'out'
 }
 
-/** The flow as request/response pairs: each run of client bytes, then the server's answer. */
+/** The flow as request/answer pairs: each run of client bytes, then the server's answer. */
 export function exchangesOf(file: OpenSession, flow: Flow): Exchange[] {
   const fromClient = clientDir(flow)
   const first = flow.chunks[0]?.tNs ?? 0n
+  const zero = flow.opened !== undefined && flow.opened < first ? flow.opened : first
+  const udp = flow.proto === 'udp'
   const out: Exchange[] = []
   let req: Uint8Array[] = []
   let res: Uint8Array[] = []
-  let at = first
+  let at = zero
+  let answerAt = zero
+  const whole = (parts: Uint8Array[]): Uint8Array[] => (udp ? parts : parts.length ? [concatBytes(parts)] : [])
   const push = (): void => {
-    if (req.length || res.length) out.push({ request: concatBytes(req), response: concatBytes(res), atNs: at - first })
+    if (req.length || res.length) out.push({ request: whole(req), response: whole(res), atNs: at - zero, answerAtNs: (res.length ? answerAt : at) - zero })
     req = []
     res = []
   }
@@ -39,7 +51,11 @@ export function exchangesOf(file: OpenSession, flow: Flow): Exchange[] {
       if (res.length) push()
       if (!req.length) at = c.tNs
       req.push(bytes)
-    } else res.push(bytes)
+    } else {
+      if (!res.length) answerAt = c.tNs
+      if (!req.length && !res.length) at = c.tNs
+      res.push(bytes)
+    }
   }
   push()
   return out
@@ -53,13 +69,37 @@ export function firstDifference(a: Uint8Array, b: Uint8Array): number {
 
 type Resend = Extract<Command, { type: 'replay.resend' }>
 type StandIn = Extract<Command, { type: 'replay.standin' }>
+type Timing = Resend['timing']
+type PaneEvent = Extract<EngineEvent, { paneId: string }>
 
-/** How long an answer may keep us waiting once its bytes stop coming. */
+/** How long an answer (or the rest of a request) may keep us waiting once its bytes stop coming. */
 const QUIET_MS = 1500
 const MAX_WAIT_MS = 10_000
 /** After the recorded length arrived: how long more bytes may still come. */
 const SETTLE_MS = 100
 const SETTLE_EMPTY_MS = 300
+
+/** One live conversation: a TCP connection, or a UDP socket talking to one peer. */
+interface Link {
+  udp: boolean
+  /** What came from the peer and was not yet taken: bytes (TCP) or datagrams (UDP). */
+  queue: Uint8Array[]
+  lastAt: number
+  /** The peer closed, reset or half-closed: no more will come. */
+  ended?: 'close' | 'reset' | 'error'
+  send(bytes: Uint8Array): Promise<void>
+}
+
+interface Script {
+  paneId: string
+  exchanges: Exchange[]
+  timing: Timing
+  speed: number
+  alive(): boolean
+}
+
+/** How much is there: bytes for TCP, datagrams for UDP. */
+const amount = (link: Link, parts: Uint8Array[]): number => (link.udp ? parts.length : total(parts))
 
 export class Replays {
   private readonly cleanups = new Set<() => void>()
@@ -67,112 +107,277 @@ export class Replays {
   constructor(private readonly engine: Engine) {}
 
   private flowOf(file: OpenSession, id: number): Flow {
-    const flow = file.index.flows.find((f) => f.id === id) ?? fail('NO_CONNECTION', `flow ${id} is not in this session`)
-    if (flow.proto !== 'tcp') fail('WRONG_PANE_KIND', 'replay works on TCP flows')
-    return flow
+    return file.index.flows.find((f) => f.id === id) ?? fail('NO_CONNECTION', `flow ${id} is not in this session`)
   }
 
   async resend(file: OpenSession, cmd: Resend): Promise<Record<string, unknown>> {
-    const exchanges = exchangesOf(file, this.flowOf(file, cmd.flowId))
-    const received: Uint8Array[] = []
-    let receivedAt = performance.now()
-    const off = this.engine.onTraffic((t) => {
-      if (t.paneId === cmd.paneId && t.dir === 'in') {
-        received.push(t.bytes)
-        receivedAt = performance.now()
-      }
-    })
-    this.cleanups.add(off)
-    const r = await this.engine.handle({ type: 'tcpClient.connect', paneId: cmd.paneId, host: cmd.host, port: cmd.port })
-    if (!r.ok) {
-      off()
-      throw new EngineError(r.error)
-    }
-    const connId = (r.result as { connId: number }).connId
-    const speed = cmd.timing === 'original' ? 1 : cmd.speed
-    const emit = (e: Extract<EngineEvent, { paneId: string }>): void => this.engine.emitOnPane(e)
-    const run = async (): Promise<void> => {
-      let differing = 0
-      const start = performance.now()
-      for (const [i, ex] of exchanges.entries()) {
-        if (cmd.timing !== 'answer') {
-          const due = start + Number(ex.atNs) / 1e6 / speed
-          await sleep(due - performance.now())
-        }
-        received.length = 0
-        receivedAt = performance.now()
-        if (ex.request.length) {
-          const s = await this.engine.handle({ type: 'send', paneId: cmd.paneId, target: connId, data: ex.request })
-          if (!s.ok) throw new EngineError(s.error)
-        }
-        // Wait for the answer: until as many bytes as were recorded came, or the peer went
-        // quiet; then a moment more, so an answer longer than the recorded one (or one where
-        // none was recorded) is seen whole.
-        const asked = performance.now()
-        while (total(received) < ex.response.length && performance.now() - receivedAt < QUIET_MS && performance.now() - asked < MAX_WAIT_MS) await sleep(10)
-        const settle = ex.response.length === 0 ? SETTLE_EMPTY_MS : SETTLE_MS
-        while (performance.now() - receivedAt < settle && performance.now() - asked < MAX_WAIT_MS) await sleep(10)
-        const actual = concatBytes(received)
-        const firstDiff = firstDifference(ex.response, actual)
-        if (firstDiff >= 0) differing++
-        emit({ type: 'replay.diff', paneId: cmd.paneId, exchange: i + 1, same: firstDiff < 0, expectedLen: ex.response.length, actualLen: actual.length, firstDiff, expected: ex.response, actual })
-      }
-      emit({ type: 'replay.done', paneId: cmd.paneId, exchanges: exchanges.length, differing })
-    }
-    void run()
-      .catch((err: unknown) => emit({ type: 'replay.done', paneId: cmd.paneId, exchanges: exchanges.length, differing: -1, error: err instanceof EngineError ? err.paneError : { code: 'UNKNOWN', detail: String(err) } }))
-      .finally(() => {
-        off()
-        this.cleanups.delete(off)
-      })
-    return { connId }
+    const flow = this.flowOf(file, cmd.flowId)
+    const exchanges = exchangesOf(file, flow)
+    return cmd.side === 'server' ? this.serve(flow, exchanges, cmd) : this.resendClient(flow, exchanges, cmd)
   }
 
-  async standIn(file: OpenSession, cmd: StandIn): Promise<Record<string, unknown>> {
-    const exchanges = exchangesOf(file, this.flowOf(file, cmd.flowId))
-    const state = new Map<number, { next: number; got: number; need: number }>()
-    const answer = (connId: number): void => {
-      const s = state.get(connId)
-      if (!s) return
-      // Send each recorded answer once the client's matching request has fully arrived.
-      while (s.next < exchanges.length && s.got >= s.need) {
-        const ex = exchanges[s.next++]!
-        if (ex.response.length) void this.engine.handle({ type: 'send', paneId: cmd.paneId, target: connId, data: ex.response })
-        s.need += exchanges[s.next]?.request.length ?? Infinity
-      }
-    }
-    const offEvents = this.engine.onEvent((e) => {
-      if (e.type === 'conn.open' && e.paneId === cmd.paneId) {
-        state.set(e.connId, { next: 0, got: 0, need: exchanges[0]?.request.length ?? Infinity })
-        // The connection joins its pane's list right after this event: answer on the next turn.
-        setImmediate(() => answer(e.connId))
-      } else if (e.type === 'conn.closed' && e.paneId === cmd.paneId) state.delete(e.connId)
-    })
-    const offTraffic = this.engine.onTraffic((t) => {
-      if (t.paneId !== cmd.paneId || t.dir !== 'in') return
-      const s = state.get(t.connId)
-      if (!s) return
-      s.got += t.bytes.length
-      answer(t.connId)
-    })
+  /** Stand in for the server: side server, each answer after its request, for every client. */
+  standIn(file: OpenSession, cmd: StandIn): Promise<Record<string, unknown>> {
+    const flow = this.flowOf(file, cmd.flowId)
+    return this.serve(flow, exchangesOf(file, flow), { ...cmd, timing: 'answer', speed: 1 })
+  }
+
+  /** Listeners that live as long as the replay (or until dispose); returns the undo. */
+  private hold(offs: (() => void)[]): { stop: () => void; alive: () => boolean } {
+    let alive = true
     const stop = (): void => {
-      offEvents()
-      offTraffic()
+      alive = false
+      for (const off of offs) off()
+      this.cleanups.delete(stop)
     }
     this.cleanups.add(stop)
-    const r = await this.engine.handle({ type: 'tcpServer.listen', paneId: cmd.paneId, host: cmd.host, port: cmd.port })
-    if (!r.ok) {
-      stop()
-      throw new EngineError(r.error)
+    return { stop, alive: () => alive }
+  }
+
+  private emit(e: PaneEvent): void {
+    this.engine.emitOnPane(e)
+  }
+
+  /** Sends to the peer; a peer that is gone (closed, reset) ends the link instead of failing the replay. */
+  private async sendOn(link: Link, parts: Uint8Array[]): Promise<void> {
+    for (const part of parts) {
+      if (link.ended) return
+      try {
+        await link.send(part)
+      } catch (err) {
+        const code = err instanceof EngineError ? err.paneError.code : undefined
+        if (code !== 'NO_CONNECTION' && code !== 'ECONNRESET' && code !== 'EPIPE' && code !== 'NOT_RUNNING') throw err
+        link.ended ??= code === 'ECONNRESET' ? 'reset' : 'close'
+      }
     }
+  }
+
+  private async command(c: Command): Promise<Record<string, unknown>> {
+    const r = await this.engine.handle(c)
+    if (!r.ok) throw new EngineError(r.error)
     return r.result as Record<string, unknown>
   }
 
+  // ---- side client ----
+
+  private async resendClient(flow: Flow, exchanges: Exchange[], cmd: Resend): Promise<Record<string, unknown>> {
+    const udp = flow.proto === 'udp'
+    const link: Link = { udp, queue: [], lastAt: performance.now(), send: () => Promise.resolve() }
+    let connId = -1
+    const held = this.hold([
+      this.engine.onTraffic((t) => {
+        if (t.paneId !== cmd.paneId || t.dir !== 'in' || (!udp && t.connId !== connId)) return
+        link.queue.push(t.bytes)
+        link.lastAt = performance.now()
+      }),
+      this.engine.onEvent((e) => {
+        if (udp || !('connId' in e) || e.paneId !== cmd.paneId || e.connId !== connId) return
+        if (e.type === 'conn.closed') link.ended = e.how
+        else if (e.type === 'conn.halfClosed' && e.by === 'peer') link.ended = 'close'
+      })
+    ])
+    let result: Record<string, unknown>
+    try {
+      if (udp) {
+        const wildcard = cmd.host.includes(':') ? '::' : '0.0.0.0'
+        result = await this.command({ type: 'udp.bind', paneId: cmd.paneId, host: wildcard, port: 0 })
+        link.send = async (data) => void (await this.command({ type: 'udp.send', paneId: cmd.paneId, host: cmd.host, port: cmd.port, data }))
+      } else {
+        result = await this.command({ type: 'tcpClient.connect', paneId: cmd.paneId, host: cmd.host, port: cmd.port, timeoutMs: 5000 })
+        connId = (result as { connId: number }).connId
+        link.send = async (data) => void (await this.command({ type: 'send', paneId: cmd.paneId, target: connId, data }))
+      }
+    } catch (err) {
+      held.stop()
+      throw err
+    }
+    const script: Script = { paneId: cmd.paneId, exchanges, timing: cmd.timing, speed: cmd.speed, alive: held.alive }
+    void this.finish(script, 'answer', () => this.playClient(script, link)).finally(held.stop)
+    return udp ? { local: result['local'] } : { connId }
+  }
+
+  /** Sends each recorded request and compares the answer that comes back. */
+  private async playClient(s: Script, link: Link): Promise<Outcome> {
+    const speed = s.timing === 'original' ? 1 : s.speed
+    const start = performance.now()
+    let differing = 0
+    for (const [i, ex] of s.exchanges.entries()) {
+      if (s.timing !== 'answer') await sleep(start + Number(ex.atNs) / 1e6 / speed - performance.now())
+      if (link.ended || !s.alive()) return { differing: differing + s.exchanges.length - i, closedEarly: { after: i, how: link.ended ?? 'close' } }
+      link.queue.length = 0
+      link.lastAt = performance.now()
+      await this.sendOn(link, ex.request)
+      // Wait for the answer: until as much as was recorded came, or the peer went quiet;
+      // then a moment more, so an answer longer than the recorded one (or one where none
+      // was recorded) is seen whole.
+      const asked = performance.now()
+      const want = amount(link, ex.response)
+      const waiting = (): boolean => !link.ended && s.alive() && performance.now() - asked < MAX_WAIT_MS
+      while (amount(link, link.queue) < want && performance.now() - link.lastAt < QUIET_MS && waiting()) await sleep(10)
+      const settle = want === 0 ? SETTLE_EMPTY_MS : SETTLE_MS
+      while (performance.now() - link.lastAt < settle && waiting()) await sleep(10)
+      differing += this.compare(s.paneId, i + 1, 'answer', link.udp, ex.response, link.queue.splice(0))
+      if (link.ended && i < s.exchanges.length - 1) return { differing: differing + s.exchanges.length - 1 - i, closedEarly: { after: i + 1, how: link.ended } }
+    }
+    return { differing }
+  }
+
+  // ---- side server ----
+
+  private async serve(flow: Flow, exchanges: Exchange[], cmd: { paneId: string; host: string; port: number; timing: Timing; speed: number }): Promise<Record<string, unknown>> {
+    const udp = flow.proto === 'udp'
+    const links = new Map<string, Link>()
+    const start = (key: string, send: Link['send']): Link => {
+      const link: Link = { udp, queue: [], lastAt: performance.now(), send }
+      links.set(key, link)
+      const script: Script = { paneId: cmd.paneId, exchanges, timing: cmd.timing, speed: cmd.speed, alive: held.alive }
+      void this.finish(script, 'request', () => this.playServer(script, link))
+      return link
+    }
+    const held = this.hold([
+      this.engine.onTraffic((t) => {
+        if (t.paneId !== cmd.paneId || t.dir !== 'in') return
+        let link = links.get(udp ? peerKey(t.peer) : String(t.connId))
+        // Over UDP a new peer is a new client: its first datagram starts its replay.
+        if (!link && udp && t.peer) {
+          const peer = t.peer
+          link = start(peerKey(peer), async (data) => void (await this.command({ type: 'udp.send', paneId: cmd.paneId, host: peer.address, port: peer.port, data })))
+        }
+        if (!link) return
+        link.queue.push(t.bytes)
+        link.lastAt = performance.now()
+      }),
+      this.engine.onEvent((e) => {
+        if (udp || !('connId' in e) || e.paneId !== cmd.paneId) return
+        const connId = e.connId
+        if (e.type === 'conn.open') start(String(connId), async (data) => void (await this.command({ type: 'send', paneId: cmd.paneId, target: connId, data })))
+        const link = links.get(String(connId))
+        if (!link) return
+        if (e.type === 'conn.closed') link.ended = e.how
+        else if (e.type === 'conn.halfClosed' && e.by === 'peer') link.ended = 'close'
+      })
+    ])
+    try {
+      return udp
+        ? await this.command({ type: 'udp.bind', paneId: cmd.paneId, host: cmd.host, port: cmd.port })
+        : await this.command({ type: 'tcpServer.listen', paneId: cmd.paneId, host: cmd.host, port: cmd.port })
+    } catch (err) {
+      held.stop()
+      throw err
+    }
+  }
+
+  /** Answers one live client with the recorded server's bytes, comparing its requests with the recorded ones. */
+  private async playServer(s: Script, link: Link): Promise<Outcome> {
+    // The connection joins its pane's list right after its conn.open event: start on the next turn.
+    await sleep(0)
+    const n = s.exchanges.length
+    const began = performance.now()
+    let differing = 0
+    let closedEarly: Outcome['closedEarly']
+    const collect = async (): Promise<void> => {
+      for (const [i, ex] of s.exchanges.entries()) {
+        const got = await this.takeRequest(s, link, ex.request)
+        if (link.ended && amount(link, got) === 0 && amount(link, ex.request) > 0) {
+          // The client left before this request: the rest was never compared.
+          differing += n - i
+          closedEarly = { after: i, how: link.ended }
+          return
+        }
+        differing += this.compare(s.paneId, i + 1, 'request', link.udp, ex.request, got)
+        if (s.timing === 'answer') await this.sendOn(link, ex.response)
+        if (link.ended && link.queue.length === 0 && i < n - 1) {
+          differing += n - 1 - i
+          closedEarly = { after: i + 1, how: link.ended }
+          return
+        }
+      }
+    }
+    const answerOnTime = async (): Promise<void> => {
+      const speed = s.timing === 'original' ? 1 : s.speed
+      for (const ex of s.exchanges) {
+        await sleep(began + Number(ex.answerAtNs) / 1e6 / speed - performance.now())
+        if (link.ended || !s.alive()) return
+        await this.sendOn(link, ex.response)
+      }
+    }
+    await Promise.all([collect(), s.timing === 'answer' ? Promise.resolve() : answerOnTime()])
+    if (closedEarly) return { differing, closedEarly }
+    // Anything the client sends after its last recorded request is a difference too.
+    while (!link.ended && s.alive() && performance.now() - link.lastAt < SETTLE_EMPTY_MS) await sleep(10)
+    if (link.queue.length) differing += this.compare(s.paneId, n + 1, 'request', link.udp, [], link.queue.splice(0))
+    return { differing }
+  }
+
+  /**
+   * The live client's next request: as much as the recorded one (bytes over TCP, datagrams
+   * over UDP), or what came before it went quiet or closed. Waits as long as it takes for the
+   * first byte: a live client may be a person typing.
+   */
+  private async takeRequest(s: Script, link: Link, recorded: Uint8Array[]): Promise<Uint8Array[]> {
+    const want = amount(link, recorded)
+    const since = performance.now()
+    const waiting = (): boolean => !link.ended && s.alive()
+    while (amount(link, link.queue) === 0 && want > 0 && waiting()) await sleep(10)
+    while (amount(link, link.queue) < want && performance.now() - Math.max(link.lastAt, since) < QUIET_MS && waiting()) await sleep(10)
+    if (link.udp) return link.queue.splice(0, want)
+    // TCP: exactly the recorded length; what is beyond it belongs to the next request.
+    const all = concatBytes(link.queue.splice(0))
+    if (all.length > want) link.queue.push(all.subarray(want))
+    return [all.subarray(0, want)]
+  }
+
+  // ---- both ----
+
+  /** Compares recorded and live (whole bytes over TCP, datagram by datagram over UDP); emits replay.diff; 1 when they differ. */
+  private compare(paneId: string, exchange: number, compared: 'answer' | 'request', udp: boolean, recorded: Uint8Array[], live: Uint8Array[]): number {
+    const pairs: { expected: Uint8Array; actual: Uint8Array; datagram?: number }[] = []
+    if (!udp) pairs.push({ expected: concatBytes(recorded), actual: concatBytes(live) })
+    else if (recorded.length === 0 && live.length === 0) pairs.push({ expected: new Uint8Array(), actual: new Uint8Array() })
+    else for (let d = 0; d < Math.max(recorded.length, live.length); d++) pairs.push({ expected: recorded[d] ?? new Uint8Array(), actual: live[d] ?? new Uint8Array(), datagram: d + 1 })
+    let differs = false
+    for (const p of pairs) {
+      const firstDiff = firstDifference(p.expected, p.actual)
+      if (firstDiff >= 0) differs = true
+      this.emit({
+        type: 'replay.diff',
+        paneId,
+        exchange,
+        ...(p.datagram !== undefined ? { datagram: p.datagram } : {}),
+        ...(compared === 'request' ? { compared } : {}),
+        same: firstDiff < 0,
+        expectedLen: p.expected.length,
+        actualLen: p.actual.length,
+        firstDiff,
+        expected: p.expected,
+        actual: p.actual
+      })
+    }
+    return differs ? 1 : 0
+  }
+
+  /** Runs a replay and reports how it ended (replay.done), whatever happens. */
+  private async finish(s: Script, compared: 'answer' | 'request', play: () => Promise<Outcome>): Promise<void> {
+    const done = { type: 'replay.done' as const, paneId: s.paneId, exchanges: s.exchanges.length, ...(compared === 'request' ? { compared } : {}) }
+    try {
+      const o = await play()
+      this.emit({ ...done, differing: o.differing, ...(o.closedEarly ? { closedEarly: o.closedEarly } : {}) })
+    } catch (err) {
+      this.emit({ ...done, differing: -1, error: err instanceof EngineError ? err.paneError : { code: 'UNKNOWN', detail: String(err) } })
+    }
+  }
+
   dispose(): void {
-    for (const c of this.cleanups) c()
+    for (const c of [...this.cleanups]) c()
     this.cleanups.clear()
   }
 }
 
+interface Outcome {
+  differing: number
+  closedEarly?: { after: number; how: 'close' | 'reset' | 'error' }
+}
+
+const peerKey = (p: Endpoint | undefined): string => (p ? `${p.address}|${p.port}` : '')
 const total = (parts: Uint8Array[]): number => parts.reduce((n, p) => n + p.length, 0)
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)))

@@ -1,5 +1,6 @@
-// The recorded flows a read-only pane plays back, and what can be done with each: export
-// its bytes, re-send its client side to a live server, stand in for its server.
+// The recorded flows a read-only pane plays back, and what can be done with each (TCP or
+// UDP): export its bytes, re-send one side against a live peer (the client side to a live
+// server, or the server side to a live client, with a timing), stand in for its server.
 import { useState } from 'react'
 import type { SessionSummary } from '../../../shared/contract'
 import { formatBytes } from '../../../shared/bytes'
@@ -9,10 +10,18 @@ import { checkHost, parsePort, type FieldError } from './validate'
 
 export type Flow = SessionSummary['flows'][number]
 
+export interface ResendChoice {
+  side: 'client' | 'server'
+  host: string
+  port: number
+  timing: 'answer' | 'original' | 'scaled'
+  speed: number
+}
+
 interface Props {
   flows: Flow[]
   onExport(flow: Flow): void
-  onResend(flow: Flow, host: string, port: number, timing: 'answer' | 'original' | 'scaled', speed: number): void
+  onResend(flow: Flow, choice: ResendChoice): void
   onStandIn(flow: Flow, port: number): void
 }
 
@@ -20,7 +29,8 @@ export function FlowList({ flows, onExport, onResend, onStandIn }: Props) {
   const { t } = useI18n()
   const [host, setHost] = useState('127.0.0.1')
   const [port, setPort] = useState('')
-  const [timing, setTiming] = useState<'answer' | 'original' | 'scaled'>('answer')
+  const [side, setSide] = useState<ResendChoice['side']>('client')
+  const [timing, setTiming] = useState<ResendChoice['timing']>('answer')
   const [speed, setSpeed] = useState('1')
   const [error, setError] = useState<FieldError | undefined>()
 
@@ -60,15 +70,18 @@ export function FlowList({ flows, onExport, onResend, onStandIn }: Props) {
                 <button type="button" aria-label={t('flows.exportOf', { id: f.id })} onClick={() => onExport(f)}>
                   {t('flows.export')}
                 </button>
-                {f.proto === 'tcp' && (
+                {(f.proto === 'tcp' || f.proto === 'udp') && (
                   <>
                     <button
                       type="button"
                       aria-label={t('flows.resendOf', { id: f.id })}
                       onClick={() => {
-                        const p = target(1)
-                        const s = Number(speed)
-                        if (p !== undefined) onResend(f, host.trim(), p, timing, s > 0 ? s : 1)
+                        // The server side listens: port 0 takes a free one.
+                        const p = target(side === 'server' ? 0 : 1)
+                        const s = speed.trim() === '' ? NaN : Number(speed)
+                        if (p === undefined) return
+                        if (timing === 'scaled' && !(s >= 0.01 && s <= 100)) return setError({ key: 'flows.badSpeed', params: {} })
+                        onResend(f, { side, host: host.trim(), port: p, timing, speed: timing === 'scaled' ? s : 1 })
                       }}
                     >
                       {t('flows.resend')}
@@ -91,6 +104,10 @@ export function FlowList({ flows, onExport, onResend, onStandIn }: Props) {
         </tbody>
       </table>
       <div className="row options">
+        <select aria-label={t('flows.side')} value={side} onChange={(e) => setSide(e.target.value as typeof side)}>
+          <option value="client">{t('flows.side.client')}</option>
+          <option value="server">{t('flows.side.server')}</option>
+        </select>
         <label>
           {t('pane.host')}
           <input className="host" aria-label={t('flows.host')} value={host} onChange={(e) => setHost(e.target.value)} />

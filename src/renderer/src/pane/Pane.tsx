@@ -9,7 +9,7 @@ import { api } from '../api'
 import { configurePane, startPane, stopPane, storeOf, type PaneModel } from '../workspace'
 import { Composer, type Outgoing, type SendTarget } from './Composer'
 import { ConnList } from './ConnList'
-import { FlowList, type Flow } from './FlowList'
+import { FlowList, type Flow, type ResendChoice } from './FlowList'
 import { PaneSettings } from './PaneSettings'
 import { TrafficView, type TrafficViewHandle } from './TrafficView'
 import { Settings } from './Settings'
@@ -21,7 +21,7 @@ interface Props {
   onChange(patch: Partial<PaneModel>): void
   onClose(): void
   onExport(flow: Flow): void
-  onResend(flow: Flow, host: string, port: number, timing: 'answer' | 'original' | 'scaled', speed: number): void
+  onResend(flow: Flow, choice: ResendChoice): void
   onStandIn(flow: Flow, port: number): void
 }
 

@@ -162,21 +162,35 @@ export class PaneStore {
         this.update({ conns: [], jobs: [] })
         this.cleared?.()
         return
-      case 'replay.diff':
+      case 'replay.diff': {
+        const request = ev.compared === 'request'
+        // Over UDP the renderer says which datagram of the exchange (replay.exchangeDatagram).
+        const n = { n: ev.exchange, ...(ev.datagram === undefined ? {} : { datagram: ev.datagram }) }
         this.add([
           ev.same
-            ? { kind: 'note', tUs: now, level: 'info', key: 'replay.same', params: { n: ev.exchange, bytes: ev.actualLen } }
-            : { kind: 'note', tUs: now, level: 'warn', key: 'replay.differs', params: { n: ev.exchange, at: ev.firstDiff, expected: ev.expectedLen, actual: ev.actualLen } },
+            ? { kind: 'note', tUs: now, level: 'info', key: request ? 'replay.sameRequest' : 'replay.same', params: { ...n, bytes: ev.actualLen } }
+            : { kind: 'note', tUs: now, level: 'warn', key: request ? 'replay.differsRequest' : 'replay.differs', params: { ...n, at: ev.firstDiff, expected: ev.expectedLen, actual: ev.actualLen } },
           ...(ev.same ? [] : [{ kind: 'diff' as const, tUs: now, expected: ev.expected, actual: ev.actual ?? new Uint8Array(), firstDiff: ev.firstDiff }])
         ])
         return
-      case 'replay.done':
+      }
+      case 'replay.done': {
+        const request = ev.compared === 'request'
+        const early = ev.closedEarly
         this.add([
+          ...(early ? [{ kind: 'note' as const, tUs: now, level: 'warn' as const, key: early.how === 'close' ? ('replay.closedEarly' as const) : ('replay.resetEarly' as const), params: { n: early.after, total: ev.exchanges } }] : []),
           ev.error
             ? { kind: 'error', tUs: now, error: ev.error }
-            : { kind: 'note', tUs: now, level: ev.differing ? 'warn' : 'info', key: ev.differing ? 'replay.doneDiffering' : 'replay.doneSame', params: { n: ev.exchanges, d: ev.differing } }
+            : {
+                kind: 'note',
+                tUs: now,
+                level: ev.differing ? 'warn' : 'info',
+                key: ev.differing ? (request ? 'replay.doneDifferingRequests' : 'replay.doneDiffering') : request ? 'replay.doneSameRequests' : 'replay.doneSame',
+                params: { n: ev.exchanges, d: ev.differing }
+              }
         ])
         return
+      }
       case 'error':
         this.update({ lastError: ev.error })
         this.add([{ kind: 'error', tUs: now, error: ev.error }])

@@ -3,6 +3,7 @@
 // never drive the terminal with escape sequences.
 import { formatBytes, hexdumpLines, toHex } from '../../../shared/bytes'
 import { decodeVisible, type TextEncoding } from '../../../shared/encodings'
+import { formatDiff } from '../../../shared/diff-format'
 import { errorMessage, formatTarget, translate, type Lang, type MessageKey } from '../../../shared/i18n'
 import type { Endpoint, MessagePart, TrafficRecord } from '../../../shared/contract'
 import type { LogEntry } from './log'
@@ -90,10 +91,11 @@ export class TerminalRenderer {
           params['out'] = formatBytes(Number(params['out']))
         }
         if (entry.key === 'term.skipped') params['bytes'] = formatBytes(Number(params['bytes']))
+        if (params['datagram'] !== undefined) params['n'] = translate(o.lang, 'replay.exchangeDatagram', { n: params['n'] ?? '', d: params['datagram'] })
         return `${this.stamp(entry.tUs)}${colour}● ${translate(o.lang, entry.key, params)}${C.reset}\r\n`
       }
       case 'diff':
-        return this.diff(entry.expected, entry.actual, entry.firstDiff)
+        return this.diff(entry.expected, entry.actual)
       case 'error': {
         const detail = entry.error.detail ? `\r\n  ${C.dim}${entry.error.code}: ${entry.error.detail}${C.reset}` : ''
         return `${this.stamp(entry.tUs)}${C.error}✖ ${errorMessage(this.o.lang, entry.error)}${C.reset}${detail}\r\n`
@@ -140,23 +142,9 @@ export class TerminalRenderer {
     return o.view === 'split' ? lines + C.dim + hex() + colour : lines
   }
 
-  /** Recorded and live answers, as hex around the first difference, the differing bytes in red. */
-  private diff(expected: Uint8Array, actual: Uint8Array, at: number): string {
-    const from = Math.max(0, at - (at % 16) - 16)
-    const row = (bytes: Uint8Array, other: Uint8Array): string[] => {
-      const lines: string[] = []
-      for (let off = from; off < Math.min(bytes.length, from + 64); off += 16) {
-        let hex = ''
-        for (let i = off; i < Math.min(off + 16, bytes.length); i++) {
-          const h = bytes[i]!.toString(16).padStart(2, '0')
-          hex += (bytes[i] === other[i] ? h : `${C.error}${h}${C.reset}`) + ' '
-        }
-        lines.push(`${off.toString(16).padStart(8, '0')}  ${hex}`)
-      }
-      return lines
-    }
-    const label = (k: MessageKey): string => `  ${C.dim}${translate(this.o.lang, k)}${C.reset}\r\n`
-    return label('replay.recorded') + indent(row(expected, actual)) + label('replay.live') + indent(row(actual, expected))
+  /** Every range where the live bytes differ from the recorded ones, the differing bytes in red. */
+  private diff(expected: Uint8Array, actual: Uint8Array): string {
+    return indent(formatDiff(expected, actual, { lang: this.o.lang, mark: (hex) => `${C.error}${hex}${C.reset}` }))
   }
 
   private steps(rec: TrafficRecord, bytes: Uint8Array): string {

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import type { SessionSummary } from '../../../shared/contract'
 import { api } from '../api'
 import { useI18n } from '../i18n'
-import type { Flow } from '../pane/FlowList'
+import type { Flow, ResendChoice } from '../pane/FlowList'
 import { makePane, type PaneModel } from '../workspace'
 
 export type Dialog = { kind: 'save' | 'open' | 'export' | 'workspace'; initial: string; flow?: Flow } | undefined
@@ -94,16 +94,17 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void)
     return undefined
   }
 
-  const resend = (flow: Flow, host: string, port: number, timing: 'answer' | 'original' | 'scaled', speed: number): void => {
+  const resend = (flow: Flow, c: ResendChoice): void => {
     if (!session) return
-    const pane = makePane('tcp-client', host, String(port))
+    const kind = flow.proto === 'udp' ? 'udp' : c.side === 'server' ? 'tcp-server' : 'tcp-client'
+    const pane = kind === 'udp' && c.side === 'client' ? makePane(kind, '0.0.0.0', '0', String(c.port)) : makePane(kind, c.host, String(c.port))
     add({ ...pane, title: t('session.replayPane', { id: flow.id }) })
-    void api.command({ type: 'replay.resend', sessionId: session.sessionId, flowId: flow.id, paneId: pane.id, host, port, timing, speed })
+    void api.command({ type: 'replay.resend', sessionId: session.sessionId, flowId: flow.id, paneId: pane.id, ...c })
   }
 
   const standIn = (flow: Flow, port: number): void => {
     if (!session) return
-    const pane = makePane('tcp-server', '127.0.0.1', String(port))
+    const pane = makePane(flow.proto === 'udp' ? 'udp' : 'tcp-server', '127.0.0.1', String(port))
     add({ ...pane, title: t('session.standInPane', { id: flow.id }) })
     void api.command({ type: 'replay.standin', sessionId: session.sessionId, flowId: flow.id, paneId: pane.id, host: '127.0.0.1', port })
   }
