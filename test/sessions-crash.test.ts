@@ -159,7 +159,10 @@ describe('a web host killed while it records', () => {
     const got = received(s)
     console.info(`sessions-crash: sent ${stream.length} bytes, the recording kept ${got.length}${s.index.truncated ? `; ${s.index.truncated.reason}` : ''}`)
     expect(s.index.kind).toBe('session')
-    if (s.index.truncated) expect(s.index.truncated.reason).toMatch(/\S/)
+    // Always: the killed recording has no end-of-session block, so it says it was cut
+    // (and, when its tail is a partial block, where).
+    expect(s.index.interrupted).toMatch(/ended without its closing block: the app stopped before saving/)
+    if (s.index.truncated) expect(s.index.truncated.reason).toMatch(/stops early|middle of a chunk/)
     expect(got.length).toBeGreaterThan(256 * 1024 - 64 * 1024)
     expect(got.length).toBeLessThanOrEqual(stream.length)
     expect(got.equals(stream.subarray(0, got.length)), 'the recorded bytes are an exact prefix of the stream').toBe(true)
@@ -193,6 +196,8 @@ describe('a web host killed while it records', () => {
       // The uncut crash file: truncated or not, it opens.
       copyFileSync(file, join(dir, 'crash.pcapng'))
       const whole = await p.ok<SessionSummary>({ type: 'session.open', path: join(dir, 'crash.pcapng') })
+      expect(whole.interrupted).toMatch(/ended without its closing block/)
+      expect(summary.interrupted).toMatch(/ended without its closing block/)
       expect(whole.flows.find((f) => f.paneId === 'srv')!.bytesIn).toBe(got.length)
     } finally {
       await p.dispose()

@@ -151,6 +151,8 @@ describe('a session recorded by the engine', () => {
     expect(summary.kind).toBe('session')
     expect(summary.path).toBe(saved)
     expect(summary.truncated).toBeUndefined()
+    // A saved copy is sealed with the end-of-session block: it is complete.
+    expect(summary.interrupted).toBeUndefined()
     expect(summary.workspace).toEqual(workspace)
     const names = summary.flows.map((f) => `${f.proto}:${key(f.paneId!, f.connId!)}`).sort()
     expect(names).toEqual(['tcp:cli#1', 'tcp:cli2#1', 'tcp:srv#1', 'tcp:srv#2', 'udp:ua#0', 'udp:ub#0'])

@@ -205,6 +205,10 @@ export interface SessionSummary {
   endNs: string
   /** The file was cut (the app was killed mid-write): what was lost, in plain words. */
   truncated?: string
+  /** A session without its end-of-session block (the app stopped before closing or saving it), in plain words. */
+  interrupted?: string
+  /** What the reader skipped or found odd (missing TCP bytes, fragments, unreadable blocks...), in plain words. */
+  notes?: string[]
 }
 
 /** Every failure the engine reports. Each has a message in the catalog (en, zh). */

@@ -13,7 +13,7 @@ import { Playback } from './playback'
 import { record } from './recorder'
 import { openSession, SessionFileError, type OpenSession } from './reader'
 import { Replays } from './replay'
-import { SessionWriter } from './writer'
+import { sealCopy, SessionWriter } from './writer'
 
 /** The engine option that plugs sessions in: `new Engine({ sessions: withSessions({ dir }) })`. */
 export const withSessions =
@@ -117,6 +117,8 @@ export class SessionService implements SessionHandler {
     const to = resolve(path)
     try {
       copyFileSync(from, to)
+      // The copy ends with the end-of-session block and is on the disk when Save returns.
+      sealCopy(to, nowNs())
     } catch (err) {
       throw new EngineError(toPaneError(err, { op: 'save' }))
     }
@@ -156,7 +158,9 @@ export class SessionService implements SessionHandler {
       })),
       startNs: String(first),
       endNs: String(ix.lastNs ?? first),
-      ...(ix.truncated ? { truncated: ix.truncated.reason } : {})
+      ...(ix.truncated ? { truncated: ix.truncated.reason } : {}),
+      ...(ix.interrupted ? { interrupted: ix.interrupted } : {}),
+      ...(ix.notes?.length ? { notes: ix.notes } : {})
     }
   }
 

@@ -55,6 +55,8 @@ export interface SessionIndex {
   flows: Flow[]
   /** The file was cut (e.g. the app was killed): where, and what was lost, in plain words. */
   truncated?: { atOffset: number; reason: string }
+  /** A session of ours without its end-of-session block: the app stopped before closing or saving it, in plain words. */
+  interrupted?: string
   /** Things skipped or odd, in plain words (fragments, unsupported link types, missing bytes, ...). */
   notes?: string[]
   packets: number
