@@ -344,7 +344,8 @@ export const eventSchema = z.discriminatedUnion('type', [
   // The display fell behind: this many bytes (in this many records) were not sent to the
   // screen. The socket kept flowing and the recording has them all.
   z.object({ type: z.literal('display.skipped'), paneId: z.string(), bytes: z.number(), records: z.number() }),
-  z.object({ type: z.literal('error'), paneId: z.string(), error: paneErrorSchema }),
+  /** `tUs`: when it happened, given by playback (a recorded error); live errors are shown at arrival. */
+  z.object({ type: z.literal('error'), paneId: z.string(), error: paneErrorSchema, tUs: z.number().optional() }),
   z.object({
     type: z.literal('playback.position'),
     sessionId: z.number().int(),

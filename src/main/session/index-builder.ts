@@ -145,6 +145,10 @@ export class IndexBuilder implements CaptureSink {
     }
     const ev: SessionIndex['events'][number] = { tNs, json: o }
     if (typeof o['paneId'] === 'string') ev.paneId = o['paneId']
+    if (t.startsWith('conn.')) {
+      const f = this.sessionFlows.get(Number(o['flow']))?.flow
+      if (f) ev.flowId = f.id
+    }
     this.events.push(ev)
   }
 

@@ -9,7 +9,7 @@ import { formatTarget } from '../../shared/i18n'
 import type { Engine, SessionCommand, SessionHandler } from '../engine/engine'
 import { nowNs } from '../engine/clock'
 import { EngineError, fail, toPaneError } from '../engine/errors'
-import { Playback } from './playback'
+import { Playback, sessionSpan } from './playback'
 import { record } from './recorder'
 import { openSession, SessionFileError, type OpenSession } from './reader'
 import { Replays } from './replay'
@@ -139,7 +139,7 @@ export class SessionService implements SessionHandler {
     this.opened.set(sessionId, { file, path: full })
     this.remember(full)
     const ix = file.index
-    const first = ix.firstNs ?? 0n
+    const span = sessionSpan(ix)
     return {
       sessionId,
       kind: ix.kind,
@@ -156,8 +156,8 @@ export class SessionService implements SessionHandler {
         bytesIn: f.chunks.reduce((n, c) => n + (c.dir === 'in' ? c.len : 0), 0),
         bytesOut: f.chunks.reduce((n, c) => n + (c.dir === 'out' ? c.len : 0), 0)
       })),
-      startNs: String(first),
-      endNs: String(ix.lastNs ?? first),
+      startNs: String(span.startNs),
+      endNs: String(span.endNs),
       ...(ix.truncated ? { truncated: ix.truncated.reason } : {}),
       ...(ix.interrupted ? { interrupted: ix.interrupted } : {}),
       ...(ix.notes?.length ? { notes: ix.notes } : {})

@@ -179,7 +179,7 @@ export class PaneStore {
         return
       case 'error':
         this.update({ lastError: ev.error })
-        this.add([{ kind: 'error', tUs: now, error: ev.error }])
+        this.add([{ kind: 'error', tUs: ev.tUs ?? now, error: ev.error }])
         return
     }
   }
