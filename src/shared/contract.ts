@@ -169,7 +169,8 @@ export interface ResultMap {
   'session.workspace': Record<string, never>
   'session.save': { path: string; bytes: number }
   'session.open': SessionSummary
-  'session.recent': { paths: string[] }
+  /** `recovered`: recordings an earlier run left behind when it crashed (see README, Sessions). */
+  'session.recent': { paths: string[]; recovered: { path: string; lastWriteMs: number; bytes: number }[] }
   'session.close': Record<string, never>
   'session.export': { files: string[] }
   'session.exportWorkspace': { path: string }

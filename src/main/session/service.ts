@@ -1,7 +1,7 @@
 // Sessions as the engine offers them: the running recording (always on, streamed to a file
 // from the start), saving it, opening a saved session or a capture, exporting a flow's
 // bytes, the list of recent sessions, playback on screen and replay against live peers.
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { SessionSummary } from '../../shared/contract'
@@ -27,6 +27,20 @@ export interface SessionOptions {
 }
 
 const MAX_RECENT = 10
+/** The running recording: recording-<start time>-<process id>-<n>.pcapng in the session folder. */
+const RECORDING_PREFIX = 'recording-'
+const RECORDING_NAME = /^recording-.*-(\d+)-\d+\.pcapng$/
+
+/** A process with this id runs now (ours, or another instance of the app still recording). */
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
 let instances = 0
 
 export class SessionService implements SessionHandler {
@@ -48,7 +62,7 @@ export class SessionService implements SessionHandler {
     if (options.record === false) return
     this.dir = options.dir ?? join(tmpdir(), 'net-playground')
     mkdirSync(this.dir, { recursive: true })
-    this.recordingPath = join(this.dir, `recording-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-${++instances}.pcapng`)
+    this.recordingPath = join(this.dir, `${RECORDING_PREFIX}${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-${++instances}.pcapng`)
     this.writer = SessionWriter.open(this.recordingPath, { application: 'Net Playground' })
     this.stopRecording = record(engine, this.writer)
   }
@@ -66,7 +80,7 @@ export class SessionService implements SessionHandler {
       case 'session.open':
         return this.open(cmd.path)
       case 'session.recent':
-        return { paths: this.recent() }
+        return { paths: this.recent(), recovered: this.recovered() }
       case 'session.close':
         this.closeSession(cmd.sessionId)
         return {}
@@ -198,6 +212,33 @@ export class SessionService implements SessionHandler {
     } catch {
       return []
     }
+  }
+
+  /**
+   * Recordings an earlier run left behind (it crashed or was killed before it could remove
+   * its recording): not this one, and not one a running process is still writing. Newest first.
+   */
+  private recovered(): { path: string; lastWriteMs: number; bytes: number }[] {
+    if (!this.dir) return []
+    let names: string[]
+    try {
+      names = readdirSync(this.dir)
+    } catch {
+      return []
+    }
+    const out: { path: string; lastWriteMs: number; bytes: number }[] = []
+    for (const name of names) {
+      const m = RECORDING_NAME.exec(name)
+      const path = join(this.dir, name)
+      if (!m || path === this.recordingPath || alive(Number(m[1]))) continue
+      try {
+        const st = statSync(path)
+        if (st.isFile()) out.push({ path, lastWriteMs: st.mtimeMs, bytes: st.size })
+      } catch {
+        /* gone meanwhile */
+      }
+    }
+    return out.sort((a, b) => b.lastWriteMs - a.lastWriteMs).slice(0, MAX_RECENT)
   }
 
   private remember(path: string): void {

@@ -252,6 +252,8 @@ export const en = {
   'session.saveAs': 'Save as…',
   'session.open': 'Open…',
   'session.recent': 'Recent sessions',
+  'session.recoveredGroup': 'Left by a crash',
+  'session.recovered': 'recovered: {time} ({size})',
   'session.dialog.save': 'Save the session (everything recorded so far, and the workspace)',
   'session.dialog.open': 'Open a session or a capture (pcapng, pcap)',
   'session.dialog.export': 'Export the flow\'s bytes (one file per direction) into a folder',

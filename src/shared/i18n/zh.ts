@@ -254,6 +254,8 @@ export const zh: Record<MessageKey, string> = {
   'session.saveAs': '另存为…',
   'session.open': '打开…',
   'session.recent': '最近的会话',
+  'session.recoveredGroup': '崩溃后留下的录制',
+  'session.recovered': '已恢复：{time}（{size}）',
   'session.dialog.save': '保存会话（目前录制的全部内容和工作区）',
   'session.dialog.open': '打开会话或抓包文件（pcapng、pcap）',
   'session.dialog.export': '把该流的字节导出到文件夹（每个方向一个文件）',
