@@ -152,7 +152,7 @@ describe('a web host killed while it records', () => {
       }
       if (k === 2000) {
         killedAt = k
-        child.kill('SIGKILL')
+        child!.kill('SIGKILL')
       }
       if (sock.destroyed) break
     }
