@@ -263,7 +263,8 @@ export class SessionService implements SessionHandler {
     this.replays.dispose()
     for (const id of [...this.opened.keys()]) this.closeSession(id)
     this.stopRecording?.()
-    this.writer?.close()
+    // Removed at once: no end block, no fsync.
+    this.writer?.discard()
     if (this.recordingPath) rmSync(this.recordingPath, { force: true })
   }
 }

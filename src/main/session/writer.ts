@@ -290,6 +290,20 @@ export class SessionWriter {
     this.writeAll(this.buf.subarray(0, n))
   }
 
+  /** Closes the file as it is, without the end block or fsync: for a recording about to be removed. */
+  discard(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = undefined
+    this.pos = 0
+    if (this.fd === undefined) return
+    try {
+      fs.closeSync(this.fd)
+    } catch {
+      /* it is being removed */
+    }
+    this.fd = undefined
+  }
+
   private closeFile(): void {
     if (this.fd === undefined) return
     this.appendBlock(endBlock(nowNs(), 'closed'))
