@@ -14,6 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openSession, type Flow, type OpenSession } from '../src/main/session/reader'
 import { epochNs, LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, writeTcpdumpPcap, type Seen } from './tcpdump-pcap'
 import { requireTshark } from './tshark'
+import { Probe } from './probe'
+import { withSessions } from '../src/main/session/service'
+import type { SessionSummary } from '../src/shared/contract'
 
 const dir = mkdtempSync(join(tmpdir(), 'np-session-foreign-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -223,6 +226,18 @@ describe('captures built by an independent script', () => {
       s.close()
     })
   }
+
+  it('eth-vlan.pcap: opened through the engine, the summary carries the reader\'s notes (not a session: no "interrupted")', async () => {
+    const p = new Probe({ sessions: withSessions({ record: false }) })
+    try {
+      const s = await p.ok<SessionSummary>({ type: 'session.open', path: join(dir, 'eth-vlan.pcap') })
+      expect(s.kind).toBe('pcap')
+      expect(s.notes?.join('\n')).toMatch(/fragment/)
+      expect(s.interrupted).toBeUndefined()
+    } finally {
+      await p.dispose()
+    }
+  })
 
   it('eth-vlan.pcap: a chunk can be part of a packet (the overlapping segment)', () => {
     const s = openSession(join(dir, 'eth-vlan.pcap'))
