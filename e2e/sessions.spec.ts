@@ -1,11 +1,13 @@
 // Sessions in the browser: save what was recorded, read it with tshark, open it again,
 // play it back with the timeline, re-send its client side against a live server and its
 // server side to a live client, and see the diffs.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
+import { encodeJsonBlock } from '../src/main/session/blocks'
+import { SessionWriter } from '../src/main/session/writer'
 import { expect, pane, screen, send, shot, test } from './fixtures'
 
 let peer: ChildProcess | undefined
@@ -177,4 +179,55 @@ test('the workspace alone exports as JSON, with its panes and their rules', asyn
   const ws = JSON.parse(readFileSync(file, 'utf8')) as { panes: { kind: string; config: { autoReplies?: unknown[] } }[] }
   expect(ws.panes.map((p) => p.kind)).toEqual(['tcp-server', 'tcp-client'])
   expect(ws.panes[0]!.config.autoReplies).toHaveLength(1)
+})
+
+test('a recording left by a crash is offered at start, opens saying it was interrupted, and plays back its lines and connection list', async ({ app }) => {
+  // What a crashed run leaves in the web host's session folder: a recording with no end
+  // block (its process is gone), a server pane with one client still connected, a reset
+  // client before it, and a block the reader cannot read (a note).
+  const gone = spawnSync(process.execPath, ['-e', '']).pid
+  const file = join(tmpdir(), 'net-playground', `recording-2026-01-02T03-04-05-678Z-${gone}-1.pcapng`)
+  mkdirSync(dirname(file), { recursive: true })
+  const v4 = (port: number) => ({ address: '127.0.0.1', port, family: 'IPv4' as const })
+  const t0 = BigInt(Date.now() - 60_000) * 1_000_000n
+  const ms = 1_000_000n
+  try {
+    const w = SessionWriter.open(file, { flushMs: 0 })
+    w.workspace({ version: 1, panes: [{ id: 'p1', kind: 'tcp-server', n: 1, host: '127.0.0.1', port: '9000', config: {}, snippets: [] }] }, t0)
+    w.event({ paneId: 'p1', tNs: t0, kind: 'listening', local: v4(9000) })
+    w.connOpen({ paneId: 'p1', connId: 1, local: v4(9000), remote: v4(40001), initiator: 'remote', tNs: t0 + ms })
+    w.chunk({ paneId: 'p1', connId: 1, dir: 'in', tNs: t0 + 2n * ms, bytes: Buffer.from('first client\n') })
+    w.event({ paneId: 'p1', tNs: t0 + 3n * ms, kind: 'error', error: { code: 'ECONNRESET', op: 'read', connId: 1, detail: 'read ECONNRESET' } })
+    w.close({ paneId: 'p1', connId: 1, how: 'reset', by: 'peer', code: 'ECONNRESET', tNs: t0 + 3n * ms })
+    w.connOpen({ paneId: 'p1', connId: 2, local: v4(9000), remote: v4(40002), initiator: 'remote', tNs: t0 + 4n * ms })
+    w.chunk({ paneId: 'p1', connId: 2, dir: 'in', tNs: t0 + 5n * ms, bytes: Buffer.from('still here\n') })
+    w.chunk({ paneId: 'p1', connId: 2, dir: 'out', tNs: t0 + 6n * ms, bytes: Buffer.from('hello, 2\n') })
+    w.flush()
+    appendFileSync(file, encodeJsonBlock('{"t":"event", this is not JSON'))
+
+    // The next start of the app: Recent sessions offers it.
+    await app.reload()
+    const recent = app.getByRole('combobox', { name: 'Recent sessions' })
+    await expect(recent.locator('optgroup[label="Left by a crash"] option')).toHaveText([/^recovered: .+ \(\d+(\.\d+)? ?[KM]?i?B\)$/])
+    await recent.selectOption(file)
+    const bar = app.getByRole('region', { name: `Session ${basename(file)}` })
+    await expect(bar.getByRole('alert')).toContainText('The recording was interrupted: it ended without its closing block')
+    await bar.getByText('1 note(s) from reading the file').click()
+    await expect(bar.getByRole('list', { name: 'Notes from reading the file' })).toContainText('custom block(s) with unreadable content were skipped')
+
+    // The recorded pane shows its lines, its error and its connection list, as it was.
+    const recorded = pane(app, /Recorded: TCP server 1/)
+    await expect(screen(recorded)).toContainText('connection #1 opened with 127.0.0.1:40001')
+    await expect(screen(recorded)).toContainText('Connection reset by the peer')
+    await expect(screen(recorded)).toContainText('connection #1 closed (reset): 13 B in, 0 B out')
+    await expect(screen(recorded)).toContainText('still here\\n')
+    const conns = recorded.getByRole('table', { name: 'Connections' })
+    await expect(conns.getByRole('row')).toHaveCount(2)
+    await expect(conns.getByRole('row').nth(1)).toContainText('127.0.0.1:40002')
+    await expect(conns.getByRole('row').nth(1)).toContainText('11 B')
+    await expect(conns.getByRole('button')).toHaveCount(0)
+    await shot(app, 'session-recovered')
+  } finally {
+    rmSync(file, { force: true })
+  }
 })

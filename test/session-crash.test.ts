@@ -188,6 +188,8 @@ tick()
       if (!b.every((x) => x === (k & 255))) throw new Error(`chunk ${k} damaged`)
     })
     expect(ix.workspace).toBeDefined()
+    // Killed: no end-of-session block, whether or not the file ends at a block boundary.
+    expect(ix.interrupted).toMatch(/ended without its closing block/)
     console.info(`killed writer: ${statSync(path).size} bytes, ${chunks.length} chunks, ${ix.truncated ? `cut: ${ix.truncated.reason}` : 'ended at a block boundary'}`)
     s.close()
   })

@@ -1,5 +1,6 @@
 // Captures made by other tools: a real loopback capture (dumpcap, converted with editcap to
-// pcap µs and ns), and pcap/pcapng files built by an independent Python script with
+// pcap µs and ns; where dumpcap cannot capture, the same traffic written as tcpdump writes
+// it), the same traffic always also as tcpdump pcaps (Ethernet, Linux cooked), and pcap/pcapng files built by an independent Python script with
 // Ethernet + VLAN, SLL, SLL2, BSD loopback, raw IPv6 with extension headers, out-of-order,
 // retransmitted and overlapping segments, sequence wraparound, port reuse and fragments.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
@@ -11,6 +12,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openSession, type Flow, type OpenSession } from '../src/main/session/reader'
+import { epochNs, LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, writeTcpdumpPcap, type Seen } from './tcpdump-pcap'
+import { requireTshark } from './tshark'
+import { Probe } from './probe'
+import { withSessions } from '../src/main/session/service'
+import type { SessionSummary } from '../src/shared/contract'
 
 const dir = mkdtempSync(join(tmpdir(), 'np-session-foreign-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -221,6 +227,18 @@ describe('captures built by an independent script', () => {
     })
   }
 
+  it('eth-vlan.pcap: opened through the engine, the summary carries the reader\'s notes (not a session: no "interrupted")', async () => {
+    const p = new Probe({ sessions: withSessions({ record: false }) })
+    try {
+      const s = await p.ok<SessionSummary>({ type: 'session.open', path: join(dir, 'eth-vlan.pcap') })
+      expect(s.kind).toBe('pcap')
+      expect(s.notes?.join('\n')).toMatch(/fragment/)
+      expect(s.interrupted).toBeUndefined()
+    } finally {
+      await p.dispose()
+    }
+  })
+
   it('eth-vlan.pcap: a chunk can be part of a packet (the overlapping segment)', () => {
     const s = openSession(join(dir, 'eth-vlan.pcap'))
     const out = s.index.flows[0]!.chunks.filter((c) => c.dir === 'out')
@@ -229,7 +247,7 @@ describe('captures built by an independent script', () => {
   })
 
   it('eth-vlan.pcap: tshark follows the same bytes', () => {
-    if (spawnSync('tshark', ['--version']).status !== 0) return console.warn('tshark missing: skipped the cross-check')
+    requireTshark()
     const r = spawnSync('tshark', ['-r', join(dir, 'eth-vlan.pcap'), '-q', '-z', 'follow,tcp,raw,0'], { encoding: 'utf8' })
     const lines = r.stdout.split('\n').filter((l) => /^\t?[0-9a-f]+$/.test(l))
     const a = Buffer.from(lines.filter((l) => !l.startsWith('\t')).join(''), 'hex')
@@ -282,10 +300,14 @@ describe('a real loopback capture', () => {
   const datagrams = [randomBytes(10), randomBytes(1000), Buffer.from('last')]
   let clientPort = 0
   let serverPort = 0
-  let captured = false
+  let udpClientPort = 0
   const files: Record<string, string> = {}
+  /** What the test's own client sent and received, with when: the built captures come from it. */
+  const tcpSeen: Seen[] = []
+  const udpSeen: Seen[] = []
 
   beforeAll(async () => {
+    requireTshark()
     const server = createServer()
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
     serverPort = (server.address() as AddressInfo).port
@@ -295,11 +317,8 @@ describe('a real loopback capture', () => {
     files['any'] = join(dir, 'any.pcapng')
     const [lo, any] = await Promise.all([startCapture('lo', serverPort, files['lo']), startCapture('any', serverPort, files['any'])])
     if (!lo) {
-      console.warn('session-foreign: dumpcap cannot capture on lo here (not root, or no dumpcap); only the generated captures are checked.')
+      console.warn('session-foreign: dumpcap cannot capture on lo here (not root, or no dumpcap); the loopback capture is a tcpdump-format pcap built from the same traffic instead.')
       if (any) await stopCapture(any)
-      server.close()
-      udpServer.close()
-      return
     }
     const done = new Promise<void>((resolve) => {
       server.on('connection', (sock: Socket) => {
@@ -314,42 +333,71 @@ describe('a real loopback capture', () => {
       })
     })
     const client = connect(serverPort, '127.0.0.1')
+    const openNs = epochNs()
     await new Promise<void>((r) => client.on('connect', r))
     clientPort = client.localPort!
-    for (let i = 0; i < sentByClient.length; i += 50_000) client.write(sentByClient.subarray(i, i + 50_000))
+    for (let i = 0; i < sentByClient.length; i += 50_000) {
+      tcpSeen.push({ from: 'client', tNs: epochNs(), bytes: sentByClient.subarray(i, i + 50_000) })
+      client.write(sentByClient.subarray(i, i + 50_000))
+    }
     client.end()
     const received: Buffer[] = []
-    client.on('data', (d: Buffer) => received.push(d))
+    client.on('data', (d: Buffer) => {
+      received.push(d)
+      tcpSeen.push({ from: 'server', tNs: epochNs(), bytes: d })
+    })
     await Promise.all([done, new Promise<void>((r) => client.on('close', () => r()))])
+    const closeNs = epochNs()
     expect(Buffer.concat(received).equals(sentByServer)).toBe(true)
     const udpClient = createSocket('udp4')
     await new Promise<void>((r) => udpClient.bind(0, '127.0.0.1', r))
+    udpClientPort = udpClient.address().port
     const gotAll = new Promise<void>((r) => {
       let n = 0
       udpServer.on('message', () => {
         if (++n === datagrams.length) r()
       })
     })
-    for (const d of datagrams) udpClient.send(d, serverPort, '127.0.0.1')
+    for (const d of datagrams) {
+      udpSeen.push({ from: 'client', tNs: epochNs(), bytes: d })
+      udpClient.send(d, serverPort, '127.0.0.1')
+    }
     await gotAll
     udpClient.close()
     udpServer.close()
     server.close()
-    await new Promise((r) => setTimeout(r, 300))
-    await stopCapture(lo)
-    if (any) await stopCapture(any)
-    captured = statSync(files['lo']).size > 0
-    if (!any) delete files['any']
+    // The same traffic as tcpdump writes it (classic pcap, µs), on Ethernet and on Linux cooked.
+    const conversations = [
+      { proto: 'tcp' as const, client: { address: '127.0.0.1', port: clientPort }, server: { address: '127.0.0.1', port: serverPort }, seen: tcpSeen, openNs, closeNs },
+      { proto: 'udp' as const, client: { address: '127.0.0.1', port: udpClientPort }, server: { address: '127.0.0.1', port: serverPort }, seen: udpSeen }
+    ]
+    files['tcpdump-eth.pcap'] = join(dir, 'tcpdump-eth.pcap')
+    files['tcpdump-sll.pcap'] = join(dir, 'tcpdump-sll.pcap')
+    writeTcpdumpPcap(files['tcpdump-eth.pcap'], LINKTYPE_ETHERNET, conversations)
+    writeTcpdumpPcap(files['tcpdump-sll.pcap'], LINKTYPE_LINUX_SLL, conversations)
+    if (lo) {
+      await new Promise((r) => setTimeout(r, 300))
+      await stopCapture(lo)
+      if (any) await stopCapture(any)
+      expect(statSync(files['lo']).size).toBeGreaterThan(0)
+      if (!any) delete files['any']
+    } else {
+      // No dumpcap here: the "loopback capture" is the built one, made pcapng by editcap.
+      for (const [from, to] of [['tcpdump-eth.pcap', 'lo'], ['tcpdump-sll.pcap', 'any']] as const) {
+        const r = spawnSync('editcap', ['-F', 'pcapng', files[from]!, files[to]!], { encoding: 'utf8' })
+        expect(r.status, `editcap: ${r.stderr}`).toBe(0)
+      }
+    }
     // The same capture as pcap (µs) and as nanosecond pcap.
     for (const [fmt, name] of [['pcap', 'lo.pcap'], ['nsecpcap', 'lo-ns.pcap']] as const) {
-      const r = spawnSync('editcap', ['-F', fmt, files['lo'], join(dir, name)])
-      if (r.status === 0) files[name] = join(dir, name)
+      const r = spawnSync('editcap', ['-F', fmt, files['lo'], join(dir, name)], { encoding: 'utf8' })
+      expect(r.status, `editcap -F ${fmt}: ${r.stderr}`).toBe(0)
+      files[name] = join(dir, name)
     }
   }, 30_000)
 
-  it('reassembles the TCP stream and the datagrams from pcapng, pcap µs and pcap ns (and the "any" interface)', () => {
-    if (!captured) return
-    expect(Object.keys(files).sort()).toEqual(['any', 'lo', 'lo-ns.pcap', 'lo.pcap'].filter((k) => k !== 'any' || files['any']).sort())
+  it('reassembles the TCP stream and the datagrams from pcapng, pcap µs and pcap ns (and the "any" interface), captured or built as tcpdump writes it', () => {
+    expect(Object.keys(files).sort()).toEqual(['any', 'lo', 'lo-ns.pcap', 'lo.pcap', 'tcpdump-eth.pcap', 'tcpdump-sll.pcap'].filter((k) => k !== 'any' || files['any']).sort())
     const times: Record<string, bigint[]> = {}
     for (const [name, file] of Object.entries(files)) {
       const s = openSession(file)
@@ -377,11 +425,20 @@ describe('a real loopback capture', () => {
     expect(times['lo.pcap']).toEqual(times['lo']!.map((t) => (t / 1000n) * 1000n))
   })
 
-  it('the reassembled bytes match what tshark follows', () => {
-    if (!captured) return
-    const r = spawnSync('tshark', ['-r', files['lo']!, '-q', '-z', 'follow,tcp,raw,0'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
-    const lines = r.stdout.split('\n').filter((l) => /^\t?[0-9a-f]+$/.test(l))
-    expect(Buffer.from(lines.filter((l) => !l.startsWith('\t')).join(''), 'hex').equals(sentByClient)).toBe(true)
-    expect(readFileSync(files['lo']!).length).toBeGreaterThan(sentByClient.length + sentByServer.length)
+  it('the reassembled bytes match what tshark follows, in the capture and in the built tcpdump pcaps', () => {
+    for (const name of ['lo', 'tcpdump-eth.pcap', 'tcpdump-sll.pcap']) {
+      const r = spawnSync('tshark', ['-r', files[name]!, '-q', '-z', 'follow,tcp,raw,0'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+      expect(r.status, `${name}: ${r.stderr}`).toBe(0)
+      const lines = r.stdout.split('\n').filter((l) => /^\t?[0-9a-f]+$/.test(l))
+      expect(Buffer.from(lines.filter((l) => !l.startsWith('\t')).join(''), 'hex').equals(sentByClient), name).toBe(true)
+      expect(Buffer.from(lines.filter((l) => l.startsWith('\t')).map((l) => l.slice(1)).join(''), 'hex').equals(sentByServer), name).toBe(true)
+      expect(readFileSync(files[name]!).length).toBeGreaterThan(sentByClient.length + sentByServer.length)
+    }
+    // tshark finds nothing wrong in the built ones (checksums checked).
+    for (const name of ['tcpdump-eth.pcap', 'tcpdump-sll.pcap']) {
+      const r = spawnSync('tshark', ['-r', files[name]!, '-o', 'tcp.check_checksum:TRUE', '-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-Y', '_ws.expert.severity >= warning'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+      expect(r.status, r.stderr).toBe(0)
+      expect(r.stdout.trim(), `${name}: expert warnings`).toBe('')
+    }
   })
 })

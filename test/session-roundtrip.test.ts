@@ -106,6 +106,8 @@ describe('round trip', () => {
     const ix = s.index
     expect(ix.kind).toBe('session')
     expect(ix.truncated).toBeUndefined()
+    // Closed by the writer: it ends with the end-of-session block.
+    expect(ix.interrupted).toBeUndefined()
     expect(ix.notes).toBeUndefined()
     expect(ix.flows.map((f) => [f.proto, f.paneId, f.connId])).toEqual([
       ['tcp', 'client-1', 1],

@@ -7,9 +7,9 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Endpoint } from '../src/shared/contract'
 import { SessionWriter } from '../src/main/session/writer'
+import { requireTshark } from './tshark'
 
-const hasTshark = spawnSync('tshark', ['--version'], { encoding: 'utf8' }).status === 0
-if (!hasTshark) console.warn('session-tshark: tshark is not installed; skipping the Wireshark checks (apt-get install tshark).')
+beforeAll(requireTshark)
 
 const dir = mkdtempSync(join(tmpdir(), 'np-session-tshark-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -49,7 +49,7 @@ function follow(file: string, stream: number): { node0: string; node1: string; a
   return { node0, node1, a: Buffer.from(a.join(''), 'hex'), b: Buffer.from(b.join(''), 'hex') }
 }
 
-describe.skipIf(!hasTshark)('tshark reads a session', () => {
+describe('tshark reads a session', () => {
   const file = join(dir, 'session.pcapng')
   const sentA = { out: [] as Uint8Array[], in: [] as Uint8Array[] }
   const sentB = { out: [] as Uint8Array[], in: [] as Uint8Array[] }
@@ -124,7 +124,7 @@ describe.skipIf(!hasTshark)('tshark reads a session', () => {
   })
 })
 
-describe.skipIf(!hasTshark)('tshark reads a connection recorded by both of its panes', () => {
+describe('tshark reads a connection recorded by both of its panes', () => {
   it('shows one stream whose follow output has every byte once', () => {
     const file = join(dir, 'mirror.pcapng')
     const w = SessionWriter.open(file)

@@ -1,7 +1,8 @@
 // The real app killed mid-stream: the web host (node out/main/web.js) records a TCP server
 // pane that a raw client feeds; SIGKILL leaves recording-*.pcapng behind, which must open
-// with an exact, non-empty prefix of what was sent. A file cut in the middle of a block
-// must open too, and say in words that it was cut.
+// with an exact, non-empty prefix of what was sent, and say that the recording was
+// interrupted. A file cut in the middle of a block must open too, and say where it was cut.
+// The next run of the host offers the left-behind recording (session.recent's recovered).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
@@ -104,18 +105,25 @@ afterEach(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
+const token = 'crash-test-token'
+
+/** Starts the web host (node out/main/web.js) on a free port with its recordings in `sessionDir`. */
+async function startHost(sessionDir: string): Promise<{ port: number; exited: Promise<string> }> {
+  const host = spawn(process.execPath, [webJs, '--port', '0', '--token', token, '--session-dir', sessionDir], { stdio: ['ignore', 'pipe', 'pipe'] })
+  child = host
+  let out = ''
+  host.stdout!.setEncoding('utf8').on('data', (s: string) => (out += s))
+  host.stderr!.setEncoding('utf8').on('data', (s: string) => (out += s))
+  const exited = new Promise<string>((r) => host.once('exit', (code, signal) => r(signal ?? String(code))))
+  const port = Number((await waitForOutput(() => out, /web host: http:\/\/127\.0\.0\.1:(\d+)\/\?token=/, 'the web host URL'))[1])
+  return { port, exited }
+}
+
 describe('a web host killed while it records', () => {
   it('leaves a recording that opens with an exact prefix of the stream; a cut file says it was cut', async () => {
     dir = mkdtempSync(join(tmpdir(), 'np-sessions-crash-'))
     const sessionDir = join(dir, 'sessions')
-    const token = 'crash-test-token'
-    child = spawn(process.execPath, [webJs, '--port', '0', '--token', token, '--session-dir', sessionDir], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    child.stdout!.setEncoding('utf8').on('data', (s: string) => (out += s))
-    child.stderr!.setEncoding('utf8').on('data', (s: string) => (out += s))
-    const exited = new Promise<string>((r) => child!.once('exit', (code, signal) => r(signal ?? String(code))))
-    const port = Number((await waitForOutput(() => out, /web host: http:\/\/127\.0\.0\.1:(\d+)\/\?token=/, 'the web host URL'))[1])
-
+    const { port, exited } = await startHost(sessionDir)
     const c = await WireClient.open(port, token)
     ws = c.ws
     const listen = (await c.command({ type: 'tcpServer.listen', paneId: 'srv', host: '127.0.0.1', port: 0 })) as { ok: boolean; result: { local: { port: number } } }
@@ -144,7 +152,7 @@ describe('a web host killed while it records', () => {
       }
       if (k === 2000) {
         killedAt = k
-        child.kill('SIGKILL')
+        child!.kill('SIGKILL')
       }
       if (sock.destroyed) break
     }
@@ -159,7 +167,10 @@ describe('a web host killed while it records', () => {
     const got = received(s)
     console.info(`sessions-crash: sent ${stream.length} bytes, the recording kept ${got.length}${s.index.truncated ? `; ${s.index.truncated.reason}` : ''}`)
     expect(s.index.kind).toBe('session')
-    if (s.index.truncated) expect(s.index.truncated.reason).toMatch(/\S/)
+    // Always: the killed recording has no end-of-session block, so it says it was cut
+    // (and, when its tail is a partial block, where).
+    expect(s.index.interrupted).toMatch(/ended without its closing block: the app stopped before saving/)
+    if (s.index.truncated) expect(s.index.truncated.reason).toMatch(/stops early|middle of a chunk/)
     expect(got.length).toBeGreaterThan(256 * 1024 - 64 * 1024)
     expect(got.length).toBeLessThanOrEqual(stream.length)
     expect(got.equals(stream.subarray(0, got.length)), 'the recorded bytes are an exact prefix of the stream').toBe(true)
@@ -193,9 +204,27 @@ describe('a web host killed while it records', () => {
       // The uncut crash file: truncated or not, it opens.
       copyFileSync(file, join(dir, 'crash.pcapng'))
       const whole = await p.ok<SessionSummary>({ type: 'session.open', path: join(dir, 'crash.pcapng') })
+      expect(whole.interrupted).toMatch(/ended without its closing block/)
+      expect(summary.interrupted).toMatch(/ended without its closing block/)
       expect(whole.flows.find((f) => f.paneId === 'srv')!.bytesIn).toBe(got.length)
     } finally {
       await p.dispose()
     }
+
+    // The next run offers what the crash left behind, and opens it like any file.
+    const next = await startHost(sessionDir)
+    const c2 = await WireClient.open(next.port, token)
+    ws = c2.ws
+    const info = (await c2.command({ type: 'session.info' })) as { ok: boolean; result: { path: string } }
+    expect(info.ok).toBe(true)
+    expect(info.result.path).not.toBe(file)
+    const recent = (await c2.command({ type: 'session.recent' })) as { ok: boolean; result: { paths: string[]; recovered: { path: string; lastWriteMs: number; bytes: number }[] } }
+    expect(recent.ok).toBe(true)
+    // Only the crashed run's recording: not the running host's own.
+    expect(recent.result.recovered).toEqual([{ path: file, lastWriteMs: statSync(file).mtimeMs, bytes: statSync(file).size }])
+    const opened = (await c2.command({ type: 'session.open', path: file })) as { ok: boolean; result: SessionSummary }
+    expect(opened.ok).toBe(true)
+    expect(opened.result.interrupted).toMatch(/ended without its closing block/)
+    expect(opened.result.flows.find((f) => f.paneId === 'srv')!.bytesIn).toBe(got.length)
   })
 })

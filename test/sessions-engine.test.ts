@@ -4,6 +4,7 @@
 // with its pane, connection, byte counts, chunks, bytes and nanosecond timestamps; export,
 // the recent list, the recording's lifetime, and tshark's view of the same file.
 import { spawnSync } from 'node:child_process'
+import net from 'node:net'
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -13,9 +14,8 @@ import { withSessions } from '../src/main/session/service'
 import { openSession, type Flow, type OpenSession } from '../src/main/session/reader'
 import type { Endpoint, SessionSummary } from '../src/shared/contract'
 import { Probe } from './probe'
+import { requireTshark } from './tshark'
 
-const hasTshark = spawnSync('tshark', ['--version']).status === 0
-if (!hasTshark) console.warn('sessions-engine: tshark is not installed; the Wireshark cross-check is skipped.')
 
 const tmp = mkdtempSync(join(tmpdir(), 'np-sessions-engine-'))
 const sessionDir = join(tmp, 'sessions')
@@ -80,6 +80,7 @@ describe('a session recorded by the engine', () => {
   const udpBig = randomBytes(65_000)
   let cliPort = 0
   let srvPort = 0
+  let refusedPort = 0
   const closed = new Map<string, { how: string; bytesIn: number; bytesOut: number }>()
 
   beforeAll(async () => {
@@ -119,6 +120,13 @@ describe('a session recorded by the engine', () => {
     await rec.ok({ type: 'udp.send', paneId: 'ub', host: '127.0.0.1', port: ua, data: binary })
     await rec.ok({ type: 'udp.send', paneId: 'ua', host: '127.0.0.1', port: ub, data: udpBig })
     await rec.until(() => rec.tapped('ua') >= binary.length && rec.tapped('ub') >= udpText.length + udpBig.length, 'datagrams both ways')
+    // A connect that is refused: a port that was free a moment ago.
+    const gone = net.createServer()
+    await new Promise<void>((r) => gone.listen(0, '127.0.0.1', r))
+    refusedPort = (gone.address() as net.AddressInfo).port
+    await new Promise<void>((r) => gone.close(() => r()))
+    const refused = await rec.cmd({ type: 'tcpClient.connect', paneId: 'cli3', host: '127.0.0.1', port: refusedPort })
+    expect(refused).toMatchObject({ ok: false, error: { code: 'ECONNREFUSED' } })
     // The screen gets its batches a little after the taps: wait until every record was shown.
     const panes = ['srv', 'cli', 'cli2', 'ua', 'ub']
     await rec.until(() => panes.every((id) => shown(rec, id).length === rec.taps.filter((t) => t.paneId === id).length), 'every record on screen')
@@ -151,6 +159,8 @@ describe('a session recorded by the engine', () => {
     expect(summary.kind).toBe('session')
     expect(summary.path).toBe(saved)
     expect(summary.truncated).toBeUndefined()
+    // A saved copy is sealed with the end-of-session block: it is complete.
+    expect(summary.interrupted).toBeUndefined()
     expect(summary.workspace).toEqual(workspace)
     const names = summary.flows.map((f) => `${f.proto}:${key(f.paneId!, f.connId!)}`).sort()
     expect(names).toEqual(['tcp:cli#1', 'tcp:cli2#1', 'tcp:srv#1', 'tcp:srv#2', 'udp:ua#0', 'udp:ub#0'])
@@ -224,6 +234,21 @@ describe('a session recorded by the engine', () => {
     expect(closeOf('cli', 1)).toMatchObject({ how: 'close' })
   })
 
+  it('keeps pane events: the listen with its address, a refused connect as an error with its code', () => {
+    const events = (paneId: string) => file.index.events.filter((e) => e.paneId === paneId && e.json['t'] === 'event').map((e) => e.json)
+    const listening = events('srv').filter((e) => e['kind'] === 'listening')
+    expect(listening).toHaveLength(1)
+    expect(listening[0]).toMatchObject({ paneId: 'srv', local: { address: '127.0.0.1', port: srvPort, family: 'IPv4' } })
+    expect(typeof listening[0]!['tNs']).toBe('string')
+    // The refused client: connecting, back to idle, and the error with its code and target.
+    expect(events('cli3').map((e) => e['kind'])).toEqual(['connecting', 'idle', 'error'])
+    const error = events('cli3').find((e) => e['kind'] === 'error')!
+    expect(error['error']).toMatchObject({ code: 'ECONNREFUSED', op: 'connect', host: '127.0.0.1', port: refusedPort })
+    expect(String((error['error'] as { detail?: string }).detail)).toMatch(/ECONNREFUSED/)
+    // No connection came of it.
+    expect(file.index.flows.some((f) => f.paneId === 'cli3')).toBe(false)
+  })
+
   it('session.recent lists the saved file first', async () => {
     const r = await viewer.ok<{ paths: string[] }>({ type: 'session.recent' })
     expect(r.paths[0]).toBe(saved)
@@ -244,7 +269,8 @@ describe('a session recorded by the engine', () => {
     expect(bad).toMatchObject({ ok: false, error: { code: 'NO_CONNECTION' } })
   })
 
-  it.skipIf(!hasTshark)('tshark reads the saved file, and Follow TCP Stream gives the bytes', () => {
+  it('tshark reads the saved file, and Follow TCP Stream gives the bytes', () => {
+    requireTshark()
     const r = spawnSync('tshark', ['-r', saved], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
     expect(r.status, r.stderr).toBe(0)
     expect(r.stdout).not.toMatch(/malformed/i)

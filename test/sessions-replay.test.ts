@@ -2,7 +2,8 @@
 // answered with 'ok <line>') is recorded through the engine, saved and opened; re-sent
 // against a fresh server it matches exchange by exchange, against a server that answers one
 // request differently it shows where; standing in for the server, it answers a raw client
-// with the recorded answers. A real loopback capture (dumpcap) replays the same way.
+// with the recorded answers. A real loopback capture (dumpcap, where it can capture) and the
+// same exchange written as tcpdump writes it (classic pcap) replay the same way.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import net from 'node:net'
@@ -14,6 +15,7 @@ import { withSessions } from '../src/main/session/service'
 import { openSession } from '../src/main/session/reader'
 import { bounded, Peers, waitForOutput } from './peers'
 import { Probe, RawClient, sleep } from './probe'
+import { epochNs, LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, writeTcpdumpPcap, type Seen } from './tcpdump-pcap'
 
 const dir = mkdtempSync(join(tmpdir(), 'np-sessions-replay-'))
 const peers = new Peers()
@@ -215,8 +217,36 @@ function startCapture(port: number, file: string): Promise<ChildProcess | null> 
   })
 }
 
+/**
+ * dumpcap says it captures a little before its filter is in place (later still on a busy
+ * machine): probe connections until one shows up in the file. The capture, or null (then
+ * dumpcap is stopped) when none does within 10 s.
+ */
+async function captureWorks(port: number, file: string): Promise<ChildProcess | null> {
+  const p = capture!
+  for (const started = Date.now(); Date.now() - started < 10_000; ) {
+    const probe = net.connect(port, '127.0.0.1')
+    probe.on('error', () => {})
+    await new Promise<void>((r) => probe.once('connect', () => r()).once('error', () => r()))
+    probe.end()
+    await sleep(300)
+    try {
+      const s = openSession(file)
+      const seen = s.index.flows.some((f) => f.proto === 'tcp')
+      s.close()
+      if (seen) return p
+    } catch {
+      /* not written yet */
+    }
+  }
+  const stopped = new Promise<void>((r) => p.once('exit', () => r()))
+  p.kill('SIGINT')
+  await bounded(stopped, 'dumpcap to stop')
+  return null
+}
+
 describe('replay of a foreign capture', () => {
-  it('a dumpcap capture of a request/response exchange replays against a live server with no difference', async (ctx) => {
+  it('a capture of a request/response exchange (dumpcap where it can capture, and as tcpdump writes it) replays against a live server with no difference', async () => {
     // A node:net line server, the same protocol.
     const server = net.createServer((sock) => {
       sock.on('error', () => {})
@@ -236,33 +266,47 @@ describe('replay of a foreign capture', () => {
     try {
       const port = (server.address() as net.AddressInfo).port
       const file = join(dir, 'lo.pcapng')
-      const dumpcap = await startCapture(port, file)
-      if (!dumpcap) {
-        console.warn('sessions-replay: dumpcap cannot capture on lo here (not installed, or no permission to capture); the foreign-capture replay is skipped.')
-        ctx.skip()
-        return
-      }
+      const dumpcap = (await startCapture(port, file)) && (await captureWorks(port, file))
+      if (!dumpcap) console.warn('sessions-replay: dumpcap cannot capture on lo here (not installed, or no permission to capture); only the tcpdump-format pcaps built from the same traffic are replayed.')
+      // What the client saw, with when: the same exchange as tcpdump would have written it.
+      const seen: Seen[] = []
+      const openNs = epochNs()
       const c = await RawClient.connect(port)
       let want = 0
       for (const [i, req] of requests.entries()) {
+        seen.push({ from: 'client', tNs: epochNs(), bytes: req })
         await c.write(req)
         want += answers[i]!.length
         await c.untilReceived(want, `answer ${i + 1} from the node server`)
+        seen.push({ from: 'server', tNs: epochNs(), bytes: c.received().subarray(want - answers[i]!.length, want) })
       }
       expect(c.received().equals(Buffer.concat(answers))).toBe(true)
+      const conversation = { proto: 'tcp' as const, client: { address: '127.0.0.1', port: c.socket.localPort! }, server: { address: '127.0.0.1', port }, seen, openNs }
       c.socket.end()
       await bounded(new Promise<void>((r) => c.socket.once('close', () => r())), 'the client to close')
-      await sleep(300) // let dumpcap write the last packets
-      const stopped = new Promise<void>((r) => dumpcap.once('exit', () => r()))
-      dumpcap.kill('SIGINT')
-      await bounded(stopped, 'dumpcap to stop')
-      expect(statSync(file).size).toBeGreaterThan(0)
+      const files = [join(dir, 'tcpdump-eth.pcap'), join(dir, 'tcpdump-sll.pcap')]
+      writeTcpdumpPcap(files[0]!, LINKTYPE_ETHERNET, [{ ...conversation, closeNs: epochNs() }])
+      writeTcpdumpPcap(files[1]!, LINKTYPE_LINUX_SLL, [{ ...conversation, closeNs: epochNs() }])
+      if (dumpcap) {
+        await sleep(300) // let dumpcap write the last packets
+        const stopped = new Promise<void>((r) => dumpcap.once('exit', () => r()))
+        dumpcap.kill('SIGINT')
+        await bounded(stopped, 'dumpcap to stop')
+        expect(statSync(file).size).toBeGreaterThan(0)
+        files.unshift(file)
+      }
 
-      const live = await lineServer('same')
-      const { diffs, done } = await resend(file, (f) => f.proto === 'tcp', live)
-      expect(diffs.length).toBe(3)
-      expect(done).toMatchObject({ exchanges: 3, differing: 0 })
-      expect(diffs.map((d) => Buffer.from(d.actual!).toString())).toEqual(answers.map((a) => a.toString()))
+      console.info(`sessions-replay: replaying ${files.map((f) => f.split('/').pop()).join(', ')}`)
+      for (const f of files) {
+        const live = await lineServer('same')
+        // The exchange's flow (a dumpcap capture also holds the probe connections).
+        const clientPort = conversation.client.port
+        const { diffs, done } = await resend(f, (x) => x.proto === 'tcp' && (x.local.port === clientPort || x.remote.port === clientPort), live)
+        expect(diffs.length, f).toBe(3)
+        expect(done, f).toMatchObject({ exchanges: 3, differing: 0 })
+        expect(diffs.map((d) => Buffer.from(d.actual!).toString()), f).toEqual(answers.map((a) => a.toString()))
+        expect(diffs.map((d) => Buffer.from(d.expected).toString()), f).toEqual(answers.map((a) => a.toString()))
+      }
     } finally {
       await new Promise<void>((r) => server.close(() => r()))
     }

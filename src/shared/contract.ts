@@ -200,7 +200,8 @@ export interface ResultMap {
   'session.workspace': Record<string, never>
   'session.save': { path: string; bytes: number }
   'session.open': SessionSummary
-  'session.recent': { paths: string[] }
+  /** `recovered`: recordings an earlier run left behind when it crashed (see README, Sessions). */
+  'session.recent': { paths: string[]; recovered: { path: string; lastWriteMs: number; bytes: number }[] }
   'session.close': Record<string, never>
   'session.export': { files: string[] }
   'session.exportWorkspace': { path: string }
@@ -237,6 +238,10 @@ export interface SessionSummary {
   endNs: string
   /** The file was cut (the app was killed mid-write): what was lost, in plain words. */
   truncated?: string
+  /** A session without its end-of-session block (the app stopped before closing or saving it), in plain words. */
+  interrupted?: string
+  /** What the reader skipped or found odd (missing TCP bytes, fragments, unreadable blocks...), in plain words. */
+  notes?: string[]
 }
 
 /** Every failure the engine reports. Each has a message in the catalog (en, zh). */
@@ -372,7 +377,8 @@ export const eventSchema = z.discriminatedUnion('type', [
   // The display fell behind: this many bytes (in this many records) were not sent to the
   // screen. The socket kept flowing and the recording has them all.
   z.object({ type: z.literal('display.skipped'), paneId: z.string(), bytes: z.number(), records: z.number() }),
-  z.object({ type: z.literal('error'), paneId: z.string(), error: paneErrorSchema }),
+  /** `tUs`: when it happened, given by playback (a recorded error); live errors are shown at arrival. */
+  z.object({ type: z.literal('error'), paneId: z.string(), error: paneErrorSchema, tUs: z.number().optional() }),
   z.object({
     type: z.literal('playback.position'),
     sessionId: z.number().int(),

@@ -33,6 +33,9 @@ const templateReasons: Record<string, string> = {
 }
 
 
+/** The deframer of a connection's writes (playback decodes them apart from its reads). */
+const outKey = (connId: number): number => -1 - connId
+
 export const defaultConfig: PaneConfig = { framing: { kind: 'raw' }, transforms: [], autoReplies: [] }
 
 export class PaneHost implements PaneContext {
@@ -43,12 +46,14 @@ export class PaneHost implements PaneContext {
   private path: MessagePath
   private replier: AutoReplier
   private seq = 0
+  private config: PaneConfig
 
   constructor(
     readonly paneId: string,
     private readonly deps: HostDeps,
     config: PaneConfig
   ) {
+    this.config = config
     this.display = new DisplayChannel(paneId, deps.emit, deps.display)
     this.jobs = new Jobs(paneId, (e) => this.emit(e))
     this.path = new MessagePath(config)
@@ -61,6 +66,7 @@ export class PaneHost implements PaneContext {
   }
 
   configure(config: PaneConfig): void {
+    this.config = config
     this.replier.dispose()
     this.path = new MessagePath(config)
     this.replier = new AutoReplier(config.autoReplies)
@@ -153,13 +159,42 @@ export class PaneHost implements PaneContext {
     if (rest) this.push(connId, 'in', Number(nowNs() / 1000n), undefined, undefined, rest)
   }
 
-  /** Shows a record without recording it or answering it (playback). */
+  /**
+   * Shows a recorded read or write without recording it or answering it (playback), the way
+   * the recorded pane showed it: with framing or transforms, as messages. A write is
+   * decoded back into its messages and each is shown as it was sent (payload, each
+   * transform, the frame), when encoding it again gives the same wire bytes.
+   */
   show(connId: number, dir: 'in' | 'out', tUs: number, bytes: Uint8Array, peer?: TrafficRecord['peer']): void {
-    this.push(connId, dir, tUs, bytes, peer)
+    if (!this.path.active) return this.push(connId, dir, tUs, bytes, peer)
+    const datagram = peer !== undefined
+    if (dir === 'in') {
+      for (const m of this.path.incoming(connId, bytes, datagram)) this.push(connId, 'in', tUs, undefined, peer, m)
+      return
+    }
+    for (const m of this.path.incoming(outKey(connId), bytes, datagram)) this.push(connId, 'out', tUs, undefined, peer, this.asSent(m, datagram))
+  }
+
+  /** A recorded connection ended (playback): an incomplete last frame is shown, as it was. */
+  showClosed(connId: number, tUs: number): void {
+    this.path.closeConn(outKey(connId))
+    const rest = this.path.closeConn(connId)
+    if (rest) this.push(connId, 'in', tUs, undefined, undefined, rest)
+  }
+
+  private asSent(m: Message, datagram: boolean): Message {
+    if (!m.ok) return m
+    try {
+      const again = this.path.outgoing(m.payload, datagram)
+      return Buffer.compare(again.wire, m.wire) === 0 ? again : m
+    } catch {
+      return m
+    }
   }
 
   /** The pane's view starts over (playback went backwards). */
   clear(): void {
+    this.path = new MessagePath(this.config)
     this.display.discard()
     this.deps.emit({ type: 'pane.cleared', paneId: this.paneId })
   }

@@ -13,7 +13,7 @@ const TCP_SYN = 0x02
 const TCP_RST = 0x04
 const TCP_ACK = 0x10
 
-const OUR_TYPES = new Set(['session', 'conn.open', 'conn.halfClosed', 'conn.closed', 'bind', 'event', 'workspace'])
+const OUR_TYPES = new Set(['session', 'conn.open', 'conn.halfClosed', 'conn.closed', 'bind', 'event', 'workspace', 'end'])
 
 interface SessionFlow {
   flow: Flow
@@ -62,6 +62,8 @@ export class IndexBuilder implements CaptureSink {
   workspace: unknown
   hasWorkspace = false
   ours = false
+  /** The last block was the end-of-session block (the file is complete). */
+  ended = false
   packets = 0
   firstNs: bigint | undefined
   lastNs: bigint | undefined
@@ -106,8 +108,11 @@ export class IndexBuilder implements CaptureSink {
       return
     }
     if (OUR_TYPES.has(t)) this.ours = true
+    this.ended = t === 'end'
     const tNs = parseNs(o['tNs']) ?? this.lastNs ?? 0n
     switch (t) {
+      case 'end':
+        return
       case 'session':
         if (typeof o['version'] === 'number' && o['version'] > FORMAT_VERSION) {
           this.note('newer', `This session was written by a newer version of the format (${o['version']}); what this version knows is shown.`)
@@ -140,6 +145,10 @@ export class IndexBuilder implements CaptureSink {
     }
     const ev: SessionIndex['events'][number] = { tNs, json: o }
     if (typeof o['paneId'] === 'string') ev.paneId = o['paneId']
+    if (t.startsWith('conn.')) {
+      const f = this.sessionFlows.get(Number(o['flow']))?.flow
+      if (f) ev.flowId = f.id
+    }
     this.events.push(ev)
   }
 
@@ -163,6 +172,7 @@ export class IndexBuilder implements CaptureSink {
   // ---- packets ----
 
   packet(p: PacketRecord): void {
+    this.ended = false
     const sf = p.ours ? this.sessionFlows.get(p.ours.flow) : undefined
     if (sf && p.ours) return this.ourPacket(sf, p, p.ours.kind)
     const d = decodePacket(p.linkType, p.data, this.stats)

@@ -40,6 +40,9 @@ function openFd(path: string): { fd: number; size: number } {
   return { fd, size: fs.fstatSync(fd).size }
 }
 
+/** What a session without its end block says (the writer buffers up to 50 ms before writing). */
+export const INTERRUPTED = 'The recording ended without its closing block: the app stopped before saving, so the last up to 50 ms may be missing.'
+
 function buildIndex(win: FileWindow): SessionIndex {
   const size = win.size
   if (size === 0) throw new SessionFileError('NOT_A_CAPTURE', 'The file is empty: it is not a session or capture file.')
@@ -85,6 +88,7 @@ function buildIndex(win: FileWindow): SessionIndex {
   } else if (done.cutInChunk) {
     index.truncated = { atOffset: size, reason: `The file ends in the middle of a chunk that was split over several packets (the recording was interrupted); the part that was written is here.` }
   }
+  if (builder.ours && !builder.ended) index.interrupted = INTERRUPTED
   if (done.notes.length > 0) index.notes = done.notes
   return index
 }

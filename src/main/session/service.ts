@@ -1,7 +1,7 @@
 // Sessions as the engine offers them: the running recording (always on, streamed to a file
 // from the start), saving it, opening a saved session or a capture, exporting a flow's
 // bytes, the list of recent sessions, playback on screen and replay against live peers.
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { SessionSummary } from '../../shared/contract'
@@ -9,11 +9,11 @@ import { formatTarget } from '../../shared/i18n'
 import type { Engine, SessionCommand, SessionHandler } from '../engine/engine'
 import { nowNs } from '../engine/clock'
 import { EngineError, fail, toPaneError } from '../engine/errors'
-import { Playback } from './playback'
+import { Playback, sessionSpan } from './playback'
 import { record } from './recorder'
 import { openSession, SessionFileError, type OpenSession } from './reader'
 import { Replays } from './replay'
-import { SessionWriter } from './writer'
+import { sealCopy, SessionWriter } from './writer'
 
 /** The engine option that plugs sessions in: `new Engine({ sessions: withSessions({ dir }) })`. */
 export const withSessions =
@@ -27,6 +27,20 @@ export interface SessionOptions {
 }
 
 const MAX_RECENT = 10
+/** The running recording: recording-<start time>-<process id>-<n>.pcapng in the session folder. */
+const RECORDING_PREFIX = 'recording-'
+const RECORDING_NAME = /^recording-.*-(\d+)-\d+\.pcapng$/
+
+/** A process with this id runs now (ours, or another instance of the app still recording). */
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
 let instances = 0
 
 export class SessionService implements SessionHandler {
@@ -48,7 +62,7 @@ export class SessionService implements SessionHandler {
     if (options.record === false) return
     this.dir = options.dir ?? join(tmpdir(), 'net-playground')
     mkdirSync(this.dir, { recursive: true })
-    this.recordingPath = join(this.dir, `recording-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-${++instances}.pcapng`)
+    this.recordingPath = join(this.dir, `${RECORDING_PREFIX}${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-${++instances}.pcapng`)
     this.writer = SessionWriter.open(this.recordingPath, { application: 'Net Playground' })
     this.stopRecording = record(engine, this.writer)
   }
@@ -66,7 +80,7 @@ export class SessionService implements SessionHandler {
       case 'session.open':
         return this.open(cmd.path)
       case 'session.recent':
-        return { paths: this.recent() }
+        return { paths: this.recent(), recovered: this.recovered() }
       case 'session.close':
         this.closeSession(cmd.sessionId)
         return {}
@@ -117,6 +131,8 @@ export class SessionService implements SessionHandler {
     const to = resolve(path)
     try {
       copyFileSync(from, to)
+      // The copy ends with the end-of-session block and is on the disk when Save returns.
+      sealCopy(to, nowNs())
     } catch (err) {
       throw new EngineError(toPaneError(err, { op: 'save' }))
     }
@@ -137,7 +153,7 @@ export class SessionService implements SessionHandler {
     this.opened.set(sessionId, { file, path: full })
     this.remember(full)
     const ix = file.index
-    const first = ix.firstNs ?? 0n
+    const span = sessionSpan(ix)
     return {
       sessionId,
       kind: ix.kind,
@@ -154,9 +170,11 @@ export class SessionService implements SessionHandler {
         bytesIn: f.chunks.reduce((n, c) => n + (c.dir === 'in' ? c.len : 0), 0),
         bytesOut: f.chunks.reduce((n, c) => n + (c.dir === 'out' ? c.len : 0), 0)
       })),
-      startNs: String(first),
-      endNs: String(ix.lastNs ?? first),
-      ...(ix.truncated ? { truncated: ix.truncated.reason } : {})
+      startNs: String(span.startNs),
+      endNs: String(span.endNs),
+      ...(ix.truncated ? { truncated: ix.truncated.reason } : {}),
+      ...(ix.interrupted ? { interrupted: ix.interrupted } : {}),
+      ...(ix.notes?.length ? { notes: ix.notes } : {})
     }
   }
 
@@ -196,6 +214,33 @@ export class SessionService implements SessionHandler {
     }
   }
 
+  /**
+   * Recordings an earlier run left behind (it crashed or was killed before it could remove
+   * its recording): not this one, and not one a running process is still writing. Newest first.
+   */
+  private recovered(): { path: string; lastWriteMs: number; bytes: number }[] {
+    if (!this.dir) return []
+    let names: string[]
+    try {
+      names = readdirSync(this.dir)
+    } catch {
+      return []
+    }
+    const out: { path: string; lastWriteMs: number; bytes: number }[] = []
+    for (const name of names) {
+      const m = RECORDING_NAME.exec(name)
+      const path = join(this.dir, name)
+      if (!m || path === this.recordingPath || alive(Number(m[1]))) continue
+      try {
+        const st = statSync(path)
+        if (st.isFile()) out.push({ path, lastWriteMs: st.mtimeMs, bytes: st.size })
+      } catch {
+        /* gone meanwhile */
+      }
+    }
+    return out.sort((a, b) => b.lastWriteMs - a.lastWriteMs).slice(0, MAX_RECENT)
+  }
+
   private remember(path: string): void {
     const f = this.recentFile()
     if (!f) return
@@ -218,7 +263,8 @@ export class SessionService implements SessionHandler {
     this.replays.dispose()
     for (const id of [...this.opened.keys()]) this.closeSession(id)
     this.stopRecording?.()
-    this.writer?.close()
+    // Removed at once: no end block, no fsync.
+    this.writer?.discard()
     if (this.recordingPath) rmSync(this.recordingPath, { force: true })
   }
 }

@@ -51,10 +51,12 @@ export interface SessionIndex {
   /** The last workspace block. */
   workspace?: unknown
   /** Every lifecycle block (conn.open, conn.halfClosed, conn.closed, bind, event, and unknown kinds), in file order. */
-  events: { tNs: bigint; paneId?: string; json: Record<string, unknown> }[]
+  events: { tNs: bigint; paneId?: string; /** conn.* blocks: the flow (SessionIndex.flows) they belong to. */ flowId?: number; json: Record<string, unknown> }[]
   flows: Flow[]
   /** The file was cut (e.g. the app was killed): where, and what was lost, in plain words. */
   truncated?: { atOffset: number; reason: string }
+  /** A session of ours without its end-of-session block: the app stopped before closing or saving it, in plain words. */
+  interrupted?: string
   /** Things skipped or odd, in plain words (fragments, unsupported link types, missing bytes, ...). */
   notes?: string[]
   packets: number

@@ -9,10 +9,36 @@ import { randomInt } from 'node:crypto'
 import type { Endpoint } from '../../shared/contract'
 import { samePacketFamily, toPacketAddress } from './addresses'
 import { encodeIdb, encodeJsonBlock, encodeShb, epbLen, finishEpb } from './blocks'
+import { nowNs } from '../engine/clock'
 import { FORMAT_VERSION, KIND_DATA, KIND_MORE, KIND_OUT, MAX_BLOCK } from './constants'
 import { maxPayload, packetLen, synOptions, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, writePacket, type PacketSpec } from './packets'
 
 export type Proto = 'tcp' | 'udp'
+
+/**
+ * The end-of-session block: the last block of a complete file. A file of ours without it was
+ * cut short (the app stopped before closing or saving it). `how`: 'closed' (the recording
+ * ended) or 'saved' (a copy of a recording that goes on).
+ */
+export function endBlock(tNs: bigint, how: 'closed' | 'saved'): Uint8Array {
+  return encodeJsonBlock(toJson({ t: 'end', tNs, how }))
+}
+
+/**
+ * Ends a saved copy of the recording: appends the end block and fsyncs the file, so the copy
+ * is complete on disk when Save returns.
+ */
+export function sealCopy(path: string, tNs: bigint): void {
+  const fd = fs.openSync(path, 'a')
+  try {
+    const b = endBlock(tNs, 'saved')
+    let off = 0
+    while (off < b.length) off += fs.writeSync(fd, b, off, b.length - off)
+    fs.fsyncSync(fd)
+  } finally {
+    fs.closeSync(fd)
+  }
+}
 
 export interface SessionWriterOptions {
   /** Written into the Section Header Block (shb_userappl) and the session block. */
@@ -238,6 +264,20 @@ export class SessionWriter {
     this.safe(() => this.json({ t: 'workspace', tNs, workspace: json }))
   }
 
+  /**
+   * Writes what is buffered and asks the OS to put it on the disk (fsync): what was recorded
+   * so far survives a power loss, not only a crash of the app.
+   */
+  sync(): void {
+    this.flush()
+    if (this.fd === undefined || this.failure) return
+    try {
+      fs.fsyncSync(this.fd)
+    } catch (err) {
+      this.fail(err)
+    }
+  }
+
   /** Writes what is buffered (also done every flushMs and at flushBytes). */
   flush(): void {
     if (this.timer) {
@@ -250,9 +290,24 @@ export class SessionWriter {
     this.writeAll(this.buf.subarray(0, n))
   }
 
+  /** Closes the file as it is, without the end block or fsync: for a recording about to be removed. */
+  discard(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = undefined
+    this.pos = 0
+    if (this.fd === undefined) return
+    try {
+      fs.closeSync(this.fd)
+    } catch {
+      /* it is being removed */
+    }
+    this.fd = undefined
+  }
+
   private closeFile(): void {
     if (this.fd === undefined) return
-    this.flush()
+    this.appendBlock(endBlock(nowNs(), 'closed'))
+    this.sync()
     try {
       fs.closeSync(this.fd)
     } catch (err) {

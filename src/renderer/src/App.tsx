@@ -3,6 +3,7 @@
 import { Fragment, useCallback, useEffect, useState } from 'react'
 import { Group, Panel, Separator } from 'react-resizable-panels'
 import { languages, type Lang } from '../../shared/i18n'
+import { formatBytes } from '../../shared/bytes'
 import { webApi } from './api'
 import { useI18n } from './i18n'
 import { Pane } from './pane/Pane'
@@ -108,7 +109,7 @@ export function App() {
         <button type="button" onClick={() => s.setDialog({ kind: 'workspace', initial: s.suggestion().replace(/\.pcapng$/, '-workspace.json') })}>
           {t('session.exportWorkspace')}
         </button>
-        {s.recent.length > 0 && (
+        {(s.recent.length > 0 || s.recovered.length > 0) && (
           <select aria-label={t('session.recent')} value="" onChange={(e) => e.target.value && void s.open(e.target.value)}>
             <option value="">{t('session.recent')}</option>
             {s.recent.map((p) => (
@@ -116,6 +117,15 @@ export function App() {
                 {p}
               </option>
             ))}
+            {s.recovered.length > 0 && (
+              <optgroup label={t('session.recoveredGroup')}>
+                {s.recovered.map((r) => (
+                  <option key={r.path} value={r.path} title={r.path}>
+                    {t('session.recovered', { time: new Date(r.lastWriteMs).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en'), size: formatBytes(r.bytes) })}
+                  </option>
+                ))}
+              </optgroup>
+            )}
           </select>
         )}
         <span className="spacer" />

@@ -8,12 +8,14 @@ import { formatTime, showEndpoint } from './render'
 interface Props {
   conns: ConnView[]
   onAction(action: 'conn.end' | 'conn.close' | 'conn.reset', connId: number): void
+  /** A playback pane: the list as it was, without the actions. */
+  readOnly?: boolean
 }
 
 /** Rows drawn at most; a server with thousands of clients lists the oldest and counts the rest. */
 const MAX_ROWS = 200
 
-export function ConnList({ conns, onAction }: Props) {
+export function ConnList({ conns, onAction, readOnly = false }: Props) {
   const { t } = useI18n()
   if (conns.length === 0) return <p className="conns-empty">{t('conns.none')}</p>
   return (
@@ -25,7 +27,7 @@ export function ConnList({ conns, onAction }: Props) {
           <th>{t('conns.in')}</th>
           <th>{t('conns.out')}</th>
           <th>{t('conns.since')}</th>
-          <th>{t('conns.actions')}</th>
+          {!readOnly && <th>{t('conns.actions')}</th>}
         </tr>
       </thead>
       <tbody>
@@ -40,22 +42,24 @@ export function ConnList({ conns, onAction }: Props) {
             <td title={t('conns.bytesExact', { n: c.bytesIn })}>{formatBytes(c.bytesIn)}</td>
             <td title={t('conns.bytesExact', { n: c.bytesOut })}>{formatBytes(c.bytesOut)}</td>
             <td>{formatTime(c.sinceUs).slice(0, 8)}</td>
-            <td className="actions">
-              <button type="button" aria-label={t('conns.endOf', { id: c.id })} title={t('conns.endHint')} disabled={c.halfClosedByUs} onClick={() => onAction('conn.end', c.id)}>
-                {t('conns.end')}
-              </button>
-              <button type="button" aria-label={t('conns.closeOf', { id: c.id })} onClick={() => onAction('conn.close', c.id)}>
-                {t('conns.close')}
-              </button>
-              <button type="button" className="danger" aria-label={t('conns.resetOf', { id: c.id })} onClick={() => onAction('conn.reset', c.id)}>
-                {t('conns.reset')}
-              </button>
-            </td>
+            {!readOnly && (
+              <td className="actions">
+                <button type="button" aria-label={t('conns.endOf', { id: c.id })} title={t('conns.endHint')} disabled={c.halfClosedByUs} onClick={() => onAction('conn.end', c.id)}>
+                  {t('conns.end')}
+                </button>
+                <button type="button" aria-label={t('conns.closeOf', { id: c.id })} onClick={() => onAction('conn.close', c.id)}>
+                  {t('conns.close')}
+                </button>
+                <button type="button" className="danger" aria-label={t('conns.resetOf', { id: c.id })} onClick={() => onAction('conn.reset', c.id)}>
+                  {t('conns.reset')}
+                </button>
+              </td>
+            )}
           </tr>
         ))}
         {conns.length > MAX_ROWS && (
           <tr>
-            <td colSpan={6} className="more">
+            <td colSpan={readOnly ? 5 : 6} className="more">
               {t('conns.more', { n: conns.length - MAX_ROWS })}
             </td>
           </tr>

@@ -139,6 +139,11 @@ export function Pane({ model, onChange, onClose, onExport, onResend, onStandIn }
           <ConnList conns={snap.conns} onAction={(type, connId) => void api.command({ type, paneId: model.id, connId })} />
         </div>
       )}
+      {view && model.flows?.some((f) => f.proto === 'tcp') && (
+        <div className="conn-area">
+          <ConnList conns={snap.conns} onAction={() => {}} readOnly />
+        </div>
+      )}
       <ViewBar
         settings={viewSettings}
         onChange={setView}

@@ -193,7 +193,7 @@ export class PaneStore {
       }
       case 'error':
         this.update({ lastError: ev.error })
-        this.add([{ kind: 'error', tUs: now, error: ev.error }])
+        this.add([{ kind: 'error', tUs: ev.tUs ?? now, error: ev.error }])
         return
     }
   }

@@ -38,10 +38,22 @@ export function SessionBar({ session, onRestore, onClose }: Props) {
     <div className="session-bar" role="region" aria-label={t('session.barLabel', { name: name ?? '' })}>
       <strong title={session.path}>{name}</strong>
       <span className="muted">{t(`session.kind.${session.kind}`)} · {t('session.flows', { n: session.flows.length })}</span>
-      {session.truncated && (
+      {(session.interrupted || session.truncated) && (
         <span className="field-error" role="alert">
-          {t('session.truncated', { reason: session.truncated })}
+          {session.interrupted && t('session.interrupted')}
+          {session.interrupted && session.truncated && ' '}
+          {session.truncated && t('session.truncated', { reason: session.truncated })}
         </span>
+      )}
+      {session.notes && session.notes.length > 0 && (
+        <details className="session-notes">
+          <summary>{t('session.notes', { n: session.notes.length })}</summary>
+          <ul aria-label={t('session.notesLabel')}>
+            {session.notes.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+        </details>
       )}
       <button type="button" className="primary" onClick={() => control(playing ? 'pause' : 'play')}>
         {playing ? t('session.pause') : t('session.play')}

@@ -15,6 +15,8 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void)
   const [session, setSession] = useState<SessionSummary | undefined>()
   const [savedPath, setSavedPath] = useState<string | undefined>()
   const [recent, setRecent] = useState<string[]>([])
+  /** Recordings an earlier run left behind when it crashed: offered next to the recent sessions. */
+  const [recovered, setRecovered] = useState<{ path: string; lastWriteMs: number; bytes: number }[]>([])
   const [dialog, setDialog] = useState<Dialog>()
   const [message, setMessage] = useState<string | undefined>()
   const home = useRef('')
@@ -28,7 +30,10 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void)
 
   const refreshRecent = useCallback(async () => {
     const r = await api.command({ type: 'session.recent' })
-    if (r.ok) setRecent(r.result.paths)
+    if (r.ok) {
+      setRecent(r.result.paths)
+      setRecovered(r.result.recovered)
+    }
   }, [])
 
   useEffect(() => {
@@ -114,7 +119,7 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void)
     setSession(undefined)
   }
 
-  return { session, recent, dialog, setDialog, message, setMessage, suggestion, save, open, exportFlow, exportWorkspace, resend, standIn, close, savedPath }
+  return { session, recent, recovered, dialog, setDialog, message, setMessage, suggestion, save, open, exportFlow, exportWorkspace, resend, standIn, close, savedPath }
 }
 
 function recordedName(s: SessionSummary, paneId: string, kindName: (kind: string) => string): string {
