@@ -6,6 +6,7 @@ import type { TemplateMode } from '../../shared/compose'
 import type { TextEncoding } from '../../shared/encodings'
 import { api } from './api'
 import { PaneStore, type PaneKind } from './pane/pane-store'
+import { layoutOf, savedPaneOf, savedPanesOf, workspaceDocument, type SavedPane, type SplitLayout, type ViewSettings } from './saved-workspace'
 
 export interface Snippet {
   name: string
@@ -25,6 +26,8 @@ export interface PaneModel {
   peerPort?: string
   config: PaneConfigInput
   snippets: Snippet[]
+  /** How the pane shows its traffic; absent means the defaults. */
+  view?: ViewSettings
   /** Read-only playback panes: the opened session and the recorded flows they show. */
   sessionId?: number
   flows?: SessionSummary['flows']
@@ -88,40 +91,44 @@ export async function stopPane(p: PaneModel): Promise<void> {
   else for (const c of store.snapshot().conns) await api.command({ type: 'conn.close', paneId: p.id, connId: c.id })
 }
 
-export function saveWorkspace(panes: readonly PaneModel[]): void {
+export function saveWorkspace(panes: readonly PaneModel[], layout?: SplitLayout): void {
   try {
-    localStorage.setItem(STORAGE_KEY, JSON.stringify(panes.filter((p) => p.kind !== 'view')))
+    localStorage.setItem(STORAGE_KEY, JSON.stringify(workspaceDocument(panes, layout)))
   } catch {
     /* storage full or disabled: the workspace just is not remembered */
   }
 }
 
-/** Live panes from a saved workspace (a session file's), made anew and stopped. */
-export function restorePanes(saved: unknown): PaneModel[] {
-  const list = (saved as { panes?: unknown } | undefined)?.panes
-  if (!Array.isArray(list)) return []
-  const kinds = ['tcp-server', 'tcp-client', 'udp']
-  return (list as PaneModel[])
-    .filter((p) => p && kinds.includes(p.kind))
-    .map((p) => {
-      const fresh = makePane(p.kind, String(p.host ?? '127.0.0.1'), String(p.port ?? '0'), p.peerPort)
-      return { ...fresh, config: p.config ?? {}, snippets: Array.isArray(p.snippets) ? p.snippets : [] }
-    })
+function fromSaved(p: SavedPane, keepNumber: boolean): PaneModel {
+  const fresh = makePane(p.kind, p.host, p.port, p.peerPort)
+  const n = keepNumber && p.n > 0 ? p.n : fresh.n
+  counter = Math.max(counter, n)
+  return { ...fresh, n, config: p.config, snippets: p.snippets, view: p.view }
 }
 
-/** The panes of the last visit, stopped; a damaged entry is dropped, not fatal. */
-export function loadWorkspace(): PaneModel[] {
+/**
+ * Live panes from a saved workspace (a session file's), made anew and stopped, with their
+ * settings, rules, snippets and display settings. `keepNumbers` (when they replace the open
+ * panes) keeps "TCP server 2" named as in its recording.
+ */
+export function restorePanes(saved: unknown, keepNumbers = false): PaneModel[] {
+  return savedPanesOf(saved).map((p) => fromSaved(p, keepNumbers))
+}
+
+/** The panes of the last visit, stopped, and their split sizes; a damaged entry is dropped, not fatal. */
+export function loadWorkspace(): { panes: PaneModel[]; layout?: SplitLayout } {
   try {
-    const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '[]') as PaneModel[]
-    if (!Array.isArray(saved)) return []
-    const kinds = ['tcp-server', 'tcp-client', 'udp']
-    return saved
-      .filter((p) => p && kinds.includes(p.kind) && typeof p.id === 'string')
-      .map((p) => {
-        counter = Math.max(counter, p.n)
-        return register({ ...p, config: p.config ?? {}, snippets: Array.isArray(p.snippets) ? p.snippets : [] })
-      })
+    const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '[]') as unknown
+    const list = Array.isArray(saved) ? saved : ((saved as { panes?: unknown }).panes ?? [])
+    const panes = (Array.isArray(list) ? list : []).flatMap((raw: unknown) => {
+      const p = savedPaneOf(raw)
+      const id = (raw as { id?: unknown }).id
+      if (!p || typeof id !== 'string') return []
+      counter = Math.max(counter, p.n, Number(id.slice(1)) || 0)
+      return [register({ ...p, id, n: p.n || counter })]
+    })
+    return { panes, layout: layoutOf(saved) }
   } catch {
-    return []
+    return { panes: [] }
   }
 }

@@ -1,0 +1,114 @@
+// The workspace as it is written down (the browser's storage, a session file's custom block,
+// an exported JSON): live panes with their settings, snippets and display settings, and the
+// split sizes. Reading is forgiving: unknown fields are ignored, a damaged field falls back to
+// its default, a damaged pane is dropped. Pure functions, no DOM.
+import type { TemplateMode } from '../../shared/compose'
+import { textEncodings, type TextEncoding } from '../../shared/encodings'
+import { defaultRenderOptions, type RenderOptions, type TimeMode, type ViewMode } from './pane/render'
+import type { PaneKind } from './pane/pane-store'
+import type { PaneModel, Snippet } from './workspace'
+
+/** How a pane shows its traffic (text/hex/split, encoding, control characters, time, filters). */
+export type ViewSettings = Omit<RenderOptions, 'lang'>
+
+/**
+ * Split sizes by position, in percent: `rows[r]` is row r's height, `cols[r][i]` the width of
+ * the i-th pane in row r. Positions (not pane ids) so a restored workspace, whose panes get new
+ * ids, keeps its layout.
+ */
+export interface SplitLayout {
+  rows: number[]
+  cols: number[][]
+}
+
+export const WORKSPACE_VERSION = 1
+
+export interface WorkspaceDocument {
+  version: number
+  panes: PaneModel[]
+  layout?: SplitLayout
+}
+
+/** A saved pane, read back: what a live pane is made from. */
+export type SavedPane = Pick<PaneModel, 'kind' | 'n' | 'host' | 'port' | 'peerPort' | 'config' | 'snippets' | 'view'>
+
+const liveKinds: readonly PaneKind[] = ['tcp-server', 'tcp-client', 'udp']
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+const oneOf = <T extends string>(v: unknown, allowed: readonly T[], fallback: T): T => (allowed.includes(v as T) ? (v as T) : fallback)
+
+/** Display settings from anything: each field that is not valid takes its default. */
+export function viewSettingsOf(v: unknown): ViewSettings {
+  const d = defaultRenderOptions
+  if (!isObject(v)) return d
+  const f = isObject(v['filter']) ? v['filter'] : {}
+  const connId = f['connId']
+  return {
+    view: oneOf<ViewMode>(v['view'], ['text', 'hex', 'split'], d.view),
+    time: oneOf<TimeMode>(v['time'], ['absolute', 'delta', 'off'], d.time),
+    encoding: oneOf<TextEncoding>(v['encoding'], textEncodings, d.encoding),
+    controls: oneOf(v['controls'], ['escapes', 'pictures'] as const, d.controls),
+    steps: typeof v['steps'] === 'boolean' ? v['steps'] : d.steps,
+    filter: {
+      connId: typeof connId === 'number' && Number.isInteger(connId) && connId > 0 ? connId : 'all',
+      dir: oneOf(f['dir'], ['both', 'in', 'out'] as const, d.filter.dir)
+    }
+  }
+}
+
+function snippetsOf(v: unknown): Snippet[] {
+  if (!Array.isArray(v)) return []
+  return v
+    .filter((s): s is Record<string, unknown> => isObject(s) && typeof s['name'] === 'string' && typeof s['text'] === 'string')
+    .map((s) => ({
+      name: s['name'] as string,
+      text: s['text'] as string,
+      mode: oneOf<TemplateMode>(s['mode'], ['text', 'hex', 'base64'], 'text'),
+      encoding: oneOf<TextEncoding>(s['encoding'], textEncodings, 'utf-8')
+    }))
+}
+
+/** One saved pane, or undefined when it is not a live pane we can make again. */
+export function savedPaneOf(v: unknown): SavedPane | undefined {
+  if (!isObject(v) || !liveKinds.includes(v['kind'] as PaneKind)) return undefined
+  const n = Number(v['n'])
+  return {
+    kind: v['kind'] as PaneKind,
+    n: Number.isInteger(n) && n > 0 ? n : 0,
+    host: typeof v['host'] === 'string' ? v['host'] : '127.0.0.1',
+    port: typeof v['port'] === 'string' || typeof v['port'] === 'number' ? String(v['port']) : '0',
+    ...(typeof v['peerPort'] === 'string' ? { peerPort: v['peerPort'] } : {}),
+    config: isObject(v['config']) ? (v['config'] as PaneModel['config']) : {},
+    snippets: snippetsOf(v['snippets']),
+    view: viewSettingsOf(v['view'])
+  }
+}
+
+/** The live panes of a saved workspace: `{ panes: [...] }`, or a bare list (older storage). */
+export function savedPanesOf(workspace: unknown): SavedPane[] {
+  const list = Array.isArray(workspace) ? workspace : isObject(workspace) ? workspace['panes'] : undefined
+  if (!Array.isArray(list)) return []
+  return list.map(savedPaneOf).filter((p): p is SavedPane => p !== undefined)
+}
+
+const isPercent = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x > 0 && x <= 100
+
+/** The split sizes of a saved workspace, or undefined when it has none (or they are damaged). */
+export function layoutOf(workspace: unknown): SplitLayout | undefined {
+  const l = isObject(workspace) ? workspace['layout'] : undefined
+  if (!isObject(l) || !Array.isArray(l['rows']) || !Array.isArray(l['cols'])) return undefined
+  const rows = l['rows'] as unknown[]
+  const cols = l['cols'] as unknown[]
+  if (!rows.every(isPercent)) return undefined
+  return { rows, cols: cols.map((c) => (Array.isArray(c) && c.every(isPercent) ? c : [])) }
+}
+
+/** Sizes for `count` items from saved percentages, when the count matches; else none. */
+export function sizesFor(saved: readonly number[] | undefined, ids: readonly string[]): Record<string, number> | undefined {
+  if (!saved || saved.length !== ids.length || ids.length === 0) return undefined
+  return Object.fromEntries(ids.map((id, i) => [id, saved[i]!]))
+}
+
+/** What is written down: the live panes (not read-only playback panes) and the split sizes. */
+export function workspaceDocument(panes: readonly PaneModel[], layout: SplitLayout | undefined): WorkspaceDocument {
+  return { version: WORKSPACE_VERSION, panes: panes.filter((p) => p.kind !== 'view'), ...(layout ? { layout } : {}) }
+}
