@@ -42,11 +42,18 @@ export function App() {
   const rows = [...liveRows, ...rowsOf(panes.filter((p) => p.kind === 'view'), 3)]
   const rowIds = rows.map((row) => `row-${row[0]!.id}`)
   const percent = (x: number | undefined): number => Math.round((x ?? 0) * 100) / 100
+  // Layout callbacks also fire on mount and on reflow: a change that changes nothing keeps
+  // the old value, so it does not re-render (and re-send the workspace) for nothing.
+  const updateLayout = (next: (l: SplitLayout | undefined) => SplitLayout): void =>
+    setLayout((l) => {
+      const n = next(l)
+      return JSON.stringify(n) === JSON.stringify(l) ? l : n
+    })
   const onRowsChanged = (sizes: Record<string, number>): void =>
-    setLayout((l) => ({ rows: rowIds.slice(0, liveRows.length).map((id) => percent(sizes[id])), cols: (l?.cols ?? []).slice(0, liveRows.length) }))
+    updateLayout((l) => ({ rows: rowIds.slice(0, liveRows.length).map((id) => percent(sizes[id])), cols: (l?.cols ?? []).slice(0, liveRows.length) }))
   const onColsChanged = (r: number, sizes: Record<string, number>): void => {
     if (r >= liveRows.length) return
-    setLayout((l) => {
+    updateLayout((l) => {
       const cols = (l?.cols ?? []).slice(0, liveRows.length)
       while (cols.length < liveRows.length) cols.push([])
       cols[r] = liveRows[r]!.map((p) => percent(sizes[p.id]))

@@ -2,11 +2,18 @@
 // an exported JSON): live panes with their settings, snippets and display settings, and the
 // split sizes. Reading is forgiving: unknown fields are ignored, a damaged field falls back to
 // its default, a damaged pane is dropped. Pure functions, no DOM.
+import type { PaneConfigInput } from '../../shared/contract'
 import type { TemplateMode } from '../../shared/compose'
 import { textEncodings, type TextEncoding } from '../../shared/encodings'
 import { defaultRenderOptions, type RenderOptions, type TimeMode, type ViewMode } from './pane/render'
 import type { PaneKind } from './pane/pane-store'
-import type { PaneModel, Snippet } from './workspace'
+
+export interface Snippet {
+  name: string
+  text: string
+  mode: TemplateMode
+  encoding: TextEncoding
+}
 
 /** How a pane shows its traffic (text/hex/split, encoding, control characters, time, filters). */
 export type ViewSettings = Omit<RenderOptions, 'lang'>
@@ -23,14 +30,23 @@ export interface SplitLayout {
 
 export const WORKSPACE_VERSION = 1
 
-export interface WorkspaceDocument {
+export interface WorkspaceDocument<P> {
   version: number
-  panes: PaneModel[]
+  panes: P[]
   layout?: SplitLayout
 }
 
 /** A saved pane, read back: what a live pane is made from. */
-export type SavedPane = Pick<PaneModel, 'kind' | 'n' | 'host' | 'port' | 'peerPort' | 'config' | 'snippets' | 'view'>
+export interface SavedPane {
+  kind: PaneKind
+  n: number
+  host: string
+  port: string
+  peerPort?: string
+  config: PaneConfigInput
+  snippets: Snippet[]
+  view: ViewSettings
+}
 
 const liveKinds: readonly PaneKind[] = ['tcp-server', 'tcp-client', 'udp']
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -77,7 +93,7 @@ export function savedPaneOf(v: unknown): SavedPane | undefined {
     host: typeof v['host'] === 'string' ? v['host'] : '127.0.0.1',
     port: typeof v['port'] === 'string' || typeof v['port'] === 'number' ? String(v['port']) : '0',
     ...(typeof v['peerPort'] === 'string' ? { peerPort: v['peerPort'] } : {}),
-    config: isObject(v['config']) ? (v['config'] as PaneModel['config']) : {},
+    config: isObject(v['config']) ? (v['config'] as PaneConfigInput) : {},
     snippets: snippetsOf(v['snippets']),
     view: viewSettingsOf(v['view'])
   }
@@ -109,6 +125,6 @@ export function sizesFor(saved: readonly number[] | undefined, ids: readonly str
 }
 
 /** What is written down: the live panes (not read-only playback panes) and the split sizes. */
-export function workspaceDocument(panes: readonly PaneModel[], layout: SplitLayout | undefined): WorkspaceDocument {
+export function workspaceDocument<P extends { kind: PaneKind }>(panes: readonly P[], layout: SplitLayout | undefined): WorkspaceDocument<P> {
   return { version: WORKSPACE_VERSION, panes: panes.filter((p) => p.kind !== 'view'), ...(layout ? { layout } : {}) }
 }

@@ -2,18 +2,11 @@
 // browser's storage so a reload brings the panes back, stopped), plus one PaneStore per
 // pane that receives engine events from the moment the pane is made.
 import type { Endpoint, PaneConfigInput, Response, SessionSummary } from '../../shared/contract'
-import type { TemplateMode } from '../../shared/compose'
-import type { TextEncoding } from '../../shared/encodings'
 import { api } from './api'
 import { PaneStore, type PaneKind } from './pane/pane-store'
-import { layoutOf, savedPaneOf, savedPanesOf, workspaceDocument, type SavedPane, type SplitLayout, type ViewSettings } from './saved-workspace'
+import { layoutOf, savedPaneOf, savedPanesOf, workspaceDocument, type SavedPane, type Snippet, type SplitLayout, type ViewSettings } from './saved-workspace'
 
-export interface Snippet {
-  name: string
-  text: string
-  mode: TemplateMode
-  encoding: TextEncoding
-}
+export type { Snippet }
 
 export interface PaneModel {
   id: string

@@ -283,6 +283,7 @@ export const en = {
   'session.replace.unsaved': '{n} of them with traffic not saved since (save first to keep it in a file).',
   'session.replace.replace': 'Replace the open panes',
   'session.replace.keep': 'Keep them, add the restored panes',
+  'session.restored': 'Restored {n} pane(s) of the file\'s workspace, stopped: press Start to run them',
   'session.restoredReplacing': 'Restored {n} pane(s) of the file\'s workspace, stopped: press Start to run them ({closed} open pane(s) closed)',
   'session.restoredAdded': 'Added {n} pane(s) of the file\'s workspace, stopped: press Start to run them',
   'session.close': 'Close session',

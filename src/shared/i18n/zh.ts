@@ -285,6 +285,7 @@ export const zh: Record<MessageKey, string> = {
   'session.replace.unsaved': '其中 {n} 个有尚未保存的流量（如需保留请先保存到文件）。',
   'session.replace.replace': '替换当前窗格',
   'session.replace.keep': '保留它们，并添加恢复的窗格',
+  'session.restored': '已恢复文件工作区中的 {n} 个窗格（已停止）：按“启动”运行它们',
   'session.restoredReplacing': '已恢复文件工作区中的 {n} 个窗格（已停止）：按“启动”运行它们（已关闭 {closed} 个打开的窗格）',
   'session.restoredAdded': '已添加文件工作区中的 {n} 个窗格（已停止）：按“启动”运行它们',
   'session.close': '关闭会话',

@@ -58,6 +58,8 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
   const suggestion = (): string => savedPath ?? `${home.current || '/tmp'}/session-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.pcapng`
 
   const save = async (path: string): Promise<string | undefined> => {
+    // The engine has the workspace as of the last pause in changes; send the current one first.
+    await api.command({ type: 'session.workspace', workspace: workspaceDocument(panes, layout) })
     const r = await api.command({ type: 'session.save', path })
     if (!r.ok) return err(r.error)
     setSavedPath(r.result.path)
@@ -126,7 +128,8 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     setOtherFlows(rest.length)
     if (restored.length > 0) {
       const closed = gone.filter((p) => p.kind !== 'view').length
-      setMessage(replacing ? t('session.restoredReplacing', { n: restored.length, closed }) : t('session.restoredAdded', { n: restored.length }))
+      if (!replacing) setMessage(t('session.restoredAdded', { n: restored.length }))
+      else setMessage(closed > 0 ? t('session.restoredReplacing', { n: restored.length, closed }) : t('session.restored', { n: restored.length }))
     }
     const started = await api.command({ type: 'playback.start', sessionId: s.sessionId, panes: views.map((v) => ({ paneId: v.id, flowIds: v.flows!.map((f) => f.id) })) })
     // Show the whole conversation at once; Play replays it from the start.
@@ -143,7 +146,6 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
   }
 
   const exportWorkspace = async (path: string): Promise<string | undefined> => {
-    // The engine has the workspace as of the last change; send the current one first.
     await api.command({ type: 'session.workspace', workspace: workspaceDocument(panes, layout) })
     const r = await api.command({ type: 'session.exportWorkspace', path })
     if (!r.ok) return err(r.error)
