@@ -72,7 +72,12 @@ test('save, read with tshark, open, play back, re-send against a live server and
   const recorded = pane(app, /Recorded: TCP server/)
   await expect(screen(recorded)).toContainText('hello\\n')
   await expect(screen(recorded)).toContainText('hi, client\\n')
+  // The workspace came back too, stopped (sessions-restore.spec.ts tests it in depth).
+  await expect(pane(app, 'TCP server pane 1').getByRole('status', { name: 'Status' })).toHaveText('stopped')
   await shot(app, 'session-open')
+  // Room for the replay: the restored live panes are not needed here.
+  await pane(app, 'TCP server pane 1').getByRole('button', { name: /Close pane/ }).click()
+  await pane(app, 'TCP client pane 2').getByRole('button', { name: /Close pane/ }).click()
 
   // Back to the start: nothing shown; play at 100×: the conversation comes back.
   await bar.getByRole('slider', { name: 'Playback position' }).fill('0')
@@ -87,6 +92,9 @@ test('save, read with tshark, open, play back, re-send against a live server and
   await recordedClient.getByRole('textbox', { name: 'Replay target port' }).fill(String(port))
   await recordedClient.getByRole('button', { name: /Re-send the client side of flow/ }).click()
   const replay = pane(app, /Replay of flow/)
+  // The replay (a live pane) sits in its own row above the recordings: give it the room.
+  await pane(app, /Recorded: TCP server/).getByRole('button', { name: /Close pane/ }).click()
+  await recordedClient.getByRole('button', { name: /Close pane/ }).click()
   await expect(screen(replay)).toContainText('exchange 1: the live answer differs at byte 1 (recorded 11 B, live 6 B)')
   await expect(screen(replay)).toContainText('replay finished: 2 of 2 answers differ from the recording')
   await shot(app, 'session-replay-diff')
