@@ -122,8 +122,33 @@ test('opening a session while panes are running asks first: cancel keeps all, ke
   await ask.getByRole('button', { name: 'Replace the open panes' }).click()
   await expect(app.getByRole('status').filter({ hasText: '4 open pane(s) closed' })).toBeVisible()
   await expect(live).toHaveCount(2)
-  await expect(status(pane(app, 'TCP server pane 1'))).toHaveText('stopped')
-  await expect(status(pane(app, 'TCP client pane 2'))).toHaveText('stopped')
+  const server = pane(app, 'TCP server pane 1')
+  const client = pane(app, 'TCP client pane 2')
+  await expect(status(server)).toHaveText('stopped')
+  await expect(status(client)).toHaveText('stopped')
+
+  // Stopped panes that only hold traffic not saved since: still asked, and told why.
+  await server.getByRole('button', { name: 'Listen' }).click()
+  await client.getByRole('button', { name: 'Connect' }).click()
+  await expect(status(client)).toContainText('connected')
+  await send(client, 'unsaved')
+  await expect(screen(server)).toContainText('unsaved')
+  await client.getByRole('button', { name: 'Disconnect' }).click()
+  await server.getByRole('button', { name: 'Stop' }).click()
+  await expect(status(server)).toHaveText('stopped')
+  await expect(status(client)).not.toContainText('connected')
+  await open(app, file)
+  await expect(ask).toContainText('2 of them with traffic not saved since')
+  await expect(ask).not.toContainText('running')
+  await ask.getByRole('button', { name: 'Cancel' }).click()
+
+  // Saved since: nothing at stake, so the file replaces them without a question.
+  await app.getByRole('button', { name: 'Save', exact: true }).click()
+  await expect(app.getByRole('status').filter({ hasText: `Saved ${file}` })).toBeVisible()
+  await open(app, file)
+  await expect(app.getByRole('status').filter({ hasText: '2 open pane(s) closed' })).toBeVisible()
+  await expect(ask).toHaveCount(0)
+  await expect(live).toHaveCount(2)
 })
 
 /** A pcap (raw IPv4) with `n` one-datagram UDP flows, 10.0.0.1:(20000+i) → 10.0.0.2:9999. */
