@@ -117,11 +117,15 @@ test('the workspace alone exports as JSON, with its panes and their rules', asyn
   await server.getByText('Framing, transforms, auto-replies').click()
   await server.getByRole('button', { name: '+ Add rule' }).click()
   await server.getByRole('button', { name: 'Apply' }).click()
+  await server.getByRole('radio', { name: 'Hex' }).click()
   await app.getByRole('button', { name: 'Export workspace…' }).click()
   await app.getByRole('dialog').getByRole('textbox', { name: 'Path' }).fill(file)
   await app.getByRole('dialog').getByRole('button', { name: 'Export' }).click()
   await expect(app.getByRole('status').filter({ hasText: `Exported ${file}` })).toBeVisible()
-  const ws = JSON.parse(readFileSync(file, 'utf8')) as { panes: { kind: string; config: { autoReplies?: unknown[] } }[] }
+  const ws = JSON.parse(readFileSync(file, 'utf8')) as { panes: { kind: string; config: { autoReplies?: unknown[] }; view?: { view: string } }[]; layout?: unknown }
   expect(ws.panes.map((p) => p.kind)).toEqual(['tcp-server', 'tcp-client'])
   expect(ws.panes[0]!.config.autoReplies).toHaveLength(1)
+  // Display settings and split sizes are part of it.
+  expect(ws.panes[0]!.view?.view).toBe('hex')
+  expect(ws.layout).toEqual({ rows: [100], cols: [[50, 50]] })
 })
