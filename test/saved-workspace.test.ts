@@ -1,7 +1,7 @@
 // The workspace as written down and read back (localStorage, a session's custom block, the
 // exported JSON): forgiving reads, display settings and split sizes kept.
 import { describe, expect, it } from 'vitest'
-import { layoutOf, savedPanesOf, sizesFor, viewSettingsOf, workspaceDocument, type SavedPane } from '../src/renderer/src/saved-workspace'
+import { layoutOf, savedPaneEntries, savedPanesOf, sizesFor, viewSettingsOf, workspaceDocument, type SavedPane } from '../src/renderer/src/saved-workspace'
 import { defaultRenderOptions } from '../src/renderer/src/pane/render'
 
 /** A pane as the window holds it: a saved pane plus its id (and fields a reader must ignore). */
@@ -44,6 +44,8 @@ describe('saved workspace', () => {
     const panes = savedPanesOf(doc)
     expect(panes.map((p) => p.kind)).toEqual(['tcp-server', 'udp'])
     expect(panes[0]).not.toHaveProperty('history')
+    // Fields another part of the app owns travel beside the pane, for their owner to read.
+    expect(savedPaneEntries(doc)[0]!.other).toEqual({ history: ['a'], sequences: [{}], extra: 1 })
     expect(panes[1]).toEqual({
       kind: 'udp',
       n: 0,

@@ -99,11 +99,26 @@ export function savedPaneOf(v: unknown): SavedPane | undefined {
   }
 }
 
-/** The live panes of a saved workspace: `{ panes: [...] }`, or a bare list (older storage). */
-export function savedPanesOf(workspace: unknown): SavedPane[] {
+/** Fields of a pane this file does not read and that describe no running state (another
+ *  part of the app's, e.g. the composer's): carried over as they are, for their owner to check. */
+const notCarried = new Set(['id', 'kind', 'n', 'host', 'port', 'peerPort', 'config', 'snippets', 'view', 'sessionId', 'flows', 'title'])
+
+/** Each usable live pane of a saved workspace, with the other fields it carried. */
+export function savedPaneEntries(workspace: unknown): { pane: SavedPane; id?: string; other: Record<string, unknown> }[] {
   const list = Array.isArray(workspace) ? workspace : isObject(workspace) ? workspace['panes'] : undefined
   if (!Array.isArray(list)) return []
-  return list.map(savedPaneOf).filter((p): p is SavedPane => p !== undefined)
+  return list.flatMap((raw: unknown) => {
+    const pane = savedPaneOf(raw)
+    if (!pane) return []
+    const r = raw as Record<string, unknown>
+    const other = Object.fromEntries(Object.entries(r).filter(([k]) => !notCarried.has(k)))
+    return [{ pane, ...(typeof r['id'] === 'string' ? { id: r['id'] } : {}), other }]
+  })
+}
+
+/** The live panes of a saved workspace: `{ panes: [...] }`, or a bare list (older storage). */
+export function savedPanesOf(workspace: unknown): SavedPane[] {
+  return savedPaneEntries(workspace).map((e) => e.pane)
 }
 
 const isPercent = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x > 0 && x <= 100

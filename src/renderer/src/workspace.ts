@@ -4,7 +4,7 @@
 import type { Endpoint, PaneConfigInput, Response, SessionSummary } from '../../shared/contract'
 import { api } from './api'
 import { PaneStore, type PaneKind } from './pane/pane-store'
-import { layoutOf, savedPaneOf, savedPanesOf, workspaceDocument, type SavedPane, type Snippet, type SplitLayout, type ViewSettings } from './saved-workspace'
+import { layoutOf, savedPaneEntries, workspaceDocument, type SavedPane, type Snippet, type SplitLayout, type ViewSettings } from './saved-workspace'
 
 export type { Snippet }
 
@@ -92,11 +92,11 @@ export function saveWorkspace(panes: readonly PaneModel[], layout?: SplitLayout)
   }
 }
 
-function fromSaved(p: SavedPane, keepNumber: boolean): PaneModel {
+function fromSaved(p: SavedPane, other: Record<string, unknown>, keepNumber: boolean): PaneModel {
   const fresh = makePane(p.kind, p.host, p.port, p.peerPort)
   const n = keepNumber && p.n > 0 ? p.n : fresh.n
   counter = Math.max(counter, n)
-  return { ...fresh, n, config: p.config, snippets: p.snippets, view: p.view }
+  return { ...other, ...fresh, n, config: p.config, snippets: p.snippets, view: p.view }
 }
 
 /**
@@ -105,20 +105,17 @@ function fromSaved(p: SavedPane, keepNumber: boolean): PaneModel {
  * panes) keeps "TCP server 2" named as in its recording.
  */
 export function restorePanes(saved: unknown, keepNumbers = false): PaneModel[] {
-  return savedPanesOf(saved).map((p) => fromSaved(p, keepNumbers))
+  return savedPaneEntries(saved).map((e) => fromSaved(e.pane, e.other, keepNumbers))
 }
 
 /** The panes of the last visit, stopped, and their split sizes; a damaged entry is dropped, not fatal. */
 export function loadWorkspace(): { panes: PaneModel[]; layout?: SplitLayout } {
   try {
     const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '[]') as unknown
-    const list = Array.isArray(saved) ? saved : ((saved as { panes?: unknown }).panes ?? [])
-    const panes = (Array.isArray(list) ? list : []).flatMap((raw: unknown) => {
-      const p = savedPaneOf(raw)
-      const id = (raw as { id?: unknown }).id
-      if (!p || typeof id !== 'string') return []
-      counter = Math.max(counter, p.n, Number(id.slice(1)) || 0)
-      return [register({ ...p, id, n: p.n || counter })]
+    const panes = savedPaneEntries(saved).flatMap(({ pane, id, other }) => {
+      if (!id) return []
+      counter = Math.max(counter, pane.n, Number(id.slice(1)) || 0)
+      return [register({ ...other, ...pane, id, n: pane.n || counter })]
     })
     return { panes, layout: layoutOf(saved) }
   } catch {
