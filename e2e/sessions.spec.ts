@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { encodeJsonBlock } from '../src/main/session/blocks'
 import { SessionWriter } from '../src/main/session/writer'
+import type { Locator, Page } from '@playwright/test'
 import { expect, pane, screen, send, shot, test } from './fixtures'
 
 let peer: ChildProcess | undefined
@@ -72,9 +73,8 @@ function pythonClient(port: number, lines: string[]): Promise<string> {
   return new Promise((resolve) => child.once('exit', () => resolve(out.trim())))
 }
 
-test('save, read with tshark, open, play back, re-send against a live server and see the diff', async ({ app }) => {
-  const dir = mkdtempSync(join(tmpdir(), 'np-session-'))
-  const file = join(dir, 'talk.pcapng')
+/** Records a short talk on a new TCP pair (hello / hi, client / more) and saves it to `file`. */
+async function recordTalk(app: Page, file: string): Promise<void> {
   await app.getByRole('button', { name: 'New TCP pair' }).click()
   const server = pane(app, /TCP server pane/)
   const client = pane(app, /TCP client pane/)
@@ -94,6 +94,28 @@ test('save, read with tshark, open, play back, re-send against a live server and
   await expect(screen(server)).toContainText('more\\n')
   await app.getByRole('button', { name: 'Save', exact: true }).click()
   await expect(app.getByRole('status').filter({ hasText: `Saved ${file}` })).toBeVisible()
+  // The live pair is done with: close it, the recorded panes take its place.
+  await server.getByRole('button', { name: /Close pane/ }).click()
+  await client.getByRole('button', { name: /Close pane/ }).click()
+}
+
+/** Opens `file`; its restored live panes (not needed here) are closed to give the recordings room. */
+async function openTalk(app: Page, file: string): Promise<Locator> {
+  await app.getByRole('button', { name: 'Open…' }).click()
+  await app.getByRole('dialog').getByRole('textbox', { name: 'Path' }).fill(file)
+  await app.getByRole('dialog').getByRole('button', { name: 'Open' }).click()
+  const bar = app.getByRole('region', { name: `Session ${basename(file)}` })
+  await expect(bar).toContainText('Net Playground session')
+  // The workspace came back too, stopped (sessions-restore.spec.ts tests it in depth).
+  await expect(pane(app, 'TCP server pane 1').getByRole('status', { name: 'Status' })).toHaveText('stopped')
+  await pane(app, 'TCP server pane 1').getByRole('button', { name: /Close pane/ }).click()
+  await pane(app, 'TCP client pane 2').getByRole('button', { name: /Close pane/ }).click()
+  return bar
+}
+
+test('save, read with tshark, open, play back, re-send against a live server and see the diff', async ({ app }) => {
+  const file = join(mkdtempSync(join(tmpdir(), 'np-session-')), 'talk.pcapng')
+  await recordTalk(app, file)
 
   // Wireshark's view of it: the bytes of the first TCP stream, both ways.
   const follow = execFileSync('tshark', ['-r', file, '-q', '-z', 'follow,tcp,raw,0'], { encoding: 'utf8' })
@@ -101,14 +123,7 @@ test('save, read with tshark, open, play back, re-send against a live server and
   expect(follow).toContain(Buffer.from('hi, client\n').toString('hex'))
   expect(follow).toContain(Buffer.from('more\n').toString('hex'))
 
-  // The live pair is done with: close it, the recorded panes take its place.
-  await server.getByRole('button', { name: /Close pane/ }).click()
-  await client.getByRole('button', { name: /Close pane/ }).click()
-  await app.getByRole('button', { name: 'Open…' }).click()
-  await app.getByRole('dialog').getByRole('textbox', { name: 'Path' }).fill(file)
-  await app.getByRole('dialog').getByRole('button', { name: 'Open' }).click()
-  const bar = app.getByRole('region', { name: 'Session talk.pcapng' })
-  await expect(bar).toContainText('Net Playground session')
+  const bar = await openTalk(app, file)
   const recorded = pane(app, /Recorded: TCP server/)
   await expect(screen(recorded)).toContainText('hello\\n')
   await expect(screen(recorded)).toContainText('hi, client\\n')
@@ -127,25 +142,37 @@ test('save, read with tshark, open, play back, re-send against a live server and
   await recordedClient.getByRole('textbox', { name: 'Replay target port' }).fill(String(port))
   await recordedClient.getByRole('button', { name: /Re-send one side of flow/ }).click()
   const replay = pane(app, /Replay of flow/)
+  // The replay (a live pane) sits in its own row above the recordings: give it the room.
+  await recorded.getByRole('button', { name: /Close pane/ }).click()
+  await recordedClient.getByRole('button', { name: /Close pane/ }).click()
   await expect(screen(replay)).toContainText('exchange 1: the live answer differs at byte 1 (recorded 11 B, live 6 B)')
   await expect(screen(replay)).toContainText('replay finished: 2 of 2 answers differ from the recording')
   await shot(app, 'session-replay-diff')
-  await replay.getByRole('button', { name: /Close pane/ }).click()
+})
 
-  // Now the server side: the app listens, a python3 client talks to it and gets the recorded
-  // answer; its second request differs from the recorded one, and the pane shows where.
-  const free = await freePort()
+test('re-send the server side: the app listens, a live python3 client gets the recorded answers, and its requests are compared', async ({ app }) => {
+  const file = join(mkdtempSync(join(tmpdir(), 'np-session-')), 'talk.pcapng')
+  await recordTalk(app, file)
+  await openTalk(app, file)
+  await pane(app, /Recorded: TCP server/).getByRole('button', { name: /Close pane/ }).click()
+  const recordedClient = pane(app, /Recorded: TCP client/)
+
   // A speed that is not a number is said where it was typed; nothing starts.
+  const free = await freePort()
+  await recordedClient.getByRole('textbox', { name: 'Replay target port' }).fill(String(free))
   await recordedClient.getByRole('combobox', { name: 'Replay timing' }).selectOption('scaled')
   await recordedClient.getByRole('textbox', { name: 'Replay speed' }).fill('fast')
   await recordedClient.getByRole('button', { name: /Re-send one side of flow/ }).click()
   await expect(recordedClient.getByRole('alert')).toContainText('The replay speed is a number from 0.01 to 100')
   await expect(pane(app, /Replay of flow/)).toHaveCount(0)
+
+  // The server side: its second request differs from the recorded one, and the pane shows where.
   await recordedClient.getByRole('combobox', { name: 'Replay timing' }).selectOption('answer')
   await recordedClient.getByRole('combobox', { name: 'Replay side' }).selectOption('server')
-  await recordedClient.getByRole('textbox', { name: 'Replay target port' }).fill(String(free))
   await recordedClient.getByRole('button', { name: /Re-send one side of flow/ }).click()
   const served = pane(app, /Replay of flow/)
+  await expect(served.getByRole('status', { name: 'Status' })).toContainText(`listening on 127.0.0.1:${free}`)
+  await recordedClient.getByRole('button', { name: /Close pane/ }).click()
   const answered = pythonClient(free, ['hello\n', 'MORE\n'])
   await expect(screen(served)).toContainText('exchange 1: the live request matches the recording (6 B)')
   await expect(screen(served)).toContainText('exchange 2: the live request differs at byte 0 (recorded 5 B, live 5 B)')
@@ -172,13 +199,17 @@ test('the workspace alone exports as JSON, with its panes and their rules', asyn
   await server.getByText('Framing, transforms, auto-replies').click()
   await server.getByRole('button', { name: '+ Add rule' }).click()
   await server.getByRole('button', { name: 'Apply' }).click()
+  await server.getByRole('radio', { name: 'Hex' }).click()
   await app.getByRole('button', { name: 'Export workspace…' }).click()
   await app.getByRole('dialog').getByRole('textbox', { name: 'Path' }).fill(file)
   await app.getByRole('dialog').getByRole('button', { name: 'Export' }).click()
   await expect(app.getByRole('status').filter({ hasText: `Exported ${file}` })).toBeVisible()
-  const ws = JSON.parse(readFileSync(file, 'utf8')) as { panes: { kind: string; config: { autoReplies?: unknown[] } }[] }
+  const ws = JSON.parse(readFileSync(file, 'utf8')) as { panes: { kind: string; config: { autoReplies?: unknown[] }; view?: { view: string } }[]; layout?: unknown }
   expect(ws.panes.map((p) => p.kind)).toEqual(['tcp-server', 'tcp-client'])
   expect(ws.panes[0]!.config.autoReplies).toHaveLength(1)
+  // Display settings and split sizes are part of it.
+  expect(ws.panes[0]!.view?.view).toBe('hex')
+  expect(ws.layout).toEqual({ rows: [100], cols: [[50, 50]] })
 })
 
 test('a recording left by a crash is offered at start, opens saying it was interrupted, and plays back its lines and connection list', async ({ app }) => {
@@ -215,8 +246,10 @@ test('a recording left by a crash is offered at start, opens saying it was inter
     await bar.getByText('1 note(s) from reading the file').click()
     await expect(bar.getByRole('list', { name: 'Notes from reading the file' })).toContainText('custom block(s) with unreadable content were skipped')
 
-    // The recorded pane shows its lines, its error and its connection list, as it was.
+    // The recorded pane shows its lines, its error and its connection list, as it was (with
+    // the restored live pane closed, so the terminal has the room to show them all).
     const recorded = pane(app, /Recorded: TCP server 1/)
+    await pane(app, 'TCP server pane 1').getByRole('button', { name: /Close pane/ }).click()
     await expect(screen(recorded)).toContainText('connection #1 opened with 127.0.0.1:40001')
     await expect(screen(recorded)).toContainText('Connection reset by the peer')
     await expect(screen(recorded)).toContainText('connection #1 closed (reset): 13 B in, 0 B out')

@@ -8,17 +8,23 @@ import { webApi } from './api'
 import { useI18n } from './i18n'
 import { Pane } from './pane/Pane'
 import type { PaneKind } from './pane/pane-store'
-import { closePane, loadWorkspace, makePane, restorePanes, saveWorkspace, startPane, type PaneModel } from './workspace'
+import { closePane, loadWorkspace, makePane, saveWorkspace, startPane, type PaneModel } from './workspace'
+import { sizesFor, type SplitLayout } from './saved-workspace'
 import { useSession } from './session/useSession'
 import { SessionBar } from './session/SessionBar'
 import { PathDialog } from './session/PathDialog'
+import { ReplaceDialog } from './session/ReplaceDialog'
 
 export function App() {
   const { t, lang, setLang } = useI18n()
-  const [panes, setPanes] = useState<PaneModel[]>(loadWorkspace)
+  const [initial] = useState(loadWorkspace)
+  const [panes, setPanes] = useState<PaneModel[]>(initial.panes)
+  // Split sizes by position; `grid` remounts the splits when a restored layout replaces them.
+  const [layout, setLayout] = useState<SplitLayout | undefined>(initial.layout)
+  const [grid, setGrid] = useState(0)
   const [hostLost, setHostLost] = useState(false)
 
-  useEffect(() => saveWorkspace(panes), [panes])
+  useEffect(() => saveWorkspace(panes, layout), [panes, layout])
   useEffect(() => webApi?.onConnectionChange((open) => setHostLost(!open)), [])
   useEffect(() => {
     document.title = t('app.title')
@@ -26,7 +32,35 @@ export function App() {
 
   const add = useCallback((...models: PaneModel[]) => setPanes((ps) => [...ps, ...models]), [])
   const patch = useCallback((id: string, p: Partial<PaneModel>) => setPanes((ps) => ps.map((m) => (m.id === id ? { ...m, ...p } : m))), [])
-  const s = useSession(panes, add)
+  const restoreLayout = useCallback((l: SplitLayout | undefined) => {
+    setLayout(l)
+    setGrid((n) => n + 1)
+  }, [])
+  const s = useSession(panes, add, { layout, setPanes, restoreLayout })
+  // Live panes first, up to three side by side per row; read-only playback panes in rows below.
+  const live = panes.filter((p) => p.kind !== 'view')
+  const liveRows = rowsOf(live, 3)
+  const rows = [...liveRows, ...rowsOf(panes.filter((p) => p.kind === 'view'), 3)]
+  const rowIds = rows.map((row) => `row-${row[0]!.id}`)
+  const percent = (x: number | undefined): number => Math.round((x ?? 0) * 100) / 100
+  // Layout callbacks also fire on mount and on reflow: a change that changes nothing keeps
+  // the old value, so it does not re-render (and re-send the workspace) for nothing.
+  const updateLayout = (next: (l: SplitLayout | undefined) => SplitLayout): void =>
+    setLayout((l) => {
+      const n = next(l)
+      return JSON.stringify(n) === JSON.stringify(l) ? l : n
+    })
+  const onRowsChanged = (sizes: Record<string, number>): void =>
+    updateLayout((l) => ({ rows: rowIds.slice(0, liveRows.length).map((id) => percent(sizes[id])), cols: (l?.cols ?? []).slice(0, liveRows.length) }))
+  const onColsChanged = (r: number, sizes: Record<string, number>): void => {
+    if (r >= liveRows.length) return
+    updateLayout((l) => {
+      const cols = (l?.cols ?? []).slice(0, liveRows.length)
+      while (cols.length < liveRows.length) cols.push([])
+      cols[r] = liveRows[r]!.map((p) => percent(sizes[p.id]))
+      return { rows: l?.rows ?? [], cols }
+    })
+  }
 
   const newPair = useCallback(
     async (kind: 'tcp' | 'udp') => {
@@ -35,6 +69,8 @@ export function App() {
         add(server)
         const local = await startPane(server, 0)
         if (!local) return
+        // The pair's ports are written down as chosen, so a restored pair finds itself again.
+        patch(server.id, { port: String(local.port) })
         const client = makePane('tcp-client', '127.0.0.1', String(local.port))
         add(client)
         await startPane(client, local.port)
@@ -45,8 +81,8 @@ export function App() {
         const la = await startPane(a, 0)
         const lb = await startPane(b, 0)
         if (la && lb) {
-          patch(a.id, { peerPort: String(lb.port) })
-          patch(b.id, { peerPort: String(la.port) })
+          patch(a.id, { port: String(la.port), peerPort: String(lb.port) })
+          patch(b.id, { port: String(lb.port), peerPort: String(la.port) })
         }
       }
     },
@@ -143,7 +179,7 @@ export function App() {
       {s.session && (
         <SessionBar
           session={s.session}
-          onRestore={s.session.workspace ? () => add(...restorePanes(s.session!.workspace)) : undefined}
+          otherFlows={s.otherFlows}
           onClose={() => {
             void s.close()
             setPanes((ps) => ps.filter((m) => m.kind !== 'view'))
@@ -170,6 +206,7 @@ export function App() {
           }}
         />
       )}
+      {s.pending && <ReplaceDialog stake={s.pending.stake} onChoose={(choice) => void s.choose(choice)} />}
       {hostLost && (
         <div className="banner" role="alert">
           {t('host.lost')}
@@ -179,13 +216,21 @@ export function App() {
         {panes.length === 0 ? (
           <p className="empty">{t('workspace.empty')}</p>
         ) : (
-          // Up to three panes side by side per row; more make more rows.
-          <Group orientation="vertical">
-            {rowsOf(panes, 3).map((row, r) => (
+          <Group
+            key={grid}
+            orientation="vertical"
+            defaultLayout={sizesFor(layout?.rows, rowIds)}
+            onLayoutChanged={(sizes, meta) => onRowsChanged(meta.requestedLayout ?? sizes)}
+          >
+            {rows.map((row, r) => (
               <Fragment key={row[0]!.id}>
                 {r > 0 && <Separator className="splitter horizontal" aria-label={t('split.resize')} />}
-                <Panel id={`row-${row[0]!.id}`} minSize="200px">
-                  <Group orientation="horizontal">
+                <Panel id={rowIds[r]} minSize="200px">
+                  <Group
+                    orientation="horizontal"
+                    defaultLayout={r < liveRows.length ? sizesFor(layout?.cols[r], row.map((p) => p.id)) : undefined}
+                    onLayoutChanged={(sizes, meta) => onColsChanged(r, meta.requestedLayout ?? sizes)}
+                  >
                     {row.map((p, i) => (
                       <Fragment key={p.id}>
                         {i > 0 && <Separator className="splitter" aria-label={t('split.resize')} />}

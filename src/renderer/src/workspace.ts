@@ -2,32 +2,12 @@
 // browser's storage so a reload brings the panes back, stopped), plus one PaneStore per
 // pane that receives engine events from the moment the pane is made.
 import type { Endpoint, PaneConfigInput, Response, SessionSummary } from '../../shared/contract'
-import type { TemplateMode } from '../../shared/compose'
-import type { TextEncoding } from '../../shared/encodings'
 import { api } from './api'
 import { PaneStore, type PaneKind } from './pane/pane-store'
+import { layoutOf, savedPaneEntries, workspaceDocument, type SavedPane, type Sequence, type Snippet, type SplitLayout, type ViewSettings } from './saved-workspace'
 
-export interface Snippet {
-  name: string
-  text: string
-  mode: TemplateMode
-  encoding: TextEncoding
-}
-
-/** One step of a sequence: wait delayMs, then send the snippet of that name. */
-export interface SequenceStep {
-  snippet: string
-  delayMs: number
-}
-
-/** Named, ordered sends with delays, run by the engine as one job. */
-export interface Sequence {
-  name: string
-  steps: SequenceStep[]
-}
-
-/** How many sent inputs a pane remembers (up/down in the input). */
-export const HISTORY_MAX = 50
+export { HISTORY_MAX } from './saved-workspace'
+export type { Sequence, SequenceStep, Snippet } from './saved-workspace'
 
 export interface PaneModel {
   id: string
@@ -43,6 +23,8 @@ export interface PaneModel {
   /** Sent inputs, newest first, at most HISTORY_MAX. */
   history?: string[]
   sequences?: Sequence[]
+  /** How the pane shows its traffic; absent means the defaults. */
+  view?: ViewSettings
   /** Read-only playback panes: the opened session and the recorded flows they show. */
   sessionId?: number
   flows?: SessionSummary['flows']
@@ -106,49 +88,41 @@ export async function stopPane(p: PaneModel): Promise<void> {
   else for (const c of store.snapshot().conns) await api.command({ type: 'conn.close', paneId: p.id, connId: c.id })
 }
 
-export function saveWorkspace(panes: readonly PaneModel[]): void {
+export function saveWorkspace(panes: readonly PaneModel[], layout?: SplitLayout): void {
   try {
-    localStorage.setItem(STORAGE_KEY, JSON.stringify(panes.filter((p) => p.kind !== 'view')))
+    localStorage.setItem(STORAGE_KEY, JSON.stringify(workspaceDocument(panes, layout)))
   } catch {
     /* storage full or disabled: the workspace just is not remembered */
   }
 }
 
-/** A saved pane's settings, snippets, history and sequences, each dropped if damaged. */
-function savedLists(p: Partial<PaneModel>): Pick<PaneModel, 'config' | 'snippets' | 'history' | 'sequences'> {
-  const history = Array.isArray(p.history) ? p.history.filter((h) => typeof h === 'string').slice(0, HISTORY_MAX) : []
-  const sequences = Array.isArray(p.sequences)
-    ? p.sequences.filter((q) => q && typeof q.name === 'string' && Array.isArray(q.steps)).map((q) => ({ name: q.name, steps: q.steps.filter((st) => st && typeof st.snippet === 'string' && Number.isInteger(st.delayMs)) }))
-    : []
-  return { config: p.config ?? {}, snippets: Array.isArray(p.snippets) ? p.snippets : [], history, sequences }
+function fromSaved(p: SavedPane, other: Record<string, unknown>, keepNumber: boolean): PaneModel {
+  const fresh = makePane(p.kind, p.host, p.port, p.peerPort)
+  const n = keepNumber && p.n > 0 ? p.n : fresh.n
+  counter = Math.max(counter, n)
+  return { ...other, ...fresh, n, config: p.config, snippets: p.snippets, history: p.history, sequences: p.sequences, view: p.view }
 }
 
-/** Live panes from a saved workspace (a session file's), made anew and stopped. */
-export function restorePanes(saved: unknown): PaneModel[] {
-  const list = (saved as { panes?: unknown } | undefined)?.panes
-  if (!Array.isArray(list)) return []
-  const kinds = ['tcp-server', 'tcp-client', 'udp']
-  return (list as PaneModel[])
-    .filter((p) => p && kinds.includes(p.kind))
-    .map((p) => {
-      const fresh = makePane(p.kind, String(p.host ?? '127.0.0.1'), String(p.port ?? '0'), p.peerPort)
-      return { ...fresh, ...savedLists(p) }
-    })
+/**
+ * Live panes from a saved workspace (a session file's), made anew and stopped, with their
+ * settings, rules, snippets and display settings. `keepNumbers` (when they replace the open
+ * panes) keeps "TCP server 2" named as in its recording.
+ */
+export function restorePanes(saved: unknown, keepNumbers = false): PaneModel[] {
+  return savedPaneEntries(saved).map((e) => fromSaved(e.pane, e.other, keepNumbers))
 }
 
-/** The panes of the last visit, stopped; a damaged entry is dropped, not fatal. */
-export function loadWorkspace(): PaneModel[] {
+/** The panes of the last visit, stopped, and their split sizes; a damaged entry is dropped, not fatal. */
+export function loadWorkspace(): { panes: PaneModel[]; layout?: SplitLayout } {
   try {
-    const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '[]') as PaneModel[]
-    if (!Array.isArray(saved)) return []
-    const kinds = ['tcp-server', 'tcp-client', 'udp']
-    return saved
-      .filter((p) => p && kinds.includes(p.kind) && typeof p.id === 'string')
-      .map((p) => {
-        counter = Math.max(counter, p.n)
-        return register({ ...p, ...savedLists(p) })
-      })
+    const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '[]') as unknown
+    const panes = savedPaneEntries(saved).flatMap(({ pane, id, other }) => {
+      if (!id) return []
+      counter = Math.max(counter, pane.n, Number(id.slice(1)) || 0)
+      return [register({ ...other, ...pane, id, n: pane.n || counter })]
+    })
+    return { panes, layout: layoutOf(saved) }
   } catch {
-    return []
+    return { panes: [] }
   }
 }

@@ -18,6 +18,8 @@ export interface ResendChoice {
   speed: number
 }
 
+export const FLOWS_PER_PAGE = 50
+
 interface Props {
   flows: Flow[]
   onExport(flow: Flow): void
@@ -33,6 +35,10 @@ export function FlowList({ flows, onExport, onResend, onStandIn }: Props) {
   const [timing, setTiming] = useState<ResendChoice['timing']>('answer')
   const [speed, setSpeed] = useState('1')
   const [error, setError] = useState<FieldError | undefined>()
+  // A capture can hold thousands of flows: the list shows them a page at a time.
+  const [page, setPage] = useState(0)
+  const pages = Math.max(1, Math.ceil(flows.length / FLOWS_PER_PAGE))
+  const at = Math.min(page, pages - 1) * FLOWS_PER_PAGE
 
   const target = (min: 0 | 1): number | undefined => {
     const p = parsePort(port, min)
@@ -58,7 +64,7 @@ export function FlowList({ flows, onExport, onResend, onStandIn }: Props) {
           </tr>
         </thead>
         <tbody>
-          {flows.slice(0, 200).map((f) => (
+          {flows.slice(at, at + FLOWS_PER_PAGE).map((f) => (
             <tr key={f.id}>
               <td>{f.id}</td>
               <td>
@@ -103,6 +109,17 @@ export function FlowList({ flows, onExport, onResend, onStandIn }: Props) {
           ))}
         </tbody>
       </table>
+      {pages > 1 && (
+        <div className="row pager" role="group" aria-label={t('flows.pages')}>
+          <button type="button" disabled={at === 0} onClick={() => setPage(at / FLOWS_PER_PAGE - 1)}>
+            {t('flows.prevPage')}
+          </button>
+          <span role="status">{t('flows.range', { from: at + 1, to: Math.min(flows.length, at + FLOWS_PER_PAGE), n: flows.length })}</span>
+          <button type="button" disabled={at + FLOWS_PER_PAGE >= flows.length} onClick={() => setPage(at / FLOWS_PER_PAGE + 1)}>
+            {t('flows.nextPage')}
+          </button>
+        </div>
+      )}
       <div className="row options">
         <select aria-label={t('flows.side')} value={side} onChange={(e) => setSide(e.target.value as typeof side)}>
           <option value="client">{t('flows.side.client')}</option>

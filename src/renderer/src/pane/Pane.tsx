@@ -15,6 +15,7 @@ import { TrafficView, type TrafficViewHandle } from './TrafficView'
 import { Settings } from './Settings'
 import { ViewBar } from './ViewBar'
 import { defaultRenderOptions, mainPart, type RenderOptions } from './render'
+import type { ViewSettings } from '../saved-workspace'
 
 interface Props {
   model: PaneModel
@@ -29,7 +30,9 @@ export function Pane({ model, onChange, onClose, onExport, onResend, onStandIn }
   const { t, lang } = useI18n()
   const store = storeOf(model.id)
   const snap = useSyncExternalStore(store.subscribe, store.snapshot)
-  const [viewSettings, setView] = useState(defaultRenderOptions)
+  // Display settings live in the pane model, so they are remembered and saved with sessions.
+  const viewSettings = model.view ?? defaultRenderOptions
+  const setView = (view: ViewSettings): void => onChange({ view })
   const [paused, setPaused] = useState(false)
   const [redrawSignal, setRedrawSignal] = useState(0)
   const [notice, setNotice] = useState<string | undefined>()
@@ -102,7 +105,7 @@ export function Pane({ model, onChange, onClose, onExport, onResend, onStandIn }
           clear()
         } else if (e.altKey && e.key.toLowerCase() === 'h') {
           e.preventDefault()
-          setView((v) => ({ ...v, view: v.view === 'hex' ? 'text' : 'hex' }))
+          setView({ ...viewSettings, view: viewSettings.view === 'hex' ? 'text' : 'hex' })
         }
       }}
     >

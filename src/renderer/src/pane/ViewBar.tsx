@@ -5,9 +5,8 @@ import { copyFormats, type CopyFormat } from '../../../shared/copy-formats'
 import { textEncodings, type TextEncoding } from '../../../shared/encodings'
 import { useI18n } from '../i18n'
 import type { ConnView } from './pane-store'
-import type { RenderOptions, TimeMode, ViewMode } from './render'
-
-type ViewSettings = Omit<RenderOptions, 'lang'>
+import type { TimeMode, ViewMode } from './render'
+import type { ViewSettings } from '../saved-workspace'
 
 interface Props {
   settings: ViewSettings

@@ -48,6 +48,8 @@ export class PaneStore {
   private sink: LogSink | undefined
   /** Called when the engine cleared the pane (playback went backwards): the view redraws. */
   cleared: (() => void) | undefined
+  /** When traffic last arrived (Date.now()), to tell whether it was saved since. */
+  lastTrafficMs = 0
 
   constructor(
     readonly id: string,
@@ -90,6 +92,7 @@ export class PaneStore {
     const now = Date.now() * 1000
     switch (ev.type) {
       case 'data': {
+        this.lastTrafficMs = Date.now()
         const entries: LogEntry[] = []
         let off = 0
         for (const rec of ev.records) {

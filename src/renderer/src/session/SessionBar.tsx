@@ -7,13 +7,14 @@ import { useI18n } from '../i18n'
 
 interface Props {
   session: SessionSummary
-  onRestore?: () => void
+  /** Flows not given a pane of their own: they are in the "other flows" pane's list. */
+  otherFlows: number
   onClose(): void
 }
 
 const speeds = [0.25, 0.5, 1, 2, 5, 10, 100, 0]
 
-export function SessionBar({ session, onRestore, onClose }: Props) {
+export function SessionBar({ session, otherFlows, onClose }: Props) {
   const { t } = useI18n()
   const durationMs = Number(BigInt(session.endNs) - BigInt(session.startNs)) / 1e6
   const [positionMs, setPositionMs] = useState(durationMs)
@@ -38,6 +39,7 @@ export function SessionBar({ session, onRestore, onClose }: Props) {
     <div className="session-bar" role="region" aria-label={t('session.barLabel', { name: name ?? '' })}>
       <strong title={session.path}>{name}</strong>
       <span className="muted">{t(`session.kind.${session.kind}`)} · {t('session.flows', { n: session.flows.length })}</span>
+      {otherFlows > 0 && <span role="status">{t('session.otherFlowsNote', { n: otherFlows, pane: t('session.otherFlows', { n: otherFlows }) })}</span>}
       {(session.interrupted || session.truncated) && (
         <span className="field-error" role="alert">
           {session.interrupted && t('session.interrupted')}
@@ -90,11 +92,6 @@ export function SessionBar({ session, onRestore, onClose }: Props) {
       <span className="muted time">
         {(positionMs / 1000).toFixed(3)} s / {(durationMs / 1000).toFixed(3)} s
       </span>
-      {onRestore && (
-        <button type="button" onClick={onRestore}>
-          {t('session.restore')}
-        </button>
-      )}
       <button type="button" onClick={onClose}>
         {t('session.close')}
       </button>

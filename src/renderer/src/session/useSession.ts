@@ -1,16 +1,29 @@
 // The session side of the window: keeping the recording's copy of the workspace current,
-// save / save as / open / recent, the opened session with its read-only panes, and the
-// replays started from them.
+// save / save as / open / recent, the opened session with its read-only panes and its
+// restored workspace, and the replays started from them.
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { SessionSummary } from '../../../shared/contract'
 import { api } from '../api'
 import { useI18n } from '../i18n'
 import type { Flow, ResendChoice } from '../pane/FlowList'
-import { makePane, type PaneModel } from '../workspace'
+import { closePane, makePane, restorePanes, storeOf, type PaneModel } from '../workspace'
+import { layoutOf, savedPanesOf, workspaceDocument, type SplitLayout } from '../saved-workspace'
+import type { AtStake } from './ReplaceDialog'
 
 export type Dialog = { kind: 'save' | 'open' | 'export' | 'workspace'; initial: string; flow?: Flow } | undefined
 
-export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void) {
+/** At most this many read-only panes; further flows go together into one "other flows" pane. */
+export const MAX_FLOW_PANES = 16
+
+/** What the session side needs of the window's workspace beyond its panes. */
+export interface WorkspaceAccess {
+  layout: SplitLayout | undefined
+  setPanes(update: (panes: PaneModel[]) => PaneModel[]): void
+  /** Put saved split sizes in place (the grid is rebuilt with them). */
+  restoreLayout(layout: SplitLayout | undefined): void
+}
+
+export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void, ws: WorkspaceAccess) {
   const { t, err } = useI18n()
   const [session, setSession] = useState<SessionSummary | undefined>()
   const [savedPath, setSavedPath] = useState<string | undefined>()
@@ -19,14 +32,18 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void)
   const [recovered, setRecovered] = useState<{ path: string; lastWriteMs: number; bytes: number }[]>([])
   const [dialog, setDialog] = useState<Dialog>()
   const [message, setMessage] = useState<string | undefined>()
+  const [pending, setPending] = useState<{ summary: SessionSummary; stake: AtStake } | undefined>()
+  /** Flows of the opened file not given a pane of their own (they are in the "other flows" pane). */
+  const [otherFlows, setOtherFlows] = useState(0)
   const home = useRef('')
+  const savedAt = useRef(0)
+  const { layout } = ws
 
-  // The recording carries the workspace (live panes only), so a saved session restores it.
+  // The recording carries the workspace (live panes, split sizes), so a saved session restores it.
   useEffect(() => {
-    const live = panes.filter((p) => p.kind !== 'view')
-    const timer = setTimeout(() => void api.command({ type: 'session.workspace', workspace: { version: 1, panes: live } }), 300)
+    const timer = setTimeout(() => void api.command({ type: 'session.workspace', workspace: workspaceDocument(panes, layout) }), 300)
     return () => clearTimeout(timer)
-  }, [panes])
+  }, [panes, layout])
 
   const refreshRecent = useCallback(async () => {
     const r = await api.command({ type: 'session.recent' })
@@ -46,9 +63,12 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void)
   const suggestion = (): string => savedPath ?? `${home.current || '/tmp'}/session-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.pcapng`
 
   const save = async (path: string): Promise<string | undefined> => {
+    // The engine has the workspace as of the last pause in changes; send the current one first.
+    await api.command({ type: 'session.workspace', workspace: workspaceDocument(panes, layout) })
     const r = await api.command({ type: 'session.save', path })
     if (!r.ok) return err(r.error)
     setSavedPath(r.result.path)
+    savedAt.current = Date.now()
     setMessage(t('session.saved', { path: r.result.path }))
     setDialog(undefined)
     void refreshRecent()
@@ -59,25 +79,66 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void)
     const r = await api.command({ type: 'session.open', path })
     if (!r.ok) return err(r.error)
     const s = r.result
-    if (session) await api.command({ type: 'session.close', sessionId: session.sessionId })
+    setDialog(undefined)
+    void refreshRecent()
+    // Opening a file replaces the document: its workspace takes the place of the open panes.
+    // Ask first when that would stop something running or drop traffic not saved since.
+    const live = panes.filter((p) => p.kind !== 'view')
+    const restorable = savedPanesOf(s.workspace).length
+    const running = live.filter((p) => !['idle', 'closed'].includes(storeOf(p.id).snapshot().state)).length
+    const unsaved = live.filter((p) => storeOf(p.id).lastTrafficMs > savedAt.current).length
+    if (restorable > 0 && running + unsaved > 0) {
+      setPending({ summary: s, stake: { open: live.length, running, unsaved, restorable, name: s.path.split(/[\\/]/).pop() ?? s.path } })
+      return undefined
+    }
+    await show(s, 'replace')
+    return undefined
+  }
+
+  /** The answer to the replace question. */
+  const choose = async (choice: 'replace' | 'keep' | 'cancel'): Promise<void> => {
+    const p = pending
+    setPending(undefined)
+    if (!p) return
+    if (choice === 'cancel') await api.command({ type: 'session.close', sessionId: p.summary.sessionId })
+    else await show(p.summary, choice)
+  }
+
+  /** Shows an opened file: its workspace's panes restored (stopped), its flows as read-only panes. */
+  const show = async (s: SessionSummary, mode: 'replace' | 'keep'): Promise<void> => {
+    if (session && session.sessionId !== s.sessionId) await api.command({ type: 'session.close', sessionId: session.sessionId })
     // One read-only pane per recorded pane (our sessions) or per flow (captures).
     const groups = new Map<string, Flow[]>()
     for (const f of s.flows) {
       const key = s.kind === 'session' && f.paneId ? f.paneId : `flow-${f.id}`
       groups.set(key, [...(groups.get(key) ?? []), f])
     }
-    const views: PaneModel[] = [...groups.entries()].slice(0, 16).map(([key, flows]) => {
+    const entries = [...groups.entries()]
+    const own = entries.length > MAX_FLOW_PANES ? entries.slice(0, MAX_FLOW_PANES - 1) : entries
+    const rest = entries.slice(own.length).flatMap(([, flows]) => flows)
+    const views: PaneModel[] = own.map(([key, flows]) => {
       const m = makePane('view', '', '')
       return { ...m, sessionId: s.sessionId, flows, title: s.kind === 'session' ? t('session.recordedPane', { pane: recordedName(s, key, (k) => t(`kind.${k}` as 'kind.udp')) }) : t('session.flowPane', { id: flows[0]!.id }) }
     })
-    add(...views)
+    if (rest.length > 0) views.push({ ...makePane('view', '', ''), sessionId: s.sessionId, flows: rest, title: t('session.otherFlows', { n: rest.length }) })
+    const restored = restorePanes(s.workspace, mode === 'replace')
+    // The previous file's read-only panes go; the live ones too when the file brings its own.
+    const replacing = mode === 'replace' && restored.length > 0
+    const gone = panes.filter((p) => p.kind === 'view' || replacing)
+    for (const p of gone) void closePane(p.id)
+    const goneIds = new Set(gone.map((p) => p.id))
+    ws.setPanes((ps) => [...ps.filter((p) => !goneIds.has(p.id)), ...restored, ...views])
+    if (replacing) ws.restoreLayout(layoutOf(s.workspace))
     setSession(s)
-    setDialog(undefined)
-    void refreshRecent()
+    setOtherFlows(rest.length)
+    if (restored.length > 0) {
+      const closed = gone.filter((p) => p.kind !== 'view').length
+      if (!replacing) setMessage(t('session.restoredAdded', { n: restored.length }))
+      else setMessage(closed > 0 ? t('session.restoredReplacing', { n: restored.length, closed }) : t('session.restored', { n: restored.length }))
+    }
     const started = await api.command({ type: 'playback.start', sessionId: s.sessionId, panes: views.map((v) => ({ paneId: v.id, flowIds: v.flows!.map((f) => f.id) })) })
     // Show the whole conversation at once; Play replays it from the start.
     if (started.ok) await api.command({ type: 'playback.control', sessionId: s.sessionId, action: 'seek', offsetNs: String(BigInt(s.endNs) - BigInt(s.startNs)) })
-    return undefined
   }
 
   const exportFlow = async (flow: Flow, dir: string): Promise<string | undefined> => {
@@ -90,8 +151,7 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void)
   }
 
   const exportWorkspace = async (path: string): Promise<string | undefined> => {
-    // The engine has the workspace as of the last change; send the current one first.
-    await api.command({ type: 'session.workspace', workspace: { version: 1, panes: panes.filter((p) => p.kind !== 'view') } })
+    await api.command({ type: 'session.workspace', workspace: workspaceDocument(panes, layout) })
     const r = await api.command({ type: 'session.exportWorkspace', path })
     if (!r.ok) return err(r.error)
     setMessage(t('session.exported', { files: r.result.path }))
@@ -117,9 +177,10 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void)
   const close = async (): Promise<void> => {
     if (session) await api.command({ type: 'session.close', sessionId: session.sessionId })
     setSession(undefined)
+    setOtherFlows(0)
   }
 
-  return { session, recent, recovered, dialog, setDialog, message, setMessage, suggestion, save, open, exportFlow, exportWorkspace, resend, standIn, close, savedPath }
+  return { session, recent, recovered, dialog, setDialog, message, setMessage, suggestion, save, open, pending, choose, otherFlows, exportFlow, exportWorkspace, resend, standIn, close, savedPath }
 }
 
 function recordedName(s: SessionSummary, paneId: string, kindName: (kind: string) => string): string {
