@@ -91,7 +91,7 @@ export const en = {
   'term.how.error': 'error',
   'term.halfClosedPeer': 'connection #{id}: peer half-closed (FIN received)',
   'term.halfClosedLocal': 'connection #{id}: half-closed by us (FIN sent)',
-  'term.skipped': '… {bytes} in {records} record(s) not drawn: the display fell behind (the connection kept all of it)',
+  'term.skipped': '… {bytes} in {records} record(s) not drawn: the display fell behind; the connection kept every byte and the recording has them',
   'term.redrawn': '… {n} earlier record(s) kept but not redrawn',
   'term.state': '{state}',
   'input.badPort': 'Port must be a whole number from {min} to 65535',

@@ -93,7 +93,7 @@ export const zh: Record<MessageKey, string> = {
   'term.how.error': '出错',
   'term.halfClosedPeer': '连接 #{id}：对端已半关闭（收到 FIN）',
   'term.halfClosedLocal': '连接 #{id}：本端已半关闭（已发送 FIN）',
-  'term.skipped': '… 有 {records} 条记录共 {bytes} 未显示：显示跟不上了（连接本身没有丢失任何数据）',
+  'term.skipped': '… 有 {records} 条记录共 {bytes} 未显示：显示跟不上了；连接没有丢失任何字节，录制中都有',
   'term.redrawn': '… 更早的 {n} 条记录已保留，但未重新显示',
   'term.state': '{state}',
   'input.badPort': '端口必须是 {min} 到 65535 之间的整数',
