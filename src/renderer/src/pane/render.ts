@@ -175,17 +175,37 @@ export class TerminalRenderer {
 }
 
 /**
- * The entries worth redrawing after a view switch: the newest ones, up to about `maxBytes`
- * of payload (the terminal's scrollback could not hold more). Returns how many were left out.
+ * About how many terminal rows an entry takes in a view `cols` wide: hex rows exactly, text
+ * as one character per byte (escaped binary takes more, so xterm may trim the oldest of it).
  */
-export function redrawTail(entries: readonly LogEntry[], maxBytes: number): { tail: readonly LogEntry[]; omitted: number } {
-  let bytes = 0
+export function estimateRows(entry: LogEntry, o: Pick<RenderOptions, 'view' | 'steps'>, cols: number): number {
+  if (entry.kind === 'diff') return 12
+  if (entry.kind !== 'traffic') return 2
+  const main = mainPart(entry.rec, entry.bytes).bytes
+  const n = main.byteLength
+  const hexRows = Math.ceil(n / 16) * Math.ceil(80 / Math.max(cols, 1))
+  let textRows = 0
+  if (o.view !== 'hex') {
+    let lf = 0
+    for (let i = main.indexOf(10); i >= 0; i = main.indexOf(10, i + 1)) lf++
+    textRows = lf + Math.ceil((n + 2) / Math.max(cols, 1))
+  }
+  let rows = 1 + (o.view === 'hex' ? hexRows : o.view === 'split' ? hexRows + textRows : textRows)
+  if (o.steps && entry.rec.parts) for (const p of entry.rec.parts) rows += 1 + Math.ceil(p.len / 16)
+  return rows
+}
+
+/**
+ * The entries worth redrawing after a view switch: the newest ones that fit `maxRows` rows of
+ * scrollback (by `rowsOf`; the newest always goes). Returns how many were left out.
+ */
+export function redrawTail(entries: readonly LogEntry[], maxRows: number, rowsOf: (e: LogEntry) => number): { tail: readonly LogEntry[]; omitted: number } {
+  let rows = 0
   let i = entries.length
   while (i > 0) {
-    const e = entries[i - 1]!
-    const size = e.kind === 'traffic' ? e.bytes.byteLength : e.kind === 'diff' ? e.expected.byteLength : 0
-    if (bytes + size > maxBytes && i < entries.length) break
-    bytes += size
+    const r = rowsOf(entries[i - 1]!)
+    if (rows + r > maxRows && i < entries.length) break
+    rows += r
     i--
   }
   return { tail: entries.slice(i), omitted: i }
