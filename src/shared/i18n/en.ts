@@ -93,6 +93,7 @@ export const en = {
   'term.halfClosedLocal': 'connection #{id}: half-closed by us (FIN sent)',
   'term.skipped': '… {bytes} in {records} record(s) not drawn: the display fell behind; the connection kept every byte and the recording has them',
   'term.redrawn': '… {n} earlier record(s) kept but not redrawn',
+  'term.moreBytes': '… {n} more bytes',
   'term.state': '{state}',
   'input.badPort': 'Port must be a whole number from {min} to 65535',
   'input.badHost': 'Enter a host name or address',

@@ -95,6 +95,7 @@ export const zh: Record<MessageKey, string> = {
   'term.halfClosedLocal': '连接 #{id}：本端已半关闭（已发送 FIN）',
   'term.skipped': '… 有 {records} 条记录共 {bytes} 未显示：显示跟不上了；连接没有丢失任何字节，录制中都有',
   'term.redrawn': '… 更早的 {n} 条记录已保留，但未重新显示',
+  'term.moreBytes': '… 还有 {n} 字节',
   'term.state': '{state}',
   'input.badPort': '端口必须是 {min} 到 65535 之间的整数',
   'input.badHost': '请输入主机名或地址',
