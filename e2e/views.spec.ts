@@ -154,3 +154,16 @@ test('pause and resume, control pictures, the direction filter, clear, and copy 
   await expect(server.getByRole('status').filter({ hasText: 'as Base64' })).toBeVisible()
   expect(await app.evaluate(() => navigator.clipboard.readText())).toBe('dGhyZWUK')
 })
+
+test('invalid bytes stand out in inverse red; control characters are dim', async ({ app }) => {
+  const { server, client } = await tcpPair(app)
+  await send(client, 'bad \\xff\\xfe ok\\r')
+  await expect(screen(server)).toContainText('bad \\xff\\xfe ok\\r\\n')
+  const invalid = screen(server).locator('span', { hasText: '\\xff\\xfe' })
+  const control = screen(server).locator('span', { hasText: '\\r\\n' })
+  // Inverse red: red behind the bytes. Control escapes: dim grey text on no background.
+  await expect(invalid.first()).toHaveCSS('background-color', 'rgb(204, 0, 0)')
+  await expect(control.first()).toHaveCSS('background-color', 'rgba(0, 0, 0, 0)')
+  await expect(control.first()).toHaveCSS('color', 'rgb(85, 87, 83)')
+  await shot(app, 'invalid-bytes')
+})
