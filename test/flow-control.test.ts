@@ -6,6 +6,7 @@ import { afterEach, expect, it } from 'vitest'
 import type { EngineEvent } from '../src/shared/contract'
 import { bounded } from './peers'
 import { Probe } from './probe'
+import { DisplayChannel } from '../src/main/engine/display'
 
 const display = { flushMs: 5, flushBytes: 4096, highWater: 16384, maxBacklog: 256 * 1024 }
 const MiB = 1024 * 1024
@@ -160,4 +161,35 @@ it('many small writes sent in one go arrive in far fewer data events than record
   expect(inEvents.length).toBeLessThanOrEqual(inEvents.flatMap((e) => e.records).length)
   expect(p.text('srv')).toBe(expected.join(''))
   expectRecordsMatchData(p.events)
+})
+
+it('the display channel keeps its backlog bounded and puts the skip marker where the skipped records were', async () => {
+  const sent: EngineEvent[] = []
+  const ch = new DisplayChannel('p', (e) => sent.push(e), { flushMs: 5, flushBytes: 1000, highWater: 1000, maxBacklog: 5000 })
+  const rec = (i: number) => ({ connId: 1, dir: 'in' as const, tUs: i, len: 500 })
+  // 40 reads of 500 B arrive while the screen draws nothing: 1000 B go out, 5000 B wait.
+  for (let i = 0; i < 40; i++) {
+    ch.push(rec(i), new Uint8Array(500).fill(i))
+    expect(ch.backlog).toBeLessThanOrEqual(5000)
+  }
+  expect(ch.paused).toBe(true)
+  ch.event({ type: 'conn.closed', paneId: 'p', connId: 1, how: 'close', bytesIn: 20_000, bytesOut: 0, tUs: 40 })
+  expect(sent.map((e) => e.type)).toEqual(['data'])
+  // The screen catches up, one acknowledgement per batch.
+  let acked = 0
+  for (let round = 0; round < 100 && sent.at(-1)?.type !== 'conn.closed'; round++) {
+    const drawn = sent.reduce((n, e) => n + (e.type === 'data' ? e.data.byteLength : 0), 0)
+    ch.ack(drawn - acked)
+    acked = drawn
+    await new Promise((r) => setImmediate(r))
+  }
+  const data = sent.filter((e) => e.type === 'data')
+  const shown = data.reduce((n, e) => n + e.data.byteLength, 0)
+  expect(shown).toBe(6000)
+  expect(sent.slice(-2)).toEqual([
+    { type: 'display.skipped', paneId: 'p', bytes: 20_000 - shown, records: 40 - shown / 500 },
+    expect.objectContaining({ type: 'conn.closed' })
+  ])
+  // What was shown is the first 12 reads, in order.
+  expect(data.flatMap((e) => e.records.map((r) => r.tUs))).toEqual(Array.from({ length: 12 }, (_, i) => i))
 })
