@@ -86,6 +86,9 @@ test('an auto-reply: the server answers "ping" with "pong" and a counter', async
   await expect(screen(client)).toContainText('pong bob #2\\n')
   await send(client, 'hello')
   await expect(screen(server)).toContainText('hello\\n')
+  // A message sent after it is answered: any reply to "hello" would have been drawn before.
+  await send(client, 'ping carol')
+  await expect(screen(client)).toContainText(/pong carol #\d+\\n/)
   await expect(screen(client)).not.toContainText('pong hello')
   await shot(app, 'auto-reply')
 })
@@ -143,7 +146,7 @@ test('copy the last record as a Python bytes literal, and search the hex dump', 
   await server.getByRole('checkbox', { name: 'Hex' }).check()
   await server.getByRole('button', { name: 'Find next' }).click()
   await expect(server.getByRole('radio', { name: 'Hex' })).toHaveAttribute('aria-checked', 'true')
-  await expect(server.getByText('Not found')).toHaveCount(0)
+  await expect(server.getByRole('status', { name: 'Search results' })).toHaveText('1 of 1')
   await server.getByRole('textbox', { name: 'Search' }).fill('ff ee')
   await server.getByRole('button', { name: 'Find next' }).click()
   await expect(server.getByText('Not found')).toBeVisible()

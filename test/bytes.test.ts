@@ -3,43 +3,69 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { hexdumpLines, parseEscapedText, parseHex, visibleText } from '../src/shared/bytes'
+import { hexdumpLines, parseHex, visibleText, type ParseResult } from '../src/shared/bytes'
+import { parseTextIn } from '../src/shared/compose'
+import { textEncodings } from '../src/shared/encodings'
 
 const ok = (r: ReturnType<typeof parseHex>): number[] => {
   if (!r.ok) throw new Error(`parse failed at ${r.index}: ${r.reason}`)
   return [...r.bytes]
 }
 
-describe('parseEscapedText', () => {
-  it('turns \\r \\n \\t \\0 \\\\ into their bytes', () => {
-    expect(ok(parseEscapedText('GET / HTTP/1.0\\r\\n\\r\\n'))).toEqual([...Buffer.from('GET / HTTP/1.0\r\n\r\n')])
-    expect(ok(parseEscapedText('a\\tb\\0c\\\\d'))).toEqual([0x61, 9, 0x62, 0, 0x63, 0x5c, 0x64])
+describe('parseTextIn (the input line and auto-replies, text mode)', () => {
+  const u8 = (s: string): number[] => ok(parseTextIn(s, 'utf-8') as ParseResult)
+
+  it('turns each simple escape into its byte: \\r \\n \\t \\0 \\e \\\\', () => {
+    expect(u8('GET / HTTP/1.0\\r\\n\\r\\n')).toEqual([...Buffer.from('GET / HTTP/1.0\r\n\r\n')])
+    expect(u8('\\r')).toEqual([13])
+    expect(u8('\\n')).toEqual([10])
+    expect(u8('\\t')).toEqual([9])
+    expect(u8('\\0')).toEqual([0])
+    expect(u8('\\e')).toEqual([27])
+    expect(u8('\\\\')).toEqual([0x5c])
+    expect(u8('a\\tb\\0c\\\\d\\e[0m')).toEqual([0x61, 9, 0x62, 0, 0x63, 0x5c, 0x64, 27, 0x5b, 0x30, 0x6d])
+    // An escaped backslash does not start another escape.
+    expect(u8('\\\\n')).toEqual([0x5c, 0x6e])
   })
 
-  it('takes \\xNN as one byte, any value', () => {
-    expect(ok(parseEscapedText('\\x00\\x7f\\x80\\xFF\\xab'))).toEqual([0x00, 0x7f, 0x80, 0xff, 0xab])
+  it('takes \\xNN as that one byte, any value, in any encoding', () => {
+    expect(u8('\\x00\\x7f\\x80\\xFF\\xab')).toEqual([0x00, 0x7f, 0x80, 0xff, 0xab])
+    for (const e of textEncodings) expect(ok(parseTextIn('\\xff\\x00', e) as ParseResult), e).toEqual([0xff, 0x00])
   })
 
-  it('takes \\uNNNN as the UTF-8 of that character', () => {
-    expect(ok(parseEscapedText('\\u00e9'))).toEqual([0xc3, 0xa9])
-    expect(ok(parseEscapedText('\\u4e2d\\u6587'))).toEqual([...Buffer.from('中文')])
+  it('takes \\uNNNN as that character in the send encoding, surrogate pairs joined', () => {
+    expect(u8('\\u00e9')).toEqual([0xc3, 0xa9])
+    expect(u8('\\u4e2d\\u6587')).toEqual([...Buffer.from('中文')])
+    expect(u8('\\ud83d\\ude00')).toEqual([0xf0, 0x9f, 0x98, 0x80])
+    expect(u8('a\\ud83d\\ude00b')).toEqual([0x61, 0xf0, 0x9f, 0x98, 0x80, 0x62])
+    // In GBK, \u4e2d is the GBK bytes of 中, and typed text joins it in the same run.
+    expect(ok(parseTextIn('\\u4e2d文', 'gbk') as ParseResult)).toEqual([0xd6, 0xd0, 0xce, 0xc4])
+    expect(ok(parseTextIn('\\u00e9', 'latin1') as ParseResult)).toEqual([0xe9])
+    expect(ok(parseTextIn('\\u4e2d', 'utf-16be') as ParseResult)).toEqual([0x4e, 0x2d])
   })
 
-  it('encodes everything else as UTF-8, CJK and emoji included', () => {
-    expect(ok(parseEscapedText('你好, world'))).toEqual([...Buffer.from('你好, world', 'utf8')])
-    expect(ok(parseEscapedText('中'))).toEqual([0xe4, 0xb8, 0xad])
-    expect(ok(parseEscapedText('ok 👍'))).toEqual([...Buffer.from('ok 👍', 'utf8')])
-    expect(ok(parseEscapedText(''))).toEqual([])
+  it('encodes everything else in the send encoding, CJK and emoji included', () => {
+    expect(u8('你好, world')).toEqual([...Buffer.from('你好, world', 'utf8')])
+    expect(u8('ok 👍')).toEqual([...Buffer.from('ok 👍', 'utf8')])
+    expect(u8('')).toEqual([])
+    expect(ok(parseTextIn('你好\\r\\n', 'gbk') as ParseResult)).toEqual([0xc4, 0xe3, 0xba, 0xc3, 13, 10])
   })
 
-  it('reports where a bad escape starts', () => {
-    expect(parseEscapedText('abc\\q')).toEqual({ ok: false, index: 3, reason: 'badEscape' })
-    expect(parseEscapedText('\\x4')).toEqual({ ok: false, index: 0, reason: 'badEscape' })
-    expect(parseEscapedText('ab\\xZZ')).toEqual({ ok: false, index: 2, reason: 'badEscape' })
-    expect(parseEscapedText('\\n\\u12')).toEqual({ ok: false, index: 2, reason: 'badEscape' })
-    expect(parseEscapedText('trailing\\')).toEqual({ ok: false, index: 8, reason: 'badEscape' })
+  it('reports a bad escape at the column where it starts', () => {
+    expect(parseTextIn('abc\\q', 'utf-8')).toEqual({ ok: false, index: 3, reason: 'badEscape' })
+    expect(parseTextIn('\\x4', 'utf-8')).toEqual({ ok: false, index: 0, reason: 'badEscape' })
+    expect(parseTextIn('ab\\xZZ', 'utf-8')).toEqual({ ok: false, index: 2, reason: 'badEscape' })
+    expect(parseTextIn('\\n\\u12', 'utf-8')).toEqual({ ok: false, index: 2, reason: 'badEscape' })
+    expect(parseTextIn('trailing\\', 'utf-8')).toEqual({ ok: false, index: 8, reason: 'badEscape' })
     // The index counts UTF-16 units of what was typed, so a CJK prefix counts one each.
-    expect(parseEscapedText('中文\\?')).toEqual({ ok: false, index: 2, reason: 'badEscape' })
+    expect(parseTextIn('中文\\?', 'gbk')).toEqual({ ok: false, index: 2, reason: 'badEscape' })
+  })
+
+  it('reports a character the encoding cannot hold at its column, typed or escaped', () => {
+    expect(parseTextIn('ab中', 'latin1')).toMatchObject({ ok: false, index: 2, reason: 'unencodable', char: '中' })
+    expect(parseTextIn('x\\r\\u4e2d', 'ascii')).toMatchObject({ ok: false, index: 3, reason: 'unencodable' })
+    // A lone surrogate is no character at all.
+    expect(parseTextIn('ok\\ud83d!', 'utf-8')).toMatchObject({ ok: false, index: 2, reason: 'unencodable' })
   })
 })
 

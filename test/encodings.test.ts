@@ -53,12 +53,35 @@ describe('decodeVisible', () => {
     expect(decodeVisible(b(0xff, 0x41), 'gb18030', brackets)).toBe('[\\xff]A')
   })
 
-  it('never drops a byte and never shows U+FFFD for bytes that were not one', () => {
+  it('never drops a byte and never shows U+FFFD for bytes that were not one: every byte is accounted for', () => {
     const rnd = prng(1)
     const noise = Uint8Array.from({ length: 4096 }, () => Math.floor(rnd() * 256))
+    const highBytes = noise.filter((x) => x >= 0x80).length
     for (const e of textEncodings) {
       const text = decodeVisible(noise, e)
       expect(text, e).not.toContain('\uFFFD')
+      // The characters shown encode back to as many bytes as they came from, and each other
+      // byte was shown as one \xNN of its own.
+      let invalid = 0
+      const chars = decodeWith(noise, e, () => undefined, () => {
+        invalid++
+        return ''
+      })
+      const back = encodeText(chars, e)
+      if (!back.ok) throw new Error(`${e}: ${JSON.stringify(back.char)} does not encode back`)
+      // GB18030 reads a lone 0x80 as € (as browsers do) but writes € as A2 E3: one byte each
+      // here (this noise has no A2 E3 in it).
+      const euros = e === 'gb18030' ? (chars.match(/€/g)?.length ?? 0) : 0
+      if (euros) expect(Buffer.from(noise).includes(Buffer.of(0xa2, 0xe3))).toBe(false)
+      expect(back.bytes.byteLength - euros + invalid, e).toBe(noise.byteLength)
+      expect(decodeVisible(noise, e, { invalid: (x) => `[${x}]` }).match(/\[\\x[0-9a-f]{2}\]/g)?.length ?? 0, e).toBe(invalid)
+      if (e === 'ascii') expect(invalid).toBe(highBytes)
+      if (e === 'latin1') expect(invalid).toBe(0)
+      if (e.startsWith('utf-16')) {
+        // Noise is full of lone surrogates: each takes its two bytes to \xNN \xNN.
+        expect(invalid % 2).toBe(0)
+        expect(invalid).toBeGreaterThan(0)
+      }
     }
   })
 

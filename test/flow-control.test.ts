@@ -1,12 +1,14 @@
 // Display flow control and batching: the socket keeps flowing whatever the screen does;
-// above the high watermark the display stops getting data, and once the renderer catches
-// up it gets one "n bytes not drawn" marker. Small writes are batched into few events.
+// above the high watermark the display stops getting data, a bounded backlog waits for it,
+// and only past that backlog are records skipped, reported by one "n bytes not drawn"
+// marker once the renderer catches up. Small writes are batched into few events.
 import { afterEach, expect, it } from 'vitest'
 import type { EngineEvent } from '../src/shared/contract'
 import { bounded } from './peers'
 import { Probe } from './probe'
+import { DisplayChannel } from '../src/main/engine/display'
 
-const display = { flushMs: 5, flushBytes: 4096, highWater: 16384, lowWater: 4096 }
+const display = { flushMs: 5, flushBytes: 4096, highWater: 16384, maxBacklog: 256 * 1024 }
 const MiB = 1024 * 1024
 
 let probe: Probe | undefined
@@ -34,7 +36,7 @@ function expectRecordsMatchData(events: EngineEvent[]): void {
   }
 }
 
-it('a screen that does not ack stops getting data above the high watermark, while the socket keeps flowing', async () => {
+it('a screen that does not ack stops getting data past the bounded backlog, while the socket keeps flowing', async () => {
   const p = (probe = new Probe({ display, statsIntervalMs: 20 }))
   p.autoAck = false
   const { cliConn, srvConn } = await pair(p)
@@ -46,38 +48,54 @@ it('a screen that does not ack stops getting data above the high watermark, whil
   // The connection took everything, though nothing was acked.
   await p.waitFor('conn.stats', 'srv', (e) => e.stats.some((s) => s.connId === srvConn && s.bytesIn === MiB), 10_000)
 
-  const drawnEvents = p.of('data', 'srv')
+  // Sent but not acknowledged: no more than one batch (or one 64 KiB read, which goes alone)
+  // past the high watermark.
   const drawn = p.bytes('srv')
   expect(drawn.byteLength).toBeGreaterThanOrEqual(display.highWater)
-  expect(drawn.byteLength).toBeLessThan(128 * 1024)
-  // The screen got the first part of the stream, in order.
-  expect(Buffer.compare(drawn, Buffer.from(flood.subarray(0, drawn.byteLength)))).toBe(0)
-  // Data events stopped right after the one that crossed the high watermark.
+  expect(drawn.byteLength).toBeLessThanOrEqual(display.highWater + 64 * 1024)
   let sum = 0
-  drawnEvents.forEach((e, i) => {
+  p.of('data', 'srv').forEach((e, i) => {
     expect(sum, `event ${i} was sent after the high watermark`).toBeLessThan(display.highWater)
+    if (e.records.length > 1) expect(e.data.byteLength).toBeLessThanOrEqual(display.flushBytes)
     sum += e.data.byteLength
   })
   expect(p.of('display.skipped')).toEqual([])
   expectRecordsMatchData(p.events)
 
-  // The renderer catches up: it acks what it drew, and gets the marker; then more comes.
+  // The renderer catches up, batch by batch: it gets the backlog (bounded, so memory was
+  // too), in order, then one marker for the rest.
   const markAck = p.events.length
-  await p.ok({ type: 'display.ack', paneId: 'srv', bytes: drawn.byteLength })
-  const skipped = await p.waitFor('display.skipped', 'srv')
+  let acked = 0
+  while (p.of('display.skipped', 'srv').length === 0) {
+    const shown = p.bytes('srv').byteLength
+    if (shown > acked) {
+      await p.ok({ type: 'display.ack', paneId: 'srv', bytes: shown - acked })
+      acked = shown
+    }
+    await new Promise((r) => setTimeout(r, 2))
+  }
+  const skipped = p.of('display.skipped', 'srv')[0]!
+  const caughtUp = p.bytes('srv')
+  expect(caughtUp.byteLength - drawn.byteLength).toBeLessThanOrEqual(display.maxBacklog)
+  expect(caughtUp.byteLength).toBeGreaterThan(display.maxBacklog)
+  expect(Buffer.compare(caughtUp, Buffer.from(flood.subarray(0, caughtUp.byteLength)))).toBe(0)
   expect(skipped.records).toBeGreaterThan(0)
-  expect(skipped.bytes + drawn.byteLength).toBe(MiB)
+  expect(skipped.bytes + caughtUp.byteLength).toBe(MiB)
 
+  // From here on the screen keeps up (the client pane's screen too, which drew nothing yet).
+  p.autoAck = true
+  await p.ok({ type: 'display.ack', paneId: 'srv', bytes: caughtUp.byteLength - acked })
+  await p.ok({ type: 'display.ack', paneId: 'cli', bytes: p.bytes('cli', 'out').byteLength })
   const tail = new TextEncoder().encode('-- the end of the flood --')
   await p.ok({ type: 'send', paneId: 'cli', target: cliConn, data: tail })
   const total = MiB + tail.byteLength
   await p.until(() => p.bytes('srv').byteLength + skipped.bytes === total, 'the tail drawn')
   const after = p.events.slice(markAck)
   const skippedAt = after.findIndex((e) => e.type === 'display.skipped')
-  const tailAt = after.findIndex((e) => e.type === 'data' && e.paneId === 'srv')
+  const tailAt = after.findLastIndex((e) => e.type === 'data' && e.paneId === 'srv')
   expect(skippedAt).toBeGreaterThanOrEqual(0)
   expect(tailAt).toBeGreaterThan(skippedAt)
-  expect(p.bytes('srv').subarray(drawn.byteLength).toString()).toBe('-- the end of the flood --')
+  expect(p.bytes('srv').subarray(caughtUp.byteLength).toString()).toBe('-- the end of the flood --')
   expect(p.of('display.skipped', 'srv')).toHaveLength(1)
 
   // The closing report has every byte, drawn or not.
@@ -86,6 +104,32 @@ it('a screen that does not ack stops getting data above the high watermark, whil
   await p.ok({ type: 'conn.close', paneId: 'srv', connId: srvConn })
   expect(await p.waitFor('conn.closed', 'srv')).toMatchObject({ how: 'close', bytesIn: total, bytesOut: 0 })
   expect(await p.waitFor('conn.closed', 'cli')).toMatchObject({ how: 'close', bytesIn: 0, bytesOut: total })
+  expectRecordsMatchData(p.events)
+})
+
+it('a 1 MiB single write reaches a slowly acking screen whole, in batches of at most 256 KiB, before the close', async () => {
+  // The real display settings; the screen acknowledges each batch 30 ms after getting it.
+  const p = (probe = new Probe())
+  p.autoAck = false
+  p.engine.onEvent((e) => {
+    if (e.type === 'data') setTimeout(() => void p.engine.handle({ type: 'display.ack', paneId: e.paneId, bytes: e.data.byteLength }), 30)
+  })
+  const { cliConn } = await pair(p)
+  const payload = Uint8Array.from({ length: MiB }, (_, i) => (i * 7 + (i >> 9)) & 0xff)
+  await p.ok({ type: 'send', paneId: 'cli', target: cliConn, data: payload })
+  await p.ok({ type: 'conn.end', paneId: 'cli', connId: cliConn })
+  const fin = await p.waitFor('conn.halfClosed', 'srv', (e) => e.by === 'peer', 10_000)
+
+  // Every byte drawn, in order, none skipped, and the FIN shown after the last of them.
+  expect(Buffer.compare(p.bytes('srv'), Buffer.from(payload))).toBe(0)
+  expect(p.of('display.skipped')).toEqual([])
+  const events = p.of('data', 'srv')
+  expect(events.length).toBeGreaterThan(1)
+  for (const e of events) expect(e.data.byteLength).toBeLessThanOrEqual(256 * 1024)
+  expect(p.events.indexOf(fin)).toBeGreaterThan(p.events.indexOf(events.at(-1)!))
+  // The sender's pane shows its one write as one record.
+  await p.until(() => p.bytes('cli', 'out').byteLength === MiB, 'the write shown on the client')
+  expect(p.of('data', 'cli').flatMap((e) => e.records)).toHaveLength(1)
   expectRecordsMatchData(p.events)
 })
 
@@ -117,4 +161,35 @@ it('many small writes sent in one go arrive in far fewer data events than record
   expect(inEvents.length).toBeLessThanOrEqual(inEvents.flatMap((e) => e.records).length)
   expect(p.text('srv')).toBe(expected.join(''))
   expectRecordsMatchData(p.events)
+})
+
+it('the display channel keeps its backlog bounded and puts the skip marker where the skipped records were', async () => {
+  const sent: EngineEvent[] = []
+  const ch = new DisplayChannel('p', (e) => sent.push(e), { flushMs: 5, flushBytes: 1000, highWater: 1000, maxBacklog: 5000 })
+  const rec = (i: number) => ({ connId: 1, dir: 'in' as const, tUs: i, len: 500 })
+  // 40 reads of 500 B arrive while the screen draws nothing: 1000 B go out, 5000 B wait.
+  for (let i = 0; i < 40; i++) {
+    ch.push(rec(i), new Uint8Array(500).fill(i))
+    expect(ch.backlog).toBeLessThanOrEqual(5000)
+  }
+  expect(ch.paused).toBe(true)
+  ch.event({ type: 'conn.closed', paneId: 'p', connId: 1, how: 'close', bytesIn: 20_000, bytesOut: 0, tUs: 40 })
+  expect(sent.map((e) => e.type)).toEqual(['data'])
+  // The screen catches up, one acknowledgement per batch.
+  let acked = 0
+  for (let round = 0; round < 100 && sent.at(-1)?.type !== 'conn.closed'; round++) {
+    const drawn = sent.reduce((n, e) => n + (e.type === 'data' ? e.data.byteLength : 0), 0)
+    ch.ack(drawn - acked)
+    acked = drawn
+    await new Promise((r) => setImmediate(r))
+  }
+  const data = sent.filter((e) => e.type === 'data')
+  const shown = data.reduce((n, e) => n + e.data.byteLength, 0)
+  expect(shown).toBe(6000)
+  expect(sent.slice(-2)).toEqual([
+    { type: 'display.skipped', paneId: 'p', bytes: 20_000 - shown, records: 40 - shown / 500 },
+    expect.objectContaining({ type: 'conn.closed' })
+  ])
+  // What was shown is the first 12 reads, in order.
+  expect(data.flatMap((e) => e.records.map((r) => r.tUs))).toEqual(Array.from({ length: 12 }, (_, i) => i))
 })

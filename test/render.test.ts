@@ -1,6 +1,6 @@
 // What a pane's terminal is given to draw, for each kind of log entry (pure functions).
 import { describe, expect, it } from 'vitest'
-import { defaultRenderOptions, TerminalRenderer, type RenderOptions } from '../src/renderer/src/pane/render'
+import { defaultRenderOptions, estimateRows, redrawTail, STEP_BYTES, TerminalRenderer, type RenderOptions } from '../src/renderer/src/pane/render'
 import { PaneLog } from '../src/renderer/src/pane/log'
 import type { LogEntry } from '../src/renderer/src/pane/log'
 
@@ -52,6 +52,110 @@ describe('terminal rendering', () => {
     expect(s).toBe(
       '✖ Connection refused: nothing is listening on 127.0.0.1:9000 — start a server first.\r\n  ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9000\r\n'
     )
+  })
+})
+
+const renderer = (o: Partial<RenderOptions> = {}): TerminalRenderer => new TerminalRenderer({ ...defaultRenderOptions, time: 'off', lang: 'en', ...o })
+const at = (e: LogEntry, tUs: number, connId = 1): LogEntry => (e.kind === 'traffic' ? { ...e, rec: { ...e.rec, tUs, connId } } : e)
+const GREEN = '\x1b[32m'
+const CYAN = '\x1b[36m'
+
+describe('terminal rendering: colours, time, filters, split, steps', () => {
+  it('colours received records green and sent records cyan, header and bytes alike', () => {
+    const r = renderer()
+    const inbound = r.render(traffic('ping', 'in'))
+    const outbound = r.render(traffic('pong', 'out'))
+    expect(inbound).toContain(`${GREEN}◀ in #1`)
+    expect(inbound).toContain(`${GREEN}  ping`)
+    expect(inbound).not.toContain(CYAN)
+    expect(outbound).toContain(`${CYAN}▶ out #1`)
+    expect(outbound).toContain(`${CYAN}  pong`)
+    expect(outbound).not.toContain(GREEN)
+  })
+
+  it('shows invalid bytes in inverse red, control characters dim: the two cannot be confused', () => {
+    const s = renderer().render(traffic(Uint8Array.of(0x61, 0x0d, 0xff, 0xfe, 0x62)))
+    expect(s).toContain('\x1b[90m\\r')
+    expect(s).toContain('\x1b[1;31;7m\\xff\\xfe\x1b[0m')
+    expect(s).not.toContain('\x1b[90m\\xff')
+    expect(strip(s)).toContain('a\\r\\xff\\xfeb')
+  })
+
+  it('delta timestamps count from the previous record shown', () => {
+    const r = renderer({ time: 'delta' })
+    const t0 = 1_700_000_000_000_000
+    expect(strip(r.render(at(traffic('a'), t0)))).toMatch(/^\+0\.000000 ◀ in/)
+    expect(strip(r.render(at(traffic('b'), t0 + 1_500_000)))).toMatch(/^\+1\.500000 ◀ in/)
+    expect(strip(r.render(at(traffic('c'), t0 + 1_500_250)))).toMatch(/^\+0\.000250 ◀ in/)
+  })
+
+  it('filters by connection and by direction, notes of other connections included', () => {
+    const only2 = renderer({ filter: { connId: 2, dir: 'both' } })
+    expect(only2.render(at(traffic('one'), 0, 1))).toBe('')
+    expect(strip(only2.render(at(traffic('two'), 0, 2)))).toContain('two')
+    const note = (id: number): LogEntry => ({ kind: 'note', tUs: 0, level: 'info', key: 'term.halfClosedPeer', params: { id } })
+    expect(only2.render(note(1))).toBe('')
+    expect(strip(only2.render(note(2)))).toContain('connection #2')
+    const inOnly = renderer({ filter: { connId: 'all', dir: 'in' } })
+    expect(inOnly.render(traffic('sent', 'out'))).toBe('')
+    expect(strip(inOnly.render(traffic('got', 'in')))).toContain('got')
+    const outOnly = renderer({ filter: { connId: 'all', dir: 'out' } })
+    expect(outOnly.render(traffic('got', 'in'))).toBe('')
+    expect(strip(outOnly.render(traffic('sent', 'out')))).toContain('sent')
+  })
+
+  it('split view shows the text and then the hex dump of the same bytes', () => {
+    const s = strip(renderer({ view: 'split' }).render(traffic('hi\r\n')))
+    expect(s).toBe('◀ in #1 · 4 B\r\n  hi\\r\\n\r\n  00000000  68 69 0d 0a                                       |hi..|\r\n')
+  })
+
+  it('steps show every stage whole, and a failed check marks the record ✗ with the reason', () => {
+    // A received frame: wire (2-byte length + 40 bytes + CRC-32) → unframe → verify crc32.
+    const payload = Uint8Array.from({ length: 40 }, (_, i) => i)
+    const wire = new Uint8Array(46)
+    wire.set([0, 44], 0)
+    wire.set(payload, 2)
+    wire.set([0xde, 0xad, 0xbe, 0xef], 42)
+    const bytes = new Uint8Array([...wire, ...wire.subarray(2), ...payload])
+    const parts = [
+      { label: 'wire', op: 'wire' as const, ok: true, len: 46 },
+      { label: 'length', op: 'unframe' as const, ok: true, len: 44 },
+      { label: 'crc32', op: 'verify' as const, ok: false, len: 40, detail: 'CRC-32 mismatch: expected 12345678, got deadbeef' }
+    ]
+    const e = traffic(bytes, 'in', { parts, ok: false })
+    const raw = renderer({ steps: true, view: 'hex' }).render(e)
+    const s = strip(raw)
+    expect(s.split('\r\n')[0]).toBe('◀ in #1 · message 40 B ✗ CRC-32 mismatch: expected 12345678, got deadbeef')
+    expect(raw).toContain('\x1b[31m✗ CRC-32 mismatch')
+    expect(s).toContain('↳ wire (wire) ✓ 46 B')
+    expect(s).toContain('↳ crc32 (verify) ✗ 40 B — CRC-32 mismatch')
+    // The whole wire stage, its last row with the CRC bytes included (nothing cut at 48 bytes).
+    expect(s).toContain('    00000020  20 21 22 23 24 25 26 27  de ad be ef ')
+    expect(s).not.toContain('…')
+    // A huge stage is shown up to STEP_BYTES, the rest counted.
+    const big = new Uint8Array(STEP_BYTES + 100)
+    const bigRec = traffic(new Uint8Array([...big, ...big]), 'out', {
+      parts: [
+        { label: 'payload', op: 'payload', ok: true, len: big.byteLength },
+        { label: 'wire', op: 'wire', ok: true, len: big.byteLength }
+      ]
+    })
+    const t = strip(renderer({ steps: true }).render(bigRec))
+    expect(t).toContain(`    ${(STEP_BYTES - 16).toString(16).padStart(8, '0')}  00 00`)
+    expect(t.match(/… 100 more bytes/g)).toHaveLength(2)
+  })
+
+  it('a view switch redraws the newest entries that fit the scrollback, counted in rows', () => {
+    const kib = (n: number): LogEntry => traffic(new Uint8Array(n * 1024))
+    // 1 KiB in hex: a header and 64 dump rows (a wide terminal).
+    expect(estimateRows(kib(1), { view: 'hex', steps: false }, 120)).toBe(65)
+    expect(estimateRows(kib(1), { view: 'hex', steps: false }, 40)).toBe(129)
+    const entries = [kib(1), kib(1), kib(1)]
+    const rows = (x: LogEntry): number => estimateRows(x, { view: 'hex', steps: false }, 120)
+    expect(redrawTail(entries, 200, rows)).toMatchObject({ omitted: 0 })
+    expect(redrawTail(entries, 140, rows)).toMatchObject({ omitted: 1 })
+    // The newest goes even when it alone is too big.
+    expect(redrawTail(entries, 10, rows).tail).toEqual([entries[2]])
   })
 })
 

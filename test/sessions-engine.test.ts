@@ -20,8 +20,8 @@ import { requireTshark } from './tshark'
 const tmp = mkdtempSync(join(tmpdir(), 'np-sessions-engine-'))
 const sessionDir = join(tmp, 'sessions')
 // The display must show every record (we compare its timestamps with the file's); a roomy
-// watermark keeps the 300 KiB chunk from pausing it.
-const display = { highWater: 64 * 1024 * 1024, lowWater: 32 * 1024 * 1024 }
+// watermark and backlog keep the 300 KiB chunk from pausing it.
+const display = { highWater: 64 * 1024 * 1024, maxBacklog: 64 * 1024 * 1024 }
 
 interface Shown {
   connId: number

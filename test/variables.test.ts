@@ -1,7 +1,8 @@
 // Variables in the send box and in auto-replies: each one's bytes, the literal text around
 // them read by the mode's own parser, and every mistake pointed at where it was typed.
 import { describe, expect, it } from 'vitest'
-import { parseEscapedText, parseHex } from '../src/shared/bytes'
+import { parseHex } from '../src/shared/bytes'
+import { literalParser } from '../src/shared/compose'
 import { parseBase64 } from '../src/shared/copy-formats'
 import { expandTemplate, localIsoTime, splitTemplate, type VariableContext } from '../src/shared/variables'
 
@@ -15,8 +16,10 @@ const ctx: VariableContext = {
     throw new Error(`ENOENT: ${path}`)
   }
 }
+/** Text mode as the input line reads it: escapes, UTF-8. */
+const escapedText = literalParser('text', 'utf-8')
 const text = (s: string, c: VariableContext = ctx): string => {
-  const r = expandTemplate(s, parseEscapedText, c)
+  const r = expandTemplate(s, escapedText, c)
   if (!r.ok) throw new Error(`${r.reason} at ${r.index}`)
   return Buffer.from(r.bytes).toString('latin1')
 }
@@ -152,7 +155,7 @@ describe('expandTemplate', () => {
   it('reports a literal part’s error at its index in the whole text', () => {
     expect(expandTemplate('{{seq}} 48 6', parseHex, ctx)).toEqual({ ok: false, index: 11, reason: 'oddHexDigits' })
     expect(expandTemplate('{{seq}}{{time}} zz', parseHex, ctx)).toEqual({ ok: false, index: 16, reason: 'badHexChar' })
-    expect(expandTemplate('ok {{seq}} \\q', parseEscapedText, ctx)).toEqual({ ok: false, index: 11, reason: 'badEscape' })
+    expect(expandTemplate('ok {{seq}} \\q', escapedText, ctx)).toEqual({ ok: false, index: 11, reason: 'badEscape' })
     expect(expandTemplate('SGk= {{seq}} S!', parseBase64, ctx)).toEqual({ ok: false, index: 14, reason: 'badBase64Char' })
     // A bad variable wins over later literal errors, and says so.
     expect(expandTemplate('zz {{bad}}', parseHex, ctx)).toEqual({ ok: false, index: 3, reason: 'badVariable' })

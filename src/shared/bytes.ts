@@ -3,40 +3,6 @@
 export type ParseResult = { ok: true; bytes: Uint8Array } | { ok: false; index: number; reason: ParseErrorReason }
 export type ParseErrorReason = 'badHexChar' | 'oddHexDigits' | 'badEscape' | 'badBase64Char'
 
-const utf8 = new TextEncoder()
-
-/**
- * Text with escapes, as typed in an input line: \r \n \t \0 \\ \xNN \uNNNN.
- * Everything else is encoded as UTF-8. A broken escape reports where it starts.
- */
-export function parseEscapedText(input: string): ParseResult {
-  const out: number[] = []
-  for (let i = 0; i < input.length; i++) {
-    const ch = input[i]!
-    if (ch !== '\\') {
-      const cp = input.codePointAt(i)!
-      if (cp > 0xffff) i++
-      out.push(...utf8.encode(String.fromCodePoint(cp)))
-      continue
-    }
-    const next = input[i + 1]
-    const simple: Record<string, number> = { r: 13, n: 10, t: 9, '0': 0, '\\': 92, e: 27 }
-    if (next !== undefined && next in simple) {
-      out.push(simple[next]!)
-      i++
-    } else if (next === 'x' && /^[0-9a-fA-F]{2}$/.test(input.slice(i + 2, i + 4))) {
-      out.push(parseInt(input.slice(i + 2, i + 4), 16))
-      i += 3
-    } else if (next === 'u' && /^[0-9a-fA-F]{4}$/.test(input.slice(i + 2, i + 6))) {
-      out.push(...utf8.encode(String.fromCharCode(parseInt(input.slice(i + 2, i + 6), 16))))
-      i += 5
-    } else {
-      return { ok: false, index: i, reason: 'badEscape' }
-    }
-  }
-  return { ok: true, bytes: Uint8Array.from(out) }
-}
-
 /**
  * Hex as people paste it: "48 65 6c", "48656c", "0x48,0x65", "48:65". Separators are
  * spaces, commas, colons, dashes and an optional 0x per byte. A bad character or an odd
@@ -113,6 +79,8 @@ export interface VisibleTextOptions {
   style?: 'pictures' | 'escapes'
   /** Wraps each made-visible character, e.g. to dim it with an ANSI colour. */
   mark?: (s: string) => string
+  /** Wraps each \xNN that stands for an invalid byte (default: `mark`), so it can look different. */
+  invalid?: (s: string) => string
 }
 
 /**
@@ -122,6 +90,7 @@ export interface VisibleTextOptions {
 export function visibleText(bytes: Uint8Array, options: VisibleTextOptions = {}): string {
   const names = options.style === 'escapes' ? CONTROL_ESCAPES : CONTROL_PICTURES
   const mark = options.mark ?? ((x: string) => x)
+  const bad = options.invalid ?? mark
   const out: string[] = []
   let i = 0
   while (i < bytes.length) {
@@ -138,7 +107,7 @@ export function visibleText(bytes: Uint8Array, options: VisibleTextOptions = {})
     } else {
       const cp = utf8At(bytes, i)
       if (cp < 0) {
-        out.push(mark(`\\x${HEX[b]}`))
+        out.push(bad(`\\x${HEX[b]}`))
         i++
       } else {
         // C1 controls and invisible format characters (BOM, zero-width, bidi) are named, not hidden.

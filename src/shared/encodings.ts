@@ -18,8 +18,8 @@ const hex2 = (b: number): string => (b < 16 ? '0' : '') + b.toString(16)
 /**
  * Bytes as text in `encoding`, every control character visible (as visibleText does: pictures
  * ␍␊ or escapes \r\n per options.style, others \xNN, a LF also breaks the line), every byte
- * that is not part of a valid character shown as \xNN via options.mark — never dropped, never
- * U+FFFD. Latin-1's C1 controls (0x80–0x9F) are bytes that are characters, so they show as \xNN.
+ * that is not part of a valid character shown as \xNN via options.invalid (else options.mark),
+ * never dropped, never U+FFFD. Latin-1's C1 controls (0x80–0x9F) are bytes that are characters, so they show as \xNN.
  * Each call stands alone: a character split across two reads shows as \xNN at both ends.
  */
 export function decodeVisible(bytes: Uint8Array, encoding: TextEncoding, options: VisibleTextOptions = {}): string {
@@ -30,7 +30,7 @@ export function decodeVisible(bytes: Uint8Array, encoding: TextEncoding, options
     bytes,
     encoding,
     (cp) => (latin1 && cp >= 0x80 && cp <= 0x9f ? mark(`\\x${hex2(cp)}`) : visibleChar(cp, options)),
-    (b) => mark(`\\x${hex2(b)}`)
+    (b) => (options.invalid ?? mark)(`\\x${hex2(b)}`)
   )
 }
 

@@ -1,35 +1,45 @@
-// The display channel of one pane: batches traffic for the screen (at once when the renderer
-// has drawn everything, else every ~16 ms or at ~256 KiB) and applies acknowledgement-based
-// flow control. Above the high watermark of bytes sent but not yet drawn, it stops sending
-// and counts what it skipped; when the renderer catches up it sends one "n bytes not drawn"
-// marker and resumes. It never touches the socket: the connection keeps flowing whatever
-// the screen does.
+// The display channel of one pane: batches traffic for the screen and applies
+// acknowledgement-based flow control. Records wait in a bounded backlog and go out in batches
+// of at most ~flushBytes while fewer than highWater bytes are sent but not yet drawn (at once
+// when the renderer has drawn everything, else every ~flushMs or as soon as it acknowledges).
+// A burst that fits the backlog (maxBacklog, 8 MiB) is always delivered whole; only past it
+// are records skipped and counted, and once the backlog has drained the renderer gets one
+// "n bytes not drawn" marker. Pane events (a connection closing, an error) wait behind the
+// backlog so they stay in order with the data. It never touches the socket: the connection
+// keeps flowing (and the recorder keeps every byte) whatever the screen does.
 import type { EngineEvent, TrafficRecord } from '../../shared/contract'
 import { concatBytes } from '../../shared/bytes'
 
 export interface DisplayOptions {
   flushMs: number
+  /** The largest batch (a single bigger record goes alone). */
   flushBytes: number
+  /** Bytes sent but not acknowledged above which nothing more is sent. */
   highWater: number
-  lowWater: number
+  /** Payload bytes waiting to be sent above which new records are skipped. */
+  maxBacklog: number
 }
 
 export const defaultDisplayOptions: DisplayOptions = {
   flushMs: 16,
   flushBytes: 256 * 1024,
-  // One full batch in flight: a terminal cannot usefully draw more than it can keep up with,
-  // and every byte past this is still counted, recorded and reported as "not drawn".
+  // One full batch in flight: the renderer draws one while the next one waits here.
   highWater: 256 * 1024,
-  lowWater: 64 * 1024
+  // A 1 MiB write (or a few) shows whole even on a slow screen; past this, a flood is counted
+  // and reported as "not drawn" instead of growing memory without bound.
+  maxBacklog: 8 * 1024 * 1024
 }
 
+type Queued = { kind: 'record'; record: TrafficRecord; bytes: Uint8Array } | { kind: 'event'; event: EngineEvent }
+
 export class DisplayChannel {
-  private records: TrafficRecord[] = []
-  private chunks: Uint8Array[] = []
-  private size = 0
+  private queue: Queued[] = []
+  private head = 0
+  /** Payload bytes in the queue. */
+  private queued = 0
   private cancelTimer: (() => void) | undefined
   private unacked = 0
-  private behind = false
+  private skipping = false
   private skippedBytes = 0
   private skippedRecords = 0
 
@@ -39,9 +49,9 @@ export class DisplayChannel {
     private readonly opts: DisplayOptions = defaultDisplayOptions
   ) {}
 
-  /** True while the screen is behind: a record pushed now would only be counted. */
+  /** True while the backlog is full: a record pushed now would only be counted. */
   get paused(): boolean {
-    return this.behind
+    return this.skipping
   }
 
   /** Counts a record the screen will not get (cheaper than building its bytes to push). */
@@ -51,11 +61,14 @@ export class DisplayChannel {
   }
 
   push(record: TrafficRecord, bytes: Uint8Array): void {
-    if (this.behind) return this.skip(bytes.byteLength)
-    this.records.push(record)
-    this.chunks.push(bytes)
-    this.size += bytes.byteLength
-    if (this.size >= this.opts.flushBytes) this.flush()
+    if (this.skipping) return this.skip(bytes.byteLength)
+    if (this.queued > 0 && this.queued + bytes.byteLength > this.opts.maxBacklog) {
+      this.skipping = true
+      return this.skip(bytes.byteLength)
+    }
+    this.queue.push({ kind: 'record', record, bytes })
+    this.queued += bytes.byteLength
+    if (this.queued >= this.opts.flushBytes) this.pump()
     else if (!this.cancelTimer) {
       // When the renderer has drawn everything, what arrived in this turn of the event loop
       // goes out at once: a typed line, an answer, shows without delay. While it is still
@@ -63,6 +76,19 @@ export class DisplayChannel {
       // grow exactly as fast as the screen falls behind.
       this.schedule(this.unacked === 0 ? 0 : this.opts.flushMs)
     }
+  }
+
+  /** An event about the pane: sent now when nothing waits before it, else queued behind it. */
+  event(event: EngineEvent): void {
+    if (this.pending === 0) return this.send(event)
+    if (this.skipping && this.skippedRecords > 0) {
+      // What was skipped so far came before this event: its marker goes before it too.
+      this.queue.push({ kind: 'event', event: { type: 'display.skipped', paneId: this.paneId, bytes: this.skippedBytes, records: this.skippedRecords } })
+      this.skippedBytes = 0
+      this.skippedRecords = 0
+    }
+    this.queue.push({ kind: 'event', event })
+    this.pump()
   }
 
   /** Flush after `ms`; 0 means right after the reads of this turn of the event loop. */
@@ -76,53 +102,105 @@ export class DisplayChannel {
     }
   }
 
-  /** Sends what is batched now (also called before any lifecycle event, to keep order). */
+  private get pending(): number {
+    return this.queue.length - this.head
+  }
+
+  /** Sends what waits, as far as flow control allows (also called by the flush timer). */
   flush(): void {
     this.cancelTimer?.()
     this.cancelTimer = undefined
-    if (this.records.length === 0) return
-    const event: EngineEvent = { type: 'data', paneId: this.paneId, records: this.records, data: concatBytes(this.chunks) }
-    // Count it as unacknowledged before it leaves: a renderer may acknowledge synchronously.
-    this.unacked += this.size
-    this.records = []
-    this.chunks = []
-    this.size = 0
-    if (this.unacked >= this.opts.highWater) this.behind = true
-    this.send(event)
+    this.pump()
+  }
+
+  private pump(force = false): void {
+    while (this.pending > 0 && (force || this.unacked < this.opts.highWater)) {
+      const first = this.queue[this.head]!
+      if (first.kind === 'event') {
+        this.head++
+        this.send(first.event)
+        continue
+      }
+      const records: TrafficRecord[] = []
+      const chunks: Uint8Array[] = []
+      let size = 0
+      while (this.pending > 0) {
+        const q = this.queue[this.head]!
+        if (q.kind !== 'record' || (records.length > 0 && size + q.bytes.byteLength > this.opts.flushBytes)) break
+        records.push(q.record)
+        chunks.push(q.bytes)
+        size += q.bytes.byteLength
+        this.head++
+      }
+      this.queued -= size
+      // Count it as unacknowledged before it leaves: a renderer may acknowledge synchronously.
+      this.unacked += size
+      this.send({ type: 'data', paneId: this.paneId, records, data: concatBytes(chunks) })
+    }
+    this.compact()
+    if (this.skipping && this.pending === 0) {
+      // Everything before the gap has gone out: say what was left out, then carry on.
+      this.skipping = false
+      this.reportSkipped()
+    }
+  }
+
+  private reportSkipped(): void {
+    if (this.skippedRecords === 0) return
+    this.send({ type: 'display.skipped', paneId: this.paneId, bytes: this.skippedBytes, records: this.skippedRecords })
+    this.skippedBytes = 0
+    this.skippedRecords = 0
+  }
+
+  private compact(): void {
+    if (this.head === this.queue.length) {
+      this.queue = []
+      this.head = 0
+    } else if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head)
+      this.head = 0
+    }
   }
 
   ack(bytes: number): void {
     this.unacked = Math.max(0, this.unacked - bytes)
-    if (this.unacked === 0 && this.records.length > 0) {
+    if (this.pending > 0 && this.unacked < this.opts.highWater) {
+      // The renderer caught up: the next batch goes right away (after this turn's reads).
       this.cancelTimer?.()
+      this.cancelTimer = undefined
       this.schedule(0)
-    }
-    if (this.behind && this.unacked <= this.opts.lowWater) {
-      this.behind = false
-      if (this.skippedRecords > 0) {
-        this.send({ type: 'display.skipped', paneId: this.paneId, bytes: this.skippedBytes, records: this.skippedRecords })
-        this.skippedBytes = 0
-        this.skippedRecords = 0
-      }
     }
   }
 
-  /** Drops what is batched and not yet sent (the view is being cleared). */
+  /** Drops the records waiting to be sent (the view is being cleared); events still go. */
   discard(): void {
     this.cancelTimer?.()
     this.cancelTimer = undefined
-    this.records = []
-    this.chunks = []
-    this.size = 0
+    const events = this.queue.slice(this.head).filter((q) => q.kind === 'event')
+    this.queue = []
+    this.head = 0
+    this.queued = 0
+    this.skipping = false
     this.skippedBytes = 0
     this.skippedRecords = 0
+    for (const q of events) this.send(q.event)
   }
 
   get pendingAck(): number {
     return this.unacked
   }
 
+  /** Payload bytes waiting for the screen (bounded by maxBacklog). */
+  get backlog(): number {
+    return this.queued
+  }
+
+  /** The pane is going away: what waits goes out now, in batches, then the skipped count. */
   dispose(): void {
-    this.flush()
+    this.cancelTimer?.()
+    this.cancelTimer = undefined
+    this.pump(true)
+    this.skipping = false
+    this.reportSkipped()
   }
 }

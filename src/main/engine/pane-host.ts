@@ -72,9 +72,14 @@ export class PaneHost implements PaneContext {
     this.replier = new AutoReplier(config.autoReplies)
   }
 
+  /**
+   * An event about this pane. Those the pane's log shows (a connection opening or closing, an
+   * error) wait behind the traffic the screen has not been sent yet, so the order holds; a
+   * state change or a progress count goes at once.
+   */
   emit(event: EngineEvent): void {
-    this.display.flush()
-    this.deps.emit(event)
+    if (event.type === 'pane.state' || (event.type === 'job.progress' && !event.error)) this.deps.emit(event)
+    else this.display.event(event)
   }
 
   error(error: PaneError): void {

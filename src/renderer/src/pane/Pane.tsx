@@ -1,7 +1,7 @@
 // One pane: its settings and status, its connections, its message settings, its traffic
 // terminal with the view bar, and its input.
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
-import { concatBytes, parseHex, toHex } from '../../../shared/bytes'
+import { concatBytes, parseHex } from '../../../shared/bytes'
 import { formatBytesAs, type CopyFormat } from '../../../shared/copy-formats'
 import type { PaneError } from '../../../shared/contract'
 import { useI18n } from '../i18n'
@@ -11,7 +11,7 @@ import { Composer, type Outgoing, type SendTarget } from './Composer'
 import { ConnList } from './ConnList'
 import { FlowList, type Flow, type ResendChoice } from './FlowList'
 import { PaneSettings } from './PaneSettings'
-import { TrafficView, type TrafficViewHandle } from './TrafficView'
+import { TrafficView, type FindResult, type TrafficViewHandle } from './TrafficView'
 import { Settings } from './Settings'
 import { ViewBar } from './ViewBar'
 import { defaultRenderOptions, mainPart, type RenderOptions } from './render'
@@ -82,17 +82,18 @@ export function Pane({ model, onChange, onClose, onExport, onResend, onStandIn }
     )
   }
 
-  const find = async (query: string, hex: boolean, backwards: boolean): Promise<boolean> => {
-    if (!hex) return traffic.current?.find(query, backwards) ?? false
-    // Hex bytes are searched in the hex dump, written the way it writes them.
+  const find = async (query: string, hex: boolean, backwards: boolean): Promise<FindResult> => {
+    // Search what has been drawn, once everything written so far is.
+    if (!hex) return traffic.current?.drawn().then(() => traffic.current?.find(query, backwards))
+    // Hex bytes are searched in the records' bytes and shown selected in the hex dump.
     const parsed = parseHex(query)
-    if (!parsed.ok || parsed.bytes.length === 0) return false
+    if (!parsed.ok || parsed.bytes.length === 0) return undefined
     if (viewSettings.view === 'text') {
       setView({ ...viewSettings, view: 'hex' })
       await new Promise((r) => setTimeout(r, 0))
-      await traffic.current?.drawn()
     }
-    return traffic.current?.find(toHex(parsed.bytes), backwards) ?? false
+    await traffic.current?.drawn()
+    return traffic.current?.findBytes(parsed.bytes, backwards)
   }
 
   return (

@@ -9,11 +9,17 @@ import { SearchAddon } from '@xterm/addon-search'
 import '@xterm/xterm/css/xterm.css'
 import type { PaneStore } from './pane-store'
 import type { LogEntry } from './log'
-import { pieces, redrawTail, TerminalRenderer, type RenderOptions } from './render'
+import { estimateRows, mainPart, pieces, redrawTail, TerminalRenderer, type RenderOptions } from './render'
 import { useI18n } from '../i18n'
 
+/** Where a search landed: the match shown (0-based) of how many; undefined when none. */
+export type FindResult = { index: number; count: number } | undefined
+
 export interface TrafficViewHandle {
-  find(query: string, backwards: boolean): boolean
+  /** Text as drawn on the screen, next or previous match, scrolled to and highlighted. */
+  find(query: string, backwards: boolean): FindResult
+  /** Bytes in the records on screen (hex or split view), the match selected in the dump. */
+  findBytes(bytes: Uint8Array, backwards: boolean): FindResult
   /** Resolves once everything written so far has been drawn. */
   drawn(): Promise<void>
   /** The records under the selection, or the newest record when nothing is selected. */
@@ -29,8 +35,13 @@ interface Props {
   ref?: Ref<TrafficViewHandle>
 }
 
-/** Payload bytes redrawn on a view switch: about what the scrollback can hold in hex. */
-const REDRAW_BYTES = 256 * 1024
+/**
+ * Rows the terminal keeps. A 1 MiB payload in hex is 65,536 rows; this holds it with room for
+ * the records around it. xterm keeps 12 bytes per cell of every row: measured in Chromium
+ * (e2e/views.spec.ts), 1 MiB drawn in hex in a 150-column pane took 135 MiB of renderer memory,
+ * so a full scrollback costs up to ~170 MiB per pane, and this bound is what caps it.
+ */
+export const SCROLLBACK = 80_000
 
 /** Writes in pieces so a big batch never blocks the page; `done` runs once all is drawn. */
 function write(t: Terminal, text: string, done?: () => void): void {
@@ -45,18 +56,50 @@ function write(t: Terminal, text: string, done?: () => void): void {
 
 type Marked = { marker: IMarker; entry: Extract<LogEntry, { kind: 'traffic' }> }
 
+/** Where `needle` first occurs in `bytes` at or after `from`, or -1. */
+function indexOfBytes(bytes: Uint8Array, needle: Uint8Array, from: number): number {
+  const last = bytes.byteLength - needle.byteLength
+  for (let i = bytes.indexOf(needle[0]!, from); i >= 0 && i <= last; i = bytes.indexOf(needle[0]!, i + 1)) {
+    let j = 1
+    while (j < needle.byteLength && bytes[i + j] === needle[j]) j++
+    if (j === needle.byteLength) return i
+  }
+  return -1
+}
+
+/**
+ * The cell where byte `off` of a record is drawn in its hex dump, the record's header being on
+ * row `headerRow`: found by the dump line's offset column, so wrapped rows and the text lines
+ * of the split view are stepped over.
+ */
+function dumpCell(t: Terminal, headerRow: number, off: number): { row: number; col: number } | undefined {
+  const prefix = `${(off - (off % 16)).toString(16).padStart(8, '0')}  `
+  const buf = t.buffer.active
+  for (let row = headerRow + 1 + Math.floor(off / 16); row < buf.length; row++) {
+    const line = buf.getLine(row)
+    if (line && !line.isWrapped && line.translateToString(false, 0, 12) === `  ${prefix}`) {
+      const i = off % 16
+      const col = 12 + i * 3 + (i >= 8 ? 1 : 0)
+      return { row: row + Math.floor(col / t.cols), col: col % t.cols }
+    }
+  }
+  return undefined
+}
+
 export function TrafficView({ store, options, label, redrawSignal, paused, ref }: Props) {
   const { t: tr } = useI18n()
   const host = useRef<HTMLDivElement>(null)
   const term = useRef<Terminal | null>(null)
   const search = useRef<SearchAddon | null>(null)
   const marked = useRef<Marked[]>([])
+  const lastResults = useRef<{ resultIndex: number; resultCount: number }>({ resultIndex: -1, resultCount: 0 })
+  const byteCursor = useRef<{ key: string; at: number }>({ key: '', at: -1 })
 
   useEffect(() => {
     const t = new Terminal({
       convertEol: false,
       disableStdin: true,
-      scrollback: 20_000,
+      scrollback: SCROLLBACK,
       fontSize: 13,
       fontFamily: "'DejaVu Sans Mono', 'Noto Sans Mono CJK SC', Menlo, Consolas, monospace",
       theme: { background: '#0f1216', foreground: '#d8dee9', cursor: '#0f1216', selectionBackground: '#2f6bc088' },
@@ -65,7 +108,8 @@ export function TrafficView({ store, options, label, redrawSignal, paused, ref }
       allowProposedApi: true
     })
     const fit = new FitAddon()
-    const finder = new SearchAddon()
+    const finder = new SearchAddon({ highlightLimit: 1000 })
+    finder.onDidChangeResults((r) => (lastResults.current = r))
     t.loadAddon(fit)
     t.loadAddon(finder)
     t.open(host.current!)
@@ -92,12 +136,14 @@ export function TrafficView({ store, options, label, redrawSignal, paused, ref }
   useEffect(() => {
     const t = term.current
     if (!t) return
-    t.reset()
-    marked.current = []
     if (paused) {
+      // What is on screen stays; new entries are only logged (and acknowledged) until resume.
       store.setSink(undefined)
       return
     }
+    t.reset()
+    marked.current = []
+    byteCursor.current = { key: '', at: -1 }
     const renderer = new TerminalRenderer(options)
     const draw = (entries: readonly LogEntry[], done?: () => void): void => {
       let text = ''
@@ -118,7 +164,8 @@ export function TrafficView({ store, options, label, redrawSignal, paused, ref }
       write(t, text, done)
       if (marked.current.length > 4096) marked.current = marked.current.filter((m) => !m.marker.isDisposed)
     }
-    const { tail, omitted } = redrawTail(store.log.all(), REDRAW_BYTES)
+    // Redraw what the scrollback can hold (leaving a little room for the note above it).
+    const { tail, omitted } = redrawTail(store.log.all(), SCROLLBACK - 100, (e) => (renderer.shows(e) ? estimateRows(e, options, t.cols) : 0))
     if (omitted > 0) write(t, `\x1b[90m${tr('term.redrawn', { n: omitted })}\x1b[0m\r\n`)
     draw(tail)
     store.setSink((entries, done) => draw(entries, done))
@@ -127,9 +174,36 @@ export function TrafficView({ store, options, label, redrawSignal, paused, ref }
   useImperativeHandle(ref, () => ({
     find: (query, backwards) => {
       const f = search.current
-      if (!f || !query) return false
+      if (!f || !query) return undefined
       const opts = { decorations: { matchOverviewRuler: '#e6b450', activeMatchColorOverviewRuler: '#ff6b6b', matchBackground: '#5a4a1a', activeMatchBackground: '#8a3a1a' } }
-      return backwards ? f.findPrevious(query, opts) : f.findNext(query, opts)
+      const found = backwards ? f.findPrevious(query, opts) : f.findNext(query, opts)
+      const r = lastResults.current
+      return found ? { index: r.resultIndex, count: r.resultCount } : undefined
+    },
+    findBytes: (needle, backwards) => {
+      const t = term.current
+      if (!t || needle.byteLength === 0) return undefined
+      search.current?.clearDecorations()
+      const live = marked.current.filter((m) => !m.marker.isDisposed)
+      // Every match in the records still on screen, in order (within a record).
+      const hits: { m: Marked; off: number }[] = []
+      for (const m of live) {
+        const bytes = mainPart(m.entry.rec, m.entry.bytes).bytes
+        for (let off = indexOfBytes(bytes, needle, 0); off >= 0 && hits.length < 100_000; off = indexOfBytes(bytes, needle, off + 1)) hits.push({ m, off })
+      }
+      if (hits.length === 0) return undefined
+      const key = Array.from(needle).join(',')
+      const cur = byteCursor.current
+      const at = cur.key !== key ? (backwards ? hits.length - 1 : 0) : (cur.at + (backwards ? hits.length - 1 : 1)) % hits.length
+      byteCursor.current = { key, at }
+      const hit = hits[at]!
+      const start = dumpCell(t, hit.m.marker.line, hit.off)
+      const end = dumpCell(t, hit.m.marker.line, hit.off + needle.byteLength - 1)
+      if (start && end) {
+        t.scrollToLine(Math.max(0, start.row - 2))
+        t.select(start.col, start.row, (end.row - start.row) * t.cols + end.col + 2 - start.col)
+      }
+      return { index: at, count: hits.length }
     },
     drawn: () => new Promise<void>((resolve) => (term.current ? term.current.write('\x1b[0m', resolve) : resolve())),
     selectedRecords: () => {

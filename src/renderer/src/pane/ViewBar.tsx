@@ -6,6 +6,7 @@ import { textEncodings, type TextEncoding } from '../../../shared/encodings'
 import { useI18n } from '../i18n'
 import type { ConnView } from './pane-store'
 import type { TimeMode, ViewMode } from './render'
+import type { FindResult } from './TrafficView'
 import type { ViewSettings } from '../saved-workspace'
 
 interface Props {
@@ -16,7 +17,7 @@ interface Props {
   paused: boolean
   onPause(paused: boolean): void
   onClear(): void
-  onFind(query: string, hex: boolean, backwards: boolean): Promise<boolean>
+  onFind(query: string, hex: boolean, backwards: boolean): Promise<FindResult>
   onCopy(format: CopyFormat): void
 }
 
@@ -24,10 +25,12 @@ export function ViewBar({ settings, onChange, conns, showConnFilter, paused, onP
   const { t } = useI18n()
   const [query, setQuery] = useState('')
   const [hexQuery, setHexQuery] = useState(false)
-  const [notFound, setNotFound] = useState(false)
+  // undefined: no search yet; null: the last search found nothing.
+  const [result, setResult] = useState<FindResult | null>(undefined)
   const [copyFormat, setCopyFormat] = useState<CopyFormat>('hex')
   const set = (patch: Partial<ViewSettings>): void => onChange({ ...settings, ...patch })
-  const find = (backwards: boolean): void => void onFind(query, hexQuery, backwards).then((found) => setNotFound(!found))
+  const find = (backwards: boolean): void => void onFind(query, hexQuery, backwards).then((r) => setResult(r ?? null))
+  const notFound = result === null
 
   return (
     <div className="view-bar" role="toolbar" aria-label={t('view.label')}>
@@ -92,7 +95,7 @@ export function ViewBar({ settings, onChange, conns, showConnFilter, paused, onP
           value={query}
           onChange={(e) => {
             setQuery(e.target.value)
-            setNotFound(false)
+            setResult(undefined)
           }}
           onKeyDown={(e) => {
             if (e.key === 'Enter') {
@@ -102,7 +105,14 @@ export function ViewBar({ settings, onChange, conns, showConnFilter, paused, onP
           }}
         />
         <label className="check">
-          <input type="checkbox" checked={hexQuery} onChange={(e) => setHexQuery(e.target.checked)} />
+          <input
+            type="checkbox"
+            checked={hexQuery}
+            onChange={(e) => {
+              setHexQuery(e.target.checked)
+              setResult(undefined)
+            }}
+          />
           {t('view.searchHex')}
         </label>
         <button type="button" aria-label={t('view.findPrev')} title={t('view.findPrev')} onClick={() => find(true)}>
@@ -112,6 +122,11 @@ export function ViewBar({ settings, onChange, conns, showConnFilter, paused, onP
           ↓
         </button>
         {notFound && query && <span className="field-error" role="status">{t('view.notFound')}</span>}
+        {result && query && (
+          <span className="match-count" role="status" aria-label={t('view.matches')}>
+            {result.index < 0 ? t('view.matchMany', { count: result.count }) : t('view.matchOf', { index: result.index + 1, count: result.count })}
+          </span>
+        )}
         <span className="spacer" />
         <button type="button" aria-pressed={paused} className={paused ? 'on' : ''} onClick={() => onPause(!paused)}>
           {paused ? t('view.resume') : t('view.pause')}

@@ -1,7 +1,7 @@
 // Log entries as terminal text (ANSI colours, CRLF line ends). Pure: tested in Node.
 // Payload control characters are made visible (\r\n or ␍␊, \xNN), so received bytes can
 // never drive the terminal with escape sequences.
-import { formatBytes, hexdumpLines, toHex } from '../../../shared/bytes'
+import { formatBytes, hexdumpLines } from '../../../shared/bytes'
 import { decodeVisible, type TextEncoding } from '../../../shared/encodings'
 import { formatDiff } from '../../../shared/diff-format'
 import { errorMessage, formatTarget, translate, type Lang, type MessageKey } from '../../../shared/i18n'
@@ -38,8 +38,13 @@ const C = {
   info: '\x1b[33m',
   warn: '\x1b[35m',
   error: '\x1b[31m',
+  /** An invalid byte: red on the direction's colour, unlike the dim escapes of control characters. */
+  invalid: '\x1b[1;31;7m',
   reset: '\x1b[0m'
 }
+
+/** The most bytes of one message step shown (as hex dump rows); the rest is counted. */
+export const STEP_BYTES = 64 * 1024
 
 export function formatTime(tUs: number): string {
   const d = new Date(Math.floor(tUs / 1000))
@@ -136,8 +141,15 @@ export class TerminalRenderer {
     const o = this.o
     const hex = (): string => indent(hexdumpLines(bytes))
     if (o.view === 'hex') return hex()
-    // Escapes are dimmed; a run of them shares one colour switch (binary data is mostly escapes).
-    const text = decodeVisible(bytes, o.encoding, { style: o.controls, mark: (x) => `${C.dim}${x}${colour}` }).replaceAll(`${colour}${C.dim}`, '')
+    // Escapes of control characters are dimmed, invalid bytes stand out in inverse red; a run of
+    // either shares one colour switch (binary data is mostly escapes).
+    const text = decodeVisible(bytes, o.encoding, {
+      style: o.controls,
+      mark: (x) => `${C.dim}${x}${colour}`,
+      invalid: (x) => `${C.invalid}${x}${C.reset}${colour}`
+    })
+      .replaceAll(`${colour}${C.dim}`, '')
+      .replaceAll(`${C.reset}${colour}${C.invalid}`, '')
     const lines = indent(text.replace(/\n$/, '').split('\n'))
     return o.view === 'split' ? lines + C.dim + hex() + colour : lines
   }
@@ -154,26 +166,48 @@ export class TerminalRenderer {
       const b = bytes.subarray(off, off + p.len)
       off += p.len
       const mark = p.ok ? `${C.in}✓` : `${C.error}✗`
-      const shown = toHex(b.subarray(0, 48)) + (b.byteLength > 48 ? ' …' : '')
       s += `  ${C.dim}↳ ${p.label} (${p.op}) ${mark}${C.dim} ${formatBytes(p.len)}${p.detail ? ` — ${p.detail}` : ''}${C.reset}\r\n`
-      s += `    ${C.dim}${shown}${C.reset}\r\n`
+      // Each stage whole, as hex dump rows (the terminal scrolls); a huge one up to STEP_BYTES.
+      s += C.dim + hexdumpLines(b.subarray(0, STEP_BYTES)).map((l) => `    ${l}\r\n`).join('')
+      if (b.byteLength > STEP_BYTES) s += `    ${translate(this.o.lang, 'term.moreBytes', { n: b.byteLength - STEP_BYTES })}\r\n`
+      s += C.reset
     }
     return s
   }
 }
 
 /**
- * The entries worth redrawing after a view switch: the newest ones, up to about `maxBytes`
- * of payload (the terminal's scrollback could not hold more). Returns how many were left out.
+ * About how many terminal rows an entry takes in a view `cols` wide: hex rows exactly, text
+ * as one character per byte (escaped binary takes more, so xterm may trim the oldest of it).
  */
-export function redrawTail(entries: readonly LogEntry[], maxBytes: number): { tail: readonly LogEntry[]; omitted: number } {
-  let bytes = 0
+export function estimateRows(entry: LogEntry, o: Pick<RenderOptions, 'view' | 'steps'>, cols: number): number {
+  if (entry.kind === 'diff') return 12
+  if (entry.kind !== 'traffic') return 2
+  const main = mainPart(entry.rec, entry.bytes).bytes
+  const n = main.byteLength
+  const hexRows = Math.ceil(n / 16) * Math.ceil(80 / Math.max(cols, 1))
+  let textRows = 0
+  if (o.view !== 'hex') {
+    let lf = 0
+    for (let i = main.indexOf(10); i >= 0; i = main.indexOf(10, i + 1)) lf++
+    textRows = lf + Math.ceil((n + 2) / Math.max(cols, 1))
+  }
+  let rows = 1 + (o.view === 'hex' ? hexRows : o.view === 'split' ? hexRows + textRows : textRows)
+  if (o.steps && entry.rec.parts) for (const p of entry.rec.parts) rows += 2 + Math.ceil(Math.min(p.len, STEP_BYTES) / 16) * Math.ceil(82 / Math.max(cols, 1))
+  return rows
+}
+
+/**
+ * The entries worth redrawing after a view switch: the newest ones that fit `maxRows` rows of
+ * scrollback (by `rowsOf`; the newest always goes). Returns how many were left out.
+ */
+export function redrawTail(entries: readonly LogEntry[], maxRows: number, rowsOf: (e: LogEntry) => number): { tail: readonly LogEntry[]; omitted: number } {
+  let rows = 0
   let i = entries.length
   while (i > 0) {
-    const e = entries[i - 1]!
-    const size = e.kind === 'traffic' ? e.bytes.byteLength : e.kind === 'diff' ? e.expected.byteLength : 0
-    if (bytes + size > maxBytes && i < entries.length) break
-    bytes += size
+    const r = rowsOf(entries[i - 1]!)
+    if (rows + r > maxRows && i < entries.length) break
+    rows += r
     i--
   }
   return { tail: entries.slice(i), omitted: i }
