@@ -2,7 +2,7 @@
 // above the high watermark the display stops getting data, a bounded backlog waits for it,
 // and only past that backlog are records skipped, reported by one "n bytes not drawn"
 // marker once the renderer catches up. Small writes are batched into few events.
-import { afterEach, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import type { EngineEvent } from '../src/shared/contract'
 import { bounded } from './peers'
 import { Probe } from './probe'
@@ -192,4 +192,53 @@ it('the display channel keeps its backlog bounded and puts the skip marker where
   ])
   // What was shown is the first 12 reads, in order.
   expect(data.flatMap((e) => e.records.map((r) => r.tUs))).toEqual(Array.from({ length: 12 }, (_, i) => i))
+})
+
+describe('display batching: about every flushMs or at flushBytes, whichever comes first', () => {
+  const rec = (i: number, len: number) => ({ connId: 1, dir: 'in' as const, tUs: i, len })
+  const turn = (): Promise<void> => new Promise((r) => setImmediate(r))
+
+  it('with everything drawn, the reads of one turn go out together right after it', async () => {
+    const sent: EngineEvent[] = []
+    const ch = new DisplayChannel('p', (e) => sent.push(e), { flushMs: 10_000, flushBytes: 1000, highWater: 1000, maxBacklog: 5000 })
+    for (let i = 0; i < 3; i++) ch.push(rec(i, 10), new Uint8Array(10))
+    expect(sent).toHaveLength(0)
+    await turn()
+    expect(sent).toHaveLength(1)
+    expect((sent[0] as Extract<EngineEvent, { type: 'data' }>).records.map((r) => r.tUs)).toEqual([0, 1, 2])
+  })
+
+  it('while a batch is being drawn, reads gather until flushMs has passed (or the screen acknowledges)', async () => {
+    const sent: EngineEvent[] = []
+    const flushMs = 60
+    const ch = new DisplayChannel('p', (e) => sent.push(e), { flushMs, flushBytes: 1000, highWater: 1000, maxBacklog: 5000 })
+    ch.push(rec(0, 10), new Uint8Array(10))
+    await turn()
+    expect(sent).toHaveLength(1) // drawn by nobody yet: 10 B unacknowledged
+    const start = performance.now()
+    ch.push(rec(1, 10), new Uint8Array(10))
+    ch.push(rec(2, 10), new Uint8Array(10))
+    await turn()
+    expect(sent, 'nothing goes out before the window closes').toHaveLength(1)
+    while (sent.length < 2 && performance.now() - start < 5000) await new Promise((r) => setTimeout(r, 5))
+    expect(performance.now() - start, 'the second batch waited for the flush window').toBeGreaterThanOrEqual(flushMs - 2)
+    expect((sent[1] as Extract<EngineEvent, { type: 'data' }>).records.map((r) => r.tUs)).toEqual([1, 2])
+
+    // An acknowledgement ends the wait at once.
+    ch.push(rec(3, 10), new Uint8Array(10))
+    ch.ack(20)
+    await turn()
+    expect(sent).toHaveLength(3)
+  })
+
+  it('flushBytes gathered sends a batch at once, without waiting for the window; no batch is bigger', () => {
+    const sent: EngineEvent[] = []
+    const ch = new DisplayChannel('p', (e) => sent.push(e), { flushMs: 10_000, flushBytes: 1000, highWater: 10_000, maxBacklog: 50_000 })
+    for (let i = 0; i < 5; i++) ch.push(rec(i, 250), new Uint8Array(250))
+    // The fourth read made 1000 B: that batch left synchronously, inside push().
+    expect(sent).toHaveLength(1)
+    const first = sent[0] as Extract<EngineEvent, { type: 'data' }>
+    expect(first.data.byteLength).toBe(1000)
+    expect(first.records).toHaveLength(4)
+  })
 })
