@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { commandTypes, type CommandInput, type CommandType, type EngineEvent, type Response, type ResultMap } from '../src/shared/contract'
+import { commandTypes, resultSchemas, type CommandInput, type CommandType, type EngineEvent, type Response, type ResultMap } from '../src/shared/contract'
 
 const root = join(__dirname, '..')
 const sessionsDir = mkdtempSync(join(tmpdir(), 'np-electron-'))
@@ -154,7 +154,9 @@ describe('Electron main bundle', () => {
         return undefined as never
       }
       expect(res.ok ? 'ok' : `${res.error.code}: ${res.error.detail ?? ''}`, cmd.type).toBe('ok')
-      return (res as { ok: true; result: ResultMap[T] }).result
+      const result = (res as { ok: true; result: ResultMap[T] }).result
+      expect(resultSchemas[cmd.type].safeParse(result).error, `${cmd.type}: the result matches the contract`).toBeUndefined()
+      return result
     }
     const contents = seen.windows[0]!.contents
     const waitFor = async (what: string, ok: () => boolean): Promise<void> => {

@@ -5,6 +5,7 @@ import net from 'node:net'
 import { Engine, type EngineOptions, type TrafficTap } from '../src/main/engine/engine'
 import {
   eventSchema,
+  resultSchemas,
   type CommandInput,
   type EngineEvent,
   type ErrorCode,
@@ -77,13 +78,21 @@ export class Probe {
     return this.records(paneId, dir)
   }
 
-  cmd(c: CommandInput): Promise<Response> {
-    return this.engine.handle(c)
+  /** Runs a command; a success whose result does not match its schema is a schema error. */
+  async cmd(c: CommandInput): Promise<Response> {
+    const r = await this.engine.handle(c)
+    if (r.ok) {
+      const checked = resultSchemas[c.type].safeParse(r.result)
+      if (!checked.success) this.schemaErrors.push(`${c.type} result: ${checked.error.message}`)
+    }
+    return r
   }
 
   async ok<T = Record<string, unknown>>(c: CommandInput): Promise<T> {
-    const r = await this.engine.handle(c)
+    const r = await this.cmd(c)
     if (!r.ok) throw new Error(`command ${c.type} failed: ${JSON.stringify(r.error)}`)
+    const checked = resultSchemas[c.type].safeParse(r.result)
+    if (!checked.success) throw new Error(`command ${c.type}: its result does not match the contract: ${checked.error.message}`)
     return r.result as T
   }
 

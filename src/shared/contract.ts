@@ -1,5 +1,6 @@
-// The one contract between the engine (main) and the renderer. Every command and every
-// event has a runtime schema here; the TypeScript types are derived from the schemas.
+// The one contract between the engine (main) and the renderer. Every command, every event
+// and every command's result has a runtime schema here; the TypeScript types are derived
+// from the schemas. Main validates each command; the tests check each event and result.
 // Payloads are always binary (Uint8Array), never arrays, base64 or hex strings.
 import { z } from 'zod'
 import { transformStepsSchema } from './transform-spec'
@@ -184,65 +185,76 @@ export type Command = z.output<typeof commandSchema>
 export type CommandType = Command['type']
 export const commandTypes: readonly CommandType[] = commandSchema.options.map((o) => o.shape.type.value)
 
-export interface ResultMap {
-  'tcpServer.listen': { local: Endpoint }
-  'tcpServer.stop': Record<string, never>
-  'tcpClient.connect': { connId: number; local: Endpoint; remote: Endpoint }
-  'udp.bind': { local: Endpoint }
-  send: { bytes: number; connections: number; jobId?: number }
-  'udp.send': { bytes: number; jobId?: number }
-  'send.file': { jobId: number; total: number }
-  'udp.sendFile': { jobId: number; total: number }
-  'send.sequence': { jobId: number; steps: number }
-  'send.stop': { stopped: number }
-  'pane.configure': Record<string, never>
-  'session.info': { path: string; bytes: number }
-  'session.workspace': Record<string, never>
-  'session.save': { path: string; bytes: number }
-  'session.open': SessionSummary
-  /** `recovered`: recordings an earlier run left behind when it crashed (see README, Sessions). */
-  'session.recent': { paths: string[]; recovered: { path: string; lastWriteMs: number; bytes: number }[] }
-  'session.close': Record<string, never>
-  'session.export': { files: string[] }
-  'session.exportWorkspace': { path: string }
-  'playback.start': { startNs: string; endNs: string }
-  'playback.control': Record<string, never>
-  /** connId: side client over TCP; local: where the pane bound or listens (UDP, side server). */
-  'replay.resend': { connId?: number; local?: Endpoint }
-  'replay.standin': { local: Endpoint }
-  'conn.end': Record<string, never>
-  'conn.close': Record<string, never>
-  'conn.reset': Record<string, never>
-  'pane.close': Record<string, never>
-  'display.ack': Record<string, never>
-}
-
 /** What opening a session file tells the renderer (timestamps as decimal strings of ns). */
-export interface SessionSummary {
-  sessionId: number
-  kind: 'session' | 'pcapng' | 'pcap'
-  path: string
-  workspace?: unknown
-  flows: {
-    id: number
-    proto: 'tcp' | 'udp'
-    paneId?: string
-    connId?: number
-    local: Endpoint
-    remote: Endpoint
-    chunks: number
-    bytesIn: number
-    bytesOut: number
-  }[]
-  startNs: string
-  endNs: string
+export const sessionSummarySchema = z.object({
+  sessionId: z.number().int(),
+  kind: z.enum(['session', 'pcapng', 'pcap']),
+  path: z.string(),
+  workspace: z.unknown().optional(),
+  flows: z.array(
+    z.object({
+      id: z.number().int(),
+      proto: z.enum(['tcp', 'udp']),
+      paneId: z.string().optional(),
+      connId: z.number().int().optional(),
+      local: endpointSchema,
+      remote: endpointSchema,
+      chunks: z.number().int(),
+      bytesIn: z.number(),
+      bytesOut: z.number()
+    })
+  ),
+  startNs: z.string(),
+  endNs: z.string(),
   /** The file was cut (the app was killed mid-write): what was lost, in plain words. */
-  truncated?: string
+  truncated: z.string().optional(),
   /** A session without its end-of-session block (the app stopped before closing or saving it), in plain words. */
-  interrupted?: string
+  interrupted: z.string().optional(),
   /** What the reader skipped or found odd (missing TCP bytes, fragments, unreadable blocks...), in plain words. */
-  notes?: string[]
-}
+  notes: z.array(z.string()).optional()
+})
+export type SessionSummary = z.infer<typeof sessionSummarySchema>
+
+const nothing = z.object({})
+const jobStarted = z.object({ jobId: z.number().int(), total: z.number() })
+
+/** What each command answers when it succeeds (tests check every answer against these). */
+export const resultSchemas = {
+  'tcpServer.listen': z.object({ local: endpointSchema }),
+  'tcpServer.stop': nothing,
+  'tcpClient.connect': z.object({ connId: z.number().int(), local: endpointSchema, remote: endpointSchema }),
+  'udp.bind': z.object({ local: endpointSchema }),
+  send: z.object({ bytes: z.number(), connections: z.number().int(), jobId: z.number().int().optional() }),
+  'udp.send': z.object({ bytes: z.number(), jobId: z.number().int().optional() }),
+  'send.file': jobStarted,
+  'udp.sendFile': jobStarted,
+  'send.sequence': z.object({ jobId: z.number().int(), steps: z.number().int() }),
+  'send.stop': z.object({ stopped: z.number().int() }),
+  'pane.configure': nothing,
+  'session.info': z.object({ path: z.string(), bytes: z.number() }),
+  'session.workspace': nothing,
+  'session.save': z.object({ path: z.string(), bytes: z.number() }),
+  'session.open': sessionSummarySchema,
+  /** `recovered`: recordings an earlier run left behind when it crashed (see README, Sessions). */
+  'session.recent': z.object({
+    paths: z.array(z.string()),
+    recovered: z.array(z.object({ path: z.string(), lastWriteMs: z.number(), bytes: z.number() }))
+  }),
+  'session.close': nothing,
+  'session.export': z.object({ files: z.array(z.string()) }),
+  'session.exportWorkspace': z.object({ path: z.string() }),
+  'playback.start': z.object({ startNs: z.string(), endNs: z.string() }),
+  'playback.control': nothing,
+  /** connId: side client over TCP; local: where the pane bound or listens (UDP, side server). */
+  'replay.resend': z.object({ connId: z.number().int().optional(), local: endpointSchema.optional() }),
+  'replay.standin': z.object({ local: endpointSchema }),
+  'conn.end': nothing,
+  'conn.close': nothing,
+  'conn.reset': nothing,
+  'pane.close': nothing,
+  'display.ack': nothing
+} satisfies { [T in CommandType]: z.ZodType }
+export type ResultMap = { [T in CommandType]: z.infer<(typeof resultSchemas)[T]> }
 
 /** Every failure the engine reports. Each has a message in the catalog (en, zh). */
 export const errorCodes = [
