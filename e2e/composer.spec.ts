@@ -4,16 +4,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Locator, Page } from '@playwright/test'
-import { expect, pane, screen, send, shot, test } from './fixtures'
-
-async function tcpPair(app: Page): Promise<{ server: Locator; client: Locator }> {
-  await app.getByRole('button', { name: 'New TCP pair' }).click()
-  const server = pane(app, /TCP server pane/)
-  const client = pane(app, /TCP client pane/)
-  await expect(client.getByRole('status').first()).toContainText('connected')
-  return { server, client }
-}
+import type { Locator } from '@playwright/test'
+import { expect, pane, screen, send, shot, tcpPair, test } from './fixtures'
 
 async function saveSnippet(p: Locator, name: string, text: string): Promise<void> {
   await p.getByRole('textbox', { name: 'Message to send' }).fill(text)

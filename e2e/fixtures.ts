@@ -62,3 +62,12 @@ export async function send(p: Locator, text: string): Promise<void> {
   await input.fill(text)
   await input.press('Enter')
 }
+
+/** Clicks New TCP pair and waits until the client is connected. */
+export async function tcpPair(app: Page): Promise<{ server: Locator; client: Locator }> {
+  await app.getByRole('button', { name: 'New TCP pair' }).click()
+  const server = pane(app, /TCP server pane/)
+  const client = pane(app, /TCP client pane/)
+  await expect(client.getByRole('status').first()).toContainText('connected')
+  return { server, client }
+}

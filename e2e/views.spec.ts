@@ -3,17 +3,9 @@
 import net from 'node:net'
 import { once } from 'node:events'
 import type { Locator, Page } from '@playwright/test'
-import { expect, pane, screen, send, shot, test } from './fixtures'
+import { expect, pane, screen, send, shot, tcpPair, test } from './fixtures'
 
 const MiB = 1024 * 1024
-
-async function tcpPair(app: Page): Promise<{ server: Locator; client: Locator }> {
-  await app.getByRole('button', { name: 'New TCP pair' }).click()
-  const server = pane(app, /TCP server pane/)
-  const client = pane(app, /TCP client pane/)
-  await expect(client.getByRole('status').first()).toContainText('connected')
-  return { server, client }
-}
 
 async function find(p: Locator, query: string, hex: boolean, dir: 'next' | 'previous' = 'next'): Promise<void> {
   await p.getByRole('textbox', { name: 'Search' }).fill(query)

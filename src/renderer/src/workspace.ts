@@ -1,30 +1,21 @@
 // The workspace: which panes exist and their settings (React state, small, saved in the
 // browser's storage so a reload brings the panes back, stopped), plus one PaneStore per
 // pane that receives engine events from the moment the pane is made.
-import type { Endpoint, PaneConfigInput, Response, SessionSummary } from '../../shared/contract'
+import type { Endpoint, Response, SessionSummary } from '../../shared/contract'
 import { api } from './api'
 import { PaneStore, type PaneKind } from './pane/pane-store'
-import { layoutOf, savedPaneEntries, workspaceDocument, type SavedPane, type Sequence, type Snippet, type SplitLayout, type ViewSettings } from './saved-workspace'
+import { layoutOf, savedPaneEntries, workspaceDocument, type SavedPane, type SplitLayout } from './saved-workspace'
 
 export { HISTORY_MAX } from './saved-workspace'
 export type { Sequence, SequenceStep, Snippet } from './saved-workspace'
 
-export interface PaneModel {
+/**
+ * A pane of the window: what is saved of it (SavedPane: kind, number, address fields,
+ * settings, snippets; history, sequences and display settings optional here, absent meaning
+ * none or the defaults) plus its id and, for read-only panes, what they show.
+ */
+export interface PaneModel extends Omit<SavedPane, 'history' | 'sequences' | 'view'>, Partial<Pick<SavedPane, 'history' | 'sequences' | 'view'>> {
   id: string
-  kind: PaneKind
-  /** Shown in the pane's title: "TCP server 1". */
-  n: number
-  host: string
-  port: string
-  /** UDP pairs: the other pane's port, prefilled as the destination. */
-  peerPort?: string
-  config: PaneConfigInput
-  snippets: Snippet[]
-  /** Sent inputs, newest first, at most HISTORY_MAX. */
-  history?: string[]
-  sequences?: Sequence[]
-  /** How the pane shows its traffic; absent means the defaults. */
-  view?: ViewSettings
   /** Read-only playback panes: the opened session and the recorded flows they show. */
   sessionId?: number
   flows?: SessionSummary['flows']
