@@ -336,3 +336,71 @@ describe('playback of a recorded session shows what its panes showed', () => {
     expect(stats?.stats).toEqual([{ connId: 1, bytesIn: chunks[0]!.len, bytesOut: 0 }])
   })
 })
+
+// A recorded pane that never had a connection (a connect refused, a server nobody reached)
+// has no flow, but it is in the session's panes and its own lines (states, the error) play
+// back on the view pane that stands for it.
+describe('playback of a recorded pane without a connection', () => {
+  const saved = join(dir, 'no-connection.pcapng')
+  const again = join(dir, 'no-connection-after-playback.pcapng')
+  let rec: Probe
+  let viewer: Probe
+  let s: SessionSummary
+  let port = 0
+  let listening = 0
+  const line = (e: EngineEvent): string | undefined =>
+    e.type === 'error' ? `error ${e.error.code} ${e.error.op} ${e.error.port}` : e.type === 'pane.state' ? `state ${e.state}${e.local ? ` ${e.local.port}` : ''}` : e.type === 'conn.open' ? 'open' : undefined
+  const lines = (probe: Probe, paneId: string): string[] => probe.events.flatMap((e) => ('paneId' in e && e.paneId === paneId ? (line(e) ?? []) : []))
+
+  beforeAll(async () => {
+    rec = new Probe({ sessions: withSessions({ dir: join(dir, 'rec-none') }) })
+    // A port nothing listens on: listened on, then closed.
+    port = (await rec.ok<{ local: Endpoint }>({ type: 'tcpServer.listen', paneId: 'gone', host: '127.0.0.1', port: 0 })).local.port
+    await rec.ok({ type: 'pane.close', paneId: 'gone' })
+    await rec.fails({ type: 'tcpClient.connect', paneId: 'refused', host: '127.0.0.1', port }, 'ECONNREFUSED')
+    listening = (await rec.ok<{ local: Endpoint }>({ type: 'tcpServer.listen', paneId: 'lonely', host: '127.0.0.1', port: 0 })).local.port
+    await rec.ok({ type: 'session.save', path: saved })
+    viewer = new Probe({ sessions: withSessions({ dir: join(dir, 'viewer-none'), record: false }) })
+    s = await viewer.ok<SessionSummary>({ type: 'session.open', path: saved })
+  })
+  afterAll(async () => {
+    await rec?.dispose()
+    await viewer?.dispose()
+  })
+
+  it('the summary lists the recorded panes, those without a flow too', () => {
+    expect(s.flows).toEqual([])
+    expect(s.panes.map((p) => p.paneId)).toEqual(['gone', 'refused', 'lonely'])
+    for (const p of s.panes) expect(p.events).toBeGreaterThan(0)
+  })
+
+  it('a refused connect shows its ECONNREFUSED error on its view pane; a server nobody reached shows it was listening', async () => {
+    await viewer.ok({
+      type: 'playback.start',
+      sessionId: s.sessionId,
+      panes: [
+        { paneId: 'v-refused', flowIds: [], recordedPane: 'refused' },
+        { paneId: 'v-lonely', flowIds: [], recordedPane: 'lonely' }
+      ]
+    })
+    await viewer.ok({ type: 'playback.control', sessionId: s.sessionId, action: 'seek', offsetNs: String(BigInt(s.endNs) - BigInt(s.startNs)) })
+    await viewer.until(() => lines(viewer, 'v-refused').some((l) => l.startsWith('error')), 'the refusal on the view pane')
+    expect(lines(viewer, 'v-refused')).toEqual(lines(rec, 'refused'))
+    expect(lines(viewer, 'v-refused')).toContain(`error ECONNREFUSED connect ${port}`)
+    expect(lines(viewer, 'v-lonely')).toEqual([`state listening ${listening}`])
+    // The error is placed at its recorded time.
+    const err = viewer.of('error', 'v-refused')[0]!
+    expect(err.tUs).toBeGreaterThanOrEqual(Number(BigInt(s.startNs) / 1000n))
+    expect(viewer.schemaErrors).toEqual([])
+  })
+
+  it('a playback\'s view panes are not recorded again: saved after playing it back, the session has the same panes', async () => {
+    const opened = await rec.ok<SessionSummary>({ type: 'session.open', path: saved })
+    await rec.ok({ type: 'playback.start', sessionId: opened.sessionId, panes: [{ paneId: 'v-again', flowIds: [], recordedPane: 'refused' }] })
+    await rec.ok({ type: 'playback.control', sessionId: opened.sessionId, action: 'seek', offsetNs: String(BigInt(opened.endNs) - BigInt(opened.startNs)) })
+    await rec.until(() => lines(rec, 'v-again').some((l) => l.startsWith('error')), 'the refusal played back in the recording engine')
+    await rec.ok({ type: 'session.save', path: again })
+    const reopened = await viewer.ok<SessionSummary>({ type: 'session.open', path: again })
+    expect(reopened.panes.map((p) => p.paneId)).toEqual(['gone', 'refused', 'lonely'])
+  })
+})

@@ -144,7 +144,9 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('playback.start'),
     sessionId: z.number().int(),
-    panes: z.array(z.object({ paneId: paneIdSchema, flowIds: z.array(z.number().int()).max(10_000) })).max(64)
+    // recordedPane: the recorded pane (our sessions) whose own events (listening, errors) this
+    // pane shows, even when it had no connection; without it, those of its flows' panes.
+    panes: z.array(z.object({ paneId: paneIdSchema, flowIds: z.array(z.number().int()).max(10_000), recordedPane: paneIdSchema.optional() })).max(64)
   }),
   z.object({
     type: z.literal('playback.control'),
@@ -204,6 +206,12 @@ export const sessionSummarySchema = z.object({
       bytesOut: z.number()
     })
   ),
+  /**
+   * The recorded panes (our sessions; none for a capture), in the order they first appear:
+   * each with the number of its lifecycle records. A pane that never had a connection (a
+   * refused connect, a server nobody reached) is here though it has no flow.
+   */
+  panes: z.array(z.object({ paneId: z.string(), events: z.number().int() })),
   startNs: z.string(),
   endNs: z.string(),
   /** The file was cut (the app was killed mid-write): what was lost, in plain words. */
@@ -351,7 +359,9 @@ export const eventSchema = z.discriminatedUnion('type', [
     paneId: z.string(),
     state: paneStateSchema,
     local: endpointSchema.optional(),
-    remote: endpointSchema.optional()
+    remote: endpointSchema.optional(),
+    /** When it happened, given by playback (a recorded state); live states are shown at arrival. */
+    tUs: z.number().optional()
   }),
   z.object({
     type: z.literal('conn.open'),

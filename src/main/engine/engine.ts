@@ -62,6 +62,7 @@ export class Engine {
   private readonly configs = new Map<string, PaneConfig>()
   private readonly listeners = new Set<(event: EngineEvent) => void>()
   private readonly taps = new Set<(tap: TrafficTap) => void>()
+  private readonly closing = new Set<(paneId: string) => void>()
   private readonly displayOptions: DisplayOptions
   private readonly statsTimer: NodeJS.Timeout
   private readonly sessions: SessionHandler | undefined
@@ -81,6 +82,17 @@ export class Engine {
   onTraffic(listener: (tap: TrafficTap) => void): () => void {
     this.taps.add(listener)
     return () => this.taps.delete(listener)
+  }
+
+  /** Called when a pane is closed (pane.close, or dispose), before its sockets close: what lives as long as the pane ends here. */
+  onPaneClosed(listener: (paneId: string) => void): () => void {
+    this.closing.add(listener)
+    return () => this.closing.delete(listener)
+  }
+
+  /** What a running pane is (undefined: no such pane). */
+  paneKind(paneId: string): PaneKind | undefined {
+    return this.panes.get(paneId)?.runtime.kind
   }
 
   /** Validates and runs one command. Never throws: failures come back as { ok: false }. */
@@ -206,6 +218,7 @@ export class Engine {
     const host = this.panes.get(paneId)
     if (!host) return
     this.panes.delete(paneId)
+    for (const l of [...this.closing]) this.safely(() => l(paneId))
     await host.close()
   }
 

@@ -75,7 +75,7 @@ export class Playback {
     private readonly host: PlaybackHost,
     readonly sessionId: number,
     private readonly file: OpenSession,
-    panes: { paneId: string; flowIds: number[] }[]
+    panes: { paneId: string; flowIds: number[]; recordedPane?: string }[]
   ) {
     const ix = file.index
     const byId = new Map(ix.flows.map((f) => [f.id, f]))
@@ -85,6 +85,11 @@ export class Playback {
     const raw: { tNs: bigint; cls: number; paneId: string; flow?: Flow; ref?: ChunkRef; life?: Lifecycle }[] = []
     for (const p of panes) {
       const recorded = new Set<string>()
+      // The recorded pane it stands for: its listening, errors... even without a connection.
+      if (p.recordedPane !== undefined && ix.kind === 'session') {
+        recorded.add(p.recordedPane)
+        viewOfPane.set(p.recordedPane, p.paneId)
+      }
       for (const id of p.flowIds) {
         const flow = byId.get(id)
         if (!flow) continue
@@ -291,7 +296,7 @@ export class Playback {
         return
       }
       case 'state':
-        view.emit({ ...life.state, paneId })
+        view.emit({ ...life.state, paneId, tUs })
         return
       case 'error':
         view.emit({ type: 'error', paneId, error: life.error, tUs })

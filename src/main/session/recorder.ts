@@ -8,6 +8,8 @@ import type { SessionWriter } from './writer'
 export interface Recordable {
   onTraffic(listener: (tap: TrafficTap) => void): () => void
   onEvent(listener: (event: EngineEvent) => void): () => void
+  /** What a pane is: a read-only playback pane ('view') shows a file's records and is not recorded again. */
+  paneKind?(paneId: string): string | undefined
 }
 
 /** Errors remembered per connection until it closes (a bound: errors of connections that never close). */
@@ -18,6 +20,7 @@ export function record(source: Recordable, writer: SessionWriter): () => void {
   const connErrors = new Map<string, string>()
   const offTap = source.onTraffic((t) => writer.chunk({ paneId: t.paneId, connId: t.connId, dir: t.dir, tNs: t.tNs, bytes: t.bytes, peer: t.peer }))
   const offEvent = source.onEvent((e) => {
+    if ('paneId' in e && source.paneKind?.(e.paneId) === 'view') return
     switch (e.type) {
       case 'conn.open':
         writer.connOpen({ paneId: e.paneId, connId: e.connId, local: e.local, remote: e.remote, initiator: e.initiator, tNs: usToNs(e.tUs) })

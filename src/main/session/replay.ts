@@ -122,9 +122,14 @@ export class Replays {
     return this.serve(flow, exchangesOf(file, flow), { ...cmd, timing: 'answer', speed: 1 })
   }
 
-  /** Listeners that live as long as the replay (or until dispose); returns the undo. */
-  private hold(offs: (() => void)[]): { stop: () => void; alive: () => boolean } {
+  /**
+   * Listeners that live as long as the replay: until it ends, its pane is closed, or dispose.
+   * Closing the pane closes its listening socket and connections (the engine does that); this
+   * ends the scripts answering on it, so nothing answers on the pane id afterwards.
+   */
+  private hold(paneId: string, offs: (() => void)[]): { stop: () => void; alive: () => boolean } {
     let alive = true
+    offs.push(this.engine.onPaneClosed((id) => id === paneId && stop()))
     const stop = (): void => {
       alive = false
       for (const off of offs) off()
@@ -164,7 +169,7 @@ export class Replays {
     const udp = flow.proto === 'udp'
     const link: Link = { udp, queue: [], lastAt: performance.now(), send: () => Promise.resolve() }
     let connId = -1
-    const held = this.hold([
+    const held = this.hold(cmd.paneId, [
       this.engine.onTraffic((t) => {
         if (t.paneId !== cmd.paneId || t.dir !== 'in' || (!udp && t.connId !== connId)) return
         link.queue.push(t.bytes)
@@ -234,7 +239,7 @@ export class Replays {
       void this.finish(script, 'request', () => this.playServer(script, link))
       return link
     }
-    const held = this.hold([
+    const held = this.hold(cmd.paneId, [
       this.engine.onTraffic((t) => {
         if (t.paneId !== cmd.paneId || t.dir !== 'in') return
         let link = links.get(udp ? peerKey(t.peer) : String(t.connId))

@@ -31,6 +31,14 @@ const MAX_RECENT = 10
 const RECORDING_PREFIX = 'recording-'
 const RECORDING_NAME = /^recording-.*-(\d+)-\d+\.pcapng$/
 
+/** Our session's recorded panes, by their lifecycle records (a capture has none). */
+function recordedPanes(ix: OpenSession['index']): SessionSummary['panes'] {
+  if (ix.kind !== 'session') return []
+  const counts = new Map<string, number>()
+  for (const e of ix.events) if (e.paneId !== undefined) counts.set(e.paneId, (counts.get(e.paneId) ?? 0) + 1)
+  return [...counts].map(([paneId, events]) => ({ paneId, events }))
+}
+
 /** A process with this id runs now (ours, or another instance of the app still recording). */
 function alive(pid: number): boolean {
   if (pid === process.pid) return true
@@ -170,6 +178,7 @@ export class SessionService implements SessionHandler {
         bytesIn: f.chunks.reduce((n, c) => n + (c.dir === 'in' ? c.len : 0), 0),
         bytesOut: f.chunks.reduce((n, c) => n + (c.dir === 'out' ? c.len : 0), 0)
       })),
+      panes: recordedPanes(ix),
       startNs: String(span.startNs),
       endNs: String(span.endNs),
       ...(ix.truncated ? { truncated: ix.truncated.reason } : {}),

@@ -3,6 +3,7 @@
 // snapshot for React; traffic goes to the log and straight to the terminal sink.
 import type { Endpoint, EngineEvent, PaneError, PaneState } from '../../../shared/contract'
 import { PaneLog, type LogEntry } from './log'
+import { showEndpoint } from './render'
 
 export type PaneKind = 'tcp-server' | 'tcp-client' | 'udp' | 'view'
 
@@ -107,6 +108,10 @@ export class PaneStore {
         return
       case 'pane.state':
         this.update({ state: ev.state, local: ev.local ?? (ev.state === 'idle' ? undefined : this.snap.local), remote: ev.remote, lastError: ev.state === 'idle' ? this.snap.lastError : undefined })
+        // A read-only pane has no status line: where the recorded pane listened (or was bound) is a line of its own.
+        if (this.kind === 'view' && ev.local && (ev.state === 'listening' || ev.state === 'bound')) {
+          this.add([{ kind: 'note', tUs: ev.tUs ?? now, level: 'info', key: ev.state === 'listening' ? 'state.listeningOn' : 'state.boundOn', params: { addr: showEndpoint(ev.local) } }])
+        }
         return
       case 'conn.open':
         this.update({

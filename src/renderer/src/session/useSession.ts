@@ -107,18 +107,25 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
   /** Shows an opened file: its workspace's panes restored (stopped), its flows as read-only panes. */
   const show = async (s: SessionSummary, mode: 'replace' | 'keep'): Promise<void> => {
     if (session && session.sessionId !== s.sessionId) await api.command({ type: 'session.close', sessionId: session.sessionId })
-    // One read-only pane per recorded pane (our sessions) or per flow (captures).
+    // One read-only pane per recorded pane (our sessions) or per flow (captures). A recorded
+    // pane that never had a connection (a refused connect, a server nobody reached) has one
+    // too: it shows its states and errors.
+    const own = s.kind === 'session'
     const groups = new Map<string, Flow[]>()
     for (const f of s.flows) {
-      const key = s.kind === 'session' && f.paneId ? f.paneId : `flow-${f.id}`
+      const key = own && f.paneId ? f.paneId : `flow-${f.id}`
       groups.set(key, [...(groups.get(key) ?? []), f])
     }
+    if (own) for (const p of s.panes) if (!groups.has(p.paneId)) groups.set(p.paneId, [])
     const entries = [...groups.entries()]
-    const own = entries.length > MAX_FLOW_PANES ? entries.slice(0, MAX_FLOW_PANES - 1) : entries
-    const rest = entries.slice(own.length).flatMap(([, flows]) => flows)
-    const views: PaneModel[] = own.map(([key, flows]) => {
+    const shown = entries.length > MAX_FLOW_PANES ? entries.slice(0, MAX_FLOW_PANES - 1) : entries
+    const rest = entries.slice(shown.length).flatMap(([, flows]) => flows)
+    const recordedOf = new Map<string, string>()
+    const views: PaneModel[] = shown.map(([key, flows]) => {
       const m = makePane('view', '', '')
-      return { ...m, sessionId: s.sessionId, flows, title: s.kind === 'session' ? t('session.recordedPane', { pane: recordedName(s, key, (k) => t(`kind.${k}` as 'kind.udp')) }) : t('session.flowPane', { id: flows[0]!.id }) }
+      if (own) recordedOf.set(m.id, key)
+      // A pane without a connection has no flow list to show.
+      return { ...m, sessionId: s.sessionId, flows: flows.length ? flows : undefined, title: own ? t('session.recordedPane', { pane: recordedName(s, key, (k) => t(`kind.${k}` as 'kind.udp')) }) : t('session.flowPane', { id: flows[0]!.id }) }
     })
     if (rest.length > 0) views.push({ ...makePane('view', '', ''), sessionId: s.sessionId, flows: rest, title: t('session.otherFlows', { n: rest.length }) })
     const restored = restorePanes(s.workspace, mode === 'replace')
@@ -136,7 +143,7 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
       if (!replacing) setMessage(t('session.restoredAdded', { n: restored.length }))
       else setMessage(closed > 0 ? t('session.restoredReplacing', { n: restored.length, closed }) : t('session.restored', { n: restored.length }))
     }
-    const started = await api.command({ type: 'playback.start', sessionId: s.sessionId, panes: views.map((v) => ({ paneId: v.id, flowIds: v.flows!.map((f) => f.id) })) })
+    const started = await api.command({ type: 'playback.start', sessionId: s.sessionId, panes: views.map((v) => ({ paneId: v.id, flowIds: (v.flows ?? []).map((f) => f.id), recordedPane: recordedOf.get(v.id) })) })
     // Show the whole conversation at once; Play replays it from the start.
     if (started.ok) await api.command({ type: 'playback.control', sessionId: s.sessionId, action: 'seek', offsetNs: String(BigInt(s.endNs) - BigInt(s.startNs)) })
   }

@@ -1,0 +1,50 @@
+// A recorded pane that never had a connection still plays back: a client whose connect was
+// refused and a server nobody reached get a read-only recorded pane each on opening the
+// saved session, showing the refusal and that the server was listening.
+import { mkdtempSync } from 'node:fs'
+import net from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expect, pane, screen, shot, test } from './fixtures'
+
+async function closedPort(): Promise<number> {
+  const s = net.createServer()
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
+  const port = (s.address() as net.AddressInfo).port
+  await new Promise<void>((r) => s.close(() => r()))
+  return port
+}
+
+test('a refused connect and a server nobody reached, saved and opened: their recorded panes show the refusal and the listening', async ({ app }) => {
+  const file = join(mkdtempSync(join(tmpdir(), 'np-no-connection-')), 'refused.pcapng')
+  const port = await closedPort()
+  await app.getByRole('button', { name: 'TCP client' }).click()
+  const client = pane(app, /TCP client pane/)
+  await client.getByRole('textbox', { name: 'Port' }).fill(String(port))
+  await client.getByRole('button', { name: 'Connect' }).click()
+  const refusal = `Connection refused: nothing is listening on 127.0.0.1:${port}`
+  await expect(client.getByRole('status')).toContainText(refusal)
+
+  await app.getByRole('button', { name: 'TCP server' }).click()
+  const server = pane(app, /TCP server pane/)
+  await server.getByRole('button', { name: 'Listen' }).click()
+  const status = server.getByRole('status', { name: 'Status' })
+  await expect(status).toContainText(/listening on 127\.0\.0\.1:\d+/)
+  const listened = /listening on (127\.0\.0\.1:\d+)/.exec((await status.textContent()) ?? '')![1]!
+
+  await app.getByRole('button', { name: 'Save as…' }).click()
+  await app.getByRole('dialog').getByRole('textbox', { name: 'Path' }).fill(file)
+  await app.getByRole('dialog').getByRole('button', { name: 'Save' }).click()
+  await expect(app.getByRole('status').filter({ hasText: `Saved ${file}` })).toBeVisible()
+  await client.getByRole('button', { name: /Close pane/ }).click()
+  await server.getByRole('button', { name: /Close pane/ }).click()
+
+  await app.getByRole('button', { name: 'Open…' }).click()
+  await app.getByRole('dialog').getByRole('textbox', { name: 'Path' }).fill(file)
+  await app.getByRole('dialog').getByRole('button', { name: 'Open' }).click()
+  const recordedClient = pane(app, /Recorded: TCP client/)
+  await expect(screen(recordedClient)).toContainText('Connection refused: nothing is listening on')
+  const recordedServer = pane(app, /Recorded: TCP server/)
+  await expect(screen(recordedServer)).toContainText(`listening on ${listened}`)
+  await shot(app, 'session-no-connection')
+})
