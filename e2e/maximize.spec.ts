@@ -54,7 +54,7 @@ test('a maximized pane fills the workspace, the hidden panes keep receiving, and
   await shot(app, 'maximize-restored')
 })
 
-test('Ctrl+Alt+M maximizes the focused pane and restores the layout; closing a maximized pane restores it too', async ({ app }) => {
+test('Ctrl+Alt+M maximizes the focused pane and restores the layout; closing a maximized pane or adding a pane restores it too', async ({ app }) => {
   await twoPairs(app)
   const client = pane(app, 'TCP client pane 4')
   const input = client.getByRole('textbox', { name: 'Message to send' })
@@ -71,5 +71,11 @@ test('Ctrl+Alt+M maximizes the focused pane and restores the layout; closing a m
   await client.getByRole('button', { name: 'Close pane: TCP client pane 4' }).click()
   await expect(panes(app)).toHaveCount(3)
   await expect(pane(app, 'TCP server pane 3').getByRole('button', { name: 'Maximize pane: TCP server pane 3' })).toBeVisible()
+  // A pane added while one is maximized brings the layout back, so the new pane is seen.
+  await pane(app, 'TCP server pane 3').getByRole('button', { name: 'Maximize pane: TCP server pane 3' }).click()
+  await expect(panes(app)).toHaveCount(1)
+  await app.getByRole('button', { name: 'UDP socket', exact: true }).click()
+  await expect(panes(app)).toHaveCount(4)
+  await expect(pane(app, 'UDP pane 5')).toBeVisible()
   await shot(app, 'maximize-closed')
 })

@@ -34,7 +34,11 @@ export function App() {
     document.title = t('app.title')
   }, [t])
 
-  const add = useCallback((...models: PaneModel[]) => setPanes((ps) => [...ps, ...models]), [])
+  // A new pane brings the layout back, so it is seen rather than added under the maximized one.
+  const add = useCallback((...models: PaneModel[]) => {
+    setMaxId(undefined)
+    setPanes((ps) => [...ps, ...models])
+  }, [])
   const patch = useCallback((id: string, p: Partial<PaneModel>) => setPanes((ps) => ps.map((m) => (m.id === id ? { ...m, ...p } : m))), [])
   const restoreLayout = useCallback((l: SplitLayout | undefined) => {
     setLayout(l)

@@ -113,12 +113,14 @@ export function ViewBar({ settings, onChange, conns, showConnFilter, paused, onP
         />
         {t('view.searchHex')}
       </label>
-      <button type="button" aria-label={t('view.findPrev')} title={t('view.findPrev')} onClick={() => find(true)}>
-        ↑
-      </button>
-      <button type="button" aria-label={t('view.findNext')} title={t('view.findNext')} onClick={() => find(false)}>
-        ↓
-      </button>
+      <span className="pair">
+        <button type="button" aria-label={t('view.findPrev')} title={t('view.findPrev')} onClick={() => find(true)}>
+          ↑
+        </button>
+        <button type="button" aria-label={t('view.findNext')} title={t('view.findNext')} onClick={() => find(false)}>
+          ↓
+        </button>
+      </span>
       {notFound && query && <span className="field-error" role="status">{t('view.notFound')}</span>}
       {result && query && (
         <span className="match-count" role="status" aria-label={t('view.matches')}>
