@@ -1,5 +1,5 @@
 // The window: a toolbar to open panes and pairs, the language switch, and the workspace of
-// panes side by side with resizable splits.
+// panes side by side with resizable splits; one pane can be maximized over the others.
 import { Fragment, useCallback, useEffect, useState } from 'react'
 import { Group, Panel, Separator } from 'react-resizable-panels'
 import { languages, type Lang } from '../../shared/i18n'
@@ -23,6 +23,10 @@ export function App() {
   const [layout, setLayout] = useState<SplitLayout | undefined>(initial.layout)
   const [grid, setGrid] = useState(0)
   const [hostLost, setHostLost] = useState(false)
+  // The maximized pane covers the workspace; the splits and the other panes stay mounted under
+  // it (hidden), so their terminals, inputs and split sizes are exactly as they were on restore.
+  const [maxId, setMaxId] = useState<string | undefined>()
+  const maximized = panes.some((p) => p.id === maxId) ? maxId : undefined
 
   useEffect(() => saveWorkspace(panes, layout), [panes, layout])
   useEffect(() => webApi?.onConnectionChange((open) => setHostLost(!open)), [])
@@ -30,7 +34,11 @@ export function App() {
     document.title = t('app.title')
   }, [t])
 
-  const add = useCallback((...models: PaneModel[]) => setPanes((ps) => [...ps, ...models]), [])
+  // A new pane brings the layout back, so it is seen rather than added under the maximized one.
+  const add = useCallback((...models: PaneModel[]) => {
+    setMaxId(undefined)
+    setPanes((ps) => [...ps, ...models])
+  }, [])
   const patch = useCallback((id: string, p: Partial<PaneModel>) => setPanes((ps) => ps.map((m) => (m.id === id ? { ...m, ...p } : m))), [])
   const restoreLayout = useCallback((l: SplitLayout | undefined) => {
     setLayout(l)
@@ -212,7 +220,7 @@ export function App() {
           {t('host.lost')}
         </div>
       )}
-      <main className="workspace" aria-label={t('workspace.label')}>
+      <main className={maximized ? 'workspace has-max' : 'workspace'} aria-label={t('workspace.label')}>
         {panes.length === 0 ? (
           <p className="empty">{t('workspace.empty')}</p>
         ) : (
@@ -237,12 +245,15 @@ export function App() {
                         <Panel id={p.id} minSize="240px">
                           <Pane
                             model={p}
+                            maximized={p.id === maximized}
+                            onMaximize={() => setMaxId((m) => (m === p.id ? undefined : p.id))}
                             onExport={(flow) => s.setDialog({ kind: 'export', initial: `${s.suggestion().replace(/\.pcapng$/, '')}-flow-${flow.id}`, flow })}
                             onResend={s.resend}
                             onStandIn={s.standIn}
                             onChange={(change) => patch(p.id, change)}
                             onClose={() => {
                               void closePane(p.id)
+                              setMaxId((m) => (m === p.id ? undefined : m))
                               setPanes((ps) => ps.filter((m) => m.id !== p.id))
                             }}
                           />

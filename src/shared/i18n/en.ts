@@ -16,6 +16,8 @@ export const en = {
   'kind.udp': 'UDP',
   'pane.label': '{kind} pane {n}',
   'pane.close': 'Close pane',
+  'pane.maximize': 'Maximize pane',
+  'pane.restore': 'Restore layout',
   'pane.host': 'Host',
   'pane.port': 'Port',
   'pane.localPort': 'Local port',

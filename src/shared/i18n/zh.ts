@@ -18,6 +18,8 @@ export const zh: Record<MessageKey, string> = {
   'kind.udp': 'UDP',
   'pane.label': '{kind} 窗格 {n}',
   'pane.close': '关闭窗格',
+  'pane.maximize': '最大化窗格',
+  'pane.restore': '恢复布局',
   'pane.host': '主机',
   'pane.port': '端口',
   'pane.localPort': '本地端口',

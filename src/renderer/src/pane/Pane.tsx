@@ -21,12 +21,15 @@ interface Props {
   model: PaneModel
   onChange(patch: Partial<PaneModel>): void
   onClose(): void
+  /** Whether this pane fills the workspace alone; onMaximize toggles it. */
+  maximized: boolean
+  onMaximize(): void
   onExport(flow: Flow): void
   onResend(flow: Flow, choice: ResendChoice): void
   onStandIn(flow: Flow, port: number): void
 }
 
-export function Pane({ model, onChange, onClose, onExport, onResend, onStandIn }: Props) {
+export function Pane({ model, onChange, onClose, maximized, onMaximize, onExport, onResend, onStandIn }: Props) {
   const { t, lang } = useI18n()
   const store = storeOf(model.id)
   const snap = useSyncExternalStore(store.subscribe, store.snapshot)
@@ -98,10 +101,13 @@ export function Pane({ model, onChange, onClose, onExport, onResend, onStandIn }
 
   return (
     <section
-      className={`pane pane-${model.kind}`}
+      className={`pane pane-${model.kind}${maximized ? ' maximized' : ''}`}
       aria-label={title}
       onKeyDown={(e) => {
-        if (e.ctrlKey && e.key.toLowerCase() === 'l') {
+        if (e.ctrlKey && e.altKey && e.key.toLowerCase() === 'm') {
+          e.preventDefault()
+          onMaximize()
+        } else if (e.ctrlKey && e.key.toLowerCase() === 'l') {
           e.preventDefault()
           clear()
         } else if (e.altKey && e.key.toLowerCase() === 'h') {
@@ -112,6 +118,15 @@ export function Pane({ model, onChange, onClose, onExport, onResend, onStandIn }
     >
       <header className="pane-head">
         <h2>{title}</h2>
+        <button
+          type="button"
+          className="icon"
+          aria-label={`${t(maximized ? 'pane.restore' : 'pane.maximize')}: ${title}`}
+          title={`${t(maximized ? 'pane.restore' : 'pane.maximize')} (Ctrl+Alt+M)`}
+          onClick={onMaximize}
+        >
+          {maximized ? '⤡' : '⤢'}
+        </button>
         <button type="button" className="icon" aria-label={`${t('pane.close')}: ${title}`} title={t('pane.close')} onClick={onClose}>
           ×
         </button>
