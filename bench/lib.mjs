@@ -200,13 +200,15 @@ export { encodeFrame, decodeFrame }
  * Starts the built web host (out/main/web.js) as a child and connects a renderer-like
  * WebSocket client to it. Returns { pid, host, client, stop() }.
  */
-export async function startApp() {
+/** Starts the web host; `env` adds variables (NP_STATS_MS for finer byte counts). */
+export async function startApp(env = {}) {
   const token = randomBytes(16).toString('hex')
   // The app records everything it sees (as it does for a user); a bench run keeps those
   // recordings in a folder of its own and removes it, even after a SIGKILL.
   const sessions = mkdtempSync(join(tmpdir(), 'np-bench-sessions-'))
   const host = startChild(process.execPath, [join(rootDir, 'out/main/web.js'), '--port', '0', '--token', token, '--session-dir', sessions], {
-    cwd: rootDir
+    cwd: rootDir,
+    env: { ...process.env, ...env }
   })
   void host.exited.then(() => rmSync(sessions, { recursive: true, force: true }))
   const m = await host.waitLine(/web host: http:\/\/127\.0\.0\.1:(\d+)\/\?token=/, 10_000, 'the web host to print its URL')

@@ -150,7 +150,9 @@ function makeRandomFile(path, size) {
  * closes the connection and checks conn.closed.bytesIn == file size.
  */
 async function appFirehose(file, ack) {
-  const app = await startApp()
+  // Stalled, the end of the flood is read off the byte counts (conn.stats): report them every
+  // 5 ms, not every 250 ms, so the figure is not rounded up to the reporting period.
+  const app = await startApp(ack ? {} : { NP_STATS_MS: '5' })
   const c = app.client
   c.autoAck = ack
   let sender
@@ -170,7 +172,7 @@ async function appFirehose(file, ack) {
     await sleep(200) // let the host settle after start-up before reading its idle RSS
     const idle = memOf(app.pid)
     // A stalled renderer gets no pane events either (they wait behind the traffic not yet
-    // drawn, to stay in order): the byte counter says when the flood is in.
+    // drawn, to stay in order): the byte counter says when the flood is in (to within 5 ms).
     const flooded = ack
       ? c.waitEvent((e) => e.paneId === 'fire' && e.type === 'conn.halfClosed' && e.by === 'peer', floodTimeoutMs, 'the flood to end (conn.halfClosed)')
       : c.waitEvent(
@@ -579,7 +581,8 @@ function makeFramesFile(path, count) {
  * conn.stats event with every byte in (and, for comparison, to conn.halfClosed by peer).
  */
 async function appFrames(framesFile, framed) {
-  const app = await startApp()
+  // Byte counts every 5 ms (250 ms in the app), so "all in" is not rounded up to the period.
+  const app = await startApp({ NP_STATS_MS: '5' })
   const c = app.client
   const total = cfg.frames * FRAME_BYTES
   let writer
@@ -952,7 +955,8 @@ plays the renderer (binary frames as in src/shared/wire.ts). All traffic is on 1
 2. **Firehose, renderer stalled.** The same, but the client never acknowledges, so the
    engine stops sending display data after its high watermark and keeps at most 8 MiB
    waiting. Its pane events wait behind that backlog too, so time runs to the first
-   \`conn.stats\` reporting every byte in (250 ms granularity). Bytes shown = the sum of
+   \`conn.stats\` reporting every byte in (the bench starts this host with NP_STATS_MS=5, so
+   the counts come every 5 ms instead of the app's 250 ms). Bytes shown = the sum of
    \`data\` payloads received before the late ack. After the close the client starts
    acknowledging: it gets the backlog, then the \`display.skipped\` marker, which must report
    exactly the bytes not shown in the end, then \`conn.closed\`.
@@ -996,10 +1000,8 @@ plays the renderer (binary frames as in src/shared/wire.ts). All traffic is on 1
    \`pane.configure\`: framing {kind: 'length', bytes: 2, endian: 'be', includesHeader:
    false} and transforms [{kind: 'checksum', algo: 'crc32'}]. Messages/s = messages /
    (time from the client's first write to the first \`conn.stats\` event that reports every
-   byte in). The engine reports stats on a 250 ms timer that starts with it, so that
-   figure carries up to 250 ms of reporting delay (and, the bench's start-up being the same
-   every run, about the same delay each run): a transfer much shorter than that (the raw
-   pane) measures mostly the timer. "To conn.halfClosed" stops the clock at the
+   byte in). The bench starts this host with NP_STATS_MS=5, so stats come every 5 ms (the app
+   reports every 250 ms) and the figure carries at most 5 ms of reporting delay. "To conn.halfClosed" stops the clock at the
    \`conn.halfClosed\` (peer) event instead, which the engine emits after it handled the
    last read: the closer figure for the path itself. The client
    acknowledges every \`data\` event; "records shown" counts the \`in\` records that reached

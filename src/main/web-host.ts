@@ -121,7 +121,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
 /** One browser tab = one engine: its sockets live and die with its WebSocket. */
 function serveClient(ws: WebSocket, sessionDir: string | undefined): void {
-  const engine = new Engine({ sessions: withSessions({ dir: sessionDir, record: process.env['NP_RECORD'] !== '0' }) })
+  // For measuring only (npm run bench): NP_RECORD=0 turns the recording off, NP_STATS_MS sets
+  // how often connection byte counts are reported (250 ms otherwise).
+  const statsMs = Number(process.env['NP_STATS_MS'])
+  const engine = new Engine({
+    sessions: withSessions({ dir: sessionDir, record: process.env['NP_RECORD'] !== '0' }),
+    ...(Number.isInteger(statsMs) && statsMs >= 1 ? { statsIntervalMs: statsMs } : {})
+  })
   engine.onEvent((event) => {
     if (ws.readyState === ws.OPEN) ws.send(encodeFrame({ kind: 'event', body: event }))
   })
