@@ -13,7 +13,11 @@ import type { AtStake } from './ReplaceDialog'
 export type Dialog = { kind: 'save' | 'open' | 'export' | 'workspace'; initial: string; flow?: Flow } | undefined
 
 /** At most this many read-only panes; further flows go together into one "other flows" pane. */
-export const MAX_FLOW_PANES = 16
+/** Read-only panes an opened file makes at most (the last one holds the rest): a recorded
+ *  session's panes are the user's own, a capture's flows can be hundreds, and six is what
+ *  two rows show with room for each terminal. */
+export const MAX_SESSION_PANES = 16
+export const MAX_CAPTURE_PANES = 6
 
 /** What the session side needs of the window's workspace beyond its panes. */
 export interface WorkspaceAccess {
@@ -118,7 +122,8 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     }
     if (own) for (const p of s.panes) if (!groups.has(p.paneId)) groups.set(p.paneId, [])
     const entries = [...groups.entries()]
-    const shown = entries.length > MAX_FLOW_PANES ? entries.slice(0, MAX_FLOW_PANES - 1) : entries
+    const max = own ? MAX_SESSION_PANES : MAX_CAPTURE_PANES
+    const shown = entries.length > max ? entries.slice(0, max - 1) : entries
     const rest = entries.slice(shown.length).flatMap(([, flows]) => flows)
     const recordedOf = new Map<string, string>()
     const views: PaneModel[] = shown.map(([key, flows]) => {
