@@ -8,9 +8,9 @@ import type { LogEntry } from '../src/renderer/src/pane/log'
 
 const strip = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '')
 const enc = new TextEncoder()
-const record = (bytes: Uint8Array, seq = 1): LogEntry => ({
+const record = (bytes: Uint8Array): LogEntry => ({
   kind: 'traffic',
-  rec: { seq, tUs: 1_700_000_000_000_000, connId: 1, dir: 'in', len: bytes.byteLength },
+  rec: { tUs: 1_700_000_000_000_000, connId: 1, dir: 'in', len: bytes.byteLength },
   bytes
 })
 type View = Pick<RenderOptions, 'view' | 'encoding' | 'controls'>
@@ -21,9 +21,9 @@ function screen(records: Uint8Array[], o: RenderOptions): { rows: string[]; star
   const r = new TerminalRenderer(o)
   const rows: string[] = []
   const starts: number[] = []
-  records.forEach((b, i) => {
+  records.forEach((b) => {
     starts.push(rows.length)
-    rows.push(...strip(r.render(record(b, i + 1))).split('\r\n').slice(0, -1))
+    rows.push(...strip(r.render(record(b))).split('\r\n').slice(0, -1))
   })
   return { rows, starts }
 }
