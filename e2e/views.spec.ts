@@ -147,6 +147,81 @@ test('pause and resume, control pictures, the direction filter, clear, and copy 
   expect(await app.evaluate(() => navigator.clipboard.readText())).toBe('dGhyZWUK')
 })
 
+/**
+ * Drags the mouse over the characters `text` shows on the first row of the pane's terminal
+ * that holds `text` (after `after`, if given): from the left edge of its first character to
+ * the right edge of its last, as a person selects.
+ */
+async function dragOver(app: Page, p: Locator, text: string, after = ''): Promise<void> {
+  const rows = screen(p).locator(':scope > div')
+  const row = rows.filter({ hasText: after + text }).first()
+  const box = await row.evaluate((el, [needle, before]) => {
+    const all = (el.textContent ?? '').replaceAll('\u00a0', ' ')
+    const start = all.indexOf(before + needle) + before.length
+    // The rectangle of the character at index i of the row's text.
+    const rectAt = (i: number): DOMRect => {
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT)
+      let seen = 0
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const len = n.textContent?.length ?? 0
+        if (i < seen + len) {
+          const r = document.createRange()
+          r.setStart(n, i - seen)
+          r.setEnd(n, i - seen + 1)
+          return r.getBoundingClientRect()
+        }
+        seen += len
+      }
+      throw new Error(`no character ${i} in the row`)
+    }
+    const a = rectAt(start)
+    const b = rectAt(start + needle.length - 1)
+    return { x1: a.left, x2: b.right, y: a.top + a.height / 2 }
+  }, [text, after] as const)
+  await app.mouse.move(box.x1 + 1, box.y)
+  await app.mouse.down()
+  await app.mouse.move((box.x1 + box.x2) / 2, box.y, { steps: 3 })
+  await app.mouse.move(box.x2 - 1, box.y, { steps: 3 })
+  await app.mouse.up()
+}
+
+test('copy takes exactly the bytes selected with the mouse, in the hex view and in the text view', async ({ app, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'])
+  const { server, client } = await tcpPair(app)
+  await send(client, 'abcdefghijklmnopqrstuvwxyz0123456789')
+  await expect(screen(server)).toContainText('0123456789\\n')
+  await server.getByRole('combobox', { name: 'Copy as' }).selectOption('c')
+  const copy = server.getByRole('button', { name: 'Copy', exact: true })
+
+  // Hex: "64 65 66" in the middle of the first dump line.
+  await server.getByRole('radio', { name: 'Hex' }).click()
+  await expect(screen(server)).toContainText('00000000  61 62 63 64 65 66')
+  await dragOver(app, server, '64 65 66')
+  await shot(app, 'copy-hex-selection')
+  await copy.click()
+  await expect(server.getByRole('status').filter({ hasText: 'Copied 3 B of the selection as C array' })).toBeVisible()
+  await expect.poll(() => app.evaluate(() => navigator.clipboard.readText())).toBe('{ 0x64, 0x65, 0x66 }')
+
+  // From "6e" into the ASCII column: the pairs only, the |ASCII| column adds nothing.
+  await dragOver(app, server, '6e 6f 70  |abc', '6d ')
+  await copy.click()
+  await expect.poll(() => app.evaluate(() => navigator.clipboard.readText())).toBe('{ 0x6e, 0x6f, 0x70 }')
+
+  // Text: "89" and the escape of the line feed are the bytes 38 39 0a.
+  await server.getByRole('radio', { name: 'Text' }).click()
+  await expect(screen(server)).not.toContainText('00000000')
+  await dragOver(app, server, '89\\n')
+  await copy.click()
+  await expect(server.getByRole('status').filter({ hasText: 'Copied 3 B of the selection as C array' })).toBeVisible()
+  await expect.poll(() => app.evaluate(() => navigator.clipboard.readText())).toBe('{ 0x38, 0x39, 0x0a }')
+  await shot(app, 'copy-text-selection')
+
+  // Only the header selected: the whole record, as before.
+  await dragOver(app, server, '◀ in')
+  await copy.click()
+  await expect(server.getByRole('status').filter({ hasText: 'Copied 1 record(s), 37 bytes, as C array' })).toBeVisible()
+})
+
 test('invalid bytes stand out in inverse red; control characters are dim', async ({ app }) => {
   const { server, client } = await tcpPair(app)
   await send(client, 'bad \\xff\\xfe ok\\r')

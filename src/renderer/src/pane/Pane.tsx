@@ -1,7 +1,7 @@
 // One pane: its settings and status, its connections, its message settings, its traffic
 // terminal with the view bar, and its input.
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
-import { concatBytes, parseHex } from '../../../shared/bytes'
+import { parseHex } from '../../../shared/bytes'
 import { formatBytesAs, type CopyFormat } from '../../../shared/copy-formats'
 import type { PaneError } from '../../../shared/contract'
 import { useI18n } from '../i18n'
@@ -14,7 +14,7 @@ import { PaneSettings } from './PaneSettings'
 import { TrafficView, type FindResult, type TrafficViewHandle } from './TrafficView'
 import { Settings } from './Settings'
 import { ViewBar } from './ViewBar'
-import { defaultRenderOptions, mainPart, type RenderOptions } from './render'
+import { defaultRenderOptions, type RenderOptions } from './render'
 import type { ViewSettings } from '../saved-workspace'
 
 interface Props {
@@ -75,12 +75,13 @@ export function Pane({ model, onChange, onClose, maximized, onMaximize, onExport
   }
 
   const copy = (format: CopyFormat): void => {
-    const records = traffic.current?.selectedRecords() ?? []
-    if (records.length === 0) return setNotice(t('view.nothingToCopy'))
-    const bytes = concatBytes(records.map((r) => mainPart(r.rec, r.bytes).bytes))
-    const text = formatBytesAs(bytes, format, viewSettings.encoding)
+    // The selected bytes; a selection of headers only, the records it touches; none, the newest record.
+    const sel = traffic.current?.selectedBytes()
+    if (!sel) return setNotice(t('view.nothingToCopy'))
+    const text = formatBytesAs(sel.bytes, format, viewSettings.encoding)
+    const what = { n: sel.records, bytes: sel.bytes.byteLength, format: t(`copy.${format}`) }
     navigator.clipboard.writeText(text).then(
-      () => setNotice(t('view.copied', { n: records.length, bytes: bytes.byteLength, format: t(`copy.${format}`) })),
+      () => setNotice(sel.exact ? t('view.copiedBytes', what) : t('view.copied', what)),
       () => setNotice(t('view.copyFailed'))
     )
   }

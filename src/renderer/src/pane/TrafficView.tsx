@@ -10,6 +10,7 @@ import '@xterm/xterm/css/xterm.css'
 import type { PaneStore } from './pane-store'
 import type { LogEntry } from './log'
 import { estimateRows, mainPart, pieces, redrawTail, TerminalRenderer, type RenderOptions } from './render'
+import { bodyLines, selectedOffsets, takeSelected } from './byte-map'
 import { useI18n } from '../i18n'
 
 /** Where a search landed: the match shown (0-based) of how many; undefined when none. */
@@ -22,8 +23,19 @@ export interface TrafficViewHandle {
   findBytes(bytes: Uint8Array, backwards: boolean): FindResult
   /** Resolves once everything written so far has been drawn. */
   drawn(): Promise<void>
-  /** The records under the selection, or the newest record when nothing is selected. */
-  selectedRecords(): Extract<LogEntry, { kind: 'traffic' }>[]
+  /** What Copy takes: see {@link Selected}; undefined when no record is on screen. */
+  selectedBytes(): Selected | undefined
+}
+
+/**
+ * The payload bytes the selection covers, in order (`exact`); or, when it covers none (only
+ * headers and notes), the whole payloads of the `records` it touches; or, with nothing
+ * selected, the newest record's.
+ */
+export interface Selected {
+  bytes: Uint8Array
+  records: number
+  exact: boolean
 }
 
 interface Props {
@@ -84,6 +96,37 @@ function dumpCell(t: Terminal, headerRow: number, off: number): { row: number; c
     }
   }
   return undefined
+}
+
+type Range = { start: { x: number; y: number }; end: { x: number; y: number } }
+
+/**
+ * Rows first..last as logical lines (a row and the rows it wraps into, so the last line is
+ * read whole), each with the code units of its text that the selection (end exclusive) covers.
+ */
+function selectedLines(t: Terminal, first: number, last: number, range: Range): { text: string; sel?: { from: number; to: number } }[] {
+  const buf = t.buffer.active
+  const cell = buf.getNullCell()
+  const before = (x: number, y: number, p: Range['start']): boolean => y < p.y || (y === p.y && x < p.x)
+  const lines: { text: string; sel?: { from: number; to: number } }[] = []
+  for (let row = first; row < buf.length; row++) {
+    const line = buf.getLine(row)
+    // Past `last`, only the rows the last line wraps into.
+    if (!line || (row > last && !line.isWrapped)) break
+    if (!line.isWrapped || lines.length === 0) lines.push({ text: '' })
+    const cur = lines[lines.length - 1]!
+    let from = cur.text.length
+    for (let x = 0; x < t.cols; x++) {
+      if (!line.getCell(x, cell)) continue
+      // The right half of a wide character stands for the character drawn in the left half.
+      if (cell.getWidth() !== 0) {
+        from = cur.text.length
+        cur.text += cell.getChars()
+      }
+      if (!before(x, row, range.start) && before(x, row, range.end)) cur.sel = { from: Math.min(cur.sel?.from ?? from, from), to: cur.text.length }
+    }
+  }
+  return lines
 }
 
 export function TrafficView({ store, options, label, redrawSignal, paused, ref }: Props) {
@@ -206,18 +249,28 @@ export function TrafficView({ store, options, label, redrawSignal, paused, ref }
       return { index: at, count: hits.length }
     },
     drawn: () => new Promise<void>((resolve) => (term.current ? term.current.write('\x1b[0m', resolve) : resolve())),
-    selectedRecords: () => {
+    selectedBytes: () => {
       const t = term.current
       const live = marked.current.filter((m) => !m.marker.isDisposed)
-      const range = t?.hasSelection() ? t.getSelectionPosition() : undefined
-      if (!range) return live.length ? [live[live.length - 1]!.entry] : []
-      const picked: Marked['entry'][] = []
+      if (!t || live.length === 0) return undefined
+      const payload = (m: Marked): Uint8Array => mainPart(m.entry.rec, m.entry.bytes).bytes
+      const range = t.hasSelection() ? t.getSelectionPosition() : undefined
+      if (!range) return { bytes: payload(live[live.length - 1]!), records: 1, exact: false }
+      const touched: { bytes: Uint8Array; offsets: number[] | undefined }[] = []
       for (let i = 0; i < live.length; i++) {
-        const start = live[i]!.marker.line
-        const end = i + 1 < live.length ? live[i + 1]!.marker.line - 1 : Infinity
-        if (end >= range.start.y && start <= range.end.y) picked.push(live[i]!.entry)
+        const first = live[i]!.marker.line
+        const last = i + 1 < live.length ? live[i + 1]!.marker.line - 1 : Infinity
+        if (last < range.start.y || first > range.end.y) continue
+        // The header line first, then the body as render.ts draws it (lines after it, steps
+        // and notes, hold none of the payload), read up to the selection's end. A body not
+        // drawn as laid out (drawn under other options while paused) counts whole.
+        const bytes = payload(live[i]!)
+        const layout = bodyLines(bytes, options)
+        const body = selectedLines(t, first, Math.min(last, range.end.y), range).slice(1, 1 + layout.length)
+        const laidOut = body.every((l, k) => l.text === layout[k]!.text)
+        touched.push({ bytes, offsets: laidOut ? selectedOffsets(layout, body.map((l) => l.sel)) : undefined })
       }
-      return picked
+      return { ...takeSelected(touched), records: touched.length }
     }
   }))
 
