@@ -25,6 +25,7 @@ test('the keyboard shortcuts of the README do what it says', async ({ app }) => 
   await expect(screen(server)).toContainText('00000000  6f 6e 65 0a')
   await serverInput.press('Alt+h')
   await expect(server.getByRole('radio', { name: 'Text' })).toBeChecked()
+  await expect(screen(server)).toContainText('two\\n')
   await serverInput.press('Control+l')
   await expect(screen(server)).not.toContainText('one\\n')
   await send(client, 'three')

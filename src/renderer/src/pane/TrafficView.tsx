@@ -184,7 +184,10 @@ export function TrafficView({ store, options, label, redrawSignal, paused, ref }
       store.setSink(undefined)
       return
     }
-    t.reset()
+    // Reset through the write queue (RIS), not t.reset(): writes of an earlier draw that xterm
+    // has queued but not parsed yet would otherwise land after the reset (a cleared pane
+    // showed its old lines again).
+    t.write('\x1bc')
     marked.current = []
     byteCursor.current = { key: '', at: -1 }
     const renderer = new TerminalRenderer(options)
