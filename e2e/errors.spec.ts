@@ -1,13 +1,5 @@
 import net from 'node:net'
-import { expect, pane, screen, shot, test } from './fixtures'
-
-async function closedPort(): Promise<number> {
-  const s = net.createServer()
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
-  const port = (s.address() as net.AddressInfo).port
-  await new Promise<void>((r) => s.close(() => r()))
-  return port
-}
+import { closedPort, expect, pane, screen, shot, test } from './fixtures'
 
 test('a refused connection shows its plain-language message in the pane', async ({ app }) => {
   const port = await closedPort()

@@ -4,6 +4,7 @@ import { test as base, expect, type Locator, type Page } from '@playwright/test'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
 import { join } from 'node:path'
 
 const root = join(__dirname, '..')
@@ -70,4 +71,13 @@ export async function tcpPair(app: Page): Promise<{ server: Locator; client: Loc
   const client = pane(app, /TCP client pane/)
   await expect(client.getByRole('status').first()).toContainText('connected')
   return { server, client }
+}
+
+/** A port of 127.0.0.1 nothing listens on right now. */
+export async function closedPort(): Promise<number> {
+  const s = createServer()
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
+  const port = (s.address() as AddressInfo).port
+  await new Promise<void>((r) => s.close(() => r()))
+  return port
 }

@@ -2,18 +2,9 @@
 // refused and a server nobody reached get a read-only recorded pane each on opening the
 // saved session, showing the refusal and that the server was listening.
 import { mkdtempSync } from 'node:fs'
-import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { expect, pane, screen, shot, test } from './fixtures'
-
-async function closedPort(): Promise<number> {
-  const s = net.createServer()
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
-  const port = (s.address() as net.AddressInfo).port
-  await new Promise<void>((r) => s.close(() => r()))
-  return port
-}
+import { closedPort, expect, pane, screen, shot, test } from './fixtures'
 
 test('a refused connect and a server nobody reached, saved and opened: their recorded panes show the refusal and the listening', async ({ app }) => {
   const file = join(mkdtempSync(join(tmpdir(), 'np-no-connection-')), 'refused.pcapng')

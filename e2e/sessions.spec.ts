@@ -3,13 +3,12 @@
 // server side to a live client, and see the diffs.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { encodeJsonBlock } from '../src/main/session/blocks'
 import { SessionWriter } from '../src/main/session/writer'
 import type { Locator, Page } from '@playwright/test'
-import { expect, pane, screen, send, shot, test } from './fixtures'
+import { closedPort, expect, pane, screen, send, shot, test } from './fixtures'
 
 let peer: ChildProcess | undefined
 let peer2: ChildProcess | undefined
@@ -37,17 +36,6 @@ function pythonEcho(): Promise<number> {
     peer!.stdout!.once('data', (b: Buffer) => resolve(Number(b.toString().trim())))
     peer!.once('exit', (c) => reject(new Error(`python exited ${c}`)))
   })
-}
-
-/** A port nothing listens on right now. */
-function freePort(): Promise<number> {
-  const srv = createServer()
-  return new Promise((resolve) =>
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as AddressInfo).port
-      srv.close(() => resolve(port))
-    })
-  )
 }
 
 /** A python3 client: connects (retrying until the app listens), sends each line and reads one answer line after the first; resolves to that answer. */
@@ -158,7 +146,7 @@ test('re-send the server side: the app listens, a live python3 client gets the r
   const recordedClient = pane(app, /Recorded: TCP client/)
 
   // A speed that is not a number is said where it was typed; nothing starts.
-  const free = await freePort()
+  const free = await closedPort()
   await recordedClient.getByRole('textbox', { name: 'Replay target port' }).fill(String(free))
   await recordedClient.getByRole('combobox', { name: 'Replay timing' }).selectOption('scaled')
   await recordedClient.getByRole('textbox', { name: 'Replay speed' }).fill('fast')

@@ -3,29 +3,15 @@
 // listening and closes its live connections, so the port is free again, and nothing of the
 // stand-in answers on that pane id afterwards: a new pane listening on the same port with the
 // same id is a plain server, not a second copy of the recorded one.
-import { mkdtempSync, rmSync } from 'node:fs'
 import net from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Endpoint, SessionSummary } from '../src/shared/contract'
-import { withSessions } from '../src/main/session/service'
-import { Probe, RawClient, RawServer, sleep, until } from './probe'
+import { sessionProbes } from './session-probes'
+import { RawClient, RawServer, sleep, until } from './probe'
 
-const dir = mkdtempSync(join(tmpdir(), 'np-replay-lifetime-'))
-const probes: Probe[] = []
-const closers: (() => Promise<void> | void)[] = []
-afterEach(async () => {
-  await Promise.all(probes.splice(0).map((p) => p.dispose()))
-  await Promise.all(closers.splice(0).map((c) => c()))
-})
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const { dir, probe, closers } = sessionProbes('replay-lifetime')
 
-function probe(): Probe {
-  const p = new Probe({ sessions: withSessions({ dir: join(dir, 'sessions') }) })
-  probes.push(p)
-  return p
-}
 
 /** A client pane's 'ping' answered 'pong' by a raw server, recorded and saved. */
 async function recordPingPong(path: string): Promise<void> {

@@ -8,24 +8,15 @@
 //  · UDP: one datagram per recorded datagram, answers matched by order, a diff per datagram;
 //  · a peer that closes early is a difference, said as such.
 import dgram from 'node:dgram'
-import { mkdtempSync, rmSync } from 'node:fs'
 import net from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Endpoint, EngineEvent, SessionSummary } from '../src/shared/contract'
-import { withSessions } from '../src/main/session/service'
 import { SessionWriter } from '../src/main/session/writer'
+import { sessionProbes } from './session-probes'
 import { Probe, RawClient, RawUdp, sleep } from './probe'
 
-const dir = mkdtempSync(join(tmpdir(), 'np-replay-sides-'))
-const probes: Probe[] = []
-const closers: (() => Promise<void> | void)[] = []
-afterEach(async () => {
-  await Promise.all(probes.splice(0).map((p) => p.dispose()))
-  await Promise.all(closers.splice(0).map((c) => c()))
-})
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const { dir, probe, closers } = sessionProbes('replay-sides')
 
 type Diff = Extract<EngineEvent, { type: 'replay.diff' }>
 type Done = Extract<EngineEvent, { type: 'replay.done' }>
@@ -82,11 +73,6 @@ const datagrams = udpSession('datagrams.pcapng', [
   [5, 'in', 'pong 2b']
 ])
 
-function probe(): Probe {
-  const p = new Probe({ sessions: withSessions({ dir: join(dir, 'sessions') }) })
-  probes.push(p)
-  return p
-}
 
 /** A Node line server: 'ok <line>' for each line, noting when each line arrived (ms after the accept). */
 async function lineServer(onLine?: (line: string, sock: net.Socket) => boolean): Promise<{ port: number; arrivals: { line: string; ms: number }[] }> {
