@@ -84,3 +84,31 @@ export async function closedPort(host = '127.0.0.1'): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()))
   return port
 }
+
+/**
+ * A Node line server (the textbook protocol of the replay tests): answers 'ok <line>' to each
+ * line, noting when each line arrived (ms after the accept). `onLine` returning false stops
+ * answering that connection's data event (the test took over). Close it with `close()`.
+ */
+export async function lineServer(onLine?: (line: string, sock: net.Socket) => boolean): Promise<{ port: number; arrivals: { line: string; ms: number }[]; close: () => Promise<void> }> {
+  const arrivals: { line: string; ms: number }[] = []
+  const server = net.createServer((sock) => {
+    const accepted = performance.now()
+    sock.on('error', () => {})
+    let buf = ''
+    sock.setEncoding('utf8')
+    sock.on('data', (d: string) => {
+      buf += d
+      let nl
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl)
+        buf = buf.slice(nl + 1)
+        arrivals.push({ line, ms: performance.now() - accepted })
+        if (onLine && !onLine(line, sock)) return
+        sock.write(`ok ${line}\n`)
+      }
+    })
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()))
+  return { port: (server.address() as net.AddressInfo).port, arrivals, close: () => new Promise<void>((r) => server.close(() => r())) }
+}

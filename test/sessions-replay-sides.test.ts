@@ -13,6 +13,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Endpoint, EngineEvent, SessionSummary } from '../src/shared/contract'
 import { SessionWriter } from '../src/main/session/writer'
+import { lineServer as sharedLineServer } from './peers'
 import { sessionProbes } from './session-probes'
 import { Probe, RawClient, RawUdp, sleep } from './probe'
 
@@ -74,29 +75,11 @@ const datagrams = udpSession('datagrams.pcapng', [
 ])
 
 
-/** A Node line server: 'ok <line>' for each line, noting when each line arrived (ms after the accept). */
+/** The shared line server, closed after each test. */
 async function lineServer(onLine?: (line: string, sock: net.Socket) => boolean): Promise<{ port: number; arrivals: { line: string; ms: number }[] }> {
-  const arrivals: { line: string; ms: number }[] = []
-  const server = net.createServer((sock) => {
-    const accepted = performance.now()
-    sock.on('error', () => {})
-    let buf = ''
-    sock.setEncoding('utf8')
-    sock.on('data', (d: string) => {
-      buf += d
-      let nl
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl)
-        buf = buf.slice(nl + 1)
-        arrivals.push({ line, ms: performance.now() - accepted })
-        if (onLine && !onLine(line, sock)) return
-        sock.write(`ok ${line}\n`)
-      }
-    })
-  })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()))
-  closers.push(() => new Promise<void>((r) => server.close(() => r())))
-  return { port: (server.address() as net.AddressInfo).port, arrivals }
+  const server = await sharedLineServer(onLine)
+  closers.push(server.close)
+  return server
 }
 
 async function replay(path: string, c: { side?: 'client' | 'server'; port: number; timing?: 'answer' | 'original' | 'scaled'; speed?: number; paneId?: string }): Promise<{ p: Probe; result: { connId?: number; local?: Endpoint } }> {

@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Endpoint, EngineEvent, SessionSummary } from '../src/shared/contract'
 import { withSessions } from '../src/main/session/service'
 import { openSession } from '../src/main/session/reader'
-import { bounded, Peers, waitForOutput } from './peers'
+import { bounded, lineServer as nodeLineServer, Peers, waitForOutput } from './peers'
 import { Probe, RawClient, sleep } from './probe'
 import { epochNs, LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, writeTcpdumpPcap, type Seen } from './tcpdump-pcap'
 
@@ -56,6 +56,7 @@ while True:
     threading.Thread(target=serve, args=(c,), daemon=True).start()
 `
 
+/** The python3 line server (a peer nobody here wrote), 'same' or 'odd' answers. */
 async function lineServer(mode: 'same' | 'odd'): Promise<number> {
   const peer = peers.python(SERVER, mode)
   return Number((await waitForOutput(peer.stdout, /^(\d+)\n/, `the python3 ${mode} server's port`))[1])
@@ -248,23 +249,9 @@ async function captureWorks(port: number, file: string): Promise<ChildProcess | 
 describe('replay of a foreign capture', () => {
   it('a capture of a request/response exchange (dumpcap where it can capture, and as tcpdump writes it) replays against a live server with no difference', async () => {
     // A node:net line server, the same protocol.
-    const server = net.createServer((sock) => {
-      sock.on('error', () => {})
-      let buf = ''
-      sock.setEncoding('utf8')
-      sock.on('data', (d: string) => {
-        buf += d
-        let nl
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          sock.write(`ok ${buf.slice(0, nl)}\n`)
-          buf = buf.slice(nl + 1)
-        }
-      })
-      sock.on('end', () => sock.end())
-    })
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()))
+    const server = await nodeLineServer()
     try {
-      const port = (server.address() as net.AddressInfo).port
+      const port = server.port
       const file = join(dir, 'lo.pcapng')
       const dumpcap = (await startCapture(port, file)) && (await captureWorks(port, file))
       if (!dumpcap) console.warn('sessions-replay: dumpcap cannot capture on lo here (not installed, or no permission to capture); only the tcpdump-format pcaps built from the same traffic are replayed.')
@@ -308,7 +295,7 @@ describe('replay of a foreign capture', () => {
         expect(diffs.map((d) => Buffer.from(d.expected).toString()), f).toEqual(answers.map((a) => a.toString()))
       }
     } finally {
-      await new Promise<void>((r) => server.close(() => r()))
+      await server.close()
     }
   })
 })
