@@ -43,13 +43,20 @@ export const templateSchema = z.object({
   encoding: textEncodingSchema.default('utf-8')
 })
 
+/** Regex flags of a match rule: i, m, s, u, each at most once. */
+export const regexFlagsSchema = z
+  .string()
+  .regex(/^[imsu]*$/, 'regex flags: i, m, s, u')
+  .refine((f) => new Set(f).size === f.length, 'regex flags: each at most once')
+export const flagsOk = (f: string): boolean => regexFlagsSchema.safeParse(f).success
+
 export const autoReplySchema = z.object({
   enabled: z.boolean().default(true),
   match: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('any') }),
     // The text (with escapes) is turned into bytes in `encoding` before it is looked for.
     z.object({ kind: z.enum(['exact', 'contains', 'startsWith']), text: z.string().min(1).max(4096), encoding: textEncodingSchema.default('utf-8') }),
-    z.object({ kind: z.literal('regex'), pattern: z.string().min(1).max(4096), flags: z.string().regex(/^[imsu]*$/).default('') }),
+    z.object({ kind: z.literal('regex'), pattern: z.string().min(1).max(4096), flags: regexFlagsSchema.default('') }),
     z.object({ kind: z.literal('hex'), pattern: z.string().min(1).max(4096) })
   ]),
   /** echo: send the message back; template: $1..$9 are the regex captures, {{vars}} too. */

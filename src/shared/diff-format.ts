@@ -2,6 +2,7 @@
 // differing range, each with its offset and the recorded and live bytes in hex and ASCII; the
 // first MAX_RANGES of them, then how many more. Used by the panes and the command line alike.
 import { translate, type Lang } from './i18n'
+import { toHex } from './bytes'
 
 /** A run of positions where the two differ (or only one of them has bytes). */
 export interface DiffRange {
@@ -49,7 +50,7 @@ export function formatDiff(expected: Uint8Array, actual: Uint8Array, o: DiffForm
     if (part.length === 0) return `  ${label.padEnd(width)} ${translate(o.lang, 'replay.nothing')}`
     const rest = Math.min(bytes.length, r.offset + r.length) - r.offset - part.length
     const more = rest > 0 ? ' ' + translate(o.lang, 'replay.rangeMore', { bytes: rest }) : ''
-    return `  ${label.padEnd(width)} ${mark(hex(part))}  |${ascii(part)}|${more}`
+    return `  ${label.padEnd(width)} ${mark(toHex(part))}  |${ascii(part)}|${more}`
   }
   const lines: string[] = []
   for (const r of shownRanges) {
@@ -61,5 +62,4 @@ export function formatDiff(expected: Uint8Array, actual: Uint8Array, o: DiffForm
   return lines
 }
 
-const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ')
 const ascii = (b: Uint8Array): string => Array.from(b, (x) => (x >= 0x20 && x < 0x7f ? String.fromCharCode(x) : '.')).join('')

@@ -32,7 +32,6 @@ const templateReasons: Record<string, string> = {
   unencodable: 'not a character {encoding} can hold'
 }
 
-
 /** The deframer of a connection's writes (playback decodes them apart from its reads). */
 const outKey = (connId: number): number => -1 - connId
 

@@ -2,7 +2,7 @@
 // auto-reply rules. Edited as a draft; Apply checks it against the contract's schema and
 // shows the first problem where it was made.
 import { useState } from 'react'
-import { paneConfigSchema, type AutoReply, type PaneConfigInput } from '../../../shared/contract'
+import { flagsOk, paneConfigSchema, type AutoReply, type PaneConfigInput } from '../../../shared/contract'
 import { checksumAlgos, cipherAlgos, compressAlgos, stepDirs, type StepDir } from '../../../shared/transform-spec'
 import { textEncodings, type TextEncoding } from '../../../shared/encodings'
 import { useI18n } from '../i18n'
@@ -20,9 +20,6 @@ interface Props {
 
 const newStep = (kind: Step['kind']): Step =>
   kind === 'checksum' ? { kind, algo: 'crc32' } : kind === 'compress' ? { kind, algo: 'gzip' } : { kind, algo: 'aes-256-gcm', passphrase: '' }
-
-/** Regex flags as typed: i, m, s, u, each at most once (what the engine's schema takes). */
-export const flagsOk = (f: string): boolean => /^[imsu]*$/.test(f) && new Set(f).size === f.length
 
 const newRule = (): AutoReply => ({ enabled: true, match: { kind: 'any' }, reply: { kind: 'echo' }, delayMs: 0, once: false })
 

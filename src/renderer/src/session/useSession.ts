@@ -12,7 +12,6 @@ import type { AtStake } from './ReplaceDialog'
 
 export type Dialog = { kind: 'save' | 'open' | 'export' | 'workspace'; initial: string; flow?: Flow } | undefined
 
-/** At most this many read-only panes; further flows go together into one "other flows" pane. */
 /** Read-only panes an opened file makes at most (the last one holds the rest): a recorded
  *  session's panes are the user's own, a capture's flows can be hundreds, and six is what
  *  two rows show with room for each terminal. */
@@ -89,7 +88,7 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     // Ask first when that would stop something running or drop traffic not saved since.
     const live = panes.filter((p) => p.kind !== 'view')
     const restorable = savedPanesOf(s.workspace).length
-    const running = live.filter((p) => !['idle', 'closed'].includes(storeOf(p.id).snapshot().state)).length
+    const running = live.filter((p) => storeOf(p.id).snapshot().state !== 'idle').length
     const unsaved = live.filter((p) => storeOf(p.id).lastTrafficMs > savedAt.current).length
     if (restorable > 0 && running + unsaved > 0) {
       setPending({ summary: s, stake: { open: live.length, running, unsaved, restorable, name: s.path.split(/[\\/]/).pop() ?? s.path } })
