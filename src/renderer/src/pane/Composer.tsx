@@ -5,7 +5,8 @@
 // expands it at each send.
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react'
 import { checkingContext, composeMessage, type TemplateMode } from '../../../shared/compose'
-import { textEncodings, type TextEncoding } from '../../../shared/encodings'
+import type { TextEncoding } from '../../../shared/encodings'
+import { EncodingSelect } from './EncodingSelect'
 import type { LineEnding } from '../../../shared/bytes'
 import { formatBytes } from '../../../shared/bytes'
 import { useI18n } from '../i18n'
@@ -238,13 +239,7 @@ export function Composer(props: Props) {
         </label>
         {mode === 'text' && (
           <>
-            <select aria-label={t('send.encoding')} value={encoding} onChange={(e) => setEncoding(e.target.value as TextEncoding)}>
-              {textEncodings.map((enc) => (
-                <option key={enc} value={enc}>
-                  {enc.toUpperCase()}
-                </option>
-              ))}
-            </select>
+            <EncodingSelect label={t('send.encoding')} value={encoding} onChange={setEncoding} />
             <label>
               {t('send.lineEnding')}
               <select aria-label={t('send.lineEnding')} value={ending} onChange={(e) => setEnding(e.target.value as LineEnding)}>

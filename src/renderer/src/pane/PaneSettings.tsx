@@ -4,7 +4,7 @@
 import { useState } from 'react'
 import { flagsOk, paneConfigSchema, type AutoReply, type PaneConfigInput } from '../../../shared/contract'
 import { checksumAlgos, cipherAlgos, compressAlgos, stepDirs, type StepDir } from '../../../shared/transform-spec'
-import { textEncodings, type TextEncoding } from '../../../shared/encodings'
+import { EncodingSelect } from './EncodingSelect'
 import { useI18n } from '../i18n'
 import type { PaneKind } from './pane-store'
 
@@ -286,17 +286,5 @@ export function PaneSettings({ kind, config, onApply }: Props) {
         </div>
       )}
     </details>
-  )
-}
-
-function EncodingSelect({ label, value, onChange }: { label: string; value: TextEncoding; onChange(e: TextEncoding): void }) {
-  return (
-    <select aria-label={label} value={value} onChange={(e) => onChange(e.target.value as TextEncoding)}>
-      {textEncodings.map((enc) => (
-        <option key={enc} value={enc}>
-          {enc.toUpperCase()}
-        </option>
-      ))}
-    </select>
   )
 }

@@ -3,7 +3,7 @@
 // controls wrap as one line of text does, so a narrow pane spends as few lines on them as it can.
 import { useState } from 'react'
 import { copyFormats, type CopyFormat } from '../../../shared/copy-formats'
-import { textEncodings, type TextEncoding } from '../../../shared/encodings'
+import { EncodingSelect } from './EncodingSelect'
 import { useI18n } from '../i18n'
 import type { ConnView } from './pane-store'
 import type { TimeMode, ViewMode } from './render'
@@ -42,13 +42,7 @@ export function ViewBar({ settings, onChange, conns, showConnFilter, paused, onP
           </button>
         ))}
       </div>
-      <select aria-label={t('view.encoding')} value={settings.encoding} onChange={(e) => set({ encoding: e.target.value as TextEncoding })}>
-        {textEncodings.map((enc) => (
-          <option key={enc} value={enc}>
-            {enc.toUpperCase()}
-          </option>
-        ))}
-      </select>
+      <EncodingSelect label={t('view.encoding')} value={settings.encoding} onChange={(encoding) => set({ encoding })} />
       <select aria-label={t('view.controls')} value={settings.controls} onChange={(e) => set({ controls: e.target.value as ViewSettings['controls'] })}>
         <option value="escapes">\r\n</option>
         <option value="pictures">␍␊</option>
