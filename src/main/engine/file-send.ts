@@ -31,7 +31,7 @@ export async function sendFileTcp(targets: TcpConnection[], path: string, ctx: P
       fail('EMSGSIZE', `${path} is ${formatBytes(total)}: with framing or transforms on, a file is sent as one message of up to ${formatBytes(MAX_MESSAGE_FILE)}`, { op: 'send' })
     }
     const jobId = ctx.startJob('file', total, async (job) => {
-      const payload = new Uint8Array(await readFile(path))
+      const payload: Uint8Array = await readFile(path)
       const live = targets.filter((c) => c.isWritable)
       if (live.length === 0) fail('EPIPE', 'the connection closed before the file was sent')
       for (const c of live) c.send(payload)

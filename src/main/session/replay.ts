@@ -13,6 +13,9 @@ import type { Engine } from '../engine/engine'
 import { EngineError, fail } from '../engine/errors'
 import type { Flow, OpenSession } from './reader'
 
+/** The bytes of several parts as one array, copied only when there are several. */
+const joined = (parts: Uint8Array[]): Uint8Array => (parts.length === 1 ? parts[0]! : concatBytes(parts))
+
 export interface Exchange {
   /** The client's bytes: one element per datagram (UDP), all in one element (TCP), none when it sent nothing. */
   request: Uint8Array[]
@@ -337,7 +340,7 @@ export class Replays {
   /** Compares recorded and live (whole bytes over TCP, datagram by datagram over UDP); emits replay.diff; 1 when they differ. */
   private compare(paneId: string, exchange: number, compared: 'answer' | 'request', udp: boolean, recorded: Uint8Array[], live: Uint8Array[]): number {
     const pairs: { expected: Uint8Array; actual: Uint8Array; datagram?: number }[] = []
-    if (!udp) pairs.push({ expected: concatBytes(recorded), actual: concatBytes(live) })
+    if (!udp) pairs.push({ expected: joined(recorded), actual: joined(live) })
     else if (recorded.length === 0 && live.length === 0) pairs.push({ expected: new Uint8Array(), actual: new Uint8Array() })
     else for (let d = 0; d < Math.max(recorded.length, live.length); d++) pairs.push({ expected: recorded[d] ?? new Uint8Array(), actual: live[d] ?? new Uint8Array(), datagram: d + 1 })
     let differs = false
