@@ -8,21 +8,12 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   // CI (.ci/run) sets NP_REPORT_DIR to collect a JSON report it can count.
-  reporter: process.env['NP_REPORT_DIR']
-    ? [['list'], ['json', { outputFile: `${process.env['NP_REPORT_DIR']}/playwright.json` }]]
-    : [['list']],
+  reporter: process.env['NP_REPORT_DIR'] ? [['list'], ['json', { outputFile: `${process.env['NP_REPORT_DIR']}/playwright.json` }]] : [['list']],
   use: {
     viewport: { width: 1280, height: 760 },
     launchOptions: {
       executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run'
-      ]
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
     }
   }
 })

@@ -609,11 +609,7 @@ async function appFrames(framesFile, framed) {
     const { local } = await c.must({ type: 'tcpServer.listen', paneId: 'fr', host: '127.0.0.1', port: 0 })
     await sleep(200)
     const allIn = c
-      .waitEvent(
-        (e) => e.paneId === 'fr' && e.type === 'conn.stats' && e.stats.some((s) => s.bytesIn >= total),
-        60_000,
-        'conn.stats to report every byte in'
-      )
+      .waitEvent((e) => e.paneId === 'fr' && e.type === 'conn.stats' && e.stats.some((s) => s.bytesIn >= total), 60_000, 'conn.stats to report every byte in')
       .then((e) => ({ e, t: nowMs() }))
     const halfClosed = c
       .waitEvent((e) => e.paneId === 'fr' && e.type === 'conn.halfClosed' && e.by === 'peer', 60_000, 'conn.halfClosed by peer')
@@ -701,18 +697,19 @@ async function main() {
     const s2 = []
     const sb = []
     const nb = []
-    if (only.has('1') || only.has('2')) await scenario('1+2 TCP firehose', async () => {
-      for (let i = 0; i < cfg.reps; i++) {
-        if (only.has('1')) s1.push(await appFirehose(file, true))
-        tick('a')
-        if (only.has('2')) s2.push(await appFirehose(file, false))
-        tick('s')
-        sb.push(await socatSinkFirehose(file))
-        tick('b')
-        nb.push(await nodeSinkFirehose(file))
-        tick('n ')
-      }
-    })
+    if (only.has('1') || only.has('2'))
+      await scenario('1+2 TCP firehose', async () => {
+        for (let i = 0; i < cfg.reps; i++) {
+          if (only.has('1')) s1.push(await appFirehose(file, true))
+          tick('a')
+          if (only.has('2')) s2.push(await appFirehose(file, false))
+          tick('s')
+          sb.push(await socatSinkFirehose(file))
+          tick('b')
+          nb.push(await nodeSinkFirehose(file))
+          tick('n ')
+        }
+      })
     if (s1.length === cfg.reps && sb.length === cfg.reps && nb.length === cfg.reps) {
       const S = '1 firehose, renderer acks'
       const pick = (xs, k) => xs.map((x) => x[k])
@@ -721,10 +718,38 @@ async function main() {
       row(S, 'peak RSS (VmHWM)', 'MiB', pick(s1, 'peakMiB'), pick(sb, 'peakMiB'), 'socat sink peak RSS')
       row(S, 'peak RSS (VmHWM)', 'MiB', pick(s1, 'peakMiB'), pick(nb, 'peakMiB'), 'raw Node sink peak RSS')
       row(S, 'RSS 0.5 s after close', 'MiB', pick(s1, 'afterMiB'), pick(s1, 'idleRssMiB'), 'app RSS idle, before the flood')
-      row(S, 'data events', 'events', pick(s1, 'events'), s1.map(() => fileSize / (256 * 1024)), 'file / 256 KiB (ideal batching)')
-      row(S, 'bytes shown', 'MiB', s1.map((x) => x.shown / MIB), s1.map(() => cfg.mib), 'file size')
-      row(S, 'display.skipped markers', 'markers', pick(s1, 'markers'), s1.map(() => NaN), '(no baseline)')
-      row(S, 'bytes skipped (markers)', 'MiB', s1.map((x) => x.skippedMarkerBytes / MIB), s1.map(() => cfg.mib), 'file size')
+      row(
+        S,
+        'data events',
+        'events',
+        pick(s1, 'events'),
+        s1.map(() => fileSize / (256 * 1024)),
+        'file / 256 KiB (ideal batching)'
+      )
+      row(
+        S,
+        'bytes shown',
+        'MiB',
+        s1.map((x) => x.shown / MIB),
+        s1.map(() => cfg.mib),
+        'file size'
+      )
+      row(
+        S,
+        'display.skipped markers',
+        'markers',
+        pick(s1, 'markers'),
+        s1.map(() => NaN),
+        '(no baseline)'
+      )
+      row(
+        S,
+        'bytes skipped (markers)',
+        'MiB',
+        s1.map((x) => x.skippedMarkerBytes / MIB),
+        s1.map(() => cfg.mib),
+        'file size'
+      )
     }
     if (s2.length === cfg.reps && sb.length === cfg.reps) {
       const S = '2 firehose, renderer stalled'
@@ -733,27 +758,77 @@ async function main() {
       if (s1.length === cfg.reps) row(S, 'throughput', 'MiB/s', pick(s2, 'mibs'), pick(s1, 'mibs'), 'scenario 1 app (renderer acks)')
       row(S, 'peak RSS (VmHWM)', 'MiB', pick(s2, 'peakMiB'), pick(sb, 'peakMiB'), 'socat sink peak RSS')
       row(S, 'RSS 0.5 s after close', 'MiB', pick(s2, 'afterMiB'), pick(s2, 'idleRssMiB'), 'app RSS idle, before the flood')
-      row(S, 'bytes shown', 'MiB', s2.map((x) => x.shown / MIB), s2.map(() => cfg.mib), 'file size')
-      row(S, 'bytes not shown', 'MiB', s2.map((x) => x.skipped / MIB), s2.map(() => cfg.mib), 'file size')
-      row(S, 'marker after late ack', 'MiB', s2.map((x) => x.skippedMarkerBytes / MIB), s2.map((x) => x.skipped / MIB), 'bytes not shown')
+      row(
+        S,
+        'bytes shown',
+        'MiB',
+        s2.map((x) => x.shown / MIB),
+        s2.map(() => cfg.mib),
+        'file size'
+      )
+      row(
+        S,
+        'bytes not shown',
+        'MiB',
+        s2.map((x) => x.skipped / MIB),
+        s2.map(() => cfg.mib),
+        'file size'
+      )
+      row(
+        S,
+        'marker after late ack',
+        'MiB',
+        s2.map((x) => x.skippedMarkerBytes / MIB),
+        s2.map((x) => x.skipped / MIB),
+        'bytes not shown'
+      )
     }
 
     const a3 = []
     const b3 = []
-    if (only.has('3')) await scenario(`3 ${cfg.smallWrites} writes of 16 B`, async () => {
-      for (let i = 0; i < cfg.reps; i++) {
-        a3.push(await appSmallWrites())
-        tick('a')
-        b3.push(await nodeSinkSmallWrites())
-        tick('n ')
-      }
-    })
+    if (only.has('3'))
+      await scenario(`3 ${cfg.smallWrites} writes of 16 B`, async () => {
+        for (let i = 0; i < cfg.reps; i++) {
+          a3.push(await appSmallWrites())
+          tick('a')
+          b3.push(await nodeSinkSmallWrites())
+          tick('n ')
+        }
+      })
     if (a3.length === cfg.reps && b3.length === cfg.reps) {
       const S = `3 ${(cfg.smallWrites / 1000).toFixed(0)}k × 16 B writes`
-      row(S, 'throughput', 'MiB/s', a3.map((x) => x.mibs), b3.map((x) => x.mibs), 'raw Node sink')
-      row(S, 'reads (records)', 'reads', a3.map((x) => x.reads), b3.map((x) => x.reads), 'raw Node sink reads')
-      row(S, 'data events', 'events', a3.map((x) => x.events), a3.map(() => cfg.smallWrites), 'writes sent')
-      row(S, 'display.skipped markers', 'markers', a3.map((x) => x.markers), a3.map(() => NaN), '(no baseline)')
+      row(
+        S,
+        'throughput',
+        'MiB/s',
+        a3.map((x) => x.mibs),
+        b3.map((x) => x.mibs),
+        'raw Node sink'
+      )
+      row(
+        S,
+        'reads (records)',
+        'reads',
+        a3.map((x) => x.reads),
+        b3.map((x) => x.reads),
+        'raw Node sink reads'
+      )
+      row(
+        S,
+        'data events',
+        'events',
+        a3.map((x) => x.events),
+        a3.map(() => cfg.smallWrites),
+        'writes sent'
+      )
+      row(
+        S,
+        'display.skipped markers',
+        'markers',
+        a3.map((x) => x.markers),
+        a3.map(() => NaN),
+        '(no baseline)'
+      )
     }
 
     const udpCases = [
@@ -773,69 +848,157 @@ async function main() {
       })
       if (a4.length === cfg.reps && b4.length === cfg.reps) {
         const S = `4 UDP ${(count / 1000).toFixed(0)}k × ${size} B`
-        row(S, 'received / sent', 'fraction', a4.map((x) => x.ratio), b4.map((x) => x.ratio), 'raw Node dgram receiver', { digits: 3 })
-        row(S, 'datagrams/s received', 'dgram/s', a4.map((x) => x.rate), b4.map((x) => x.rate), 'raw Node dgram receiver')
-        row(S, 'sender rate', 'dgram/s', a4.map((x) => x.sendRate), b4.map((x) => x.sendRate), 'same sender → raw receiver')
-        row(S, 'datagrams not shown', 'dgrams', a4.map((x) => x.skippedRecords), a4.map((x) => x.received), 'datagrams received')
+        row(
+          S,
+          'received / sent',
+          'fraction',
+          a4.map((x) => x.ratio),
+          b4.map((x) => x.ratio),
+          'raw Node dgram receiver',
+          { digits: 3 }
+        )
+        row(
+          S,
+          'datagrams/s received',
+          'dgram/s',
+          a4.map((x) => x.rate),
+          b4.map((x) => x.rate),
+          'raw Node dgram receiver'
+        )
+        row(
+          S,
+          'sender rate',
+          'dgram/s',
+          a4.map((x) => x.sendRate),
+          b4.map((x) => x.sendRate),
+          'same sender → raw receiver'
+        )
+        row(
+          S,
+          'datagrams not shown',
+          'dgrams',
+          a4.map((x) => x.skippedRecords),
+          a4.map((x) => x.received),
+          'datagrams received'
+        )
       }
     }
 
     const a5 = []
     const b5 = []
-    if (only.has('5')) await scenario('5 round trip', async () => {
-      for (let i = 0; i < cfg.reps; i++) {
-        a5.push(await appRtt())
-        tick('a')
-        b5.push(await nodeRtt())
-        tick('n ')
-      }
-    })
+    if (only.has('5'))
+      await scenario('5 round trip', async () => {
+        for (let i = 0; i < cfg.reps; i++) {
+          a5.push(await appRtt())
+          tick('a')
+          b5.push(await nodeRtt())
+          tick('n ')
+        }
+      })
     if (a5.length === cfg.reps && b5.length === cfg.reps) {
       const S = '5 round trip, 32 B'
-      row(S, 'exchanges measured', 'count', a5.map((x) => x.samples.length), b5.map((x) => x.samples.length), 'raw Node sockets')
-      row(S, 'median per exchange', 'ms', a5.map((x) => x.median), b5.map((x) => x.median), 'raw Node sockets')
-      row(S, 'p99 per exchange', 'ms', a5.map((x) => x.p99), b5.map((x) => x.p99), 'raw Node sockets')
-      row(S, 'median socket time inside the app', 'ms', a5.map((x) => x.socketMedian), b5.map((x) => x.median), 'raw Node sockets, median exchange')
+      row(
+        S,
+        'exchanges measured',
+        'count',
+        a5.map((x) => x.samples.length),
+        b5.map((x) => x.samples.length),
+        'raw Node sockets'
+      )
+      row(
+        S,
+        'median per exchange',
+        'ms',
+        a5.map((x) => x.median),
+        b5.map((x) => x.median),
+        'raw Node sockets'
+      )
+      row(
+        S,
+        'p99 per exchange',
+        'ms',
+        a5.map((x) => x.p99),
+        b5.map((x) => x.p99),
+        'raw Node sockets'
+      )
+      row(
+        S,
+        'median socket time inside the app',
+        'ms',
+        a5.map((x) => x.socketMedian),
+        b5.map((x) => x.median),
+        'raw Node sockets, median exchange'
+      )
     }
 
     const a6 = []
     const b6 = []
-    if (only.has('6')) await scenario(`6 send.file ${cfg.mib} MiB`, async () => {
-      for (let i = 0; i < cfg.reps; i++) {
-        a6.push(await appFileSend(file))
-        tick('a')
-        b6.push(await socatFileSend(file))
-        tick('b ')
-      }
-    })
+    if (only.has('6'))
+      await scenario(`6 send.file ${cfg.mib} MiB`, async () => {
+        for (let i = 0; i < cfg.reps; i++) {
+          a6.push(await appFileSend(file))
+          tick('a')
+          b6.push(await socatFileSend(file))
+          tick('b ')
+        }
+      })
     if (a6.length === cfg.reps && b6.length === cfg.reps) {
       const S = `6 send.file ${cfg.mib} MiB`
       const pick = (xs, k) => xs.map((x) => x[k])
       row(S, 'throughput', 'MiB/s', pick(a6, 'mibs'), pick(b6, 'mibs'), 'socat -u FILE → raw Node sink')
       row(S, 'peak RSS (VmHWM)', 'MiB', pick(a6, 'peakMiB'), pick(b6, 'peakMiB'), 'socat sender peak RSS')
       row(S, 'peak RSS (VmHWM)', 'MiB', pick(a6, 'peakMiB'), pick(a6, 'idleRssMiB'), 'app RSS idle, before the send')
-      row(S, 'job.progress events', 'events', pick(a6, 'progress'), a6.map((x) => x.jobMs / 100), 'job time / 100 ms')
-      row(S, 'data events', 'events', pick(a6, 'events'), a6.map(() => fileSize / (256 * 1024)), 'file / 256 KiB (ideal batching)')
-      row(S, 'bytes shown (out)', 'MiB', a6.map((x) => x.shownOut / MIB), a6.map(() => cfg.mib), 'file size')
-      row(S, 'bytes skipped (markers)', 'MiB', a6.map((x) => x.skippedBytes / MIB), a6.map(() => cfg.mib), 'file size')
+      row(
+        S,
+        'job.progress events',
+        'events',
+        pick(a6, 'progress'),
+        a6.map((x) => x.jobMs / 100),
+        'job time / 100 ms'
+      )
+      row(
+        S,
+        'data events',
+        'events',
+        pick(a6, 'events'),
+        a6.map(() => fileSize / (256 * 1024)),
+        'file / 256 KiB (ideal batching)'
+      )
+      row(
+        S,
+        'bytes shown (out)',
+        'MiB',
+        a6.map((x) => x.shownOut / MIB),
+        a6.map(() => cfg.mib),
+        'file size'
+      )
+      row(
+        S,
+        'bytes skipped (markers)',
+        'MiB',
+        a6.map((x) => x.skippedBytes / MIB),
+        a6.map(() => cfg.mib),
+        'file size'
+      )
     }
 
     const a7 = []
     const r7 = []
     const b7 = []
     const d7 = []
-    if (only.has('7')) await scenario(`7 ${cfg.frames} framed messages`, async () => {
-      for (let i = 0; i < cfg.reps; i++) {
-        a7.push(await appFrames(framesFile, true))
-        tick('f')
-        r7.push(await appFrames(framesFile, false))
-        tick('r')
-        b7.push(await nodeFrames(framesFile))
-        tick('n')
-        d7.push(await nodeFrames(framesFile, false))
-        tick('d ')
-      }
-    })
+    if (only.has('7'))
+      await scenario(`7 ${cfg.frames} framed messages`, async () => {
+        for (let i = 0; i < cfg.reps; i++) {
+          a7.push(await appFrames(framesFile, true))
+          tick('f')
+          r7.push(await appFrames(framesFile, false))
+          tick('r')
+          b7.push(await nodeFrames(framesFile))
+          tick('n')
+          d7.push(await nodeFrames(framesFile, false))
+          tick('d ')
+        }
+      })
     if (a7.length === cfg.reps && r7.length === cfg.reps && b7.length === cfg.reps && d7.length === cfg.reps) {
       const k = `${(cfg.frames / 1000).toFixed(0)}k`
       const S = `7 ${k} × 64 B, length + CRC-32`
@@ -844,18 +1007,46 @@ async function main() {
       row(S, 'messages/s to conn.stats all in', 'msg/s', pick(a7, 'rate'), pick(b7, 'rate'), base)
       row(S, 'messages/s to conn.stats all in', 'msg/s', pick(a7, 'rate'), pick(r7, 'rate'), 'same app, pane raw')
       row(S, 'messages/s to conn.halfClosed', 'msg/s', pick(a7, 'rateHc'), pick(b7, 'rate'), base)
-      row(S, 'data events', 'events', pick(a7, 'events'), a7.map(() => cfg.frames), 'messages sent')
-      row(S, 'records shown', 'records', pick(a7, 'records'), a7.map(() => cfg.frames), 'messages sent')
+      row(
+        S,
+        'data events',
+        'events',
+        pick(a7, 'events'),
+        a7.map(() => cfg.frames),
+        'messages sent'
+      )
+      row(
+        S,
+        'records shown',
+        'records',
+        pick(a7, 'records'),
+        a7.map(() => cfg.frames),
+        'messages sent'
+      )
       row(S, 'records verified ok', 'records', pick(a7, 'okTrue'), pick(a7, 'records'), 'records shown')
       row(S, 'records with ok === false', 'records', pick(a7, 'bad'), pick(b7, 'bad'), 'bad CRCs the raw sink found')
-      row(S, 'records not shown (markers)', 'records', pick(a7, 'skippedRecords'), a7.map(() => cfg.frames), 'messages sent')
+      row(
+        S,
+        'records not shown (markers)',
+        'records',
+        pick(a7, 'skippedRecords'),
+        a7.map(() => cfg.frames),
+        'messages sent'
+      )
       row(S, 'peak RSS (VmHWM)', 'MiB', pick(a7, 'peakMiB'), pick(b7, 'peakMiB'), 'raw Node sink peak RSS')
       const R = `7 ${k} × 64 B, pane raw`
       row(R, 'messages/s to conn.stats all in', 'msg/s', pick(r7, 'rate'), pick(b7, 'rate'), base)
       row(R, 'messages/s to conn.halfClosed', 'msg/s', pick(r7, 'rateHc'), pick(b7, 'rate'), base)
       row(R, 'messages/s to conn.halfClosed', 'msg/s', pick(r7, 'rateHc'), pick(d7, 'rate'), 'raw Node sink that only discards')
       row(R, 'data events', 'events', pick(r7, 'events'), pick(r7, 'records'), 'records (reads) shown')
-      row(R, 'reads (records)', 'reads', r7.map((x) => x.records + x.skippedRecords), pick(d7, 'reads'), 'discarding Node sink reads')
+      row(
+        R,
+        'reads (records)',
+        'reads',
+        r7.map((x) => x.records + x.skippedRecords),
+        pick(d7, 'reads'),
+        'discarding Node sink reads'
+      )
       row(R, 'peak RSS (VmHWM)', 'MiB', pick(r7, 'peakMiB'), pick(d7, 'peakMiB'), 'discarding Node sink peak RSS')
       const bad = a7.reduce((n, x) => n + x.bad, 0)
       if (bad > 0) notes.push(`scenario 7: ${bad} records with ok === false over ${cfg.reps} runs, for frames whose CRC-32 is correct`)
@@ -897,11 +1088,7 @@ function renderText() {
 
 function renderMarkdown() {
   const esc = (s) => s.replace(/\|/g, '\\|')
-  return [
-    `| ${header.join(' | ')} |`,
-    `|${header.map(() => '---').join('|')}|`,
-    ...rows.map((r) => `| ${cells(r).map(esc).join(' | ')} |`)
-  ].join('\n')
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${cells(r).map(esc).join(' | ')} |`)].join('\n')
 }
 
 function sh(cmd, args) {
@@ -913,14 +1100,21 @@ function sh(cmd, args) {
 }
 
 function writeDoc(seconds) {
-  const date = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')
+  const date = new Date()
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC')
   const md = `# Benchmarks
 
 Generated by \`npm run bench\` (bench/run.mjs). Overwritten on every run.
 
 - Date: ${date}
 - \`nproc\`: ${sh('nproc', [])} (${cpus()[0]?.model ?? 'unknown CPU'})
-- Node: ${process.version}; kernel ${release()}; socat: ${sh('socat', ['-V']).split('\n').find((l) => /socat version/.test(l)) ?? 'unknown'}
+- Node: ${process.version}; kernel ${release()}; socat: ${
+    sh('socat', ['-V'])
+      .split('\n')
+      .find((l) => /socat version/.test(l)) ?? 'unknown'
+  }
 - Settings: BENCH_ONLY=${[...only].join(',')}, BENCH_MIB=${cfg.mib}, BENCH_REPS=${cfg.reps}, BENCH_SMALL=${cfg.smallWrites}, BENCH_UDP=${cfg.udpCount}, BENCH_RTT=${cfg.rttCount}, BENCH_RTT_SECONDS=${cfg.rttSeconds}, BENCH_FRAMES=${cfg.frames}
 - The bench took ${seconds.toFixed(1)} s (without the build).${failures.length ? `\n- **Failures:** ${failures.join('; ')}` : ''}
 

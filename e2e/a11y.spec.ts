@@ -24,7 +24,7 @@ for (const lang of ['en', 'zh'] as const) {
     await expect(app.getByRole('region')).toHaveCount(4)
     expect(await unnamedControls(app)).toEqual([])
     // The check itself can see a nameless control.
-    await app.evaluate(() => document.body.append(Object.assign(document.createElement("button"), { className: "probe" })))
+    await app.evaluate(() => document.body.append(Object.assign(document.createElement('button'), { className: 'probe' })))
     expect(await unnamedControls(app)).toHaveLength(1)
   })
 }

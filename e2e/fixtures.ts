@@ -50,8 +50,7 @@ export const test = base.extend<{ app: Page }, { hostUrl: string }>({
 
 export { expect }
 
-export const shot = (page: Page, name: string): Promise<Buffer> =>
-  page.screenshot({ path: join(__dirname, 'screenshots', `${name}.png`) })
+export const shot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ path: join(__dirname, 'screenshots', `${name}.png`) })
 
 export const pane = (page: Page, name: RegExp | string): Locator => page.getByRole('region', { name })
 

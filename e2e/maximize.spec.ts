@@ -25,7 +25,9 @@ test('a maximized pane fills the workspace, the hidden panes keep receiving, and
   const separator = app.getByRole('separator', { name: 'Resize panes' }).first()
   await separator.focus()
   for (let i = 0; i < 5; i++) await separator.press('ArrowRight')
-  await expect.poll(async () => (await server.boundingBox())!.width, { message: 'the server pane grew' }).toBeGreaterThan((await client.boundingBox())!.width + 20)
+  await expect
+    .poll(async () => (await server.boundingBox())!.width, { message: 'the server pane grew' })
+    .toBeGreaterThan((await client.boundingBox())!.width + 20)
   const before = await boxes(app)
   const termBefore = (await server.getByRole('log').boundingBox())!.height
   const clientTerm = app.getByTestId((await client.getByRole('log').getAttribute('data-testid'))!).locator('.xterm-rows')

@@ -116,9 +116,17 @@ test('a 20 MiB file goes out with a progress bar and arrives whole', async ({ ap
   await expect(client.getByRole('progressbar', { name: /Progress of job/ })).toBeVisible()
   await expect(client.getByRole('status', { name: /Job \d+/ })).toContainText('20.0 MiB / 20.0 MiB · done', { timeout: 20_000 })
   const seen = await app.evaluate(() => (window as unknown as { progressSeen: number[] }).progressSeen)
-  expect(seen.some((v) => v > 0 && v < 1), `a value between 0 and the total among ${seen.join(', ')}`).toBe(true)
+  expect(
+    seen.some((v) => v > 0 && v < 1),
+    `a value between 0 and the total among ${seen.join(', ')}`
+  ).toBe(true)
   // Every byte arrived: the server's exact count in.
-  await expect(server.getByRole('table', { name: 'Connections' }).getByTitle(`${20 * 1024 * 1024} bytes`).first()).toBeVisible()
+  await expect(
+    server
+      .getByRole('table', { name: 'Connections' })
+      .getByTitle(`${20 * 1024 * 1024} bytes`)
+      .first()
+  ).toBeVisible()
   await shot(app, 'file-send')
   await client.getByRole('textbox', { name: 'File to send' }).fill('/nonexistent/file.bin')
   await client.getByRole('button', { name: 'Send file' }).click()

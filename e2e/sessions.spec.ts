@@ -96,8 +96,12 @@ async function openTalk(app: Page, file: string): Promise<Locator> {
   await expect(bar).toContainText('Net Playground session')
   // The workspace came back too, stopped (sessions-restore.spec.ts tests it in depth).
   await expect(pane(app, 'TCP server pane 1').getByRole('status', { name: 'Status' })).toHaveText('stopped')
-  await pane(app, 'TCP server pane 1').getByRole('button', { name: /Close pane/ }).click()
-  await pane(app, 'TCP client pane 2').getByRole('button', { name: /Close pane/ }).click()
+  await pane(app, 'TCP server pane 1')
+    .getByRole('button', { name: /Close pane/ })
+    .click()
+  await pane(app, 'TCP client pane 2')
+    .getByRole('button', { name: /Close pane/ })
+    .click()
   return bar
 }
 
@@ -142,7 +146,9 @@ test('re-send the server side: the app listens, a live python3 client gets the r
   const file = join(mkdtempSync(join(tmpdir(), 'np-session-')), 'talk.pcapng')
   await recordTalk(app, file)
   await openTalk(app, file)
-  await pane(app, /Recorded: TCP server/).getByRole('button', { name: /Close pane/ }).click()
+  await pane(app, /Recorded: TCP server/)
+    .getByRole('button', { name: /Close pane/ })
+    .click()
   const recordedClient = pane(app, /Recorded: TCP client/)
 
   // A speed that is not a number is said where it was typed; nothing starts.
@@ -192,7 +198,10 @@ test('the workspace alone exports as JSON, with its panes and their rules', asyn
   await app.getByRole('dialog').getByRole('textbox', { name: 'Path' }).fill(file)
   await app.getByRole('dialog').getByRole('button', { name: 'Export' }).click()
   await expect(app.getByRole('status').filter({ hasText: `Exported ${file}` })).toBeVisible()
-  const ws = JSON.parse(readFileSync(file, 'utf8')) as { panes: { kind: string; config: { autoReplies?: unknown[] }; view?: { view: string } }[]; layout?: unknown }
+  const ws = JSON.parse(readFileSync(file, 'utf8')) as {
+    panes: { kind: string; config: { autoReplies?: unknown[] }; view?: { view: string } }[]
+    layout?: unknown
+  }
   expect(ws.panes.map((p) => p.kind)).toEqual(['tcp-server', 'tcp-client'])
   expect(ws.panes[0]!.config.autoReplies).toHaveLength(1)
   // Display settings and split sizes are part of it.
@@ -237,7 +246,9 @@ test('a recording left by a crash is offered at start, opens saying it was inter
     // The recorded pane shows its lines, its error and its connection list, as it was (with
     // the restored live pane closed, so the terminal has the room to show them all).
     const recorded = pane(app, /Recorded: TCP server 1/)
-    await pane(app, 'TCP server pane 1').getByRole('button', { name: /Close pane/ }).click()
+    await pane(app, 'TCP server pane 1')
+      .getByRole('button', { name: /Close pane/ })
+      .click()
     await expect(screen(recorded)).toContainText('connection #1 opened with 127.0.0.1:40001')
     await expect(screen(recorded)).toContainText('Connection reset by the peer')
     await expect(screen(recorded)).toContainText('connection #1 closed (reset): 13 B in, 0 B out')

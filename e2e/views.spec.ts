@@ -155,29 +155,32 @@ test('pause and resume, control pictures, the direction filter, clear, and copy 
 async function dragOver(app: Page, p: Locator, text: string, after = ''): Promise<void> {
   const rows = screen(p).locator(':scope > div')
   const row = rows.filter({ hasText: after + text }).first()
-  const box = await row.evaluate((el, [needle, before]) => {
-    const all = (el.textContent ?? '').replaceAll('\u00a0', ' ')
-    const start = all.indexOf(before + needle) + before.length
-    // The rectangle of the character at index i of the row's text.
-    const rectAt = (i: number): DOMRect => {
-      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT)
-      let seen = 0
-      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-        const len = n.textContent?.length ?? 0
-        if (i < seen + len) {
-          const r = document.createRange()
-          r.setStart(n, i - seen)
-          r.setEnd(n, i - seen + 1)
-          return r.getBoundingClientRect()
+  const box = await row.evaluate(
+    (el, [needle, before]) => {
+      const all = (el.textContent ?? '').replaceAll('\u00a0', ' ')
+      const start = all.indexOf(before + needle) + before.length
+      // The rectangle of the character at index i of the row's text.
+      const rectAt = (i: number): DOMRect => {
+        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT)
+        let seen = 0
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          const len = n.textContent?.length ?? 0
+          if (i < seen + len) {
+            const r = document.createRange()
+            r.setStart(n, i - seen)
+            r.setEnd(n, i - seen + 1)
+            return r.getBoundingClientRect()
+          }
+          seen += len
         }
-        seen += len
+        throw new Error(`no character ${i} in the row`)
       }
-      throw new Error(`no character ${i} in the row`)
-    }
-    const a = rectAt(start)
-    const b = rectAt(start + needle.length - 1)
-    return { x1: a.left, x2: b.right, y: a.top + a.height / 2 }
-  }, [text, after] as const)
+      const a = rectAt(start)
+      const b = rectAt(start + needle.length - 1)
+      return { x1: a.left, x2: b.right, y: a.top + a.height / 2 }
+    },
+    [text, after] as const
+  )
   await app.mouse.move(box.x1 + 1, box.y)
   await app.mouse.down()
   await app.mouse.move((box.x1 + box.x2) / 2, box.y, { steps: 3 })

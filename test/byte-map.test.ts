@@ -23,7 +23,11 @@ function screen(records: Uint8Array[], o: RenderOptions): { rows: string[]; star
   const starts: number[] = []
   records.forEach((b) => {
     starts.push(rows.length)
-    rows.push(...strip(r.render(record(b))).split('\r\n').slice(0, -1))
+    rows.push(
+      ...strip(r.render(record(b)))
+        .split('\r\n')
+        .slice(0, -1)
+    )
   })
   return { rows, starts }
 }

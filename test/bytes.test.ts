@@ -120,9 +120,7 @@ describe('hexdumpLines', () => {
   })
 
   it('continues the offset column from a start offset', () => {
-    expect(hexdumpLines(Uint8Array.of(0x41), 0x100)).toEqual([
-      '00000100  41                                                |A|'
-    ])
+    expect(hexdumpLines(Uint8Array.of(0x41), 0x100)).toEqual(['00000100  41                                                |A|'])
     expect(hexdumpLines(new Uint8Array(0))).toEqual([])
   })
 })

@@ -236,7 +236,9 @@ describe('net-playground replay: timing, early close, UDP', () => {
     const r = await run(['replay', udpSession, '--target', `127.0.0.1:${udpPort}`, '--check'])
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toContain(`replaying flow 0 (UDP) of ${udpSession} against 127.0.0.1:${udpPort}`)
-    expect(r.stdout).toMatch(/exchange 1, datagram 1: same \(7 bytes\)\n\s+exchange 2, datagram 1: same \(7 bytes\)\n\s+exchange 3, datagram 1: same \(9 bytes\)/)
+    expect(r.stdout).toMatch(
+      /exchange 1, datagram 1: same \(7 bytes\)\n\s+exchange 2, datagram 1: same \(7 bytes\)\n\s+exchange 3, datagram 1: same \(9 bytes\)/
+    )
     expect(r.stdout).toContain('all 3 answers match the recording')
   })
 })

@@ -71,7 +71,7 @@ describe('formatBytesAs', () => {
 
   it.skipIf(!existsSync(python))('python: evaluates back to the same bytes in the real python3', () => {
     const cases = [
-      Buffer.from("it's a \"quote\""),
+      Buffer.from('it\'s a "quote"'),
       Buffer.from('back\\slash\\\\ and \\x41 typed out'),
       Buffer.from('\t\r\n\x0b\x0c\0'),
       Buffer.from("'''\"\"\"'"),

@@ -28,7 +28,8 @@ const seen = {
   appHandlers: new Map<string, (...a: unknown[]) => void>(),
   permissionRequest: undefined as undefined | ((wc: unknown, p: string, cb: (ok: boolean) => void) => void),
   permissionCheck: undefined as undefined | (() => boolean),
-  headers: undefined as undefined | ((d: { responseHeaders: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void),
+  headers: undefined as
+    undefined | ((d: { responseHeaders: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void),
   exposed: new Map<string, unknown>(),
   invoked: [] as { channel: string; args: unknown[] }[],
   rendererListeners: new Map<(...a: unknown[]) => void, string>()
@@ -182,9 +183,21 @@ describe('Electron main bundle', () => {
     await run({ type: 'send.file', paneId: 'all-c', target: 'all', path: join(sessionsDir, 'missing.bin') }, 'ENOENT')
     await run({ type: 'send.stop', paneId: 'all-c' })
     await waitFor('the file arrives', () => bytesTo('all-s') >= 1005)
-    expect(await run({ type: 'send.sequence', paneId: 'all-c', target: 'all', steps: [{ template: { text: 'a', mode: 'text' }, delayMs: 0 }, { template: { text: 'b', mode: 'text' }, delayMs: 1 }] })).toMatchObject({ steps: 2 })
+    expect(
+      await run({
+        type: 'send.sequence',
+        paneId: 'all-c',
+        target: 'all',
+        steps: [
+          { template: { text: 'a', mode: 'text' }, delayMs: 0 },
+          { template: { text: 'b', mode: 'text' }, delayMs: 1 }
+        ]
+      })
+    ).toMatchObject({ steps: 2 })
     await waitFor('the sequence arrives', () => bytesTo('all-s') >= 1007)
-    expect(await run({ type: 'udp.sendFile', paneId: 'all-u', host: '127.0.0.1', port: udp.local.port, path: file, datagramSize: 500 })).toMatchObject({ total: 1000 })
+    expect(await run({ type: 'udp.sendFile', paneId: 'all-u', host: '127.0.0.1', port: udp.local.port, path: file, datagramSize: 500 })).toMatchObject({
+      total: 1000
+    })
     await waitFor('the datagrams arrive', () => bytesTo('all-u') >= 2 * (2 + 1000))
 
     expect((await run({ type: 'session.info' })).bytes).toBeGreaterThan(0)
@@ -202,7 +215,9 @@ describe('Electron main bundle', () => {
     await run({ type: 'playback.start', sessionId: summary.sessionId, panes: [{ paneId: 'all-p', flowIds: [flow.id] }] })
     await run({ type: 'playback.control', sessionId: summary.sessionId, action: 'pause' })
     await run({ type: 'replay.resend', sessionId: summary.sessionId, flowId: flow.id, paneId: 'all-r', host: '127.0.0.1', port: local.port })
-    expect((await run({ type: 'replay.standin', sessionId: summary.sessionId, flowId: flow.id, paneId: 'all-i', host: '127.0.0.1', port: 0 })).local.port).toBeGreaterThan(0)
+    expect(
+      (await run({ type: 'replay.standin', sessionId: summary.sessionId, flowId: flow.id, paneId: 'all-i', host: '127.0.0.1', port: 0 })).local.port
+    ).toBeGreaterThan(0)
     await run({ type: 'session.close', sessionId: summary.sessionId })
 
     await run({ type: 'conn.end', paneId: 'all-c', connId: client.connId })

@@ -63,10 +63,15 @@ describe('decodeVisible', () => {
       // The characters shown encode back to as many bytes as they came from, and each other
       // byte was shown as one \xNN of its own.
       let invalid = 0
-      const chars = decodeWith(noise, e, () => undefined, () => {
-        invalid++
-        return ''
-      })
+      const chars = decodeWith(
+        noise,
+        e,
+        () => undefined,
+        () => {
+          invalid++
+          return ''
+        }
+      )
       const back = encodeText(chars, e)
       if (!back.ok) throw new Error(`${e}: ${JSON.stringify(back.char)} does not encode back`)
       // GB18030 reads a lone 0x80 as € (as browsers do) but writes € as A2 E3: one byte each
@@ -128,7 +133,7 @@ describe('decodeVisible', () => {
     const reference = (bytes: Uint8Array, e: string): string => {
       const fatal = new TextDecoder(e, { fatal: true, ignoreBOM: true })
       let out = ''
-      for (let i = 0; i < bytes.length; ) {
+      for (let i = 0; i < bytes.length;) {
         let done = false
         for (const n of [1, 2, 3, 4]) {
           if (i + n > bytes.length) break
@@ -165,10 +170,16 @@ describe('decodeVisible', () => {
         if (rnd() < 0.5) parts.push(...good.subarray(Math.floor(rnd() * good.length)))
         else parts.push(...Array.from({ length: 1 + Math.floor(rnd() * 6) }, () => Math.floor(rnd() * 256)))
         // Four-byte GB18030 shapes, valid and not.
-        if (rnd() < 0.1) parts.push(0x81 + Math.floor(rnd() * 0x7e), 0x30 + Math.floor(rnd() * 10), 0x81 + Math.floor(rnd() * 0x7e), 0x30 + Math.floor(rnd() * 10))
+        if (rnd() < 0.1)
+          parts.push(0x81 + Math.floor(rnd() * 0x7e), 0x30 + Math.floor(rnd() * 10), 0x81 + Math.floor(rnd() * 0x7e), 0x30 + Math.floor(rnd() * 10))
       }
       const bytes = Uint8Array.from(parts)
-      const ours = decodeWith(bytes, e, () => undefined, (x) => `[${x.toString(16).padStart(2, '0')}]`)
+      const ours = decodeWith(
+        bytes,
+        e,
+        () => undefined,
+        (x) => `[${x.toString(16).padStart(2, '0')}]`
+      )
       expect(ours, e).toBe(reference(bytes, e))
     }
   })

@@ -79,7 +79,7 @@ describe('on a TCP server pane', () => {
     expect((await ask(client, 'mark', 7)).toString()).toBe('marked|')
   })
 
-  it('text matches in the rule\'s encoding (GBK, UTF-16LE) and the reply goes out in its own (GBK)', async () => {
+  it("text matches in the rule's encoding (GBK, UTF-16LE) and the reply goes out in its own (GBK)", async () => {
     const client = await server([
       { match: { kind: 'exact', text: '你好', encoding: 'gbk' }, reply: { kind: 'template', template: { text: '再见', mode: 'text', encoding: 'gbk' } } },
       { match: { kind: 'startsWith', text: 'AB', encoding: 'utf-16le' }, reply: text('utf16|') },

@@ -78,10 +78,7 @@ describe('provoked on loopback', () => {
   it('ENOTFOUND (or EAI_AGAIN without a resolver): the host does not resolve', async () => {
     // `.invalid` never resolves (RFC 6761). On this machine getaddrinfo answers ENOTFOUND at
     // once; a machine whose resolver is unreachable may answer EAI_AGAIN instead.
-    const err = await probe.fails(
-      { type: 'tcpClient.connect', paneId: 'cli', host: 'nonexistent.invalid', port: 80 },
-      ['ENOTFOUND', 'EAI_AGAIN']
-    )
+    const err = await probe.fails({ type: 'tcpClient.connect', paneId: 'cli', host: 'nonexistent.invalid', port: 80 }, ['ENOTFOUND', 'EAI_AGAIN'])
     expect(err.host).toBe('nonexistent.invalid')
     expect(errorMessage('en', err)).toContain('"nonexistent.invalid"')
     expect(errorMessage('zh', err)).toContain('nonexistent.invalid')
@@ -210,16 +207,12 @@ describe('mapped from Node errors (the forms the kernel gives elsewhere: privile
       { op: 'listen', host: '0.0.0.0', port: 80 }
     )
     expect(err).toEqual({ code: 'EACCES', op: 'listen', host: '0.0.0.0', port: 80, detail: 'listen EACCES: permission denied 0.0.0.0:80' })
-    expect(errorMessage('en', err)).toBe(
-      'Permission denied for 0.0.0.0:80: ports below 1024 need administrator rights — use a port above 1024.'
-    )
+    expect(errorMessage('en', err)).toBe('Permission denied for 0.0.0.0:80: ports below 1024 need administrator rights — use a port above 1024.')
     expect(errorMessage('zh', err)).toContain('0.0.0.0:80')
   })
 
   it('EHOSTUNREACH from connect, without context: taken from the error itself', () => {
-    const err = toPaneError(
-      nodeError('connect EHOSTUNREACH 10.9.8.7:22', { code: 'EHOSTUNREACH', syscall: 'connect', address: '10.9.8.7', port: 22 })
-    )
+    const err = toPaneError(nodeError('connect EHOSTUNREACH 10.9.8.7:22', { code: 'EHOSTUNREACH', syscall: 'connect', address: '10.9.8.7', port: 22 }))
     expect(err).toMatchObject({ code: 'EHOSTUNREACH', op: 'connect', host: '10.9.8.7', port: 22 })
     expect(errorMessage('en', err)).toBe('Host unreachable: there is no route to 10.9.8.7:22.')
     expect(errorMessage('zh', err)).toContain('10.9.8.7:22')

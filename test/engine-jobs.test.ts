@@ -222,7 +222,11 @@ describe('send.file with framing or transforms, and over UDP', () => {
     const path = join(dir, 'framed.bin')
     writeFileSync(path, content)
     const raw = await rawServer()
-    await probe.ok({ type: 'pane.configure', paneId: 'cli', config: { framing: { kind: 'length', bytes: 4, endian: 'be', includesHeader: false }, transforms: [{ kind: 'checksum', algo: 'crc32' }] } })
+    await probe.ok({
+      type: 'pane.configure',
+      paneId: 'cli',
+      config: { framing: { kind: 'length', bytes: 4, endian: 'be', includesHeader: false }, transforms: [{ kind: 'checksum', algo: 'crc32' }] }
+    })
     const connId = await connect('cli', raw.port)
     const { jobId, total } = await probe.ok<{ jobId: number; total: number }>({ type: 'send.file', paneId: 'cli', target: connId, path })
     expect(total).toBe(content.byteLength)
@@ -254,7 +258,14 @@ describe('send.file with framing or transforms, and over UDP', () => {
     const peer = await RawUdp.bind()
     cleanups.push(() => peer.close())
     await probe.ok({ type: 'udp.bind', paneId: 'u', host: '127.0.0.1', port: 0 })
-    const { jobId, total } = await probe.ok<{ jobId: number; total: number }>({ type: 'udp.sendFile', paneId: 'u', host: '127.0.0.1', port: peer.port, path, datagramSize: 1000 })
+    const { jobId, total } = await probe.ok<{ jobId: number; total: number }>({
+      type: 'udp.sendFile',
+      paneId: 'u',
+      host: '127.0.0.1',
+      port: peer.port,
+      path,
+      datagramSize: 1000
+    })
     expect(total).toBe(content.byteLength)
     expect((await finished('u', jobId, 20_000)).at(-1)).toMatchObject({ kind: 'file', done: total, total, finished: true })
     const n = Math.ceil(total / 1000)
@@ -322,7 +333,13 @@ describe('send.sequence', () => {
     cleanups.push(() => peer.close())
     await probe.ok({ type: 'udp.bind', paneId: 'u', host: '127.0.0.1', port: 0 })
     await probe.fails({ type: 'send.sequence', paneId: 'u', target: 'all', steps: [step('x', 0)] }, 'WRONG_PANE_KIND')
-    const { jobId } = await probe.ok<{ jobId: number }>({ type: 'send.sequence', paneId: 'u', host: '127.0.0.1', port: peer.port, steps: [step('a', 0), step('b', 20)] })
+    const { jobId } = await probe.ok<{ jobId: number }>({
+      type: 'send.sequence',
+      paneId: 'u',
+      host: '127.0.0.1',
+      port: peer.port,
+      steps: [step('a', 0), step('b', 20)]
+    })
     await finished('u', jobId)
     expect((await peer.untilDatagrams(2)).map(String)).toEqual(['a', 'b'])
   })

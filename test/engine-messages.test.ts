@@ -186,8 +186,14 @@ describe('framing on a TCP pair', () => {
     expect(shown[0]!.rec.parts).toBeUndefined()
     expect(shown[0]!.data.toString()).toBe('before')
     expect(shown.slice(1).map(summary)).toEqual([
-      [['wire', 'wire', true], ['unframe', 'delimiter 0a', true]],
-      [['wire', 'wire', true], ['unframe', 'delimiter 0a', true]]
+      [
+        ['wire', 'wire', true],
+        ['unframe', 'delimiter 0a', true]
+      ],
+      [
+        ['wire', 'wire', true],
+        ['unframe', 'delimiter 0a', true]
+      ]
     ])
     expect(shown.slice(1).map((s) => payloadOf(s).toString())).toEqual(['a', 'b'])
   })

@@ -251,7 +251,9 @@ describe('closing never hangs', () => {
       const closed = await probe.waitFor('conn.closed', 'srv')
       expect(closed.bytesOut).toBe(big.byteLength)
       // The pane says it is idle only after its last connection is gone.
-      const order = probe.events.filter((e) => 'paneId' in e && e.paneId === 'srv' && (e.type === 'conn.closed' || e.type === 'pane.state')).map((e) => e.type === 'pane.state' ? e.state : e.type)
+      const order = probe.events
+        .filter((e) => 'paneId' in e && e.paneId === 'srv' && (e.type === 'conn.closed' || e.type === 'pane.state'))
+        .map((e) => (e.type === 'pane.state' ? e.state : e.type))
       expect(order.slice(-2)).toEqual(['conn.closed', 'idle'])
       peer.destroy()
     } finally {

@@ -110,10 +110,7 @@ it('text in GBK: 你好 is c4 e3 ba c3 on the wire; in UTF-8 it is e4 bd a0 e5 a
 })
 
 it('a character GBK cannot hold is BAD_TEMPLATE, naming the character and where it is', async () => {
-  const err = await probe.fails(
-    { type: 'send', paneId: 'cli', target: connId, template: { text: '你好😀', mode: 'text', encoding: 'gbk' } },
-    'BAD_TEMPLATE'
-  )
+  const err = await probe.fails({ type: 'send', paneId: 'cli', target: connId, template: { text: '你好😀', mode: 'text', encoding: 'gbk' } }, 'BAD_TEMPLATE')
   expect(err.detail).toContain('😀')
   expect(err.detail).toMatch(/position 3\b/)
   expect(err.detail).toMatch(/gbk/)

@@ -145,7 +145,10 @@ describe('Deframer', () => {
     expect(r.error).toBeDefined()
     expect([...r.discarded!]).toEqual([0, 1, 0x41])
     // Exactly the header: an empty message.
-    expect(d.push(b(0, 2, 0, 3, 0x42)).frames.map((f) => [...f])).toEqual([[0, 2], [0, 3, 0x42]])
+    expect(d.push(b(0, 2, 0, 3, 0x42)).frames.map((f) => [...f])).toEqual([
+      [0, 2],
+      [0, 3, 0x42]
+    ])
   })
 
   it('gives up on a delimited message past 16 MiB without its delimiter', () => {

@@ -107,7 +107,10 @@ it('UDP with python sendto/recvfrom, both ways', async () => {
   await waitForOutput(py.stdout, /from .*\n/, 'python recvfrom')
   expect(py.stdout()).toBe(`${pyPort}\nfrom 127.0.0.1 ${local.port} datagram 1\n`)
   await probe.until(() => probe.bytes('u').byteLength > 0, 'the answer')
-  const rec = probe.of('data', 'u').flatMap((e) => e.records).find((r) => r.dir === 'in')
+  const rec = probe
+    .of('data', 'u')
+    .flatMap((e) => e.records)
+    .find((r) => r.dir === 'in')
   expect(rec?.peer).toEqual({ address: '127.0.0.1', port: pyPort, family: 'IPv4' })
   expect(probe.text('u')).toBe('ack datagram 1')
   expect(await bounded(py.exited, 'python exit')).toBe(0)

@@ -90,7 +90,9 @@ export async function closedPort(host = '127.0.0.1'): Promise<number> {
  * line, noting when each line arrived (ms after the accept). `onLine` returning false stops
  * answering that connection's data event (the test took over). Close it with `close()`.
  */
-export async function lineServer(onLine?: (line: string, sock: net.Socket) => boolean): Promise<{ port: number; arrivals: { line: string; ms: number }[]; close: () => Promise<void> }> {
+export async function lineServer(
+  onLine?: (line: string, sock: net.Socket) => boolean
+): Promise<{ port: number; arrivals: { line: string; ms: number }[]; close: () => Promise<void> }> {
   const arrivals: { line: string; ms: number }[] = []
   const server = net.createServer((sock) => {
     const accepted = performance.now()

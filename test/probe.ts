@@ -107,9 +107,7 @@ export class Probe {
     if (r.ok) throw new Error(`command ${c.type} succeeded, expected ${codes.join('|')}: ${JSON.stringify(r.result)}`)
     if (!codes.includes(r.error.code)) throw new Error(`command ${c.type}: expected ${codes.join('|')}, got ${JSON.stringify(r.error)}`)
     const paneId = (c as { paneId?: unknown }).paneId
-    const seen = this.events
-      .slice(mark)
-      .some((e) => e.type === 'error' && e.paneId === paneId && JSON.stringify(e.error) === JSON.stringify(r.error))
+    const seen = this.events.slice(mark).some((e) => e.type === 'error' && e.paneId === paneId && JSON.stringify(e.error) === JSON.stringify(r.error))
     if (!seen) throw new Error(`command ${c.type}: no matching error event on pane ${String(paneId)}`)
     return r.error
   }
@@ -153,11 +151,7 @@ export class Probe {
     timeoutMs = 5000
   ): Promise<EventOfType<T>> {
     let found: EventOfType<T> | undefined
-    await this.until(
-      () => (found = this.of(type, paneId).find(pred)) !== undefined,
-      `${type} on ${paneId}`,
-      timeoutMs
-    )
+    await this.until(() => (found = this.of(type, paneId).find(pred)) !== undefined, `${type} on ${paneId}`, timeoutMs)
     return found!
   }
 

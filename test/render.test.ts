@@ -180,7 +180,9 @@ describe('replay diffs in a pane', () => {
 
   it('a UDP comparison names the datagram of the exchange', () => {
     const note: LogEntry = { kind: 'note', tUs: 0, level: 'warn', key: 'replay.differs', params: { n: 2, datagram: 3, at: 6, expected: 7, actual: 7 } }
-    expect(strip(renderEntry(note, { view: 'text', timestamps: false, lang: 'en' }))).toBe('● exchange 2, datagram 3: the live answer differs at byte 6 (recorded 7 B, live 7 B)\r\n')
+    expect(strip(renderEntry(note, { view: 'text', timestamps: false, lang: 'en' }))).toBe(
+      '● exchange 2, datagram 3: the live answer differs at byte 6 (recorded 7 B, live 7 B)\r\n'
+    )
   })
 })
 

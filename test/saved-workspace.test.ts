@@ -22,10 +22,33 @@ const server: PaneModel = {
 
 describe('saved workspace', () => {
   it('round-trips live panes with their settings, snippets and display settings, and the split sizes', () => {
-    const view: PaneModel = { id: 'p4', kind: 'view', n: 4, host: '', port: '', config: {}, snippets: [], history: [], sequences: [], view: defaultRenderOptions }
+    const view: PaneModel = {
+      id: 'p4',
+      kind: 'view',
+      n: 4,
+      host: '',
+      port: '',
+      config: {},
+      snippets: [],
+      history: [],
+      sequences: [],
+      view: defaultRenderOptions
+    }
     const doc = JSON.parse(JSON.stringify(workspaceDocument([server, view], { rows: [60, 40], cols: [[30, 70], [100]] }))) as unknown
     const panes = savedPanesOf(doc)
-    expect(panes).toEqual([{ kind: 'tcp-server', n: 3, host: '127.0.0.1', port: '9000', config: server.config, snippets: server.snippets, history: server.history, sequences: server.sequences, view: server.view }])
+    expect(panes).toEqual([
+      {
+        kind: 'tcp-server',
+        n: 3,
+        host: '127.0.0.1',
+        port: '9000',
+        config: server.config,
+        snippets: server.snippets,
+        history: server.history,
+        sequences: server.sequences,
+        view: server.view
+      }
+    ])
     expect(layoutOf(doc)).toEqual({ rows: [60, 40], cols: [[30, 70], [100]] })
   })
 
@@ -34,12 +57,23 @@ describe('saved workspace', () => {
       version: 9,
       future: { anything: true },
       panes: [
-        { ...server, history: ['a', 7, null], sequences: [{}, { name: 'q', steps: [{ snippet: 'hi', delayMs: -1 }, { snippet: 'hi', delayMs: 5 }, 'x'] }], extra: 1 },
+        {
+          ...server,
+          history: ['a', 7, null],
+          sequences: [{}, { name: 'q', steps: [{ snippet: 'hi', delayMs: -1 }, { snippet: 'hi', delayMs: 5 }, 'x'] }],
+          extra: 1
+        },
         { kind: 'view', n: 1 },
         { kind: 'quantum', n: 2 },
         null,
         'text',
-        { kind: 'udp', n: 'x', port: 5000, snippets: [{ name: 1 }, { name: 'ok', text: 't', mode: 'weird', encoding: 'nope' }], view: { view: 'hologram', steps: 'yes', filter: { connId: -1, dir: 'up' } } }
+        {
+          kind: 'udp',
+          n: 'x',
+          port: 5000,
+          snippets: [{ name: 1 }, { name: 'ok', text: 't', mode: 'weird', encoding: 'nope' }],
+          view: { view: 'hologram', steps: 'yes', filter: { connId: -1, dir: 'up' } }
+        }
       ],
       layout: { rows: [50, 'x'], cols: [] }
     }

@@ -190,7 +190,9 @@ tick()
     expect(ix.workspace).toBeDefined()
     // Killed: no end-of-session block, whether or not the file ends at a block boundary.
     expect(ix.interrupted).toMatch(/ended without its closing block/)
-    console.info(`killed writer: ${statSync(path).size} bytes, ${chunks.length} chunks, ${ix.truncated ? `cut: ${ix.truncated.reason}` : 'ended at a block boundary'}`)
+    console.info(
+      `killed writer: ${statSync(path).size} bytes, ${chunks.length} chunks, ${ix.truncated ? `cut: ${ix.truncated.reason}` : 'ended at a block boundary'}`
+    )
     s.close()
   })
 })

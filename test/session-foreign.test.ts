@@ -251,7 +251,13 @@ describe('captures built by an independent script', () => {
     const r = spawnSync('tshark', ['-r', join(dir, 'eth-vlan.pcap'), '-q', '-z', 'follow,tcp,raw,0'], { encoding: 'utf8' })
     const lines = r.stdout.split('\n').filter((l) => /^\t?[0-9a-f]+$/.test(l))
     const a = Buffer.from(lines.filter((l) => !l.startsWith('\t')).join(''), 'hex')
-    const b = Buffer.from(lines.filter((l) => l.startsWith('\t')).map((l) => l.slice(1)).join(''), 'hex')
+    const b = Buffer.from(
+      lines
+        .filter((l) => l.startsWith('\t'))
+        .map((l) => l.slice(1))
+        .join(''),
+      'hex'
+    )
     const s = openSession(join(dir, 'eth-vlan.pcap'))
     expect(a.equals(stream(s, s.index.flows[0]!, 'out'))).toBe(true)
     expect(b.equals(stream(s, s.index.flows[0]!, 'in'))).toBe(true)
@@ -317,7 +323,9 @@ describe('a real loopback capture', () => {
     files['any'] = join(dir, 'any.pcapng')
     const [lo, any] = await Promise.all([startCapture('lo', serverPort, files['lo']), startCapture('any', serverPort, files['any'])])
     if (!lo) {
-      console.warn('session-foreign: dumpcap cannot capture on lo here (not root, or no dumpcap); the loopback capture is a tcpdump-format pcap built from the same traffic instead.')
+      console.warn(
+        'session-foreign: dumpcap cannot capture on lo here (not root, or no dumpcap); the loopback capture is a tcpdump-format pcap built from the same traffic instead.'
+      )
       if (any) await stopCapture(any)
     }
     const done = new Promise<void>((resolve) => {
@@ -368,7 +376,14 @@ describe('a real loopback capture', () => {
     server.close()
     // The same traffic as tcpdump writes it (classic pcap, µs), on Ethernet and on Linux cooked.
     const conversations = [
-      { proto: 'tcp' as const, client: { address: '127.0.0.1', port: clientPort }, server: { address: '127.0.0.1', port: serverPort }, seen: tcpSeen, openNs, closeNs },
+      {
+        proto: 'tcp' as const,
+        client: { address: '127.0.0.1', port: clientPort },
+        server: { address: '127.0.0.1', port: serverPort },
+        seen: tcpSeen,
+        openNs,
+        closeNs
+      },
       { proto: 'udp' as const, client: { address: '127.0.0.1', port: udpClientPort }, server: { address: '127.0.0.1', port: serverPort }, seen: udpSeen }
     ]
     files['tcpdump-eth.pcap'] = join(dir, 'tcpdump-eth.pcap')
@@ -383,13 +398,19 @@ describe('a real loopback capture', () => {
       if (!any) delete files['any']
     } else {
       // No dumpcap here: the "loopback capture" is the built one, made pcapng by editcap.
-      for (const [from, to] of [['tcpdump-eth.pcap', 'lo'], ['tcpdump-sll.pcap', 'any']] as const) {
+      for (const [from, to] of [
+        ['tcpdump-eth.pcap', 'lo'],
+        ['tcpdump-sll.pcap', 'any']
+      ] as const) {
         const r = spawnSync('editcap', ['-F', 'pcapng', files[from]!, files[to]!], { encoding: 'utf8' })
         expect(r.status, `editcap: ${r.stderr}`).toBe(0)
       }
     }
     // The same capture as pcap (µs) and as nanosecond pcap.
-    for (const [fmt, name] of [['pcap', 'lo.pcap'], ['nsecpcap', 'lo-ns.pcap']] as const) {
+    for (const [fmt, name] of [
+      ['pcap', 'lo.pcap'],
+      ['nsecpcap', 'lo-ns.pcap']
+    ] as const) {
       const r = spawnSync('editcap', ['-F', fmt, files['lo'], join(dir, name)], { encoding: 'utf8' })
       expect(r.status, `editcap -F ${fmt}: ${r.stderr}`).toBe(0)
       files[name] = join(dir, name)
@@ -397,7 +418,9 @@ describe('a real loopback capture', () => {
   }, 30_000)
 
   it('reassembles the TCP stream and the datagrams from pcapng, pcap µs and pcap ns (and the "any" interface), captured or built as tcpdump writes it', () => {
-    expect(Object.keys(files).sort()).toEqual(['any', 'lo', 'lo-ns.pcap', 'lo.pcap', 'tcpdump-eth.pcap', 'tcpdump-sll.pcap'].filter((k) => k !== 'any' || files['any']).sort())
+    expect(Object.keys(files).sort()).toEqual(
+      ['any', 'lo', 'lo-ns.pcap', 'lo.pcap', 'tcpdump-eth.pcap', 'tcpdump-sll.pcap'].filter((k) => k !== 'any' || files['any']).sort()
+    )
     const times: Record<string, bigint[]> = {}
     for (const [name, file] of Object.entries(files)) {
       const s = openSession(file)
@@ -431,12 +454,36 @@ describe('a real loopback capture', () => {
       expect(r.status, `${name}: ${r.stderr}`).toBe(0)
       const lines = r.stdout.split('\n').filter((l) => /^\t?[0-9a-f]+$/.test(l))
       expect(Buffer.from(lines.filter((l) => !l.startsWith('\t')).join(''), 'hex').equals(sentByClient), name).toBe(true)
-      expect(Buffer.from(lines.filter((l) => l.startsWith('\t')).map((l) => l.slice(1)).join(''), 'hex').equals(sentByServer), name).toBe(true)
+      expect(
+        Buffer.from(
+          lines
+            .filter((l) => l.startsWith('\t'))
+            .map((l) => l.slice(1))
+            .join(''),
+          'hex'
+        ).equals(sentByServer),
+        name
+      ).toBe(true)
       expect(readFileSync(files[name]!).length).toBeGreaterThan(sentByClient.length + sentByServer.length)
     }
     // tshark finds nothing wrong in the built ones (checksums checked).
     for (const name of ['tcpdump-eth.pcap', 'tcpdump-sll.pcap']) {
-      const r = spawnSync('tshark', ['-r', files[name]!, '-o', 'tcp.check_checksum:TRUE', '-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-Y', '_ws.expert.severity >= warning'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+      const r = spawnSync(
+        'tshark',
+        [
+          '-r',
+          files[name]!,
+          '-o',
+          'tcp.check_checksum:TRUE',
+          '-o',
+          'ip.check_checksum:TRUE',
+          '-o',
+          'udp.check_checksum:TRUE',
+          '-Y',
+          '_ws.expert.severity >= warning'
+        ],
+        { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }
+      )
       expect(r.status, r.stderr).toBe(0)
       expect(r.stdout.trim(), `${name}: expert warnings`).toBe('')
     }

@@ -78,7 +78,11 @@ describe('synthesized packets', () => {
 })
 
 describe('TCP reassembly', () => {
-  function run(segs: [number, number][], isn: number, syn = true): { chunks: [number, number][]; stats: { retransmitted: number; missing: number; outOfWindow: number } } {
+  function run(
+    segs: [number, number][],
+    isn: number,
+    syn = true
+  ): { chunks: [number, number][]; stats: { retransmitted: number; missing: number; outOfWindow: number } } {
     const chunks: [number, number][] = []
     const stats = { retransmitted: 0, missing: 0, outOfWindow: 0 }
     const d = new TcpDirection((offset, len) => chunks.push([offset, len]), stats)

@@ -162,7 +162,11 @@ describe('round trip', () => {
     expect(err.json['error']).toEqual({ code: 'ECONNREFUSED', op: 'connect', port: 1 })
     expect(err.json['big']).toBe('12345678901234567890')
     expect(err.tNs).toBe(workspaceT - 1_000_003n)
-    expect(ix.events.find((e) => e.json['t'] === 'conn.closed' && e.paneId === 'server_2')!.json).toMatchObject({ how: 'reset', by: 'peer', code: 'ECONNRESET' })
+    expect(ix.events.find((e) => e.json['t'] === 'conn.closed' && e.paneId === 'server_2')!.json).toMatchObject({
+      how: 'reset',
+      by: 'peer',
+      code: 'ECONNRESET'
+    })
 
     // 3 handshake + 1 + 4 (200 KiB) + 1 + FIN + 1 + FIN + ACK = 13 packets for A; B: 3 + 1 + 2 + 1 + RST = 8; UDP: 5.
     expect(ix.packets).toBe(13 + 8 + 5)

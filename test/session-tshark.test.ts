@@ -30,7 +30,11 @@ function tshark(args: string[]): { status: number | null; stdout: string; stderr
 
 /** `-z follow,tcp,raw,N`: the hex lines of node 0 (no indent) and of node 1 (indented with a tab). */
 function follow(file: string, stream: number): { node0: string; node1: string; a: Buffer; b: Buffer } {
-  const out = execFileSync('tshark', ['-r', file, '-q', '-z', `follow,tcp,raw,${stream}`], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] })
+  const out = execFileSync('tshark', ['-r', file, '-q', '-z', `follow,tcp,raw,${stream}`], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'ignore']
+  })
   const lines = out.split('\n')
   const node0 = lines.find((l) => l.startsWith('Node 0: '))!.slice(8)
   const node1 = lines.find((l) => l.startsWith('Node 1: '))!.slice(8)
@@ -101,7 +105,26 @@ describe('tshark reads a session', () => {
     expect(r.status).toBe(0)
     expect(r.stdout).not.toMatch(/^Errors/m)
     expect(r.stdout).not.toMatch(/malformed|checksum|bad/i)
-    const fields = tshark(['-r', file, '-o', 'ip.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-T', 'fields', '-e', 'ip.checksum.status', '-e', 'tcp.checksum.status', '-e', 'udp.checksum.status', '-Y', 'tcp || udp'])
+    const fields = tshark([
+      '-r',
+      file,
+      '-o',
+      'ip.check_checksum:TRUE',
+      '-o',
+      'tcp.check_checksum:TRUE',
+      '-o',
+      'udp.check_checksum:TRUE',
+      '-T',
+      'fields',
+      '-e',
+      'ip.checksum.status',
+      '-e',
+      'tcp.checksum.status',
+      '-e',
+      'udp.checksum.status',
+      '-Y',
+      'tcp || udp'
+    ])
     const statuses = fields.stdout.split(/\s+/).filter(Boolean)
     expect(statuses.length).toBeGreaterThan(20)
     expect(new Set(statuses)).toEqual(new Set(['1'])) // 1 = Good

@@ -79,7 +79,7 @@ function received(s: OpenSession): Buffer {
 /** Block starts of a pcapng file (little-endian, as we write it), walked without the reader. */
 function blockStarts(file: Buffer): { start: number; type: number; len: number }[] {
   const out: { start: number; type: number; len: number }[] = []
-  for (let off = 0; off + 8 <= file.length; ) {
+  for (let off = 0; off + 8 <= file.length;) {
     const len = file.readUInt32LE(off + 4)
     if (len < 12 || off + len > file.length) break
     out.push({ start: off, type: file.readUInt32LE(off), len })
@@ -126,7 +126,10 @@ describe('a web host killed while it records', () => {
     const { port, exited } = await startHost(sessionDir)
     const c = await WireClient.open(port, token)
     ws = c.ws
-    const listen = (await c.command({ type: 'tcpServer.listen', paneId: 'srv', host: '127.0.0.1', port: 0 })) as { ok: boolean; result: { local: { port: number } } }
+    const listen = (await c.command({ type: 'tcpServer.listen', paneId: 'srv', host: '127.0.0.1', port: 0 })) as {
+      ok: boolean
+      result: { local: { port: number } }
+    }
     expect(listen.ok).toBe(true)
     const recording = (): string | undefined => {
       const names = existsSync(sessionDir) ? readdirSync(sessionDir).filter((n) => /^recording-.*\.pcapng$/.test(n)) : []
@@ -218,7 +221,10 @@ describe('a web host killed while it records', () => {
     const info = (await c2.command({ type: 'session.info' })) as { ok: boolean; result: { path: string } }
     expect(info.ok).toBe(true)
     expect(info.result.path).not.toBe(file)
-    const recent = (await c2.command({ type: 'session.recent' })) as { ok: boolean; result: { paths: string[]; recovered: { path: string; lastWriteMs: number; bytes: number }[] } }
+    const recent = (await c2.command({ type: 'session.recent' })) as {
+      ok: boolean
+      result: { paths: string[]; recovered: { path: string; lastWriteMs: number; bytes: number }[] }
+    }
     expect(recent.ok).toBe(true)
     // Only the crashed run's recording: not the running host's own.
     expect(recent.result.recovered).toEqual([{ path: file, lastWriteMs: statSync(file).mtimeMs, bytes: statSync(file).size }])

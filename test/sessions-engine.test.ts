@@ -16,7 +16,6 @@ import type { Endpoint, SessionSummary } from '../src/shared/contract'
 import { Probe } from './probe'
 import { requireTshark } from './tshark'
 
-
 const tmp = mkdtempSync(join(tmpdir(), 'np-sessions-engine-'))
 const sessionDir = join(tmp, 'sessions')
 // The display must show every record (we compare its timestamps with the file's); a roomy
@@ -72,7 +71,14 @@ describe('a session recorded by the engine', () => {
   let summary: SessionSummary
   let file: OpenSession
   const saved = join(tmp, 'saved.pcapng')
-  const workspace = { panes: [{ id: 'srv', kind: 'tcp-server', port: 0 }, { id: 'cli', kind: 'tcp-client' }], layout: { split: [0.5, 0.5] }, snippets: ['hello\\r\\n'] }
+  const workspace = {
+    panes: [
+      { id: 'srv', kind: 'tcp-server', port: 0 },
+      { id: 'cli', kind: 'tcp-client' }
+    ],
+    layout: { split: [0.5, 0.5] },
+    snippets: ['hello\\r\\n']
+  }
   const text = Buffer.from('hello, server 你好\r\n')
   const binary = Buffer.from(Uint8Array.from({ length: 256 }, (_, i) => i))
   const big = randomBytes(300 * 1024)
@@ -228,7 +234,8 @@ describe('a session recorded by the engine', () => {
     expect(flow('cli', 1).initiator).toBe('local')
     expect(closed.get('srv#2')?.how).toBe('reset')
     // Who reset: the client did, so the server pane saw the reset come from its peer.
-    const closeOf = (paneId: string, connId: number) => file.index.events.find((e) => e.json['t'] === 'conn.closed' && e.paneId === paneId && e.json['connId'] === connId)!.json
+    const closeOf = (paneId: string, connId: number) =>
+      file.index.events.find((e) => e.json['t'] === 'conn.closed' && e.paneId === paneId && e.json['connId'] === connId)!.json
     expect(closeOf('cli2', 1)).toMatchObject({ how: 'reset', by: 'local' })
     expect(closeOf('srv', 2)).toMatchObject({ how: 'reset', by: 'peer', code: 'ECONNRESET' })
     expect(closeOf('cli', 1)).toMatchObject({ how: 'close' })

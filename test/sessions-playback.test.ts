@@ -61,7 +61,13 @@ function shownSince(p: Probe, from: number, paneId: string): Rec[] {
     if (e.type !== 'data' || e.paneId !== paneId) continue
     let off = 0
     for (const r of e.records) {
-      out.push({ connId: r.connId, dir: r.dir, tNs: BigInt(r.tUs) * 1000n, bytes: Buffer.from(e.data.subarray(off, off + r.len)), ...(r.peer ? { peer: r.peer } : {}) })
+      out.push({
+        connId: r.connId,
+        dir: r.dir,
+        tNs: BigInt(r.tUs) * 1000n,
+        bytes: Buffer.from(e.data.subarray(off, off + r.len)),
+        ...(r.peer ? { peer: r.peer } : {})
+      })
       off += r.len
     }
   }
@@ -98,7 +104,10 @@ const positions = (from: number): Extract<EngineEvent, { type: 'playback.positio
   p.events.slice(from).filter((e): e is Extract<EngineEvent, { type: 'playback.position' }> => e.type === 'playback.position')
 
 async function untilShown(from: number, nTcp: number, nUdp: number): Promise<void> {
-  await p.until(() => shownSince(p, from, 'view-tcp').length >= nTcp && shownSince(p, from, 'view-udp').length >= nUdp, `${nTcp}+${nUdp} records on the view panes`)
+  await p.until(
+    () => shownSince(p, from, 'view-tcp').length >= nTcp && shownSince(p, from, 'view-udp').length >= nUdp,
+    `${nTcp}+${nUdp} records on the view panes`
+  )
 }
 
 describe('playback', () => {
@@ -123,7 +132,13 @@ describe('playback', () => {
     const m1 = p.events.length
     const mid = tcp[2]!.tNs - startNs
     await p.ok({ type: 'playback.control', sessionId: summary.sessionId, action: 'seek', offsetNs: String(mid) })
-    expect(p.events.slice(m1).filter((e) => e.type === 'pane.cleared').map((e) => (e as { paneId: string }).paneId).sort()).toEqual(['view-tcp', 'view-udp'])
+    expect(
+      p.events
+        .slice(m1)
+        .filter((e) => e.type === 'pane.cleared')
+        .map((e) => (e as { paneId: string }).paneId)
+        .sort()
+    ).toEqual(['view-tcp', 'view-udp'])
     await untilShown(m1, 3, 1)
     expect(hexOf(shownSince(p, m1, 'view-tcp'))).toEqual(hexOf(tcp.slice(0, 3).map(asShown)))
     expect(hexOf(shownSince(p, m1, 'view-udp'))).toEqual(hexOf(udp.slice(0, 1).map(asShown)))
@@ -224,7 +239,10 @@ describe('playback', () => {
     expect(badStart).toMatchObject({ ok: false, error: { code: 'NOT_RUNNING' } })
     // A second session, opened but never played.
     const other = await p.ok<SessionSummary>({ type: 'session.open', path })
-    expect(await p.cmd({ type: 'playback.control', sessionId: other.sessionId, action: 'seek', offsetNs: '0' })).toMatchObject({ ok: false, error: { code: 'NOT_RUNNING' } })
+    expect(await p.cmd({ type: 'playback.control', sessionId: other.sessionId, action: 'seek', offsetNs: '0' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_RUNNING' }
+    })
     // Closing a session ends its playback.
     await p.ok({ type: 'session.close', sessionId: summary.sessionId })
     expect(await p.cmd({ type: 'playback.control', sessionId: summary.sessionId, action: 'play' })).toMatchObject({ ok: false, error: { code: 'NOT_RUNNING' } })
@@ -237,7 +255,11 @@ describe('playback', () => {
 // lines the recorded panes showed: the messages with their parts, the connection opening,
 // the error and the reset, the state changes, and the connection list's byte counts.
 describe('playback of a recorded session shows what its panes showed', () => {
-  const config = { framing: { kind: 'length' as const, bytes: 2 as const, endian: 'be' as const, includesHeader: false }, transforms: [{ kind: 'checksum' as const, algo: 'crc16-modbus' as const }], autoReplies: [] }
+  const config = {
+    framing: { kind: 'length' as const, bytes: 2 as const, endian: 'be' as const, includesHeader: false },
+    transforms: [{ kind: 'checksum' as const, algo: 'crc16-modbus' as const }],
+    autoReplies: []
+  }
   const display = { highWater: 64 * 1024 * 1024, lowWater: 32 * 1024 * 1024 }
   const saved = join(dir, 'framed.pcapng')
   let rec: Probe
@@ -287,7 +309,14 @@ describe('playback of a recorded session shows what its panes showed', () => {
     viewer = new Probe({ sessions: withSessions({ dir: join(dir, 'viewer'), record: false }), display })
     s = await viewer.ok<SessionSummary>({ type: 'session.open', path: saved })
     const flows = (id: string): number[] => s.flows.filter((f) => f.paneId === id).map((f) => f.id)
-    await viewer.ok({ type: 'playback.start', sessionId: s.sessionId, panes: [{ paneId: 'v-srv', flowIds: flows('srv') }, { paneId: 'v-cli', flowIds: flows('cli') }] })
+    await viewer.ok({
+      type: 'playback.start',
+      sessionId: s.sessionId,
+      panes: [
+        { paneId: 'v-srv', flowIds: flows('srv') },
+        { paneId: 'v-cli', flowIds: flows('cli') }
+      ]
+    })
   })
   afterAll(async () => {
     await rec?.dispose()
@@ -297,7 +326,10 @@ describe('playback of a recorded session shows what its panes showed', () => {
   it('seeking to the end shows every line of the recorded panes: messages, open, error, reset, states', async () => {
     await viewer.ok({ type: 'playback.control', sessionId: s.sessionId, action: 'seek', offsetNs: String(BigInt(s.endNs) - BigInt(s.startNs)) })
     const want = { 'v-srv': lines(rec, 'srv'), 'v-cli': lines(rec, 'cli') }
-    await viewer.until(() => lines(viewer, 'v-srv').length >= want['v-srv'].length && lines(viewer, 'v-cli').length >= want['v-cli'].length, 'the recorded lines on the view panes')
+    await viewer.until(
+      () => lines(viewer, 'v-srv').length >= want['v-srv'].length && lines(viewer, 'v-cli').length >= want['v-cli'].length,
+      'the recorded lines on the view panes'
+    )
     expect(lines(viewer, 'v-srv')).toEqual(want['v-srv'])
     expect(lines(viewer, 'v-cli')).toEqual(want['v-cli'])
     // What that means: messages, not raw reads (the frame undone, the checksum checked) ...
@@ -311,10 +343,11 @@ describe('playback of a recorded session shows what its panes showed', () => {
     expect(srvOut[0]!.parts[0]!.bytes.toString()).toBe('hello back')
     expect(srvOut[0]!.parts.at(-1)!.part.op).toBe('frame')
     // ... and the reset: the server's error from its peer, then the connection reset.
-    expect(lines(viewer, 'v-srv').filter((l) => /^(error|closed)/.test(l)).map((l) => l.replace(/ \d+$/, ''))).toEqual([
-      'error ECONNRESET read #1',
-      `closed #1 reset in=${rec.tapped('srv', 'in')} out=${rec.tapped('srv', 'out')}`
-    ])
+    expect(
+      lines(viewer, 'v-srv')
+        .filter((l) => /^(error|closed)/.test(l))
+        .map((l) => l.replace(/ \d+$/, ''))
+    ).toEqual(['error ECONNRESET read #1', `closed #1 reset in=${rec.tapped('srv', 'in')} out=${rec.tapped('srv', 'out')}`])
     expect(lines(viewer, 'v-cli').some((l) => l.startsWith('closed #1 reset'))).toBe(true)
     expect(viewer.schemaErrors).toEqual([])
   })
@@ -349,7 +382,13 @@ describe('playback of a recorded pane without a connection', () => {
   let port = 0
   let listening = 0
   const line = (e: EngineEvent): string | undefined =>
-    e.type === 'error' ? `error ${e.error.code} ${e.error.op} ${e.error.port}` : e.type === 'pane.state' ? `state ${e.state}${e.local ? ` ${e.local.port}` : ''}` : e.type === 'conn.open' ? 'open' : undefined
+    e.type === 'error'
+      ? `error ${e.error.code} ${e.error.op} ${e.error.port}`
+      : e.type === 'pane.state'
+        ? `state ${e.state}${e.local ? ` ${e.local.port}` : ''}`
+        : e.type === 'conn.open'
+          ? 'open'
+          : undefined
   const lines = (probe: Probe, paneId: string): string[] => probe.events.flatMap((e) => ('paneId' in e && e.paneId === paneId ? (line(e) ?? []) : []))
 
   beforeAll(async () => {
@@ -394,7 +433,7 @@ describe('playback of a recorded pane without a connection', () => {
     expect(viewer.schemaErrors).toEqual([])
   })
 
-  it('a playback\'s view panes are not recorded again: saved after playing it back, the session has the same panes', async () => {
+  it("a playback's view panes are not recorded again: saved after playing it back, the session has the same panes", async () => {
     const opened = await rec.ok<SessionSummary>({ type: 'session.open', path: saved })
     await rec.ok({ type: 'playback.start', sessionId: opened.sessionId, panes: [{ paneId: 'v-again', flowIds: [], recordedPane: 'refused' }] })
     await rec.ok({ type: 'playback.control', sessionId: opened.sessionId, action: 'seek', offsetNs: String(BigInt(opened.endNs) - BigInt(opened.startNs)) })

@@ -12,7 +12,6 @@ import { RawClient, RawServer, sleep, until } from './probe'
 
 const { dir, probe, closers } = sessionProbes('replay-lifetime')
 
-
 /** A client pane's 'ping' answered 'pong' by a raw server, recorded and saved. */
 async function recordPingPong(path: string): Promise<void> {
   const srv = await RawServer.listen((s) => s.on('data', () => s.write('pong\n')))
@@ -44,7 +43,14 @@ describe('a stand-in lives as long as its pane', () => {
     const p = probe()
     const s = await p.ok<SessionSummary>({ type: 'session.open', path: saved })
     const flow = s.flows.find((f) => f.paneId === 'client')!
-    const { local } = await p.ok<{ local: Endpoint }>({ type: 'replay.standin', sessionId: s.sessionId, flowId: flow.id, paneId: 'standin', host: '127.0.0.1', port: 0 })
+    const { local } = await p.ok<{ local: Endpoint }>({
+      type: 'replay.standin',
+      sessionId: s.sessionId,
+      flowId: flow.id,
+      paneId: 'standin',
+      host: '127.0.0.1',
+      port: 0
+    })
     const port = local.port
 
     // The stand-in answers a live client with the recorded answer.
@@ -57,7 +63,7 @@ describe('a stand-in lives as long as its pane', () => {
 
     await p.ok({ type: 'pane.close', paneId: 'standin' })
     // Its live connection is closed, and nothing listens on the port any more.
-    await until(() => closedAt, 'the stand-in\'s connection to close')
+    await until(() => closedAt, "the stand-in's connection to close")
     expect(await tryConnect(port)).toBe('ECONNREFUSED')
 
     // The same port takes a new listener: a plain server pane, with the same id.
@@ -72,7 +78,7 @@ describe('a stand-in lives as long as its pane', () => {
     await p.until(() => p.tapped('standin') >= tappedBefore + 5, 'the request at the new pane')
     // The new pane answers only what it is told to send: no recorded 'pong' from the closed stand-in.
     await p.ok({ type: 'send', paneId: 'standin', target: open.connId, data: Buffer.from('live\n') })
-    await d.untilReceived(5, 'the new pane\'s answer')
+    await d.untilReceived(5, "the new pane's answer")
     await sleep(400)
     expect(d.received().toString()).toBe('live\n')
   })

@@ -47,7 +47,8 @@ function udpSession(name: string, script: [number, 'out' | 'in', string][]): str
   const w = SessionWriter.open(path)
   w.workspace({ panes: ['udp'] }, T0)
   w.bind({ paneId: 'udp', local: v4('127.0.0.1', 40200), tNs: T0 })
-  for (const [ms, d, text] of script) w.chunk({ paneId: 'udp', connId: 0, dir: d, tNs: T0 + BigInt(ms) * MS, bytes: Buffer.from(text), peer: v4('127.0.0.1', 7001) })
+  for (const [ms, d, text] of script)
+    w.chunk({ paneId: 'udp', connId: 0, dir: d, tNs: T0 + BigInt(ms) * MS, bytes: Buffer.from(text), peer: v4('127.0.0.1', 7001) })
   w.close()
   return path
 }
@@ -74,7 +75,6 @@ const datagrams = udpSession('datagrams.pcapng', [
   [5, 'in', 'pong 2b']
 ])
 
-
 /** The shared line server, closed after each test. */
 async function lineServer(onLine?: (line: string, sock: net.Socket) => boolean): Promise<{ port: number; arrivals: { line: string; ms: number }[] }> {
   const server = await sharedLineServer(onLine)
@@ -82,10 +82,20 @@ async function lineServer(onLine?: (line: string, sock: net.Socket) => boolean):
   return server
 }
 
-async function replay(path: string, c: { side?: 'client' | 'server'; port: number; timing?: 'answer' | 'original' | 'scaled'; speed?: number; paneId?: string }): Promise<{ p: Probe; result: { connId?: number; local?: Endpoint } }> {
+async function replay(
+  path: string,
+  c: { side?: 'client' | 'server'; port: number; timing?: 'answer' | 'original' | 'scaled'; speed?: number; paneId?: string }
+): Promise<{ p: Probe; result: { connId?: number; local?: Endpoint } }> {
   const p = probe()
   const s = await p.ok<SessionSummary>({ type: 'session.open', path })
-  const result = await p.ok<{ connId?: number; local?: Endpoint }>({ type: 'replay.resend', sessionId: s.sessionId, flowId: s.flows[0]!.id, paneId: c.paneId ?? 'replay', host: '127.0.0.1', ...c })
+  const result = await p.ok<{ connId?: number; local?: Endpoint }>({
+    type: 'replay.resend',
+    sessionId: s.sessionId,
+    flowId: s.flows[0]!.id,
+    paneId: c.paneId ?? 'replay',
+    host: '127.0.0.1',
+    ...c
+  })
   return { p, result }
 }
 
@@ -236,7 +246,14 @@ describe('UDP', () => {
   it('stand-in: a live UDP client gets the recorded answers, each after its request', async () => {
     const p = probe()
     const s = await p.ok<SessionSummary>({ type: 'session.open', path: datagrams })
-    const r = await p.ok<{ local: Endpoint }>({ type: 'replay.standin', sessionId: s.sessionId, flowId: s.flows[0]!.id, paneId: 'standin', host: '127.0.0.1', port: 0 })
+    const r = await p.ok<{ local: Endpoint }>({
+      type: 'replay.standin',
+      sessionId: s.sessionId,
+      flowId: s.flows[0]!.id,
+      paneId: 'standin',
+      host: '127.0.0.1',
+      port: 0
+    })
     const c = await RawUdp.bind()
     closers.push(() => c.close())
     await c.send('ping 1', r.local.port)

@@ -138,7 +138,7 @@ describe('replay of a recorded conversation', () => {
     expect(Buffer.from(d.actual!).toString()).toBe('ok TWO\n')
   })
 
-  it('the live answers are recorded too: saved after a re-send, the replay pane\'s flow holds the live bytes', async () => {
+  it("the live answers are recorded too: saved after a re-send, the replay pane's flow holds the live bytes", async () => {
     const port = await lineServer('odd')
     const { done, p } = await resend(saved, (f) => f.paneId === 'client', port)
     expect(done).toMatchObject({ exchanges: 3, differing: 1 })
@@ -147,7 +147,7 @@ describe('replay of a recorded conversation', () => {
     const file = openSession(again)
     try {
       const flow = file.index.flows.find((f) => f.paneId === 'replay')
-      expect(flow, 'the replay pane\'s flow in the saved file').toBeDefined()
+      expect(flow, "the replay pane's flow in the saved file").toBeDefined()
       const bytes = (dir: 'in' | 'out'): string => Buffer.concat(flow!.chunks.filter((c) => c.dir === dir).map((c) => file.readSync(c))).toString()
       expect(bytes('in')).toBe('ok one\nok TWO\nok three\n')
       expect(bytes('out')).toBe(Buffer.concat(requests).toString())
@@ -160,7 +160,14 @@ describe('replay of a recorded conversation', () => {
     const p = probe()
     const s = await p.ok<SessionSummary>({ type: 'session.open', path: saved })
     const flow = s.flows.find((f) => f.paneId === 'client')!
-    const r = await p.ok<{ local: Endpoint }>({ type: 'replay.standin', sessionId: s.sessionId, flowId: flow.id, paneId: 'standin', host: '127.0.0.1', port: 0 })
+    const r = await p.ok<{ local: Endpoint }>({
+      type: 'replay.standin',
+      sessionId: s.sessionId,
+      flowId: flow.id,
+      paneId: 'standin',
+      host: '127.0.0.1',
+      port: 0
+    })
     expect(r.local.port).toBeGreaterThan(0)
     const c = await RawClient.connect(r.local.port)
     try {
@@ -184,8 +191,14 @@ describe('replay of a recorded conversation', () => {
   it('refuses a flow that is not there, and a session that is not open', async () => {
     const p = probe()
     const s = await p.ok<SessionSummary>({ type: 'session.open', path: saved })
-    expect(await p.cmd({ type: 'replay.resend', sessionId: s.sessionId, flowId: 99, paneId: 'x', host: '127.0.0.1', port: 9 })).toMatchObject({ ok: false, error: { code: 'NO_CONNECTION' } })
-    expect(await p.cmd({ type: 'replay.standin', sessionId: 777, flowId: 0, paneId: 'y', host: '127.0.0.1', port: 0 })).toMatchObject({ ok: false, error: { code: 'NOT_RUNNING' } })
+    expect(await p.cmd({ type: 'replay.resend', sessionId: s.sessionId, flowId: 99, paneId: 'x', host: '127.0.0.1', port: 9 })).toMatchObject({
+      ok: false,
+      error: { code: 'NO_CONNECTION' }
+    })
+    expect(await p.cmd({ type: 'replay.standin', sessionId: 777, flowId: 0, paneId: 'y', host: '127.0.0.1', port: 0 })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_RUNNING' }
+    })
   })
 })
 
@@ -225,7 +238,7 @@ function startCapture(port: number, file: string): Promise<ChildProcess | null> 
  */
 async function captureWorks(port: number, file: string): Promise<ChildProcess | null> {
   const p = capture!
-  for (const started = Date.now(); Date.now() - started < 10_000; ) {
+  for (const started = Date.now(); Date.now() - started < 10_000;) {
     const probe = net.connect(port, '127.0.0.1')
     probe.on('error', () => {})
     await new Promise<void>((r) => probe.once('connect', () => r()).once('error', () => r()))
@@ -254,7 +267,10 @@ describe('replay of a foreign capture', () => {
       const port = server.port
       const file = join(dir, 'lo.pcapng')
       const dumpcap = (await startCapture(port, file)) && (await captureWorks(port, file))
-      if (!dumpcap) console.warn('sessions-replay: dumpcap cannot capture on lo here (not installed, or no permission to capture); only the tcpdump-format pcaps built from the same traffic are replayed.')
+      if (!dumpcap)
+        console.warn(
+          'sessions-replay: dumpcap cannot capture on lo here (not installed, or no permission to capture); only the tcpdump-format pcaps built from the same traffic are replayed.'
+        )
       // What the client saw, with when: the same exchange as tcpdump would have written it.
       const seen: Seen[] = []
       const openNs = epochNs()
@@ -268,7 +284,13 @@ describe('replay of a foreign capture', () => {
         seen.push({ from: 'server', tNs: epochNs(), bytes: c.received().subarray(want - answers[i]!.length, want) })
       }
       expect(c.received().equals(Buffer.concat(answers))).toBe(true)
-      const conversation = { proto: 'tcp' as const, client: { address: '127.0.0.1', port: c.socket.localPort! }, server: { address: '127.0.0.1', port }, seen, openNs }
+      const conversation = {
+        proto: 'tcp' as const,
+        client: { address: '127.0.0.1', port: c.socket.localPort! },
+        server: { address: '127.0.0.1', port },
+        seen,
+        openNs
+      }
       c.socket.end()
       await bounded(new Promise<void>((r) => c.socket.once('close', () => r())), 'the client to close')
       const files = [join(dir, 'tcpdump-eth.pcap'), join(dir, 'tcpdump-sll.pcap')]
@@ -291,8 +313,14 @@ describe('replay of a foreign capture', () => {
         const { diffs, done } = await resend(f, (x) => x.proto === 'tcp' && (x.local.port === clientPort || x.remote.port === clientPort), live)
         expect(diffs.length, f).toBe(3)
         expect(done, f).toMatchObject({ exchanges: 3, differing: 0 })
-        expect(diffs.map((d) => Buffer.from(d.actual!).toString()), f).toEqual(answers.map((a) => a.toString()))
-        expect(diffs.map((d) => Buffer.from(d.expected).toString()), f).toEqual(answers.map((a) => a.toString()))
+        expect(
+          diffs.map((d) => Buffer.from(d.actual!).toString()),
+          f
+        ).toEqual(answers.map((a) => a.toString()))
+        expect(
+          diffs.map((d) => Buffer.from(d.expected).toString()),
+          f
+        ).toEqual(answers.map((a) => a.toString()))
       }
     } finally {
       await server.close()

@@ -128,12 +128,17 @@ export function writeTcpdumpPcap(path: string, linkType: number, conversations: 
       }
       continue
     }
-    const SYN = 0x02, ACK = 0x10, PSH = 0x08, FIN = 0x01
+    const SYN = 0x02,
+      ACK = 0x10,
+      PSH = 0x08,
+      FIN = 0x01
     const empty = new Uint8Array(0)
     let cseq = 0x10000000
     let sseq = 0xfffff000 // wraps around during the stream
     const seg = (tNs: bigint, fromClient: boolean, flags: number, payload: Uint8Array = empty): void => {
-      const s = fromClient ? tcpSegment(c.client.port, c.server.port, cseq, sseq, flags, payload) : tcpSegment(c.server.port, c.client.port, sseq, cseq, flags, payload)
+      const s = fromClient
+        ? tcpSegment(c.client.port, c.server.port, cseq, sseq, flags, payload)
+        : tcpSegment(c.server.port, c.client.port, sseq, cseq, flags, payload)
       push(tNs, fromClient, 6, s)
       const n = payload.length + (flags & (SYN | FIN) ? 1 : 0)
       if (fromClient) cseq = (cseq + n) >>> 0

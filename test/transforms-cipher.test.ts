@@ -24,12 +24,9 @@ const hasPyCrypto = spawnSync('python3', ['-c', 'import cryptography'], { stdio:
 const hasPython = spawnSync('python3', ['-c', 'import hashlib'], { stdio: 'ignore' }).status === 0
 
 // NIST SP 800-38A, F.2.1 (CBC-AES128.Encrypt) and F.2.5 (CBC-AES256.Encrypt).
-const NIST_PLAIN =
-  '6bc1bee22e409f96e93d7e117393172a ae2d8a571e03ac9c9eb76fac45af8e51 30c81c46a35ce411e5fbc1191a0a52ef f69f2445df4f9b17ad2b417be66c3710'
-const NIST_CBC128 =
-  '7649abac8119b246cee98e9b12e9197d 5086cb9b507219ee95db113a917678b2 73bed6b8e3c1743b7116e69e22229516 3ff1caa1681fac09120eca307586e1a7'
-const NIST_CBC256 =
-  'f58c4c04d6e5f1ba779eabfb5f7bfbd6 9cfc4e967edb808d679f777bc6702c7d 39f23369a9d9bacfa530e26304231461 b2eb05e2c39be9fcda6c19078c6a9d1b'
+const NIST_PLAIN = '6bc1bee22e409f96e93d7e117393172a ae2d8a571e03ac9c9eb76fac45af8e51 30c81c46a35ce411e5fbc1191a0a52ef f69f2445df4f9b17ad2b417be66c3710'
+const NIST_CBC128 = '7649abac8119b246cee98e9b12e9197d 5086cb9b507219ee95db113a917678b2 73bed6b8e3c1743b7116e69e22229516 3ff1caa1681fac09120eca307586e1a7'
+const NIST_CBC256 = 'f58c4c04d6e5f1ba779eabfb5f7bfbd6 9cfc4e967edb808d679f777bc6702c7d 39f23369a9d9bacfa530e26304231461 b2eb05e2c39be9fcda6c19078c6a9d1b'
 
 describe('AES round trips', () => {
   const payloads = [new Uint8Array(0), enc('x'), enc('exactly 16 bytes'), enc('你好, network '.repeat(500))]
@@ -38,7 +35,12 @@ describe('AES round trips', () => {
       const settings: EncryptSettings[] = [
         { algo, keyHex: keyFor(algo) },
         { algo, passphrase: 'correct horse' },
-        ...(algo === 'aes-256-gcm' ? [] : [{ algo, keyHex: keyFor(algo), ivHex: IV }, { algo, passphrase: 'pw', ivHex: IV }])
+        ...(algo === 'aes-256-gcm'
+          ? []
+          : [
+              { algo, keyHex: keyFor(algo), ivHex: IV },
+              { algo, passphrase: 'pw', ivHex: IV }
+            ])
       ]
       for (const s of settings) {
         for (const p of payloads) {
@@ -132,9 +134,7 @@ describe('known answers: the layout is what the other side expects', () => {
 describe('decrypt failures say what went wrong', () => {
   it('GCM with the wrong key or a changed byte: authentication failed', () => {
     const wire = encrypt({ algo: 'aes-256-gcm', passphrase: 'right' }, enc('hello'))
-    expect(() => decrypt({ algo: 'aes-256-gcm', passphrase: 'wrong' }, wire)).toThrow(
-      'authentication failed: wrong key or the data was changed'
-    )
+    expect(() => decrypt({ algo: 'aes-256-gcm', passphrase: 'wrong' }, wire)).toThrow('authentication failed: wrong key or the data was changed')
     const changed = wire.slice()
     changed[14]! ^= 1
     expect(() => decrypt({ algo: 'aes-256-gcm', passphrase: 'right' }, changed)).toThrow(/^authentication failed/)
@@ -181,9 +181,7 @@ describe('decrypt failures say what went wrong', () => {
   })
 
   it('settings that skipped validation fail with the schema’s words', () => {
-    expect(() => encrypt({ algo: 'aes-256-gcm', keyHex: KEY16 }, enc('x'))).toThrow(
-      'an aes-256-gcm key is 32 bytes (64 hex digits); keyHex has 16'
-    )
+    expect(() => encrypt({ algo: 'aes-256-gcm', keyHex: KEY16 }, enc('x'))).toThrow('an aes-256-gcm key is 32 bytes (64 hex digits); keyHex has 16')
     expect(() => encrypt({ algo: 'aes-128-cbc' }, enc('x'))).toThrow('aes-128-cbc needs a key: give keyHex or passphrase')
   })
 })

@@ -37,7 +37,10 @@ describe('compression round trips', () => {
         const out = applyOutgoing([step(algo)], payload)
         expect(out.stages.map((s) => [s.step, s.op, s.ok])).toEqual([[algo, 'compress', true]])
         const back = applyIncoming([step(algo)], out.bytes)
-        expect(back.stages.map((s) => [s.step, s.op, s.ok]), name).toEqual([[algo, 'decompress', true]])
+        expect(
+          back.stages.map((s) => [s.step, s.op, s.ok]),
+          name
+        ).toEqual([[algo, 'decompress', true]])
         expectSame(back.bytes, payload)
       }
       expect(sent(algo, text).length).toBeLessThan(text.length / 5)
@@ -65,7 +68,10 @@ describe('what goes on the wire is the standard format', () => {
 
   it.runIf(hasPython)("Python's zlib.decompress and gzip.decompress read what we send", () => {
     const msg = new TextEncoder().encode('hello from the playground '.repeat(50))
-    for (const [algo, fn] of [['deflate', 'zlib.decompress'], ['gzip', 'gzip.decompress']] as const) {
+    for (const [algo, fn] of [
+      ['deflate', 'zlib.decompress'],
+      ['gzip', 'gzip.decompress']
+    ] as const) {
       const py = `import sys, zlib, gzip; sys.stdout.buffer.write(${fn}(sys.stdin.buffer.read()))`
       expectSame(execFileSync('python3', ['-c', py], { input: sent(algo, msg) }), msg)
     }

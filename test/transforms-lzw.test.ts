@@ -98,7 +98,12 @@ describe('LZW compress', () => {
       expectSame(lzwDecompress(packed), input)
       expectSame(referenceDecode(packed).bytes, input)
     }
-    expect([...lzwCompress(new Uint8Array(0))]).toEqual([...pack([[256, 9], [257, 9]])])
+    expect([...lzwCompress(new Uint8Array(0))]).toEqual([
+      ...pack([
+        [256, 9],
+        [257, 9]
+      ])
+    ])
     expect(lzwCompress(text).length).toBeLessThan(text.length / 4)
   })
 
@@ -118,7 +123,11 @@ describe('LZW compress', () => {
   })
 
   it('reads a stream without the leading CLEAR and ignores bytes after END', () => {
-    const codes: Array<[number, number]> = [[72, 9], [105, 9], [257, 9]]
+    const codes: Array<[number, number]> = [
+      [72, 9],
+      [105, 9],
+      [257, 9]
+    ]
     expect(new TextDecoder().decode(lzwDecompress(Uint8Array.from([...pack(codes), 0xde, 0xad])))).toBe('Hi')
   })
 
@@ -137,11 +146,25 @@ describe('LZW corrupt input', () => {
   })
 
   it('names a code that is not in the dictionary', () => {
-    expect(() => lzwDecompress(pack([[256, 9], [300, 9], [257, 9]]))).toThrow(
-      'LZW data is corrupt: code 300 at bit 9 is not in the dictionary (next code is 258)'
-    )
+    expect(() =>
+      lzwDecompress(
+        pack([
+          [256, 9],
+          [300, 9],
+          [257, 9]
+        ])
+      )
+    ).toThrow('LZW data is corrupt: code 300 at bit 9 is not in the dictionary (next code is 258)')
     // Right after CLEAR there is no previous entry, so even the next code is unknown.
-    expect(() => lzwDecompress(pack([[256, 9], [258, 9], [257, 9]]))).toThrow(/code 258 at bit 9 is not in the dictionary/)
+    expect(() =>
+      lzwDecompress(
+        pack([
+          [256, 9],
+          [258, 9],
+          [257, 9]
+        ])
+      )
+    ).toThrow(/code 258 at bit 9 is not in the dictionary/)
   })
 
   it('stops at the output limit instead of allocating without end', () => {

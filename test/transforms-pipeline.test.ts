@@ -53,8 +53,14 @@ describe('a pipeline out and back in', () => {
   })
 
   it('a passphrase shared by two panes is all they need', () => {
-    const a: TransformStep[] = [{ kind: 'compress', algo: 'lzw' }, { kind: 'encrypt', algo: 'aes-128-cbc', passphrase: 'lab 7' }]
-    const b: TransformStep[] = [{ kind: 'compress', algo: 'lzw' }, { kind: 'encrypt', algo: 'aes-128-cbc', passphrase: 'lab 7' }]
+    const a: TransformStep[] = [
+      { kind: 'compress', algo: 'lzw' },
+      { kind: 'encrypt', algo: 'aes-128-cbc', passphrase: 'lab 7' }
+    ]
+    const b: TransformStep[] = [
+      { kind: 'compress', algo: 'lzw' },
+      { kind: 'encrypt', algo: 'aes-128-cbc', passphrase: 'lab 7' }
+    ]
     expect(dec(applyIncoming(b, applyOutgoing(a, enc('TOBEORNOTTOBEORTOBEORNOT')).bytes).bytes)).toBe('TOBEORNOTTOBEORTOBEORNOT')
   })
 
@@ -93,7 +99,10 @@ describe('when something is wrong', () => {
   })
 
   it('after a mismatch the later stages still run', () => {
-    const steps: TransformStep[] = [{ kind: 'compress', algo: 'gzip' }, { kind: 'checksum', algo: 'crc16-modbus' }]
+    const steps: TransformStep[] = [
+      { kind: 'compress', algo: 'gzip' },
+      { kind: 'checksum', algo: 'crc16-modbus' }
+    ]
     const wire = applyOutgoing(steps, enc('payload')).bytes.slice()
     wire[wire.length - 1]! ^= 0xff
     const back = applyIncoming(steps, wire)
@@ -106,7 +115,13 @@ describe('when something is wrong', () => {
   })
 
   it('data shorter than its checksum is a failed verify that stops', () => {
-    const back = applyIncoming([{ kind: 'compress', algo: 'gzip' }, { kind: 'checksum', algo: 'sha256' }], enc('short'))
+    const back = applyIncoming(
+      [
+        { kind: 'compress', algo: 'gzip' },
+        { kind: 'checksum', algo: 'sha256' }
+      ],
+      enc('short')
+    )
     expect(ops(back)).toEqual([['sha256', 'verify', 'false']])
     expect(back.stages[0]!.detail).toBe('too short for its sha256 checksum: 5 bytes, the checksum alone is 32')
     expect(dec(back.bytes)).toBe('short')
@@ -133,7 +148,10 @@ describe('when something is wrong', () => {
 
   it('a bad key on the way out is a failed encrypt stage, not an exception', () => {
     const out = applyOutgoing(
-      [{ kind: 'checksum', algo: 'xor8' }, { kind: 'encrypt', algo: 'aes-256-cbc', keyHex: 'abcd' }],
+      [
+        { kind: 'checksum', algo: 'xor8' },
+        { kind: 'encrypt', algo: 'aes-256-cbc', keyHex: 'abcd' }
+      ],
       enc('x')
     )
     expect(ops(out)).toEqual([

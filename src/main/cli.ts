@@ -67,7 +67,8 @@ function showDiff(e: Diff): string {
 function summary(d: Done): string {
   const what = d.compared === 'request' ? 'requests' : 'answers'
   const lines: string[] = []
-  if (d.closedEarly) lines.push(`the peer ${d.closedEarly.how === 'close' ? 'closed' : 'reset'} the connection early, after exchange ${d.closedEarly.after} of ${d.exchanges}`)
+  if (d.closedEarly)
+    lines.push(`the peer ${d.closedEarly.how === 'close' ? 'closed' : 'reset'} the connection early, after exchange ${d.closedEarly.after} of ${d.exchanges}`)
   lines.push(d.differing ? `${d.differing} of ${d.exchanges} ${what} differ from the recording` : `all ${d.exchanges} ${what} match the recording`)
   return lines.join('\n')
 }
@@ -102,7 +103,8 @@ async function main(): Promise<void> {
   const flows = session.flows
   const flowId = a['flow'] === undefined ? flows[0]?.id : Number(a['flow'])
   const flow = flows.find((f) => f.id === flowId)
-  if (!flow) fail(`no TCP or UDP flow ${a['flow'] ?? ''} in ${session.path} (flows: ${flows.map((f) => `${f.id} (${f.proto.toUpperCase()})`).join(', ') || 'none'})`)
+  if (!flow)
+    fail(`no TCP or UDP flow ${a['flow'] ?? ''} in ${session.path} (flows: ${flows.map((f) => `${f.id} (${f.proto.toUpperCase()})`).join(', ') || 'none'})`)
 
   const paneId = 'replay'
   let differing = 0
@@ -117,7 +119,17 @@ async function main(): Promise<void> {
       else if (e.type === 'error' && e.paneId === paneId && running) console.error(`  ${problem(e.error)}`)
     })
   )
-  const r = await engine.handle({ type: 'replay.resend', sessionId: session.sessionId, flowId: flow!.id, paneId, side, host: target!.host, port: target!.port, timing: timing as 'answer', speed })
+  const r = await engine.handle({
+    type: 'replay.resend',
+    sessionId: session.sessionId,
+    flowId: flow!.id,
+    paneId,
+    side,
+    host: target!.host,
+    port: target!.port,
+    timing: timing as 'answer',
+    speed
+  })
   if (!r.ok) fail(problem((r as { error: PaneError }).error))
   running = true
   const proto = flow!.proto.toUpperCase()

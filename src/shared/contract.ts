@@ -22,13 +22,25 @@ export type Endpoint = z.infer<typeof endpointSchema>
 export const framingSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('raw') }),
   z.object({ kind: z.literal('delimiter'), delimiterHex: z.string().regex(/^([0-9a-fA-F]{2}){1,16}$/, 'delimiter: 1 to 16 bytes in hex, e.g. 0a or 0d0a') }),
-  z.object({ kind: z.literal('fixed'), length: z.number().int().min(1).max(1024 * 1024) }),
+  z.object({
+    kind: z.literal('fixed'),
+    length: z
+      .number()
+      .int()
+      .min(1)
+      .max(1024 * 1024)
+  }),
   z.object({
     kind: z.literal('length'),
     bytes: z.union([z.literal(1), z.literal(2), z.literal(4)]),
     endian: z.enum(['be', 'le']),
     includesHeader: z.boolean(),
-    maxLength: z.number().int().min(1).max(64 * 1024 * 1024).optional()
+    maxLength: z
+      .number()
+      .int()
+      .min(1)
+      .max(64 * 1024 * 1024)
+      .optional()
   })
 ])
 
@@ -93,23 +105,27 @@ export const commandSchema = z.discriminatedUnion('type', [
   // Exactly one of `data` (bytes as they are) and `template` (expanded by the engine at each
   // send: variables, escapes, encoding). With `repeat`, the engine sends again every
   // everyMs, `times` times in all (0: until send.stop), reporting job.progress.
-  z.object({
-    type: z.literal('send'),
-    paneId: paneIdSchema,
-    target: z.union([z.literal('all'), connIdSchema]),
-    data: bytesSchema.optional(),
-    template: templateSchema.optional(),
-    repeat: repeatSchema.optional()
-  }).refine(oneSource, 'give either data or template'),
-  z.object({
-    type: z.literal('udp.send'),
-    paneId: paneIdSchema,
-    host: hostSchema,
-    port: remotePortSchema,
-    data: bytesSchema.refine((d) => d.byteLength <= 65507, 'a UDP datagram holds at most 65507 bytes').optional(),
-    template: templateSchema.optional(),
-    repeat: repeatSchema.optional()
-  }).refine(oneSource, 'give either data or template'),
+  z
+    .object({
+      type: z.literal('send'),
+      paneId: paneIdSchema,
+      target: z.union([z.literal('all'), connIdSchema]),
+      data: bytesSchema.optional(),
+      template: templateSchema.optional(),
+      repeat: repeatSchema.optional()
+    })
+    .refine(oneSource, 'give either data or template'),
+  z
+    .object({
+      type: z.literal('udp.send'),
+      paneId: paneIdSchema,
+      host: hostSchema,
+      port: remotePortSchema,
+      data: bytesSchema.refine((d) => d.byteLength <= 65507, 'a UDP datagram holds at most 65507 bytes').optional(),
+      template: templateSchema.optional(),
+      repeat: repeatSchema.optional()
+    })
+    .refine(oneSource, 'give either data or template'),
   // A file to a TCP connection (progress as job.progress): streamed raw with backpressure,
   // or, when the pane has framing or transforms, read whole (up to 16 MiB) and sent as one
   // message through them.
@@ -126,14 +142,19 @@ export const commandSchema = z.discriminatedUnion('type', [
   }),
   // A sequence: each step waits delayMs, then sends its template (a TCP target, or a UDP
   // host and port), run as a job (job.progress counts steps; send.stop stops it).
-  z.object({
-    type: z.literal('send.sequence'),
-    paneId: paneIdSchema,
-    target: z.union([z.literal('all'), connIdSchema]).optional(),
-    host: hostSchema.optional(),
-    port: remotePortSchema.optional(),
-    steps: z.array(z.object({ template: templateSchema, delayMs: z.number().int().min(0).max(600_000) })).min(1).max(1000)
-  }).refine((c) => (c.target !== undefined) !== (c.host !== undefined && c.port !== undefined), 'give either target (TCP) or host and port (UDP)'),
+  z
+    .object({
+      type: z.literal('send.sequence'),
+      paneId: paneIdSchema,
+      target: z.union([z.literal('all'), connIdSchema]).optional(),
+      host: hostSchema.optional(),
+      port: remotePortSchema.optional(),
+      steps: z
+        .array(z.object({ template: templateSchema, delayMs: z.number().int().min(0).max(600_000) }))
+        .min(1)
+        .max(1000)
+    })
+    .refine((c) => (c.target !== undefined) !== (c.host !== undefined && c.port !== undefined), 'give either target (TCP) or host and port (UDP)'),
   z.object({ type: z.literal('send.stop'), paneId: paneIdSchema, jobId: z.number().int().optional() }),
   // Framing, transforms and auto-replies of a pane; may come before the pane starts.
   z.object({ type: z.literal('pane.configure'), paneId: paneIdSchema, config: paneConfigSchema }),
@@ -160,7 +181,10 @@ export const commandSchema = z.discriminatedUnion('type', [
     sessionId: z.number().int(),
     action: z.enum(['play', 'pause', 'seek', 'speed']),
     /** seek: nanoseconds since the session's first record, as a decimal string (bigint). */
-    offsetNs: z.string().regex(/^\d{1,20}$/).optional(),
+    offsetNs: z
+      .string()
+      .regex(/^\d{1,20}$/)
+      .optional(),
     /** 0 = instant; 0.25 … 100. */
     speed: z.number().min(0).max(100).optional()
   }),
@@ -169,19 +193,28 @@ export const commandSchema = z.discriminatedUnion('type', [
   // host:port (0 = a free port) and play the recorded server's bytes to the live client.
   // timing answer: each after the peer's previous answer (client) or matching request
   // (server) arrived; original: at the recorded times; scaled: recorded times / speed.
+  z
+    .object({
+      type: z.literal('replay.resend'),
+      sessionId: z.number().int(),
+      flowId: z.number().int(),
+      paneId: paneIdSchema,
+      side: z.enum(['client', 'server']).default('client'),
+      host: hostSchema,
+      port: portSchema,
+      timing: z.enum(['original', 'scaled', 'answer']).default('answer'),
+      speed: z.number().min(0.01).max(100).default(1)
+    })
+    .refine((c) => c.side === 'server' || c.port >= 1, { message: "the live server's port is 1 to 65535", path: ['port'] }),
+  // Stand in for the server: side server with timing answer, for every client that comes.
   z.object({
-    type: z.literal('replay.resend'),
+    type: z.literal('replay.standin'),
     sessionId: z.number().int(),
     flowId: z.number().int(),
     paneId: paneIdSchema,
-    side: z.enum(['client', 'server']).default('client'),
     host: hostSchema,
-    port: portSchema,
-    timing: z.enum(['original', 'scaled', 'answer']).default('answer'),
-    speed: z.number().min(0.01).max(100).default(1)
-  }).refine((c) => c.side === 'server' || c.port >= 1, { message: "the live server's port is 1 to 65535", path: ['port'] }),
-  // Stand in for the server: side server with timing answer, for every client that comes.
-  z.object({ type: z.literal('replay.standin'), sessionId: z.number().int(), flowId: z.number().int(), paneId: paneIdSchema, host: hostSchema, port: portSchema }),
+    port: portSchema
+  }),
   z.object({ type: z.literal('conn.end'), paneId: paneIdSchema, connId: connIdSchema }),
   z.object({ type: z.literal('conn.close'), paneId: paneIdSchema, connId: connIdSchema }),
   z.object({ type: z.literal('conn.reset'), paneId: paneIdSchema, connId: connIdSchema }),
@@ -317,9 +350,7 @@ export const responseSchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), result: z.record(z.string(), z.unknown()) }),
   z.object({ ok: z.literal(false), error: paneErrorSchema })
 ])
-export type Response<T extends CommandType = CommandType> =
-  | { ok: true; result: ResultMap[T] }
-  | { ok: false; error: PaneError }
+export type Response<T extends CommandType = CommandType> = { ok: true; result: ResultMap[T] } | { ok: false; error: PaneError }
 
 export const paneStateSchema = z.enum(['idle', 'connecting', 'connected', 'listening', 'bound'])
 export type PaneState = z.infer<typeof paneStateSchema>

@@ -68,10 +68,7 @@ function toBase64(bytes: Uint8Array): string {
   for (let i = 0; i < bytes.length; i += 3) {
     const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0)
     out.push(
-      BASE64[n >> 18]! +
-        BASE64[(n >> 12) & 63]! +
-        (i + 1 < bytes.length ? BASE64[(n >> 6) & 63]! : '=') +
-        (i + 2 < bytes.length ? BASE64[n & 63]! : '=')
+      BASE64[n >> 18]! + BASE64[(n >> 12) & 63]! + (i + 1 < bytes.length ? BASE64[(n >> 6) & 63]! : '=') + (i + 2 < bytes.length ? BASE64[n & 63]! : '=')
     )
   }
   return out.join('')

@@ -40,12 +40,7 @@ export function decodeVisible(bytes: Uint8Array, encoding: TextEncoding, options
  * replace it (undefined keeps it); each byte that starts no valid character becomes
  * `invalid(byte)`.
  */
-export function decodeWith(
-  bytes: Uint8Array,
-  encoding: TextEncoding,
-  show: (cp: number) => string | undefined,
-  invalid: (byte: number) => string
-): string {
+export function decodeWith(bytes: Uint8Array, encoding: TextEncoding, show: (cp: number) => string | undefined, invalid: (byte: number) => string): string {
   const out: string[] = []
   decodeParts(bytes, encoding, {
     text: (run) => out.push(showControls(run, show)),
@@ -211,8 +206,7 @@ function tableFor(encoding: MultiByte): CodeTable {
   return t
 }
 
-const isTrail = (encoding: MultiByte, t: number): boolean =>
-  t !== 0x7f && t >= 0x40 && (encoding === 'shift_jis' ? t <= 0xfc : t <= 0xfe)
+const isTrail = (encoding: MultiByte, t: number): boolean => t !== 0x7f && t >= 0x40 && (encoding === 'shift_jis' ? t <= 0xfc : t <= 0xfe)
 const isLead = (encoding: MultiByte, l: number): boolean =>
   encoding === 'shift_jis' ? (l >= 0x81 && l <= 0x9f) || (l >= 0xe0 && l <= 0xfc) : l >= 0x81 && l <= 0xfe
 
@@ -252,7 +246,9 @@ function buildTable(encoding: MultiByte): CodeTable {
       if (b < 0x80 && cp !== b) moved.set(String.fromCodePoint(cp), String.fromCharCode(b))
     }
   }
-  const movedChars = moved.size ? new RegExp(`[${[...moved.keys()].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}]`, 'g') : undefined
+  const movedChars = moved.size
+    ? new RegExp(`[${[...moved.keys()].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}]`, 'g')
+    : undefined
   const fixAscii = (text: string): string => (movedChars ? text.replace(movedChars, (c) => moved.get(c)!) : text)
   // Which code a character is sent as when several decode to it: ASCII first; then GBK's
   // one-byte € (0x80, as Windows-936 sends it) before the two-byte codes, while GB18030 sends
@@ -281,8 +277,7 @@ function buildTable(encoding: MultiByte): CodeTable {
 
   // Four-byte codes, where the decoder has them: always for GB18030; for GBK in Chromium,
   // whose decoder is the GB18030 one. Sending GBK never uses them.
-  const probe = (pointer: number, cp: number): boolean =>
-    singleCodePoint(fatalDecode(fatal, Uint8Array.from(codeBytes(fourByteCode(pointer))))) === cp
+  const probe = (pointer: number, cp: number): boolean => singleCodePoint(fatalDecode(fatal, Uint8Array.from(codeBytes(fourByteCode(pointer))))) === cp
   const hasBmpFour = probe(0, 0x80)
   const hasSupplementary = probe(SUPPLEMENTARY_BASE, 0x10000)
   let bmpFour: Uint32Array | undefined // pointer → code point, 0 where none
@@ -355,10 +350,7 @@ const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\
  * Text to bytes in `encoding`; a character the encoding cannot hold is reported with its
  * index in the string (in UTF-16 units, as the input line counts) and the character itself.
  */
-export function encodeText(
-  text: string,
-  encoding: TextEncoding
-): { ok: true; bytes: Uint8Array } | { ok: false; index: number; char: string } {
+export function encodeText(text: string, encoding: TextEncoding): { ok: true; bytes: Uint8Array } | { ok: false; index: number; char: string } {
   if (encoding === 'utf-8') {
     const bad = text.search(loneSurrogate)
     return bad < 0 ? { ok: true, bytes: utf8.encode(text) } : { ok: false, index: bad, char: text[bad]! }
@@ -379,7 +371,17 @@ export function encodeText(
       i += width - 1
       continue
     }
-    const code = surrogate ? undefined : encoding === 'ascii' ? (cp < 0x80 ? cp : undefined) : encoding === 'latin1' ? (cp < 0x100 ? cp : undefined) : table?.encode(cp)
+    const code = surrogate
+      ? undefined
+      : encoding === 'ascii'
+        ? cp < 0x80
+          ? cp
+          : undefined
+        : encoding === 'latin1'
+          ? cp < 0x100
+            ? cp
+            : undefined
+          : table?.encode(cp)
     if (code === undefined) return { ok: false, index: i, char: text.slice(i, i + width) }
     for (const b of codeBytes(code)) out[n++] = b
     i += width - 1

@@ -22,9 +22,7 @@ export function framingSpecError(spec: FramingSpec): string | undefined {
     case 'delimiter':
       return /^([0-9a-fA-F]{2}){1,16}$/.test(spec.delimiterHex) ? undefined : 'the delimiter must be 1 to 16 bytes in hex, e.g. 0a or 0d0a'
     case 'fixed':
-      return Number.isInteger(spec.length) && spec.length >= 1 && spec.length <= 1024 * 1024
-        ? undefined
-        : 'the fixed length must be 1 to 1048576 bytes'
+      return Number.isInteger(spec.length) && spec.length >= 1 && spec.length <= 1024 * 1024 ? undefined : 'the fixed length must be 1 to 1048576 bytes'
     case 'length':
       if (![1, 2, 4].includes(spec.bytes)) return 'the length header must be 1, 2 or 4 bytes'
       return spec.maxLength === undefined || (Number.isInteger(spec.maxLength) && spec.maxLength >= 1)
@@ -109,8 +107,7 @@ export class Deframer {
       case 'length': {
         if (have < spec.bytes) return undefined
         const value = this.readHeader(spec.bytes, spec.endian)
-        if (spec.includesHeader && value < spec.bytes)
-          return `length header ${value} is smaller than the ${spec.bytes}-byte header it includes`
+        if (spec.includesHeader && value < spec.bytes) return `length header ${value} is smaller than the ${spec.bytes}-byte header it includes`
         const payload = spec.includesHeader ? value - spec.bytes : value
         if (payload > this.maxLength) return `length header ${value} is beyond the ${this.maxLength}-byte limit`
         return have >= spec.bytes + payload ? spec.bytes + payload : undefined
@@ -226,7 +223,10 @@ export function frame(spec: FramingSpec, payload: Uint8Array): { ok: true; bytes
       const value = payload.length + (spec.includesHeader ? spec.bytes : 0)
       const max = Math.min(256 ** spec.bytes - 1, (spec.maxLength ?? defaultMaxLength) + (spec.includesHeader ? spec.bytes : 0))
       if (value > max)
-        return { ok: false, reason: `${payload.length} bytes are too many for a ${spec.bytes}-byte length header (at most ${max - (spec.includesHeader ? spec.bytes : 0)})` }
+        return {
+          ok: false,
+          reason: `${payload.length} bytes are too many for a ${spec.bytes}-byte length header (at most ${max - (spec.includesHeader ? spec.bytes : 0)})`
+        }
       const out = new Uint8Array(spec.bytes + payload.length)
       for (let k = 0; k < spec.bytes; k++) {
         const byte = Math.floor(value / 256 ** k) % 256 // k-th byte from the low end

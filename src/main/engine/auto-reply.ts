@@ -13,7 +13,11 @@ const utf8 = new TextDecoder('utf-8')
 
 /** A hex pattern with ?? wildcards: "02 ?? 03" → bytes and a mask. */
 function hexPattern(p: string): { bytes: number[]; wild: boolean[] } | undefined {
-  const tokens = p.replace(/0x/gi, '').split(/[\s,:-]+/).filter(Boolean).flatMap((t) => t.match(/.{1,2}/g) ?? [])
+  const tokens = p
+    .replace(/0x/gi, '')
+    .split(/[\s,:-]+/)
+    .filter(Boolean)
+    .flatMap((t) => t.match(/.{1,2}/g) ?? [])
   const bytes: number[] = []
   const wild: boolean[] = []
   for (const t of tokens) {

@@ -28,7 +28,11 @@ export async function sendFileTcp(targets: TcpConnection[], path: string, ctx: P
   const total = await fileSize(path)
   if (ctx.shapesMessages) {
     if (total > MAX_MESSAGE_FILE) {
-      fail('EMSGSIZE', `${path} is ${formatBytes(total)}: with framing or transforms on, a file is sent as one message of up to ${formatBytes(MAX_MESSAGE_FILE)}`, { op: 'send' })
+      fail(
+        'EMSGSIZE',
+        `${path} is ${formatBytes(total)}: with framing or transforms on, a file is sent as one message of up to ${formatBytes(MAX_MESSAGE_FILE)}`,
+        { op: 'send' }
+      )
     }
     const jobId = ctx.startJob('file', total, async (job) => {
       const payload: Uint8Array = await readFile(path)
@@ -71,7 +75,12 @@ const UDP_BURST = 64 * 1024
  * and awaited (the kernel took it) before the next; every UDP_BURST bytes a 1 ms pause,
  * so neither our send buffer nor a local receiver's buffer is overrun.
  */
-export async function sendFileUdp(path: string, size: number, ctx: PaneContext, sendOne: (datagram: Uint8Array) => Promise<unknown>): Promise<Record<string, unknown>> {
+export async function sendFileUdp(
+  path: string,
+  size: number,
+  ctx: PaneContext,
+  sendOne: (datagram: Uint8Array) => Promise<unknown>
+): Promise<Record<string, unknown>> {
   const total = await fileSize(path)
   const jobId = ctx.startJob('file', total, async (job) => {
     const file = await open(path, 'r')

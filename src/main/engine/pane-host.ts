@@ -177,7 +177,8 @@ export class PaneHost implements PaneContext {
       return
     }
     // Encoding again only to show the sent parts in order: not for a record only counted.
-    for (const m of this.path.incoming(outKey(connId), bytes, datagram)) this.push(connId, 'out', tUs, undefined, peer, this.display.paused ? m : this.asSent(m, datagram))
+    for (const m of this.path.incoming(outKey(connId), bytes, datagram))
+      this.push(connId, 'out', tUs, undefined, peer, this.display.paused ? m : this.asSent(m, datagram))
   }
 
   /** A recorded connection ended (playback): an incomplete last frame is shown, as it was. */

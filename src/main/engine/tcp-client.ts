@@ -60,10 +60,16 @@ export class TcpClientPane implements PaneRuntime {
       this.connecting = undefined
     }
     socket.on('error', () => {}) // the connection reports it
-    const conn = new TcpConnection(this.ctx, this.nextConnId++, socket, (c) => {
-      this.conns.delete(c.id)
-      this.ctx.emit({ type: 'pane.state', paneId: this.ctx.paneId, state: 'idle' })
-    }, 'local')
+    const conn = new TcpConnection(
+      this.ctx,
+      this.nextConnId++,
+      socket,
+      (c) => {
+        this.conns.delete(c.id)
+        this.ctx.emit({ type: 'pane.state', paneId: this.ctx.paneId, state: 'idle' })
+      },
+      'local'
+    )
     this.conns.set(conn.id, conn)
     this.ctx.emit({ type: 'pane.state', paneId: this.ctx.paneId, state: 'connected', local: conn.local, remote: conn.remote })
     return { connId: conn.id, local: conn.local, remote: conn.remote }

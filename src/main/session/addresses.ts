@@ -75,7 +75,7 @@ export function formatIPv6(b: Uint8Array, at = 0): string {
   }
   let bestStart = -1
   let bestLen = 0
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (g[i] !== 0) {
       i++
       continue

@@ -187,7 +187,20 @@ export function decodePacket(linkType: number, b: Uint8Array, stats: DecodeStats
     const payloadLen = end - payloadAt
     const claimedLen = Math.max(payloadLen, claimedEnd - payloadAt)
     if (claimedLen > payloadLen && !fragmented) stats.cutShort++
-    return { proto: 'tcp', v, srcAt, dstAt, sport: u16(b, l4), dport: u16(b, l4 + 2), seq: u32(b, l4 + 4), ack: u32(b, l4 + 8), flags: b[l4 + 13]!, payloadAt, payloadLen, claimedLen }
+    return {
+      proto: 'tcp',
+      v,
+      srcAt,
+      dstAt,
+      sport: u16(b, l4),
+      dport: u16(b, l4 + 2),
+      seq: u32(b, l4 + 4),
+      ack: u32(b, l4 + 8),
+      flags: b[l4 + 13]!,
+      payloadAt,
+      payloadLen,
+      claimedLen
+    }
   }
   if (proto === 17) {
     if (end < l4 + 8) return null

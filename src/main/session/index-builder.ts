@@ -123,7 +123,10 @@ export class IndexBuilder implements CaptureSink {
           this.workspace = o['workspace']
           this.hasWorkspace = true
         } else {
-          this.note('workspaceTooLarge', 'A workspace could not be saved in the session (too large, or not expressible as JSON); the one saved before it is used.')
+          this.note(
+            'workspaceTooLarge',
+            'A workspace could not be saved in the session (too large, or not expressible as JSON); the one saved before it is used.'
+          )
         }
         return
       case 'conn.open':
@@ -306,10 +309,12 @@ export class IndexBuilder implements CaptureSink {
     for (const st of this.foreignTcp.values()) this.finishForeign(st)
     const s = this.stats
     const t = this.tcpStats
-    if (s.fragments) this.note('fragments', `${s.fragments} IP fragment(s) seen: only the first fragment of a datagram is used, so those datagrams are incomplete.`)
+    if (s.fragments)
+      this.note('fragments', `${s.fragments} IP fragment(s) seen: only the first fragment of a datagram is used, so those datagrams are incomplete.`)
     if (s.ipv6Skipped) this.note('ipv6', `${s.ipv6Skipped} IPv6 packet(s) with encrypted (ESP) payload were skipped.`)
     if (s.malformed) this.note('malformed', `${s.malformed} packet(s) with broken IP/TCP/UDP headers were skipped.`)
-    if (s.cutShort) this.note('cutShort', `${s.cutShort} packet(s) were cut short by the capture's snapshot length; their missing bytes are not in the streams.`)
+    if (s.cutShort)
+      this.note('cutShort', `${s.cutShort} packet(s) were cut short by the capture's snapshot length; their missing bytes are not in the streams.`)
     if (t.missing) this.note('missing', `${describeSize(t.missing)} of TCP data were never captured (holes in the streams were skipped).`)
     if (t.retransmitted) this.note('retransmitted', `${describeSize(t.retransmitted)} of retransmitted or duplicate TCP data were dropped.`)
     if (t.outOfWindow) this.note('outOfWindow', `${t.outOfWindow} TCP segment(s) far outside their stream were ignored.`)

@@ -38,22 +38,41 @@ export function scanPcap(win: FileWindow, magic: PcapMagic, sink: CaptureSink): 
   const hdv = new DataView(head.buffer, head.byteOffset, 24)
   const le = magic.le
   const major = hdv.getUint16(4, le)
-  if (major !== 2) throw new SessionFileError('UNSUPPORTED', `This pcap file uses format version ${major}.${hdv.getUint16(6, le)}; only version 2.x can be read.`)
+  if (major !== 2)
+    throw new SessionFileError('UNSUPPORTED', `This pcap file uses format version ${major}.${hdv.getUint16(6, le)}; only version 2.x can be read.`)
   const linkType = hdv.getUint32(20, le) & 0xffff
   const mul = magic.nanos ? 1n : 1000n
   const rh = magic.recordHeader
   let off = 24
   while (off < size) {
     const remain = size - off
-    if (remain < rh) return { truncated: { atOffset: off, reason: `the file ends with ${remain} bytes of an unfinished packet record at byte ${off} (the capture was cut off); everything before it is here` } }
+    if (remain < rh)
+      return {
+        truncated: {
+          atOffset: off,
+          reason: `the file ends with ${remain} bytes of an unfinished packet record at byte ${off} (the capture was cut off); everything before it is here`
+        }
+      }
     const r = win.get(off, rh)!
     const dv = new DataView(r.buffer, r.byteOffset, rh)
     const sec = dv.getUint32(0, le)
     const frac = dv.getUint32(4, le)
     const incl = dv.getUint32(8, le)
     const orig = dv.getUint32(12, le)
-    if (incl > MAX_BLOCK) return { truncated: { atOffset: off, reason: `the packet record at byte ${off} claims ${describeSize(incl)}, more than the 64 MiB allowed; the file is damaged from here on` } }
-    if (rh + incl > remain) return { truncated: { atOffset: off, reason: `the last packet (at byte ${off}, ${describeSize(incl)}) is cut off: only ${describeSize(remain - rh)} of it are in the file; everything before it is here` } }
+    if (incl > MAX_BLOCK)
+      return {
+        truncated: {
+          atOffset: off,
+          reason: `the packet record at byte ${off} claims ${describeSize(incl)}, more than the 64 MiB allowed; the file is damaged from here on`
+        }
+      }
+    if (rh + incl > remain)
+      return {
+        truncated: {
+          atOffset: off,
+          reason: `the last packet (at byte ${off}, ${describeSize(incl)}) is cut off: only ${describeSize(remain - rh)} of it are in the file; everything before it is here`
+        }
+      }
     const tNs = BigInt(sec) * 1_000_000_000n + BigInt(frac) * mul
     sink.countPacket(tNs)
     const data = win.get(off + rh, incl)!

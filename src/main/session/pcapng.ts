@@ -91,7 +91,10 @@ export function scanPcapng(win: FileWindow, sink: CaptureSink): ScanResult {
 
   while (off < size) {
     const remain = size - off
-    if (remain < 12) return stop(`the file ends with ${remain} stray bytes at byte ${off}, the start of a block that was never finished (the recording was cut off); everything before it is here`)
+    if (remain < 12)
+      return stop(
+        `the file ends with ${remain} stray bytes at byte ${off}, the start of a block that was never finished (the recording was cut off); everything before it is here`
+      )
     const head = win.get(off, 12)!
     const hdv = new DataView(head.buffer, head.byteOffset, 12)
     let type = hdv.getUint32(0, le)
@@ -103,19 +106,28 @@ export function scanPcapng(win: FileWindow, sink: CaptureSink): ScanResult {
       type = BT_SHB
     }
     const len = hdv.getUint32(4, le)
-    if (len < 12 || len % 4 !== 0) return stop(`the ${blockName(type)} block at byte ${off} has an impossible length (${len}); the file is damaged from here on`)
-    if (len > MAX_BLOCK) return stop(`the ${blockName(type)} block at byte ${off} claims ${describeSize(len)}, more than the 64 MiB a block may have; the file is damaged from here on`)
-    if (len > remain) return stop(`the last ${blockName(type)} block (at byte ${off}, ${describeSize(len)}) is cut off: only ${describeSize(remain)} of it are in the file (the recording was interrupted); everything before it is here`)
+    if (len < 12 || len % 4 !== 0)
+      return stop(`the ${blockName(type)} block at byte ${off} has an impossible length (${len}); the file is damaged from here on`)
+    if (len > MAX_BLOCK)
+      return stop(
+        `the ${blockName(type)} block at byte ${off} claims ${describeSize(len)}, more than the 64 MiB a block may have; the file is damaged from here on`
+      )
+    if (len > remain)
+      return stop(
+        `the last ${blockName(type)} block (at byte ${off}, ${describeSize(len)}) is cut off: only ${describeSize(remain)} of it are in the file (the recording was interrupted); everything before it is here`
+      )
     const b = win.get(off, len)!
     const dv = new DataView(b.buffer, b.byteOffset, len)
-    if (dv.getUint32(len - 4, le) !== len) return stop(`the ${blockName(type)} block at byte ${off} does not end where its length says (the file is damaged from here on)`)
+    if (dv.getUint32(len - 4, le) !== len)
+      return stop(`the ${blockName(type)} block at byte ${off} does not end where its length says (the file is damaged from here on)`)
 
     switch (type) {
       case BT_SHB: {
         if (len < 28) return stop(`the section header at byte ${off} is too short`)
         const major = dv.getUint16(12, le)
         if (major !== 1) {
-          if (!sectionSeen) throw new SessionFileError('UNSUPPORTED', `This pcapng file uses format version ${major}.${dv.getUint16(14, le)}; only version 1 can be read.`)
+          if (!sectionSeen)
+            throw new SessionFileError('UNSUPPORTED', `This pcapng file uses format version ${major}.${dv.getUint16(14, le)}; only version 1 can be read.`)
           return stop(`a section header at byte ${off} has unsupported version ${major}`)
         }
         sectionSeen = true

@@ -103,7 +103,8 @@ export class Playback {
         if (ix.kind !== 'session' && flow.proto === 'tcp') {
           if (flow.opened !== undefined) raw.push({ tNs: flow.opened, cls: 0, paneId: p.paneId, life: { t: 'open', flow } })
           for (const h of flow.halfClosed ?? []) raw.push({ tNs: h.tNs, cls: 2, paneId: p.paneId, life: { t: 'half', flow, by: h.by } })
-          if (flow.closed) raw.push({ tNs: flow.closed.tNs, cls: 2, paneId: p.paneId, life: { t: 'closed', flow, how: flow.closed.how === 'reset' ? 'reset' : 'close' } })
+          if (flow.closed)
+            raw.push({ tNs: flow.closed.tNs, cls: 2, paneId: p.paneId, life: { t: 'closed', flow, how: flow.closed.how === 'reset' ? 'reset' : 'close' } })
         }
       }
       const view = host.viewPane(p.paneId)
@@ -113,7 +114,8 @@ export class Playback {
       for (const e of ix.events) {
         const view = e.flowId !== undefined ? viewOfFlow.get(e.flowId) : e.paneId !== undefined ? viewOfPane.get(e.paneId) : undefined
         const life = view === undefined ? undefined : this.lifecycle(e, e.flowId === undefined ? undefined : byId.get(e.flowId))
-        if (view !== undefined && life) raw.push({ tNs: e.tNs, cls: life.t === 'open' || (life.t === 'state' && OPENING.has(life.state.state)) ? 0 : 2, paneId: view, life })
+        if (view !== undefined && life)
+          raw.push({ tNs: e.tNs, cls: life.t === 'open' || (life.t === 'state' && OPENING.has(life.state.state)) ? 0 : 2, paneId: view, life })
       }
     }
     // In time order (lifecycle records have µs precision): within one µs, openings before
@@ -163,7 +165,13 @@ export class Playback {
         const remote = endpointSchema.safeParse(j['remote'])
         return {
           t: 'state',
-          state: { type: 'pane.state', paneId: '', state: state.data, ...(local.success ? { local: local.data } : {}), ...(remote.success ? { remote: remote.data } : {}) }
+          state: {
+            type: 'pane.state',
+            paneId: '',
+            state: state.data,
+            ...(local.success ? { local: local.data } : {}),
+            ...(remote.success ? { remote: remote.data } : {})
+          }
         }
       }
       default:
@@ -256,7 +264,11 @@ export class Playback {
     }
     // The connection list's byte counts, as the live pane's stats reports kept them.
     for (const paneId of this.dirty) {
-      const stats = [...(this.open.get(paneId) ?? [])].map((f) => ({ connId: connIdOf(f), bytesIn: this.counts.get(f.id)?.in ?? 0, bytesOut: this.counts.get(f.id)?.out ?? 0 }))
+      const stats = [...(this.open.get(paneId) ?? [])].map((f) => ({
+        connId: connIdOf(f),
+        bytesIn: this.counts.get(f.id)?.in ?? 0,
+        bytesOut: this.counts.get(f.id)?.out ?? 0
+      }))
       this.host.viewPane(paneId).emit({ type: 'conn.stats', paneId, stats })
     }
     this.dirty.clear()
@@ -281,7 +293,15 @@ export class Playback {
         this.counts.set(f.id, { in: 0, out: 0 })
         const open = this.open.get(paneId) ?? new Set<Flow>()
         this.open.set(paneId, open.add(f))
-        view.emit({ type: 'conn.open', paneId, connId: connIdOf(f), local: f.local as Endpoint, remote: f.remote as Endpoint, initiator: f.initiator ?? 'local', tUs })
+        view.emit({
+          type: 'conn.open',
+          paneId,
+          connId: connIdOf(f),
+          local: f.local as Endpoint,
+          remote: f.remote as Endpoint,
+          initiator: f.initiator ?? 'local',
+          tUs
+        })
         return
       }
       case 'half':

@@ -27,7 +27,8 @@ function openFd(path: string): { fd: number; size: number } {
     throw new SessionFileError('NOT_FOUND', `The file ${path} cannot be opened (${code ?? String(err)}).`)
   }
   if (st.isDirectory()) throw new SessionFileError('NOT_A_CAPTURE', `${path} is a folder, not a session or capture file.`)
-  if (!st.isFile()) throw new SessionFileError('NOT_A_CAPTURE', `${path} is not a regular file (a device or a pipe), so it cannot be a session or capture file.`)
+  if (!st.isFile())
+    throw new SessionFileError('NOT_A_CAPTURE', `${path} is not a regular file (a device or a pipe), so it cannot be a session or capture file.`)
   let fd: number
   try {
     fd = fs.openSync(path, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0))
@@ -35,7 +36,10 @@ function openFd(path: string): { fd: number; size: number } {
     const code = (err as NodeJS.ErrnoException).code
     if (code === 'ENOENT') throw new SessionFileError('NOT_FOUND', `There is no file at ${path}.`)
     if (code === 'EISDIR') throw new SessionFileError('NOT_A_CAPTURE', `${path} is a folder, not a session or capture file.`)
-    throw new SessionFileError('NOT_FOUND', `The file ${path} cannot be opened (${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? String(err))}).`)
+    throw new SessionFileError(
+      'NOT_FOUND',
+      `The file ${path} cannot be opened (${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? String(err))}).`
+    )
   }
   return { fd, size: fs.fstatSync(fd).size }
 }
@@ -60,8 +64,10 @@ function buildIndex(win: FileWindow): SessionIndex {
     scan = scanPcap(win, pcap, builder)
   } else {
     const prefix = [0x0a, 0x0d, 0x0d, 0x0a]
-    if (head.length < 4 && head.every((b, i) => b === prefix[i])) throw new SessionFileError('CORRUPT', `The file has only ${size} bytes: it was cut before its header was complete.`)
-    if (head[0] === 0x1f && head[1] === 0x8b) throw new SessionFileError('UNSUPPORTED', 'This file is compressed (gzip). Decompress it first (gunzip), then open the .pcapng or .pcap inside.')
+    if (head.length < 4 && head.every((b, i) => b === prefix[i]))
+      throw new SessionFileError('CORRUPT', `The file has only ${size} bytes: it was cut before its header was complete.`)
+    if (head[0] === 0x1f && head[1] === 0x8b)
+      throw new SessionFileError('UNSUPPORTED', 'This file is compressed (gzip). Decompress it first (gunzip), then open the .pcapng or .pcap inside.')
     if (first === 0xfd2fb528) throw new SessionFileError('UNSUPPORTED', 'This file is compressed (zstd). Decompress it first, then open the capture inside.')
     if (first === 0x184d2204) throw new SessionFileError('UNSUPPORTED', 'This file is compressed (lz4). Decompress it first, then open the capture inside.')
     throw new SessionFileError(
@@ -71,7 +77,10 @@ function buildIndex(win: FileWindow): SessionIndex {
   }
   const done = builder.finish()
   if (done.unsupportedOnly) {
-    throw new SessionFileError('UNSUPPORTED', `This capture has no packets the playground can read: ${done.unsupportedOnly}. Supported: Ethernet (with VLAN tags), raw IP, Linux cooked (SLL, SLL2) and BSD loopback.`)
+    throw new SessionFileError(
+      'UNSUPPORTED',
+      `This capture has no packets the playground can read: ${done.unsupportedOnly}. Supported: Ethernet (with VLAN tags), raw IP, Linux cooked (SLL, SLL2) and BSD loopback.`
+    )
   }
   const index: SessionIndex = {
     kind: builder.ours ? 'session' : kind,
@@ -86,7 +95,10 @@ function buildIndex(win: FileWindow): SessionIndex {
     const t = scan.truncated
     index.truncated = { atOffset: t.atOffset, reason: `The file stops early at byte ${t.atOffset} of ${size}: ${t.reason}.` }
   } else if (done.cutInChunk) {
-    index.truncated = { atOffset: size, reason: `The file ends in the middle of a chunk that was split over several packets (the recording was interrupted); the part that was written is here.` }
+    index.truncated = {
+      atOffset: size,
+      reason: `The file ends in the middle of a chunk that was split over several packets (the recording was interrupted); the part that was written is here.`
+    }
   }
   if (builder.ours && !builder.ended) index.interrupted = INTERRUPTED
   if (done.notes.length > 0) index.notes = done.notes
@@ -162,7 +174,9 @@ class OpenFile implements OpenSession {
     for (const p of parts) {
       let got = 0
       while (got < p.len) {
-        const n = await new Promise<number>((resolve, reject) => fs.read(fd, out, at + got, p.len - got, p.offset + got, (err, bytes) => (err ? reject(err) : resolve(bytes))))
+        const n = await new Promise<number>((resolve, reject) =>
+          fs.read(fd, out, at + got, p.len - got, p.offset + got, (err, bytes) => (err ? reject(err) : resolve(bytes)))
+        )
         if (n <= 0) throw new SessionFileError('CORRUPT', 'The session file became shorter while it was open.')
         got += n
       }

@@ -51,7 +51,7 @@ export class TcpDirection {
     }
     if (len <= 0) return
     const expected = (this.base + this.delivered) % 4294967296
-    const delta = ((seq - expected) | 0) // signed distance, modulo 2^32
+    const delta = (seq - expected) | 0 // signed distance, modulo 2^32
     const abs = this.delivered + delta
     if (abs + len <= this.delivered) {
       this.stats.retransmitted += len

@@ -33,7 +33,14 @@ export function record(source: Recordable, writer: SessionWriter): () => void {
         const code = connErrors.get(k)
         connErrors.delete(k)
         const by = e.how === 'reset' ? (code === 'ECONNRESET' ? 'peer' : 'local') : undefined
-        writer.connClose({ paneId: e.paneId, connId: e.connId, how: e.how, tNs: usToNs(e.tUs), ...(by ? { by } : {}), ...(code && e.how !== 'close' ? { code } : {}) })
+        writer.connClose({
+          paneId: e.paneId,
+          connId: e.connId,
+          how: e.how,
+          tNs: usToNs(e.tUs),
+          ...(by ? { by } : {}),
+          ...(code && e.how !== 'close' ? { code } : {})
+        })
         return
       }
       case 'pane.state':

@@ -232,7 +232,11 @@ export class Replays {
 
   // ---- side server ----
 
-  private async serve(flow: Flow, exchanges: Exchange[], cmd: { paneId: string; host: string; port: number; timing: Timing; speed: number }): Promise<Record<string, unknown>> {
+  private async serve(
+    flow: Flow,
+    exchanges: Exchange[],
+    cmd: { paneId: string; host: string; port: number; timing: Timing; speed: number }
+  ): Promise<Record<string, unknown>> {
     const udp = flow.proto === 'udp'
     const links = new Map<string, Link>()
     const start = (key: string, send: Link['send']): Link => {
@@ -249,7 +253,10 @@ export class Replays {
         // Over UDP a new peer is a new client: its first datagram starts its replay.
         if (!link && udp && t.peer) {
           const peer = t.peer
-          link = start(peerKey(peer), async (data) => void (await this.command({ type: 'udp.send', paneId: cmd.paneId, host: peer.address, port: peer.port, data })))
+          link = start(
+            peerKey(peer),
+            async (data) => void (await this.command({ type: 'udp.send', paneId: cmd.paneId, host: peer.address, port: peer.port, data }))
+          )
         }
         if (!link) return
         link.queue.push(t.bytes)
@@ -342,7 +349,9 @@ export class Replays {
     const pairs: { expected: Uint8Array; actual: Uint8Array; datagram?: number }[] = []
     if (!udp) pairs.push({ expected: joined(recorded), actual: joined(live) })
     else if (recorded.length === 0 && live.length === 0) pairs.push({ expected: new Uint8Array(), actual: new Uint8Array() })
-    else for (let d = 0; d < Math.max(recorded.length, live.length); d++) pairs.push({ expected: recorded[d] ?? new Uint8Array(), actual: live[d] ?? new Uint8Array(), datagram: d + 1 })
+    else
+      for (let d = 0; d < Math.max(recorded.length, live.length); d++)
+        pairs.push({ expected: recorded[d] ?? new Uint8Array(), actual: live[d] ?? new Uint8Array(), datagram: d + 1 })
     let differs = false
     for (const p of pairs) {
       const firstDiff = firstDifference(p.expected, p.actual)

@@ -334,16 +334,17 @@ export class SessionWriter {
 
   // ---- TCP ----
 
-  private openTcp(c: { paneId: string; connId: number; local: Endpoint; remote: Endpoint; initiator: 'local' | 'remote'; tNs: bigint }, implicit: boolean): TcpConn {
+  private openTcp(
+    c: { paneId: string; connId: number; local: Endpoint; remote: Endpoint; initiator: 'local' | 'remote'; tNs: bigint },
+    implicit: boolean
+  ): TcpConn {
     const la = toPacketAddress(String(c.local.address), c.local.family)
     const ra = toPacketAddress(String(c.remote.address), c.remote.family)
     const pair = samePacketFamily(la, ra)
     const lport = Number(c.local.port) & 0xffff
     const rport = Number(c.remote.port) & 0xffff
     const clientLocal = c.initiator === 'local'
-    const mirrorKey = clientLocal
-      ? `${pair.v}|${hex(pair.a)}|${lport}|${hex(pair.b)}|${rport}`
-      : `${pair.v}|${hex(pair.b)}|${rport}|${hex(pair.a)}|${lport}`
+    const mirrorKey = clientLocal ? `${pair.v}|${hex(pair.a)}|${lport}|${hex(pair.b)}|${rport}` : `${pair.v}|${hex(pair.b)}|${rport}|${hex(pair.a)}|${lport}`
     // The same connection recorded by both of its panes (client and server in this app)
     // gets the same sequence numbers, so Wireshark sees one stream (the copy as retransmissions).
     let isn = this.mirrors.get(mirrorKey)
@@ -428,7 +429,18 @@ export class SessionWriter {
    * next sequence number, its ack the other side's (everything it sent so far). Does not
    * advance the sequence numbers; the callers do.
    */
-  private tcpPacket(conn: TcpConn, fromLocal: boolean, flags: number, payload: Uint8Array, start: number, end: number, tNs: bigint, kind: number, options?: Uint8Array, ack?: number): void {
+  private tcpPacket(
+    conn: TcpConn,
+    fromLocal: boolean,
+    flags: number,
+    payload: Uint8Array,
+    start: number,
+    end: number,
+    tNs: bigint,
+    kind: number,
+    options?: Uint8Array,
+    ack?: number
+  ): void {
     const from = fromLocal ? conn.local : conn.remote
     const to = fromLocal ? conn.remote : conn.local
     if (flags & TCP_ACK) to.unacked = 0
@@ -465,7 +477,17 @@ export class SessionWriter {
       flow = ++this.flowCounter
       pane.peers.set(peerKey, flow)
       if (pane.peers.size > UDP_PEERS_REMEMBERED) pane.peers.delete(pane.peers.keys().next().value as string)
-      this.json({ t: 'conn.open', tNs: c.tNs, paneId: c.paneId, connId: c.connId, proto: 'udp', flow, local, remote: peer, initiator: out ? 'local' : 'remote' })
+      this.json({
+        t: 'conn.open',
+        tNs: c.tNs,
+        paneId: c.paneId,
+        connId: c.connId,
+        proto: 'udp',
+        flow,
+        local,
+        remote: peer,
+        initiator: out ? 'local' : 'remote'
+      })
     }
     const pair = samePacketFamily(toPacketAddress(String(local.address), local.family), toPacketAddress(String(peer.address), peer.family))
     const spec: PacketSpec = {

@@ -48,7 +48,13 @@ export function App() {
   // Live panes first, up to three side by side per row; read-only playback panes in rows below.
   const live = panes.filter((p) => p.kind !== 'view')
   const liveRows = rowsOf(live, 3)
-  const rows = [...liveRows, ...rowsOf(panes.filter((p) => p.kind === 'view'), 3)]
+  const rows = [
+    ...liveRows,
+    ...rowsOf(
+      panes.filter((p) => p.kind === 'view'),
+      3
+    )
+  ]
   const rowIds = rows.map((row) => `row-${row[0]!.id}`)
   const percent = (x: number | undefined): number => Math.round((x ?? 0) * 100) / 100
   // Layout callbacks also fire on mount and on reflow: a change that changes nothing keeps
@@ -236,7 +242,14 @@ export function App() {
                 <Panel id={rowIds[r]} minSize="200px">
                   <Group
                     orientation="horizontal"
-                    defaultLayout={r < liveRows.length ? sizesFor(layout?.cols[r], row.map((p) => p.id)) : undefined}
+                    defaultLayout={
+                      r < liveRows.length
+                        ? sizesFor(
+                            layout?.cols[r],
+                            row.map((p) => p.id)
+                          )
+                        : undefined
+                    }
                     onLayoutChanged={(sizes, meta) => onColsChanged(r, meta.requestedLayout ?? sizes)}
                   >
                     {row.map((p, i) => (

@@ -112,7 +112,10 @@ function sequencesOf(v: unknown): Sequence[] {
     .map((q) => ({
       name: q['name'] as string,
       steps: (q['steps'] as unknown[])
-        .filter((st): st is Record<string, unknown> => isObject(st) && typeof st['snippet'] === 'string' && Number.isInteger(st['delayMs']) && (st['delayMs'] as number) >= 0)
+        .filter(
+          (st): st is Record<string, unknown> =>
+            isObject(st) && typeof st['snippet'] === 'string' && Number.isInteger(st['delayMs']) && (st['delayMs'] as number) >= 0
+        )
         .map((st) => ({ snippet: st['snippet'] as string, delayMs: st['delayMs'] as number }))
     }))
 }

@@ -172,14 +172,7 @@ export function lzwDecompress(input: Uint8Array, maxOutput = LZW_MAX_OUTPUT): Ui
   return out.slice(0, pos)
 }
 
-function writeEntry(
-  out: Uint8Array,
-  at: number,
-  code: number,
-  prefix: Uint16Array,
-  suffix: Uint8Array,
-  length: Uint16Array
-): void {
+function writeEntry(out: Uint8Array, at: number, code: number, prefix: Uint16Array, suffix: Uint8Array, length: Uint16Array): void {
   let c = code
   for (let i = at + length[code]! - 1; i >= at; i--) {
     out[i] = suffix[c]!

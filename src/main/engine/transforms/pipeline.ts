@@ -9,15 +9,7 @@
 //             zlib.compress and Node's zlib.deflateSync make, not raw deflate
 //   gzip      RFC 1952, as gzip.compress / zlib.gzipSync
 //   brotli    RFC 7932, as brotli.compress / zlib.brotliCompressSync
-import {
-  brotliCompressSync,
-  brotliDecompressSync,
-  constants,
-  deflateSync,
-  gunzipSync,
-  gzipSync,
-  inflateSync
-} from 'node:zlib'
+import { brotliCompressSync, brotliDecompressSync, constants, deflateSync, gunzipSync, gzipSync, inflateSync } from 'node:zlib'
 import { formatBytes, toHex } from '../../../shared/bytes'
 import { checksum, checksumLength } from './checksums'
 import { decrypt, encrypt } from './cipher'
@@ -145,9 +137,7 @@ function verifyChecksum(algo: ChecksumAlgo, data: Uint8Array): Outcome {
   const got = data.subarray(data.length - len)
   const computed = checksum(algo, payload)
   const same = computed.every((b, i) => b === got[i])
-  const detail = same
-    ? `checksum ok: ${toHex(computed)}`
-    : `checksum mismatch: got ${toHex(got)}, computed ${toHex(computed)}`
+  const detail = same ? `checksum ok: ${toHex(computed)}` : `checksum mismatch: got ${toHex(got)}, computed ${toHex(computed)}`
   return { stage: { step: algo, op: 'verify', ok: same, bytes: payload, detail }, stop: false }
 }
 

@@ -58,7 +58,23 @@ function parseDatagramSize(text: string): number | undefined {
 const endings: Record<LineEnding, string> = { none: '', lf: '\n', cr: '\r', crlf: '\r\n' }
 
 export function Composer(props: Props) {
-  const { paneKind, conns, jobs, disabled, defaultUdpPort, snippets, onSnippets, history, onHistory, sequences, onSequences, onSend, onSendFile, onSendSequence, onStop } = props
+  const {
+    paneKind,
+    conns,
+    jobs,
+    disabled,
+    defaultUdpPort,
+    snippets,
+    onSnippets,
+    history,
+    onHistory,
+    sequences,
+    onSequences,
+    onSend,
+    onSendFile,
+    onSendSequence,
+    onStop
+  } = props
   const { t, err } = useI18n()
   const [text, setText] = useState('')
   const [mode, setMode] = useState<InputMode>('text')
@@ -162,7 +178,10 @@ export function Composer(props: Props) {
       const r = composeMessage(s.text, s.mode, s.encoding, checkingContext)
       if (!r.ok) return `${s.name}: ${t(`parse.${r.reason}` as FieldError['key'], { pos: r.index + 1, char: r.char ?? '' })}`
     }
-    const e = await onSendSequence(steps.map(({ snippet: s, delayMs }) => ({ template: { text: s.text, mode: s.mode, encoding: s.encoding }, delayMs })), to)
+    const e = await onSendSequence(
+      steps.map(({ snippet: s, delayMs }) => ({ template: { text: s.text, mode: s.mode, encoding: s.encoding }, delayMs })),
+      to
+    )
     return e && (e.detail ? `${err(e)} ${e.detail}` : err(e))
   }
 
@@ -173,7 +192,14 @@ export function Composer(props: Props) {
   }
 
   const running = jobs.filter((j) => !j.finished)
-  const placeholder = mode === 'hex' ? t('send.placeholderHex') : mode === 'base64' ? t('send.placeholderBase64') : mode === 'file' ? t('send.placeholderFile') : t('send.placeholderText')
+  const placeholder =
+    mode === 'hex'
+      ? t('send.placeholderHex')
+      : mode === 'base64'
+        ? t('send.placeholderBase64')
+        : mode === 'file'
+          ? t('send.placeholderFile')
+          : t('send.placeholderText')
 
   return (
     <div className="composer">
@@ -206,17 +232,15 @@ export function Composer(props: Props) {
       {jobs.map((j) => (
         <div key={j.id} className="job row">
           <span>{t(`job.${j.kind}`)}</span>
-          {j.kind !== 'repeat' ? (
-            <progress aria-label={t('job.progress', { id: j.id })} max={Math.max(1, j.total)} value={j.done} />
-          ) : null}
+          {j.kind !== 'repeat' ? <progress aria-label={t('job.progress', { id: j.id })} max={Math.max(1, j.total)} value={j.done} /> : null}
           <span className="counter" role="status" aria-label={t('job.status', { id: j.id })}>
             {j.kind === 'file'
               ? `${formatBytes(j.done)} / ${formatBytes(j.total)}`
               : j.kind === 'sequence'
                 ? t('job.steps', { done: j.done, total: j.total })
                 : j.total > 0
-                ? t('job.count', { done: j.done, total: j.total })
-                : t('job.countEndless', { done: j.done })}
+                  ? t('job.count', { done: j.done, total: j.total })
+                  : t('job.countEndless', { done: j.done })}
             {j.finished && !j.error ? ` · ${t('job.finished')}` : ''}
             {j.error ? ` · ${t('job.failed')}` : ''}
           </span>

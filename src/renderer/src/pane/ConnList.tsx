@@ -44,7 +44,13 @@ export function ConnList({ conns, onAction, readOnly = false }: Props) {
             <td>{formatTime(c.sinceUs).slice(0, 8)}</td>
             {!readOnly && (
               <td className="actions">
-                <button type="button" aria-label={t('conns.endOf', { id: c.id })} title={t('conns.endHint')} disabled={c.halfClosedByUs} onClick={() => onAction('conn.end', c.id)}>
+                <button
+                  type="button"
+                  aria-label={t('conns.endOf', { id: c.id })}
+                  title={t('conns.endHint')}
+                  disabled={c.halfClosedByUs}
+                  onClick={() => onAction('conn.end', c.id)}
+                >
                   {t('conns.end')}
                 </button>
                 <button type="button" aria-label={t('conns.closeOf', { id: c.id })} onClick={() => onAction('conn.close', c.id)}>

@@ -133,25 +133,25 @@ export function Pane({ model, onChange, onClose, maximized, onMaximize, onExport
         </button>
       </header>
       {!view && (
-      <Settings
-        model={model}
-        snap={snap}
-        running={running}
-        onChange={onChange}
-        onStart={(port) => void startPane(model, port)}
-        onStop={() => void stopPane(model)}
-      />
+        <Settings
+          model={model}
+          snap={snap}
+          running={running}
+          onChange={onChange}
+          onStart={(port) => void startPane(model, port)}
+          onStop={() => void stopPane(model)}
+        />
       )}
       {!view && (
-      <PaneSettings
-        kind={model.kind}
-        config={model.config}
-        onApply={(config) => {
-          const next = { ...model, config }
-          onChange({ config })
-          void configurePane(next)
-        }}
-      />
+        <PaneSettings
+          kind={model.kind}
+          config={model.config}
+          onApply={(config) => {
+            const next = { ...model, config }
+            onChange({ config })
+            void configurePane(next)
+          }}
+        />
       )}
       {view && model.flows && <FlowList flows={model.flows} onExport={onExport} onResend={onResend} onStandIn={onStandIn} />}
       {model.kind !== 'udp' && !view && (
@@ -182,23 +182,23 @@ export function Pane({ model, onChange, onClose, maximized, onMaximize, onExport
       )}
       <TrafficView ref={traffic} store={store} options={options} label={t('view.terminal', { pane: title })} redrawSignal={redrawSignal} paused={paused} />
       {!view && (
-      <Composer
-        paneKind={model.kind}
-        conns={snap.conns}
-        jobs={snap.jobs}
-        disabled={!canSend}
-        defaultUdpPort={model.peerPort}
-        snippets={model.snippets}
-        onSnippets={(snippets) => onChange({ snippets })}
-        history={model.history ?? []}
-        onHistory={(history) => onChange({ history })}
-        sequences={model.sequences ?? []}
-        onSequences={(sequences) => onChange({ sequences })}
-        onSend={send}
-        onSendFile={sendFile}
-        onSendSequence={sendSequence}
-        onStop={(jobId) => void api.command({ type: 'send.stop', paneId: model.id, jobId })}
-      />
+        <Composer
+          paneKind={model.kind}
+          conns={snap.conns}
+          jobs={snap.jobs}
+          disabled={!canSend}
+          defaultUdpPort={model.peerPort}
+          snippets={model.snippets}
+          onSnippets={(snippets) => onChange({ snippets })}
+          history={model.history ?? []}
+          onHistory={(history) => onChange({ history })}
+          sequences={model.sequences ?? []}
+          onSequences={(sequences) => onChange({ sequences })}
+          onSend={send}
+          onSendFile={sendFile}
+          onSendSequence={sendSequence}
+          onStop={(jobId) => void api.command({ type: 'send.stop', paneId: model.id, jobId })}
+        />
       )}
     </section>
   )

@@ -17,7 +17,6 @@ interface Props {
   onApply(config: PaneConfigInput): void
 }
 
-
 const newStep = (kind: Step['kind']): Step =>
   kind === 'checksum' ? { kind, algo: 'crc32' } : kind === 'compress' ? { kind, algo: 'gzip' } : { kind, algo: 'aes-256-gcm', passphrase: '' }
 
@@ -100,30 +99,53 @@ export function PaneSettings({ kind, config, onApply }: Props) {
           {framing.kind === 'delimiter' && (
             <label>
               {t('framing.delimiter')}
-              <input className="port" aria-label={t('framing.delimiterHex')} value={framing.delimiterHex} onChange={(e) => (setFraming({ ...framing, delimiterHex: e.target.value.replace(/\s/g, '') }), touched())} />
+              <input
+                className="port"
+                aria-label={t('framing.delimiterHex')}
+                value={framing.delimiterHex}
+                onChange={(e) => (setFraming({ ...framing, delimiterHex: e.target.value.replace(/\s/g, '') }), touched())}
+              />
             </label>
           )}
           {framing.kind === 'fixed' && (
             <label>
               {t('framing.length')}
-              <input className="port" aria-label={t('framing.fixedLength')} inputMode="numeric" value={String(framing.length)} onChange={(e) => (setFraming({ ...framing, length: Number(e.target.value) }), touched())} />
+              <input
+                className="port"
+                aria-label={t('framing.fixedLength')}
+                inputMode="numeric"
+                value={String(framing.length)}
+                onChange={(e) => (setFraming({ ...framing, length: Number(e.target.value) }), touched())}
+              />
             </label>
           )}
           {framing.kind === 'length' && (
             <>
-              <select aria-label={t('framing.headerBytes')} value={String(framing.bytes)} onChange={(e) => (setFraming({ ...framing, bytes: Number(e.target.value) as 1 | 2 | 4 }), touched())}>
+              <select
+                aria-label={t('framing.headerBytes')}
+                value={String(framing.bytes)}
+                onChange={(e) => (setFraming({ ...framing, bytes: Number(e.target.value) as 1 | 2 | 4 }), touched())}
+              >
                 {[1, 2, 4].map((b) => (
                   <option key={b} value={String(b)}>
                     {t('framing.bytesN', { n: b })}
                   </option>
                 ))}
               </select>
-              <select aria-label={t('framing.endian')} value={framing.endian} onChange={(e) => (setFraming({ ...framing, endian: e.target.value as 'be' | 'le' }), touched())}>
+              <select
+                aria-label={t('framing.endian')}
+                value={framing.endian}
+                onChange={(e) => (setFraming({ ...framing, endian: e.target.value as 'be' | 'le' }), touched())}
+              >
                 <option value="be">{t('framing.be')}</option>
                 <option value="le">{t('framing.le')}</option>
               </select>
               <label className="check">
-                <input type="checkbox" checked={framing.includesHeader} onChange={(e) => (setFraming({ ...framing, includesHeader: e.target.checked }), touched())} />
+                <input
+                  type="checkbox"
+                  checked={framing.includesHeader}
+                  onChange={(e) => (setFraming({ ...framing, includesHeader: e.target.checked }), touched())}
+                />
                 {t('framing.includesHeader')}
               </label>
             </>
@@ -145,14 +167,33 @@ export function PaneSettings({ kind, config, onApply }: Props) {
               </select>
               {s.kind === 'encrypt' && (
                 <>
-                  <input aria-label={t('transforms.passphrase', { n: i + 1 })} placeholder={t('transforms.passphrase', { n: i + 1 })} value={s.passphrase ?? ''} onChange={(e) => setStep(i, { ...s, passphrase: e.target.value || undefined, keyHex: e.target.value ? undefined : s.keyHex })} />
-                  <input aria-label={t('transforms.keyHex', { n: i + 1 })} placeholder={t('transforms.keyHex', { n: i + 1 })} value={s.keyHex ?? ''} onChange={(e) => setStep(i, { ...s, keyHex: e.target.value || undefined, passphrase: e.target.value ? undefined : s.passphrase })} />
+                  <input
+                    aria-label={t('transforms.passphrase', { n: i + 1 })}
+                    placeholder={t('transforms.passphrase', { n: i + 1 })}
+                    value={s.passphrase ?? ''}
+                    onChange={(e) => setStep(i, { ...s, passphrase: e.target.value || undefined, keyHex: e.target.value ? undefined : s.keyHex })}
+                  />
+                  <input
+                    aria-label={t('transforms.keyHex', { n: i + 1 })}
+                    placeholder={t('transforms.keyHex', { n: i + 1 })}
+                    value={s.keyHex ?? ''}
+                    onChange={(e) => setStep(i, { ...s, keyHex: e.target.value || undefined, passphrase: e.target.value ? undefined : s.passphrase })}
+                  />
                   {s.algo !== 'aes-256-gcm' && (
-                    <input aria-label={t('transforms.ivHex', { n: i + 1 })} placeholder={t('transforms.ivHex', { n: i + 1 })} value={s.ivHex ?? ''} onChange={(e) => setStep(i, { ...s, ivHex: e.target.value || undefined })} />
+                    <input
+                      aria-label={t('transforms.ivHex', { n: i + 1 })}
+                      placeholder={t('transforms.ivHex', { n: i + 1 })}
+                      value={s.ivHex ?? ''}
+                      onChange={(e) => setStep(i, { ...s, ivHex: e.target.value || undefined })}
+                    />
                   )}
                 </>
               )}
-              <select aria-label={t('transforms.dir', { n: i + 1 })} value={s.dir ?? 'both'} onChange={(e) => setStep(i, { ...s, dir: e.target.value === 'both' ? undefined : (e.target.value as StepDir) })}>
+              <select
+                aria-label={t('transforms.dir', { n: i + 1 })}
+                value={s.dir ?? 'both'}
+                onChange={(e) => setStep(i, { ...s, dir: e.target.value === 'both' ? undefined : (e.target.value as StepDir) })}
+              >
                 {stepDirs.map((d) => (
                   <option key={d} value={d}>
                     {t(`transforms.dir.${d}`)}
@@ -162,10 +203,21 @@ export function PaneSettings({ kind, config, onApply }: Props) {
               <button type="button" className="icon" aria-label={t('transforms.up', { n: i + 1 })} disabled={i === 0} onClick={() => moveStep(i, -1)}>
                 ↑
               </button>
-              <button type="button" className="icon" aria-label={t('transforms.down', { n: i + 1 })} disabled={i === steps.length - 1} onClick={() => moveStep(i, 1)}>
+              <button
+                type="button"
+                className="icon"
+                aria-label={t('transforms.down', { n: i + 1 })}
+                disabled={i === steps.length - 1}
+                onClick={() => moveStep(i, 1)}
+              >
                 ↓
               </button>
-              <button type="button" className="icon" aria-label={t('transforms.remove', { n: i + 1 })} onClick={() => (setSteps(steps.filter((_, j) => j !== i)), touched())}>
+              <button
+                type="button"
+                className="icon"
+                aria-label={t('transforms.remove', { n: i + 1 })}
+                onClick={() => (setSteps(steps.filter((_, j) => j !== i)), touched())}
+              >
                 ×
               </button>
             </li>
@@ -195,7 +247,15 @@ export function PaneSettings({ kind, config, onApply }: Props) {
                   value={r.match.kind}
                   onChange={(e) => {
                     const k = e.target.value as AutoReply['match']['kind']
-                    setRule(i, { ...r, match: k === 'any' ? { kind: 'any' } : k === 'regex' ? { kind: 'regex', pattern: '', flags: '' } : { kind: k, ...(k === 'hex' ? { pattern: '' } : { text: '', encoding: 'utf-8' }) } as AutoReply['match'] })
+                    setRule(i, {
+                      ...r,
+                      match:
+                        k === 'any'
+                          ? { kind: 'any' }
+                          : k === 'regex'
+                            ? { kind: 'regex', pattern: '', flags: '' }
+                            : ({ kind: k, ...(k === 'hex' ? { pattern: '' } : { text: '', encoding: 'utf-8' }) } as AutoReply['match'])
+                    })
                   }}
                 >
                   {(['any', 'exact', 'contains', 'startsWith', 'regex', 'hex'] as const).map((k) => (
@@ -209,7 +269,12 @@ export function PaneSettings({ kind, config, onApply }: Props) {
                     aria-label={t('rules.pattern', { n: i + 1 })}
                     placeholder={t(r.match.kind === 'hex' ? 'rules.patternHex' : r.match.kind === 'regex' ? 'rules.patternRegex' : 'rules.patternText')}
                     value={'text' in r.match ? r.match.text : r.match.pattern}
-                    onChange={(e) => setRule(i, { ...r, match: 'text' in r.match ? { ...r.match, text: e.target.value } : { ...r.match, pattern: e.target.value } as AutoReply['match'] })}
+                    onChange={(e) =>
+                      setRule(i, {
+                        ...r,
+                        match: 'text' in r.match ? { ...r.match, text: e.target.value } : ({ ...r.match, pattern: e.target.value } as AutoReply['match'])
+                      })
+                    }
                   />
                 )}
                 {r.match.kind === 'regex' && (
@@ -230,40 +295,91 @@ export function PaneSettings({ kind, config, onApply }: Props) {
                   </>
                 )}
                 {'text' in r.match && (
-                  <EncodingSelect label={t('rules.matchEncoding', { n: i + 1 })} value={r.match.encoding ?? 'utf-8'} onChange={(encoding) => 'text' in r.match && setRule(i, { ...r, match: { ...r.match, encoding } })} />
+                  <EncodingSelect
+                    label={t('rules.matchEncoding', { n: i + 1 })}
+                    value={r.match.encoding ?? 'utf-8'}
+                    onChange={(encoding) => 'text' in r.match && setRule(i, { ...r, match: { ...r.match, encoding } })}
+                  />
                 )}
               </div>
               <div className="row">
                 <select
                   aria-label={t('rules.replyKind', { n: i + 1 })}
                   value={r.reply.kind}
-                  onChange={(e) => setRule(i, { ...r, reply: e.target.value === 'echo' ? { kind: 'echo' } : { kind: 'template', template: { text: '', mode: 'text', encoding: 'utf-8' } } })}
+                  onChange={(e) =>
+                    setRule(i, {
+                      ...r,
+                      reply: e.target.value === 'echo' ? { kind: 'echo' } : { kind: 'template', template: { text: '', mode: 'text', encoding: 'utf-8' } }
+                    })
+                  }
                 >
                   <option value="echo">{t('rules.echo')}</option>
                   <option value="template">{t('rules.template')}</option>
                 </select>
                 {r.reply.kind === 'template' && (
                   <>
-                    <input aria-label={t('rules.replyText', { n: i + 1 })} placeholder={t('rules.replyHint')} value={r.reply.template.text} onChange={(e) => setRule(i, { ...r, reply: { kind: 'template', template: { ...r.reply.kind === 'template' ? r.reply.template : { mode: 'text' }, text: e.target.value } } })} />
-                    <select aria-label={t('rules.replyMode', { n: i + 1 })} value={r.reply.template.mode} onChange={(e) => setRule(i, { ...r, reply: { kind: 'template', template: { ...(r.reply.kind === 'template' ? r.reply.template : { text: '' }), mode: e.target.value as 'text' | 'hex' | 'base64' } } })}>
+                    <input
+                      aria-label={t('rules.replyText', { n: i + 1 })}
+                      placeholder={t('rules.replyHint')}
+                      value={r.reply.template.text}
+                      onChange={(e) =>
+                        setRule(i, {
+                          ...r,
+                          reply: {
+                            kind: 'template',
+                            template: { ...(r.reply.kind === 'template' ? r.reply.template : { mode: 'text' }), text: e.target.value }
+                          }
+                        })
+                      }
+                    />
+                    <select
+                      aria-label={t('rules.replyMode', { n: i + 1 })}
+                      value={r.reply.template.mode}
+                      onChange={(e) =>
+                        setRule(i, {
+                          ...r,
+                          reply: {
+                            kind: 'template',
+                            template: { ...(r.reply.kind === 'template' ? r.reply.template : { text: '' }), mode: e.target.value as 'text' | 'hex' | 'base64' }
+                          }
+                        })
+                      }
+                    >
                       <option value="text">{t('send.modeText')}</option>
                       <option value="hex">{t('send.modeHex')}</option>
                       <option value="base64">{t('send.modeBase64')}</option>
                     </select>
                     {r.reply.template.mode === 'text' && (
-                      <EncodingSelect label={t('rules.replyEncoding', { n: i + 1 })} value={r.reply.template.encoding ?? 'utf-8'} onChange={(encoding) => r.reply.kind === 'template' && setRule(i, { ...r, reply: { kind: 'template', template: { ...r.reply.template, encoding } } })} />
+                      <EncodingSelect
+                        label={t('rules.replyEncoding', { n: i + 1 })}
+                        value={r.reply.template.encoding ?? 'utf-8'}
+                        onChange={(encoding) =>
+                          r.reply.kind === 'template' && setRule(i, { ...r, reply: { kind: 'template', template: { ...r.reply.template, encoding } } })
+                        }
+                      />
                     )}
                   </>
                 )}
                 <label>
                   {t('rules.delay')}
-                  <input className="port" aria-label={t('rules.delayMs', { n: i + 1 })} inputMode="numeric" value={String(r.delayMs ?? 0)} onChange={(e) => setRule(i, { ...r, delayMs: Number(e.target.value) })} />
+                  <input
+                    className="port"
+                    aria-label={t('rules.delayMs', { n: i + 1 })}
+                    inputMode="numeric"
+                    value={String(r.delayMs ?? 0)}
+                    onChange={(e) => setRule(i, { ...r, delayMs: Number(e.target.value) })}
+                  />
                 </label>
                 <label className="check">
                   <input type="checkbox" checked={r.once ?? false} onChange={(e) => setRule(i, { ...r, once: e.target.checked })} />
                   {t('rules.once')}
                 </label>
-                <button type="button" className="icon" aria-label={t('rules.remove', { n: i + 1 })} onClick={() => (setRules(rules.filter((_, j) => j !== i)), touched())}>
+                <button
+                  type="button"
+                  className="icon"
+                  aria-label={t('rules.remove', { n: i + 1 })}
+                  onClick={() => (setRules(rules.filter((_, j) => j !== i)), touched())}
+                >
                   ×
                 </button>
               </div>

@@ -65,7 +65,8 @@ export function Snippets({ snippets, sequences, disabled, canSave, current, onSn
   }
 
   const run = async (q: Sequence): Promise<void> => {
-    if (Object.keys(drafts).some((k) => k.startsWith(`${q.name}/`))) return setProblem({ seq: q.name, error: { key: 'seq.badDelay', params: { max: MAX_DELAY_MS } } })
+    if (Object.keys(drafts).some((k) => k.startsWith(`${q.name}/`)))
+      return setProblem({ seq: q.name, error: { key: 'seq.badDelay', params: { max: MAX_DELAY_MS } } })
     if (q.steps.length === 0) return setProblem({ seq: q.name, error: { key: 'seq.empty', params: {} } })
     const steps: { snippet: Snippet; delayMs: number }[] = []
     for (const [i, st] of q.steps.entries()) {
@@ -94,7 +95,12 @@ export function Snippets({ snippets, sequences, disabled, canSave, current, onSn
               ▶ {s.name}
             </button>
             <code>{s.mode}</code>
-            <button type="button" className="icon" aria-label={t('snippets.remove', { name: s.name })} onClick={() => onSnippets(snippets.filter((x) => x !== s))}>
+            <button
+              type="button"
+              className="icon"
+              aria-label={t('snippets.remove', { name: s.name })}
+              onClick={() => onSnippets(snippets.filter((x) => x !== s))}
+            >
               ×
             </button>
           </li>
@@ -114,7 +120,11 @@ export function Snippets({ snippets, sequences, disabled, canSave, current, onSn
             <button type="button" disabled={disabled} onClick={() => void run(q)} aria-label={t('seq.run', { name: q.name })}>
               ▶ {t('seq.runShort')}
             </button>
-            <button type="button" onClick={() => (setSequence(q.name, [...q.steps, { snippet: snippets[0]?.name ?? '', delayMs: 500 }]), setProblem(undefined))} disabled={snippets.length === 0}>
+            <button
+              type="button"
+              onClick={() => (setSequence(q.name, [...q.steps, { snippet: snippets[0]?.name ?? '', delayMs: 500 }]), setProblem(undefined))}
+              disabled={snippets.length === 0}
+            >
               + {t('seq.addStep')}
             </button>
             <button type="button" className="icon" aria-label={t('seq.remove', { name: q.name })} onClick={() => onSequences(sequences.filter((x) => x !== q))}>
@@ -143,13 +153,25 @@ export function Snippets({ snippets, sequences, disabled, canSave, current, onSn
                         if (v === undefined) setDrafts({ ...rest, [key]: e.target.value })
                         else {
                           setDrafts(rest)
-                          setSequence(q.name, q.steps.map((x, j) => (j === i ? { ...x, delayMs: v } : x)))
+                          setSequence(
+                            q.name,
+                            q.steps.map((x, j) => (j === i ? { ...x, delayMs: v } : x))
+                          )
                         }
                       }}
                     />
                     {t('seq.thenSend')}
                   </label>
-                  <select aria-label={t('seq.snippet', { n })} value={st.snippet} onChange={(e) => setSequence(q.name, q.steps.map((x, j) => (j === i ? { ...x, snippet: e.target.value } : x)))}>
+                  <select
+                    aria-label={t('seq.snippet', { n })}
+                    value={st.snippet}
+                    onChange={(e) =>
+                      setSequence(
+                        q.name,
+                        q.steps.map((x, j) => (j === i ? { ...x, snippet: e.target.value } : x))
+                      )
+                    }
+                  >
                     {!snippets.some((s) => s.name === st.snippet) && <option value={st.snippet}>{t('seq.gone', { name: st.snippet })}</option>}
                     {snippets.map((s) => (
                       <option key={s.name} value={s.name}>
@@ -163,7 +185,18 @@ export function Snippets({ snippets, sequences, disabled, canSave, current, onSn
                   <button type="button" className="icon" aria-label={t('seq.down', { n })} disabled={i === q.steps.length - 1} onClick={() => move(q, i, 1)}>
                     ↓
                   </button>
-                  <button type="button" className="icon" aria-label={t('seq.removeStep', { n })} onClick={() => (setSequence(q.name, q.steps.filter((_, j) => j !== i)), setDrafts({}))}>
+                  <button
+                    type="button"
+                    className="icon"
+                    aria-label={t('seq.removeStep', { n })}
+                    onClick={() => (
+                      setSequence(
+                        q.name,
+                        q.steps.filter((_, j) => j !== i)
+                      ),
+                      setDrafts({})
+                    )}
+                  >
                     ×
                   </button>
                   {draft !== undefined && (

@@ -221,7 +221,9 @@ export function TrafficView({ store, options, label, redrawSignal, paused, ref }
     find: (query, backwards) => {
       const f = search.current
       if (!f || !query) return undefined
-      const opts = { decorations: { matchOverviewRuler: '#e6b450', activeMatchColorOverviewRuler: '#ff6b6b', matchBackground: '#5a4a1a', activeMatchBackground: '#8a3a1a' } }
+      const opts = {
+        decorations: { matchOverviewRuler: '#e6b450', activeMatchColorOverviewRuler: '#ff6b6b', matchBackground: '#5a4a1a', activeMatchBackground: '#8a3a1a' }
+      }
       const found = backwards ? f.findPrevious(query, opts) : f.findNext(query, opts)
       const r = lastResults.current
       return found ? { index: r.resultIndex, count: r.resultCount } : undefined
@@ -271,7 +273,15 @@ export function TrafficView({ store, options, label, redrawSignal, paused, ref }
         const layout = bodyLines(bytes, options)
         const body = selectedLines(t, first, Math.min(last, range.end.y), range).slice(1, 1 + layout.length)
         const laidOut = body.every((l, k) => l.text === layout[k]!.text)
-        touched.push({ bytes, offsets: laidOut ? selectedOffsets(layout, body.map((l) => l.sel)) : undefined })
+        touched.push({
+          bytes,
+          offsets: laidOut
+            ? selectedOffsets(
+                layout,
+                body.map((l) => l.sel)
+              )
+            : undefined
+        })
       }
       return { ...takeSelected(touched), records: touched.length }
     }

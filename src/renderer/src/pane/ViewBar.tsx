@@ -37,7 +37,14 @@ export function ViewBar({ settings, onChange, conns, showConnFilter, paused, onP
     <div className="view-bar" role="toolbar" aria-label={t('view.label')}>
       <div className="segmented" role="radiogroup" aria-label={t('view.label')}>
         {(['text', 'hex', 'split'] as ViewMode[]).map((v) => (
-          <button key={v} type="button" role="radio" aria-checked={settings.view === v} className={settings.view === v ? 'on' : ''} onClick={() => set({ view: v })}>
+          <button
+            key={v}
+            type="button"
+            role="radio"
+            aria-checked={settings.view === v}
+            className={settings.view === v ? 'on' : ''}
+            onClick={() => set({ view: v })}
+          >
             {t(`view.${v}`)}
           </button>
         ))}
@@ -75,7 +82,11 @@ export function ViewBar({ settings, onChange, conns, showConnFilter, paused, onP
           )}
         </select>
       )}
-      <select aria-label={t('view.filterDir')} value={settings.filter.dir} onChange={(e) => set({ filter: { ...settings.filter, dir: e.target.value as ViewSettings['filter']['dir'] } })}>
+      <select
+        aria-label={t('view.filterDir')}
+        value={settings.filter.dir}
+        onChange={(e) => set({ filter: { ...settings.filter, dir: e.target.value as ViewSettings['filter']['dir'] } })}
+      >
         <option value="both">{t('view.dir.both')}</option>
         <option value="in">{t('view.dir.in')}</option>
         <option value="out">{t('view.dir.out')}</option>
@@ -115,7 +126,11 @@ export function ViewBar({ settings, onChange, conns, showConnFilter, paused, onP
           ↓
         </button>
       </span>
-      {notFound && query && <span className="field-error" role="status">{t('view.notFound')}</span>}
+      {notFound && query && (
+        <span className="field-error" role="status">
+          {t('view.notFound')}
+        </span>
+      )}
       {result && query && (
         <span className="match-count" role="status" aria-label={t('view.matches')}>
           {result.index < 0 ? t('view.matchMany', { count: result.count }) : t('view.matchOf', { index: result.index + 1, count: result.count })}

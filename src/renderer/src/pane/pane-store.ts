@@ -107,10 +107,23 @@ export class PaneStore {
         this.add([{ kind: 'note', tUs: now, level: 'warn', key: 'term.skipped', params: { bytes: ev.bytes, records: ev.records } }])
         return
       case 'pane.state':
-        this.update({ state: ev.state, local: ev.local ?? (ev.state === 'idle' ? undefined : this.snap.local), remote: ev.remote, lastError: ev.state === 'idle' ? this.snap.lastError : undefined })
+        this.update({
+          state: ev.state,
+          local: ev.local ?? (ev.state === 'idle' ? undefined : this.snap.local),
+          remote: ev.remote,
+          lastError: ev.state === 'idle' ? this.snap.lastError : undefined
+        })
         // A read-only pane has no status line: where the recorded pane listened (or was bound) is a line of its own.
         if (this.kind === 'view' && ev.local && (ev.state === 'listening' || ev.state === 'bound')) {
-          this.add([{ kind: 'note', tUs: ev.tUs ?? now, level: 'info', key: ev.state === 'listening' ? 'state.listeningOn' : 'state.boundOn', params: { addr: showEndpoint(ev.local) } }])
+          this.add([
+            {
+              kind: 'note',
+              tUs: ev.tUs ?? now,
+              level: 'info',
+              key: ev.state === 'listening' ? 'state.listeningOn' : 'state.boundOn',
+              params: { addr: showEndpoint(ev.local) }
+            }
+          ])
         }
         return
       case 'conn.open':
@@ -124,11 +137,11 @@ export class PaneStore {
         return
       case 'conn.halfClosed':
         this.update({
-          conns: this.snap.conns.map((c) =>
-            c.id === ev.connId ? { ...c, ...(ev.by === 'peer' ? { halfClosedByPeer: true } : { halfClosedByUs: true }) } : c
-          )
+          conns: this.snap.conns.map((c) => (c.id === ev.connId ? { ...c, ...(ev.by === 'peer' ? { halfClosedByPeer: true } : { halfClosedByUs: true }) } : c))
         })
-        this.add([{ kind: 'note', tUs: ev.tUs, level: 'info', key: ev.by === 'peer' ? 'term.halfClosedPeer' : 'term.halfClosedLocal', params: { id: ev.connId } }])
+        this.add([
+          { kind: 'note', tUs: ev.tUs, level: 'info', key: ev.by === 'peer' ? 'term.halfClosedPeer' : 'term.halfClosedLocal', params: { id: ev.connId } }
+        ])
         return
       case 'conn.closed':
         this.update({ conns: this.snap.conns.filter((c) => c.id !== ev.connId) })
@@ -177,7 +190,13 @@ export class PaneStore {
         this.add([
           ev.same
             ? { kind: 'note', tUs: now, level: 'info', key: request ? 'replay.sameRequest' : 'replay.same', params: { ...n, bytes: ev.actualLen } }
-            : { kind: 'note', tUs: now, level: 'warn', key: request ? 'replay.differsRequest' : 'replay.differs', params: { ...n, at: ev.firstDiff, expected: ev.expectedLen, actual: ev.actualLen } },
+            : {
+                kind: 'note',
+                tUs: now,
+                level: 'warn',
+                key: request ? 'replay.differsRequest' : 'replay.differs',
+                params: { ...n, at: ev.firstDiff, expected: ev.expectedLen, actual: ev.actualLen }
+              },
           ...(ev.same ? [] : [{ kind: 'diff' as const, tUs: now, expected: ev.expected, actual: ev.actual ?? new Uint8Array(), firstDiff: ev.firstDiff }])
         ])
         return
@@ -186,14 +205,30 @@ export class PaneStore {
         const request = ev.compared === 'request'
         const early = ev.closedEarly
         this.add([
-          ...(early ? [{ kind: 'note' as const, tUs: now, level: 'warn' as const, key: early.how === 'close' ? ('replay.closedEarly' as const) : ('replay.resetEarly' as const), params: { n: early.after, total: ev.exchanges } }] : []),
+          ...(early
+            ? [
+                {
+                  kind: 'note' as const,
+                  tUs: now,
+                  level: 'warn' as const,
+                  key: early.how === 'close' ? ('replay.closedEarly' as const) : ('replay.resetEarly' as const),
+                  params: { n: early.after, total: ev.exchanges }
+                }
+              ]
+            : []),
           ev.error
             ? { kind: 'error', tUs: now, error: ev.error }
             : {
                 kind: 'note',
                 tUs: now,
                 level: ev.differing ? 'warn' : 'info',
-                key: ev.differing ? (request ? 'replay.doneDifferingRequests' : 'replay.doneDiffering') : request ? 'replay.doneSameRequests' : 'replay.doneSame',
+                key: ev.differing
+                  ? request
+                    ? 'replay.doneDifferingRequests'
+                    : 'replay.doneDiffering'
+                  : request
+                    ? 'replay.doneSameRequests'
+                    : 'replay.doneSame',
                 params: { n: ev.exchanges, d: ev.differing }
               }
         ])

@@ -168,7 +168,11 @@ export class TerminalRenderer {
       const mark = p.ok ? `${C.in}✓` : `${C.error}✗`
       s += `  ${C.dim}↳ ${p.label} (${p.op}) ${mark}${C.dim} ${formatBytes(p.len)}${p.detail ? ` — ${p.detail}` : ''}${C.reset}\r\n`
       // Each stage whole, as hex dump rows (the terminal scrolls); a huge one up to STEP_BYTES.
-      s += C.dim + hexdumpLines(b.subarray(0, STEP_BYTES)).map((l) => `    ${l}\r\n`).join('')
+      s +=
+        C.dim +
+        hexdumpLines(b.subarray(0, STEP_BYTES))
+          .map((l) => `    ${l}\r\n`)
+          .join('')
       if (b.byteLength > STEP_BYTES) s += `    ${translate(this.o.lang, 'term.moreBytes', { n: b.byteLength - STEP_BYTES })}\r\n`
       s += C.reset
     }

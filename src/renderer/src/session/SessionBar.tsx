@@ -38,7 +38,9 @@ export function SessionBar({ session, otherFlows, onClose }: Props) {
   return (
     <div className="session-bar" role="region" aria-label={t('session.barLabel', { name: name ?? '' })}>
       <strong title={session.path}>{name}</strong>
-      <span className="muted">{t(`session.kind.${session.kind}`)} · {t('session.flows', { n: session.flows.length })}</span>
+      <span className="muted">
+        {t(`session.kind.${session.kind}`)} · {t('session.flows', { n: session.flows.length })}
+      </span>
       {otherFlows > 0 && <span role="status">{t('session.otherFlowsNote', { n: otherFlows, pane: t('session.otherFlows', { n: otherFlows }) })}</span>}
       {(session.interrupted || session.truncated) && (
         <span className="field-error" role="alert">

@@ -129,7 +129,14 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
       const m = makePane('view', '', '')
       if (own) recordedOf.set(m.id, key)
       // A pane without a connection has no flow list to show.
-      return { ...m, sessionId: s.sessionId, flows: flows.length ? flows : undefined, title: own ? t('session.recordedPane', { pane: recordedName(s, key, (k) => t(`kind.${k}` as 'kind.udp')) }) : t('session.flowPane', { id: flows[0]!.id }) }
+      return {
+        ...m,
+        sessionId: s.sessionId,
+        flows: flows.length ? flows : undefined,
+        title: own
+          ? t('session.recordedPane', { pane: recordedName(s, key, (k) => t(`kind.${k}` as 'kind.udp')) })
+          : t('session.flowPane', { id: flows[0]!.id })
+      }
     })
     if (rest.length > 0) views.push({ ...makePane('view', '', ''), sessionId: s.sessionId, flows: rest, title: t('session.otherFlows', { n: rest.length }) })
     const restored = restorePanes(s.workspace, mode === 'replace')
@@ -147,9 +154,14 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
       if (!replacing) setMessage(t('session.restoredAdded', { n: restored.length }))
       else setMessage(closed > 0 ? t('session.restoredReplacing', { n: restored.length, closed }) : t('session.restored', { n: restored.length }))
     }
-    const started = await api.command({ type: 'playback.start', sessionId: s.sessionId, panes: views.map((v) => ({ paneId: v.id, flowIds: (v.flows ?? []).map((f) => f.id), recordedPane: recordedOf.get(v.id) })) })
+    const started = await api.command({
+      type: 'playback.start',
+      sessionId: s.sessionId,
+      panes: views.map((v) => ({ paneId: v.id, flowIds: (v.flows ?? []).map((f) => f.id), recordedPane: recordedOf.get(v.id) }))
+    })
     // Show the whole conversation at once; Play replays it from the start.
-    if (started.ok) await api.command({ type: 'playback.control', sessionId: s.sessionId, action: 'seek', offsetNs: String(BigInt(s.endNs) - BigInt(s.startNs)) })
+    if (started.ok)
+      await api.command({ type: 'playback.control', sessionId: s.sessionId, action: 'seek', offsetNs: String(BigInt(s.endNs) - BigInt(s.startNs)) })
   }
 
   const exportFlow = async (flow: Flow, dir: string): Promise<string | undefined> => {
@@ -191,7 +203,27 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     setOtherFlows(0)
   }
 
-  return { session, recent, recovered, dialog, setDialog, message, setMessage, suggestion, save, open, pending, choose, otherFlows, exportFlow, exportWorkspace, resend, standIn, close, savedPath }
+  return {
+    session,
+    recent,
+    recovered,
+    dialog,
+    setDialog,
+    message,
+    setMessage,
+    suggestion,
+    save,
+    open,
+    pending,
+    choose,
+    otherFlows,
+    exportFlow,
+    exportWorkspace,
+    resend,
+    standIn,
+    close,
+    savedPath
+  }
 }
 
 function recordedName(s: SessionSummary, paneId: string, kindName: (kind: string) => string): string {
