@@ -4,6 +4,7 @@
 // Payloads are always binary (Uint8Array), never arrays, base64 or hex strings.
 import { z } from 'zod'
 import { transformStepsSchema } from './transform-spec'
+import { isMessageKey, type MessageKey } from './i18n'
 
 export const paneIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'pane id: 1-64 letters, digits, - or _')
 export const hostSchema = z.string().trim().min(1, 'host is empty').max(255)
@@ -334,6 +335,13 @@ export const errorCodes = [
 export const errorCodeSchema = z.enum(errorCodes)
 export type ErrorCode = z.infer<typeof errorCodeSchema>
 
+/** A catalog message and its parameters: a reason in words, in whatever language the reader uses. */
+export const messageRefSchema = z.object({
+  key: z.custom<MessageKey>(isMessageKey, 'a message key of the catalog'),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional()
+})
+export type { MessageRef } from './i18n'
+
 export const paneErrorSchema = z.object({
   code: errorCodeSchema,
   /** What the engine was doing: listen, connect, bind, send, read, ... */
@@ -341,6 +349,8 @@ export const paneErrorSchema = z.object({
   host: z.string().optional(),
   port: z.number().int().optional(),
   connId: z.number().int().optional(),
+  /** Why, in words of the catalog (a template's bad character, a file that is not a session...). */
+  reason: messageRefSchema.optional(),
   /** The raw system message or validation issue, shown under the plain-language one. */
   detail: z.string().optional()
 })

@@ -9,6 +9,20 @@ const catalogs: Record<Lang, Record<MessageKey, string>> = { en, zh }
 
 export type Params = Record<string, string | number>
 
+/** A message of the catalog with its parameters: how the engine says a reason without choosing a language. */
+export interface MessageRef {
+  key: MessageKey
+  params?: Params
+}
+
+export function isMessageKey(key: unknown): key is MessageKey {
+  return typeof key === 'string' && Object.prototype.hasOwnProperty.call(en, key)
+}
+
+export function translateRef(lang: Lang, ref: MessageRef): string {
+  return translate(lang, ref.key, ref.params)
+}
+
 export function translate(lang: Lang, key: MessageKey, params: Params = {}): string {
   const template = catalogs[lang][key] ?? en[key]
   return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m))
@@ -21,8 +35,16 @@ export function formatTarget(host: string | undefined, port: number | undefined)
   return port === undefined ? h : `${h}:${port}`
 }
 
-/** The plain-language message for an engine error, in the chosen language. */
+/**
+ * The plain-language message for an engine error, in the chosen language: what the code means,
+ * then the reason (a catalog message), if any. The raw system text (`detail`) is not part of it.
+ */
 export function errorMessage(lang: Lang, error: PaneError): string {
+  const main = codeMessage(lang, error)
+  return error.reason ? `${main} ${translateRef(lang, error.reason)}` : main
+}
+
+function codeMessage(lang: Lang, error: PaneError): string {
   // A code can mean different things for different operations (EACCES on listen: a privileged
   // port; on send: a broadcast address): `err.CODE.op` overrides `err.CODE` where it exists.
   const specific = `err.${error.code}.${error.op ?? ''}`
