@@ -259,11 +259,16 @@ export class AppClient {
         p?.(msg.body)
       } else if (msg.kind === 'event') {
         const ev = msg.body
-        if (ev.type === 'data' && this.autoAck) this.send({ type: 'display.ack', paneId: ev.paneId, bytes: ev.data.byteLength })
+        if (ev.type === 'data' && this.autoAck) this.ack(ev.paneId, ev.data.byteLength)
         for (const l of [...this.listeners]) l(ev)
       }
     })
     ws.on('error', () => {})
+  }
+
+  /** A display acknowledgement (one-way, as the renderer sends it). */
+  ack(paneId, bytes) {
+    this.ws.send(encodeFrame({ kind: 'ack', body: { paneId, bytes } }))
   }
 
   /** Sends a command without waiting for its response. */

@@ -197,7 +197,7 @@ async function appFirehose(file, ack) {
       // batch, then one marker for the rest, then the close.
       const marker = c.waitEvent((e) => e.paneId === 'fire' && e.type === 'display.skipped', 10_000, 'display.skipped')
       c.autoAck = true
-      c.send({ type: 'display.ack', paneId: 'fire', bytes: st.shown })
+      c.ack('fire', st.shown)
       finalMarker = await marker.catch(() => undefined)
     }
     const cl = await closed
@@ -420,10 +420,10 @@ async function appRtt() {
     const payload = new Uint8Array(32).fill(0x63)
     const exchange = async () => {
       const a = waitIn('srv')
-      c.send({ type: 'send', paneId: 'cli', target: cliConn, data: payload })
+      c.send({ type: 'send', paneId: 'cli', target: cliConn, payload: payload })
       await a
       const b = waitIn('cli')
-      c.send({ type: 'send', paneId: 'srv', target: srvConn, data: payload })
+      c.send({ type: 'send', paneId: 'srv', target: srvConn, payload: payload })
       await b
     }
     for (let i = 0; i < 5; i++) await exchange()
@@ -1134,7 +1134,7 @@ plays the renderer (binary frames as in src/shared/wire.ts). All traffic is on 1
 
 1. **Firehose, renderer acks.** A tcp-server pane listens on port 0; \`socat -u FILE:<${cfg.mib} MiB
    random file> TCP:127.0.0.1:PORT\` floods it; the client acknowledges every \`data\` event
-   with \`display.ack\` as soon as it arrives. Time runs from spawning socat to the pane's
+   with a display acknowledgement as soon as it arrives. Time runs from spawning socat to the pane's
    \`conn.halfClosed\` (by peer) event, which the engine emits after the last byte was read
    and its display batch flushed. The pane keeps a half-closed connection open (it is
    allowHalfOpen), so the bench then sends \`conn.close\` and checks that \`conn.closed\`

@@ -30,9 +30,9 @@ describe('bad commands', () => {
     ["host ''", { ...listen, host: '' }, /^host: host is empty/],
     ['host of spaces', { ...listen, host: '   ' }, /^host: host is empty/],
     ['connect to port 0', { type: 'tcpClient.connect', paneId: 'p', host: '127.0.0.1', port: 0 }, /^port: Too small: expected number to be >=1/],
-    ['data as a number array', { type: 'send', paneId: 'p', target: 'all', data: [104, 105] }, /^data: expected bytes \(Uint8Array\)/],
-    ['data as a string', { type: 'send', paneId: 'p', target: 'all', data: 'hi' }, /^data: expected bytes \(Uint8Array\)/],
-    ['target 0', { type: 'send', paneId: 'p', target: 0, data: new Uint8Array(1) }, /^target: /],
+    ['payload as a number array', { type: 'send', paneId: 'p', target: 'all', payload: [104, 105] }, /^payload: bytes \(Uint8Array\) or a template/],
+    ['payload as a string', { type: 'send', paneId: 'p', target: 'all', payload: 'hi' }, /^payload: bytes \(Uint8Array\) or a template/],
+    ['target 0', { type: 'send', paneId: 'p', target: 0, payload: new Uint8Array(1) }, /^target: /],
     ['pane id with a slash', { type: 'pane.close', paneId: '../etc' }, /^paneId: pane id: 1-64 letters, digits, - or _/],
     ['null', null, /^command: .*expected object, received null/],
     ['a string', 'tcpServer.listen', /^command: .*expected object, received string/],
@@ -58,12 +58,12 @@ describe('bad commands', () => {
 
   it('a bad command naming an existing pane also shows the error on that pane, which keeps running', async () => {
     const { local } = await probe.ok<{ local: { port: number } }>({ type: 'tcpServer.listen', paneId: 'srv', host: '127.0.0.1', port: 0 })
-    const err = await probe.fails({ type: 'send', paneId: 'srv', target: 'all', data: [1, 2, 3] as unknown as Uint8Array }, 'BAD_COMMAND')
-    expect(err.detail).toBe('data: expected bytes (Uint8Array)')
+    const err = await probe.fails({ type: 'send', paneId: 'srv', target: 'all', payload: [1, 2, 3] as unknown as Uint8Array }, 'BAD_COMMAND')
+    expect(err.detail).toBe('payload: bytes (Uint8Array) or a template { text, mode, encoding }')
     const port = await probe.engine.handle({ type: 'tcpServer.listen', paneId: 'srv', host: '127.0.0.1', port: 'abc' })
     expect(!port.ok && port.error.code).toBe('BAD_COMMAND')
     expect(probe.of('error', 'srv').map((e) => e.error.detail)).toEqual([
-      'data: expected bytes (Uint8Array)',
+      'payload: bytes (Uint8Array) or a template { text, mode, encoding }',
       'port: Invalid input: expected number, received string'
     ])
     // The pane was not harmed.
@@ -72,7 +72,7 @@ describe('bad commands', () => {
   })
 
   it('a Buffer is accepted as bytes (it is a Uint8Array)', async () => {
-    const r = await probe.engine.handle({ type: 'send', paneId: 'nobody', target: 'all', data: Buffer.from('x') })
+    const r = await probe.engine.handle({ type: 'send', paneId: 'nobody', target: 'all', payload: Buffer.from('x') })
     expect(!r.ok && r.error.code).toBe('NOT_RUNNING')
   })
 })
@@ -80,18 +80,18 @@ describe('bad commands', () => {
 describe('wire framing', () => {
   it('round-trips a binary payload byte for byte, outside the JSON header', () => {
     const payload = Uint8Array.from({ length: 1024 }, (_, i) => (i * 31 + 7) & 0xff)
-    const msg: WireMessage = { kind: 'command', id: 42, body: { type: 'send', paneId: 'p', target: 'all', data: payload } }
+    const msg: WireMessage = { kind: 'command', id: 42, body: { type: 'send', paneId: 'p', target: 'all', payload: payload } }
     const frame = encodeFrame(msg)
     const headerLen = new DataView(frame.buffer, frame.byteOffset).getUint32(0, true)
     // The payload is appended raw after the header: no base64, no JSON array.
     expect(frame.byteLength).toBe(4 + headerLen + payload.byteLength)
     expect(Buffer.compare(Buffer.from(frame.subarray(4 + headerLen)), Buffer.from(payload))).toBe(0)
     const header = JSON.parse(new TextDecoder().decode(frame.subarray(4, 4 + headerLen))) as Record<string, unknown>
-    expect(header).toEqual({ kind: 'command', id: 42, body: { type: 'send', paneId: 'p', target: 'all' }, $bin: [['data', 1024]] })
+    expect(header).toEqual({ kind: 'command', id: 42, body: { type: 'send', paneId: 'p', target: 'all' }, $bin: [['payload', 1024]] })
 
     const back = decodeFrame(frame)
     expect(back.kind).toBe('command')
-    const data = back.body.data as Uint8Array
+    const data = back.body.payload as Uint8Array
     expect(data).toBeInstanceOf(Uint8Array)
     expect(Buffer.compare(Buffer.from(data), Buffer.from(payload))).toBe(0)
     expect({ ...back, body: { ...back.body, data: undefined } }).toEqual({ ...msg, body: { ...msg.body, data: undefined } })

@@ -2,6 +2,7 @@
 // are loaded with a stand-in for the 'electron' module, and we look at what they did with it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import Module, { createRequire } from 'node:module'
+import net from 'node:net'
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -24,6 +25,8 @@ interface FakeContents {
 
 const seen = {
   ipcHandlers: new Map<string, Handler>(),
+  ipcListeners: new Map<string, Handler>(),
+  rendererSent: [] as { channel: string; args: unknown[] }[],
   windows: [] as { options: { webPreferences: Record<string, unknown> }; contents: FakeContents; loaded?: string }[],
   appHandlers: new Map<string, (...a: unknown[]) => void>(),
   permissionRequest: undefined as undefined | ((wc: unknown, p: string, cb: (ok: boolean) => void) => void),
@@ -81,7 +84,10 @@ const electronStub = {
       return Promise.resolve()
     }
   },
-  ipcMain: { handle: (channel: string, fn: Handler) => seen.ipcHandlers.set(channel, fn) },
+  ipcMain: {
+    handle: (channel: string, fn: Handler) => seen.ipcHandlers.set(channel, fn),
+    on: (channel: string, fn: Handler) => seen.ipcListeners.set(channel, fn)
+  },
   session: {
     defaultSession: {
       setPermissionRequestHandler: (fn: typeof seen.permissionRequest) => (seen.permissionRequest = fn),
@@ -96,6 +102,7 @@ const electronStub = {
       seen.invoked.push({ channel, args })
       return Promise.resolve({ ok: true, result: {} })
     },
+    send: (channel: string, ...args: unknown[]) => seen.rendererSent.push({ channel, args }),
     on: (channel: string, fn: (...a: unknown[]) => void) => seen.rendererListeners.set(fn, channel),
     removeListener: (_channel: string, fn: (...a: unknown[]) => void) => seen.rendererListeners.delete(fn)
   }
@@ -118,6 +125,26 @@ beforeAll(async () => {
 afterAll(() => {
   ;(Module as unknown as { _load: unknown })._load = originalLoad
 })
+
+/** Whether something listens on 127.0.0.1:port. */
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port })
+    s.once('connect', () => {
+      s.destroy()
+      resolve(true)
+    })
+    s.once('error', () => resolve(false))
+  })
+}
+
+async function waitUntil(what: string, ok: () => Promise<boolean>): Promise<void> {
+  const start = Date.now()
+  while (!(await ok())) {
+    if (Date.now() - start > 5000) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
 
 function trustedEvent(): unknown {
   return { sender: { id: seen.windows[0]!.contents.id }, senderFrame: { url: rendererUrl } }
@@ -172,11 +199,12 @@ describe('Electron main bundle', () => {
     const client = await run({ type: 'tcpClient.connect', paneId: 'all-c', host: '127.0.0.1', port: local.port })
     expect(client.remote.port).toBe(local.port)
     await run({ type: 'pane.configure', paneId: 'all-c', config: { framing: { kind: 'raw' } } })
-    expect(await run({ type: 'send', paneId: 'all-c', target: 'all', data: new TextEncoder().encode('hello') })).toMatchObject({ bytes: 5, connections: 1 })
+    expect(await run({ type: 'send', paneId: 'all-c', target: 'all', payload: new TextEncoder().encode('hello') })).toMatchObject({ bytes: 5, connections: 1 })
     await waitFor('the server pane shows the bytes', () => bytesTo('all-s') >= 5)
-    await run({ type: 'display.ack', paneId: 'all-s', bytes: bytesTo('all-s') })
     const udp = await run({ type: 'udp.bind', paneId: 'all-u', host: '127.0.0.1', port: 0 })
-    expect(await run({ type: 'udp.send', paneId: 'all-u', host: '127.0.0.1', port: udp.local.port, data: new Uint8Array([1, 2]) })).toMatchObject({ bytes: 2 })
+    expect(await run({ type: 'send', paneId: 'all-u', target: { host: '127.0.0.1', port: udp.local.port }, payload: new Uint8Array([1, 2]) })).toMatchObject({
+      bytes: 2
+    })
     const file = join(sessionsDir, 'payload.bin')
     writeFileSync(file, Buffer.alloc(1000, 7))
     expect(await run({ type: 'send.file', paneId: 'all-c', target: 'all', path: file })).toMatchObject({ total: 1000 })
@@ -195,9 +223,11 @@ describe('Electron main bundle', () => {
       })
     ).toMatchObject({ steps: 2 })
     await waitFor('the sequence arrives', () => bytesTo('all-s') >= 1007)
-    expect(await run({ type: 'udp.sendFile', paneId: 'all-u', host: '127.0.0.1', port: udp.local.port, path: file, datagramSize: 500 })).toMatchObject({
-      total: 1000
-    })
+    expect(await run({ type: 'send.file', paneId: 'all-u', target: { host: '127.0.0.1', port: udp.local.port }, path: file, datagramSize: 500 })).toMatchObject(
+      {
+        total: 1000
+      }
+    )
     await waitFor('the datagrams arrive', () => bytesTo('all-u') >= 2 * (2 + 1000))
 
     expect((await run({ type: 'session.info' })).bytes).toBeGreaterThan(0)
@@ -227,8 +257,8 @@ describe('Electron main bundle', () => {
     await waitFor('the reset connection is gone', () => contents.sent.some((e) => e.type === 'conn.closed' && e.paneId === 'all-c2'))
     await run({ type: 'conn.reset', paneId: 'all-c2', connId: second.connId }, 'NO_CONNECTION')
     for (const id of ['all-c', 'all-c2', 'all-u', 'all-p', 'all-r', 'all-i']) await run({ type: 'pane.close', paneId: id })
-    await run({ type: 'tcpServer.stop', paneId: 'all-s' })
-    await run({ type: 'send', paneId: 'all-s', target: 'all', data: new Uint8Array([1]) }, 'NO_CONNECTION')
+    await run({ type: 'pane.stop', paneId: 'all-s' })
+    await run({ type: 'send', paneId: 'all-s', target: 'all', payload: new Uint8Array([1]) }, 'NO_CONNECTION')
     await run({ type: 'pane.close', paneId: 'all-s' })
     expect([...covered].sort(), 'every contract command was exercised').toEqual([...commandTypes].sort())
   })
@@ -254,7 +284,7 @@ describe('Electron main bundle', () => {
     const port = listen.ok ? listen.result.local.port : 0
     const conn = (await handler(trustedEvent(), { type: 'tcpClient.connect', paneId: 'ipc-c', host: '127.0.0.1', port })) as Response
     expect(conn.ok).toBe(true)
-    await handler(trustedEvent(), { type: 'send', paneId: 'ipc-c', target: 'all', data: new TextEncoder().encode('hello') })
+    await handler(trustedEvent(), { type: 'send', paneId: 'ipc-c', target: 'all', payload: new TextEncoder().encode('hello') })
     const start = Date.now()
     const received = (): string =>
       contents.sent
@@ -265,6 +295,48 @@ describe('Electron main bundle', () => {
     expect(received()).toBe('hello')
     await handler(trustedEvent(), { type: 'pane.close', paneId: 'ipc-c' })
     await handler(trustedEvent(), { type: 'pane.close', paneId: 'ipc-s' })
+  })
+
+  it("a reload ends the old document's engine: its sockets close, its events stop, and the new document gets a fresh engine", async () => {
+    const handler = seen.ipcHandlers.get('np:command')!
+    const contents = seen.windows[0]!.contents
+    const listen = async (): Promise<Response<'tcpServer.listen'>> =>
+      (await handler(trustedEvent(), { type: 'tcpServer.listen', paneId: 'rl-s', host: '127.0.0.1', port: 0 })) as Response<'tcpServer.listen'>
+    const first = await listen()
+    if (!first.ok) throw new Error('listen failed')
+    const port = first.result.local.port
+    // The first document's load, then View → Reload (or Ctrl+R): a new document.
+    contents.handlers.get('did-navigate')!()
+    expect(await portOpen(port), 'the first load keeps the engine').toBe(true)
+    const mark = contents.sent.length
+    contents.handlers.get('did-navigate')!()
+    await waitUntil('the old server to stop listening', async () => !(await portOpen(port)))
+    // The new document starts its restored pane as new: no ALREADY_RUNNING, and on the same port.
+    const again = (await handler(trustedEvent(), { type: 'tcpServer.listen', paneId: 'rl-s', host: '127.0.0.1', port })) as Response<'tcpServer.listen'>
+    expect(again).toMatchObject({ ok: true, result: { local: { port } } })
+    // Nothing of the old engine reached the new document (its pane would have shown "stopped").
+    expect(contents.sent.slice(mark).filter((e) => e.type === 'pane.state' && e.state === 'idle')).toEqual([])
+    await handler(trustedEvent(), { type: 'pane.close', paneId: 'rl-s' })
+  })
+
+  it('a crashed renderer (render-process-gone) ends its engine too; the next document gets a fresh one', async () => {
+    const handler = seen.ipcHandlers.get('np:command')!
+    const contents = seen.windows[0]!.contents
+    const r = (await handler(trustedEvent(), { type: 'udp.bind', paneId: 'crash-u', host: '127.0.0.1', port: 0 })) as Response<'udp.bind'>
+    if (!r.ok) throw new Error('bind failed')
+    contents.handlers.get('render-process-gone')!()
+    const again = (await handler(trustedEvent(), { type: 'udp.bind', paneId: 'crash-u', host: '127.0.0.1', port: r.result.local.port })) as Response<'udp.bind'>
+    expect(again).toMatchObject({ ok: true, result: { local: { port: r.result.local.port } } })
+    await handler(trustedEvent(), { type: 'pane.close', paneId: 'crash-u' })
+  })
+
+  it('takes display acknowledgements one-way on their own channel, from the window only', () => {
+    const ack = seen.ipcListeners.get('np:ack')!
+    expect(ack).toBeTypeOf('function')
+    expect(ack(trustedEvent(), { paneId: 'p1', bytes: 10 })).toBeUndefined()
+    // Malformed or foreign acknowledgements are ignored, never thrown.
+    expect(() => ack(trustedEvent(), { paneId: 'p1', bytes: -1 })).not.toThrow()
+    expect(() => ack({ sender: { id: 999 }, senderFrame: { url: 'https://evil.example/' } }, { paneId: 'p1', bytes: 1 })).not.toThrow()
   })
 
   it('denies permission requests, new windows, foreign navigation and webviews, and sets a CSP that lets xterm style itself', () => {
@@ -298,10 +370,14 @@ describe('Electron preload bundle', () => {
   it('exposes exactly window.api, made of functions only, that speak the contract channel', async () => {
     expect([...seen.exposed.keys()]).toEqual(['api'])
     const api = seen.exposed.get('api') as Record<string, unknown>
-    expect(Object.keys(api).sort()).toEqual(['command', 'onEvent'])
+    expect(Object.keys(api).sort()).toEqual(['ack', 'command', 'onEvent'])
     for (const v of Object.values(api)) expect(typeof v).toBe('function')
     await (api['command'] as (c: unknown) => Promise<unknown>)({ type: 'pane.close', paneId: 'x' })
     expect(seen.invoked).toEqual([{ channel: 'np:command', args: [{ type: 'pane.close', paneId: 'x' }] }])
+    // Display acknowledgements are one-way: sent, never invoked (nobody waits for an answer).
+    ;(api['ack'] as (a: unknown) => void)({ paneId: 'x', bytes: 42 })
+    expect(seen.rendererSent).toEqual([{ channel: 'np:ack', args: [{ paneId: 'x', bytes: 42 }] }])
+    expect(seen.invoked).toHaveLength(1)
     const got: unknown[][] = []
     const off = (api['onEvent'] as (l: (...a: unknown[]) => void) => () => void)((...args) => got.push(args))
     expect([...seen.rendererListeners.values()]).toEqual(['np:event'])

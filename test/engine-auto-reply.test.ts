@@ -193,7 +193,7 @@ describe('on a TCP server pane', () => {
     expect((await ask(client, 'file', 0)).byteLength).toBe(0)
     const err = await probe.waitFor('error', 'srv')
     expect(err.error).toMatchObject({ code: 'BAD_TEMPLATE', op: 'auto-reply' })
-    expect(err.error.detail).toContain('/nonexistent/np-auto-reply')
+    expect(err.error.reason).toEqual({ key: 'parse.fileUnreadable', params: { path: '/nonexistent/np-auto-reply', pos: 1, code: 'ENOENT' } })
     expect((await ask(client, 'next', 2)).toString()).toBe('ok')
   })
 })

@@ -139,7 +139,7 @@ describe('provoked on loopback', () => {
   it('ECONNRESET: the peer aborts the connection', async () => {
     const port = await rawServer((s) => s.once('data', () => s.resetAndDestroy()))
     const cli = await probe.ok<{ connId: number }>({ type: 'tcpClient.connect', paneId: 'cli', host: '127.0.0.1', port })
-    await probe.ok({ type: 'send', paneId: 'cli', target: cli.connId, data: u8('provoke') })
+    await probe.ok({ type: 'send', paneId: 'cli', target: cli.connId, payload: u8('provoke') })
     const e = await probe.waitFor('error', 'cli')
     expect(e.error).toMatchObject({ code: 'ECONNRESET', op: 'read', connId: cli.connId, host: '127.0.0.1', port })
     expect(errorMessage('en', e.error)).toMatch(/reset by the peer/)
@@ -148,29 +148,50 @@ describe('provoked on loopback', () => {
     await probe.waitFor('pane.state', 'cli', (s) => s.state === 'idle')
   })
 
-  it('EPIPE: writing to a peer that closed and answered with RST; then NO_CONNECTION', async () => {
-    // The peer closes (FIN) without unread data. The first write is accepted by the kernel and
-    // answered with RST; the write after it fails with EPIPE (the read side has already ended).
+  it('a peer that closed for good answers a write with RST: the pane shows the reset by the peer when it comes; only accepted bytes count', async () => {
+    // The peer closes (FIN) with nothing unread, as the textbook's echo server does after its
+    // answer. The next write is accepted by our kernel and answered with RST by the peer's.
     const port = await rawServer((s) => s.destroy())
     const cli = await probe.ok<{ connId: number }>({ type: 'tcpClient.connect', paneId: 'cli', host: '127.0.0.1', port })
     await probe.waitFor('conn.halfClosed', 'cli', (e) => e.by === 'peer')
-    for (let i = 0; i < 50 && probe.of('conn.closed', 'cli').length === 0; i++) {
-      const r = await probe.cmd({ type: 'send', paneId: 'cli', target: cli.connId, data: u8('anyone there?') })
-      if (!r.ok) expect(['EPIPE', 'NO_CONNECTION']).toContain(r.error.code)
-      await new Promise((resolve) => setTimeout(resolve, 10))
-    }
-    expect(await probe.waitFor('conn.closed', 'cli')).toMatchObject({ how: 'error' })
+    await probe.ok({ type: 'send', paneId: 'cli', target: cli.connId, payload: u8('anyone there?') })
+    // Without a second write: the reset is seen when it comes, not when the next write fails.
+    expect(await probe.waitFor('conn.closed', 'cli')).toMatchObject({ how: 'reset', by: 'peer', bytesOut: 13 })
     const errors = probe.of('error', 'cli').map((e) => e.error)
-    expect(errors, `errors seen: ${JSON.stringify(errors)}`).toContainEqual(expect.objectContaining({ code: 'EPIPE', op: 'write', connId: cli.connId }))
-    const epipe = errors.find((e) => e.code === 'EPIPE')!
-    expect(errorMessage('en', epipe)).toMatch(/^Broken pipe/)
-    expect(errorMessage('zh', epipe)).not.toBe(errorMessage('en', epipe))
-    await probe.fails({ type: 'send', paneId: 'cli', target: cli.connId, data: u8('x') }, 'NO_CONNECTION')
+    expect(errors).toEqual([expect.objectContaining({ code: 'ECONNRESET', op: 'read', connId: cli.connId })])
+    expect(errorMessage('en', errors[0]!)).toMatch(/reset by the peer/)
+    await probe.waitFor('pane.state', 'cli', (s) => s.state === 'idle')
+    // The next send has no connection to go to; nothing of it is counted or recorded.
+    const refused = await probe.fails({ type: 'send', paneId: 'cli', target: cli.connId, payload: u8('second!') }, 'NO_CONNECTION')
+    expect(refused.connId).toBe(cli.connId)
+    expect(probe.tapped('cli', 'out')).toBe(13)
+  })
+
+  it('two quick writes to a peer that closed for good: what the kernel refused is neither counted nor recorded, and one error says why', async () => {
+    // Whether the RST is back before the second write decides if that write is refused (EPIPE) or
+    // goes out too; either way the counts, the recording and the pane agree.
+    const port = await rawServer((s) => s.destroy())
+    const cli = await probe.ok<{ connId: number }>({ type: 'tcpClient.connect', paneId: 'cli', host: '127.0.0.1', port })
+    await probe.waitFor('conn.halfClosed', 'cli', (e) => e.by === 'peer')
+    const r1 = await probe.cmd({ type: 'send', paneId: 'cli', target: cli.connId, payload: u8('one') })
+    const r2 = await probe.cmd({ type: 'send', paneId: 'cli', target: cli.connId, payload: u8('two!') })
+    expect(r1.ok).toBe(true)
+    expect(r2.ok).toBe(true)
+    const closed = await probe.waitFor('conn.closed', 'cli')
+    expect(closed).toMatchObject({ how: 'reset', by: 'peer' })
+    // 'one' went out; 'two!' went out only if the RST had not come back yet: never counted without being accepted.
+    expect(probe.tapped('cli', 'out')).toBe(closed.bytesOut)
+    expect([3, 7]).toContain(closed.bytesOut)
+    const codes = probe.of('error', 'cli').map((e) => e.error.code)
+    expect(codes.length).toBe(1)
+    expect(['ECONNRESET', 'EPIPE']).toContain(codes[0])
+    const epipe = probe.of('error', 'cli').find((e) => e.error.code === 'EPIPE')
+    if (epipe) expect(errorMessage('en', epipe.error)).toMatch(/^Broken pipe/)
   })
 
   it('EACCES: a UDP datagram to the broadcast address without SO_BROADCAST is refused by the kernel', async () => {
     await probe.ok({ type: 'udp.bind', paneId: 'udp', host: '127.0.0.1', port: 0 })
-    const r = await probe.cmd({ type: 'udp.send', paneId: 'udp', host: '255.255.255.255', port: 9, data: u8('x') })
+    const r = await probe.cmd({ type: 'send', paneId: 'udp', target: { host: '255.255.255.255', port: 9 }, payload: u8('x') })
     // The send is queued before the kernel answers: the failure is the pane's error event.
     if (!r.ok) expect(r.error.code).toBe('EACCES')
     const e = await probe.waitFor('error', 'udp')
@@ -184,14 +205,16 @@ describe('provoked on loopback', () => {
   })
 
   it('state errors: NOT_RUNNING, NO_CONNECTION, WRONG_PANE_KIND each land on their pane', async () => {
-    await probe.fails({ type: 'send', paneId: 'ghost', target: 'all', data: u8('x') }, 'NOT_RUNNING')
-    await probe.fails({ type: 'tcpServer.stop', paneId: 'ghost' }, 'NOT_RUNNING')
+    await probe.fails({ type: 'send', paneId: 'ghost', target: 'all', payload: u8('x') }, 'NOT_RUNNING')
+    await probe.fails({ type: 'pane.stop', paneId: 'ghost' }, 'NOT_RUNNING')
     await probe.ok({ type: 'tcpServer.listen', paneId: 'srv', host: '127.0.0.1', port: 0 })
-    await probe.fails({ type: 'send', paneId: 'srv', target: 'all', data: u8('x') }, 'NO_CONNECTION')
+    await probe.fails({ type: 'send', paneId: 'srv', target: 'all', payload: u8('x') }, 'NO_CONNECTION')
     await probe.fails({ type: 'conn.reset', paneId: 'srv', connId: 7 }, 'NO_CONNECTION')
     const wrong = await probe.fails({ type: 'udp.bind', paneId: 'srv', host: '127.0.0.1', port: 0 }, 'WRONG_PANE_KIND')
-    expect(errorMessage('en', wrong)).toContain('tcp-server')
-    await probe.fails({ type: 'udp.send', paneId: 'srv', host: '127.0.0.1', port: 9, data: u8('x') }, 'WRONG_PANE_KIND')
+    expect(wrong.reason).toEqual({ key: 'why.paneKind.tcp-server' })
+    expect(errorMessage('en', wrong)).toBe('This pane cannot do that: it is a TCP server pane.')
+    expect(errorMessage('zh', wrong)).toContain('TCP 服务器面板')
+    await probe.fails({ type: 'send', paneId: 'srv', target: { host: '127.0.0.1', port: 9 }, payload: u8('x') }, 'WRONG_PANE_KIND')
     expect(new Set(probe.of('error').map((e) => e.paneId))).toEqual(new Set(['ghost', 'srv']))
   })
 })

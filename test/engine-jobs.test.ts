@@ -67,7 +67,7 @@ describe('repeat', () => {
       type: 'send',
       paneId: 'cli',
       target: connId,
-      template: { text: 'tick{{seq}};', mode: 'text' },
+      payload: { text: 'tick{{seq}};', mode: 'text' },
       repeat: { everyMs: 20, times: 5 }
     })
     expect(r.jobId).toEqual(expect.any(Number))
@@ -86,7 +86,7 @@ describe('repeat', () => {
       type: 'send',
       paneId: 'cli',
       target: connId,
-      template: { text: 'x{{seq}};', mode: 'text' },
+      payload: { text: 'x{{seq}};', mode: 'text' },
       repeat: { everyMs: 10, times: 0 }
     })
     await raw.untilReceived(12, 'at least three sends') // x1;x2;x3; is 9 bytes; x4; makes 12
@@ -105,7 +105,7 @@ describe('repeat', () => {
     const raw = await rawServer()
     const connId = await connect('cli', raw.port)
     const start = (text: string): Promise<{ jobId: number }> =>
-      probe.ok({ type: 'send', paneId: 'cli', target: connId, template: { text, mode: 'text' }, repeat: { everyMs: 10, times: 0 } })
+      probe.ok({ type: 'send', paneId: 'cli', target: connId, payload: { text, mode: 'text' }, repeat: { everyMs: 10, times: 0 } })
     const a = await start('a;')
     const b = await start('b;')
     await raw.untilReceived(12)
@@ -124,7 +124,7 @@ describe('repeat', () => {
       type: 'send',
       paneId: 'cli',
       target: connId,
-      template: { text: 'again', mode: 'text' },
+      payload: { text: 'again', mode: 'text' },
       repeat: { everyMs: 20, times: 1000 }
     })
     const last = (await finished('cli', jobId)).at(-1)!
@@ -140,7 +140,7 @@ describe('repeat', () => {
       type: 'send',
       paneId: 'cli',
       target: connId,
-      template: { text: 'z;', mode: 'text' },
+      payload: { text: 'z;', mode: 'text' },
       repeat: { everyMs: 10, times: 0 }
     })
     await raw.untilReceived(6)
@@ -156,11 +156,10 @@ describe('repeat', () => {
     cleanups.push(() => peer.close())
     await probe.ok({ type: 'udp.bind', paneId: 'u', host: '127.0.0.1', port: 0 })
     const { jobId } = await probe.ok<{ jobId: number }>({
-      type: 'udp.send',
+      type: 'send',
       paneId: 'u',
-      host: '127.0.0.1',
-      port: peer.port,
-      template: { text: 'd{{seq}}', mode: 'text' },
+      target: { host: '127.0.0.1', port: peer.port },
+      payload: { text: 'd{{seq}}', mode: 'text' },
       repeat: { everyMs: 10, times: 3 }
     })
     expect((await finished('u', jobId)).at(-1)).toMatchObject({ done: 3, total: 3, finished: true })
@@ -245,7 +244,7 @@ describe('send.file with framing or transforms, and over UDP', () => {
     await probe.ok({ type: 'pane.configure', paneId: 'cli', config: { framing: { kind: 'delimiter', delimiterHex: '0a' } } })
     const connId = await connect('cli', raw.port)
     const err = await probe.fails({ type: 'send.file', paneId: 'cli', target: connId, path }, 'EMSGSIZE')
-    expect(err.detail).toContain('16.0 MiB')
+    expect(err.reason).toEqual({ key: 'why.fileTooLargeForMessage', params: { path, size: '16.0 MiB', max: '16.0 MiB' } })
     expect(probe.of('job.progress', 'cli')).toEqual([])
     await sleep(50)
     expect(raw.received().byteLength).toBe(0)
@@ -259,10 +258,9 @@ describe('send.file with framing or transforms, and over UDP', () => {
     cleanups.push(() => peer.close())
     await probe.ok({ type: 'udp.bind', paneId: 'u', host: '127.0.0.1', port: 0 })
     const { jobId, total } = await probe.ok<{ jobId: number; total: number }>({
-      type: 'udp.sendFile',
+      type: 'send.file',
       paneId: 'u',
-      host: '127.0.0.1',
-      port: peer.port,
+      target: { host: '127.0.0.1', port: peer.port },
       path,
       datagramSize: 1000
     })
@@ -281,9 +279,9 @@ describe('send.file with framing or transforms, and over UDP', () => {
     const peer = await RawUdp.bind()
     cleanups.push(() => peer.close())
     await probe.ok({ type: 'udp.bind', paneId: 'u', host: '127.0.0.1', port: 0 })
-    const bad = await probe.fails({ type: 'udp.sendFile', paneId: 'u', host: '127.0.0.1', port: peer.port, path, datagramSize: 65508 }, 'BAD_COMMAND')
+    const bad = await probe.fails({ type: 'send.file', paneId: 'u', target: { host: '127.0.0.1', port: peer.port }, path, datagramSize: 65508 }, 'BAD_COMMAND')
     expect(bad.detail).toContain('65507')
-    const { jobId } = await probe.ok<{ jobId: number }>({ type: 'udp.sendFile', paneId: 'u', host: '127.0.0.1', port: peer.port, path })
+    const { jobId } = await probe.ok<{ jobId: number }>({ type: 'send.file', paneId: 'u', target: { host: '127.0.0.1', port: peer.port }, path })
     await finished('u', jobId)
     expect((await peer.untilDatagrams(3)).map((d) => d.byteLength)).toEqual([1024, 1024, 952])
   })
@@ -336,8 +334,7 @@ describe('send.sequence', () => {
     const { jobId } = await probe.ok<{ jobId: number }>({
       type: 'send.sequence',
       paneId: 'u',
-      host: '127.0.0.1',
-      port: peer.port,
+      target: { host: '127.0.0.1', port: peer.port },
       steps: [step('a', 0), step('b', 20)]
     })
     await finished('u', jobId)

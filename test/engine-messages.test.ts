@@ -129,7 +129,7 @@ describe('framing on a TCP pair', () => {
     const raw = await rawServer()
     await configure('cli', { framing: c.framing }) // before the pane starts
     const connId = await connect('cli', raw.port)
-    await probe.ok({ type: 'send', paneId: 'cli', target: connId, template: hello })
+    await probe.ok({ type: 'send', paneId: 'cli', target: connId, payload: hello })
     const want = c.wire(b('hello'))
     expect((await raw.untilReceived(want.byteLength)).toString('hex')).toBe(want.toString('hex'))
     // The pane shows the send as payload, then the frame that went out.
@@ -172,13 +172,13 @@ describe('framing on a TCP pair', () => {
   it('pane.configure while running: the next send is framed, the next read is cut', async () => {
     const raw = await rawServer()
     const connId = await connect('cli', raw.port)
-    await probe.ok({ type: 'send', paneId: 'cli', target: connId, template: { text: 'raw|', mode: 'text' } })
+    await probe.ok({ type: 'send', paneId: 'cli', target: connId, payload: { text: 'raw|', mode: 'text' } })
     await raw.untilReceived(4)
     raw.sockets[0]!.write('before')
     await probe.untilRecords('cli', 1)
 
     await configure('cli', { framing: { kind: 'delimiter', delimiterHex: '0a' } })
-    await probe.ok({ type: 'send', paneId: 'cli', target: connId, template: { text: 'framed', mode: 'text' } })
+    await probe.ok({ type: 'send', paneId: 'cli', target: connId, payload: { text: 'framed', mode: 'text' } })
     expect((await raw.untilReceived(11)).toString()).toBe('raw|framed\n')
     raw.sockets[0]!.write('a\nb\n')
     const shown = await probe.untilRecords('cli', 3)
@@ -202,9 +202,9 @@ describe('framing on a TCP pair', () => {
     const raw = await rawServer()
     await configure('cli', { framing: { kind: 'fixed', length: 4 } })
     const connId = await connect('cli', raw.port)
-    const err = await probe.fails({ type: 'send', paneId: 'cli', target: connId, template: hello }, 'BAD_FRAME')
+    const err = await probe.fails({ type: 'send', paneId: 'cli', target: connId, payload: hello }, 'BAD_FRAME')
     expect(err.detail).toBe('5 bytes do not fit a fixed length of 4')
-    await probe.ok({ type: 'send', paneId: 'cli', target: connId, template: { text: 'ok', mode: 'text' } })
+    await probe.ok({ type: 'send', paneId: 'cli', target: connId, payload: { text: 'ok', mode: 'text' } })
     expect((await raw.untilReceived(4)).toString('hex')).toBe(b('ok\0\0').toString('hex'))
   })
 
@@ -212,7 +212,7 @@ describe('framing on a TCP pair', () => {
     const peer = await rawUdp()
     await configure('u', { framing: { kind: 'length', bytes: 2, endian: 'be', includesHeader: false }, transforms: [{ kind: 'checksum', algo: 'crc32' }] })
     const { local } = await probe.ok<{ local: Endpoint }>({ type: 'udp.bind', paneId: 'u', host: '127.0.0.1', port: 0 })
-    await probe.ok({ type: 'udp.send', paneId: 'u', host: '127.0.0.1', port: peer.port, template: hello })
+    await probe.ok({ type: 'send', paneId: 'u', target: { host: '127.0.0.1', port: peer.port }, payload: hello })
     const [dgram] = await peer.untilDatagrams(1)
     expect(dgram!.toString('hex')).toBe(Buffer.concat([b('hello'), crcBE(b('hello'))]).toString('hex'))
     const [out] = await probe.untilRecords('u', 1, 'out')
@@ -240,7 +240,7 @@ describe('transforms', () => {
     const raw = await rawServer()
     await configure('cli', crc)
     const connId = await connect('cli', raw.port)
-    await probe.ok({ type: 'send', paneId: 'cli', target: connId, template: hello })
+    await probe.ok({ type: 'send', paneId: 'cli', target: connId, payload: hello })
     const wire = await raw.untilReceived(9)
     expect(wire.toString('hex')).toBe('68656c6c6f' + (zlibCrc32('hello') >>> 0).toString(16).padStart(8, '0'))
     expect(wire.subarray(5).toString('hex')).toBe('3610a686')
@@ -285,7 +285,7 @@ describe('transforms', () => {
     const port = await listen('srv')
     const connId = await connect('cli', port)
     const text = 'hello hello hello hello hello hello'
-    await probe.ok({ type: 'send', paneId: 'cli', target: connId, template: { text, mode: 'text' } })
+    await probe.ok({ type: 'send', paneId: 'cli', target: connId, payload: { text, mode: 'text' } })
     const [got] = await probe.untilRecords('srv', 1)
     expect(got!.rec.ok).toBe(true)
     expect(summary(got!)).toEqual([
@@ -299,7 +299,7 @@ describe('transforms', () => {
     expect(summary(out!).map((s) => (s as unknown[])[0])).toEqual(['payload', 'compress', 'encrypt'])
 
     const sid = probe.of('conn.open', 'srv')[0]!.connId
-    await probe.ok({ type: 'send', paneId: 'srv', target: sid, template: { text: 'back at you', mode: 'text' } })
+    await probe.ok({ type: 'send', paneId: 'srv', target: sid, payload: { text: 'back at you', mode: 'text' } })
     const [back] = await probe.untilRecords('cli', 1)
     expect(back!.rec.ok).toBe(true)
     expect(payloadOf(back!).toString()).toBe('back at you')
@@ -308,8 +308,8 @@ describe('transforms', () => {
     await configure('peek', sealed('open sesame'))
     const peek = await connect('peek', raw.port)
     const n = 12 + gzipSync('hello').byteLength + 16 // IV, the gzip of 'hello' encrypted, tag
-    await probe.ok({ type: 'send', paneId: 'peek', target: peek, template: hello })
-    await probe.ok({ type: 'send', paneId: 'peek', target: peek, template: hello })
+    await probe.ok({ type: 'send', paneId: 'peek', target: peek, payload: hello })
+    await probe.ok({ type: 'send', paneId: 'peek', target: peek, payload: hello })
     const both = await raw.untilReceived(2 * n)
     expect(both.byteLength).toBe(2 * n)
     expect(both.subarray(0, n).equals(both.subarray(n))).toBe(false)
@@ -320,7 +320,7 @@ describe('transforms', () => {
     await configure('cli', sealed('open sesame'))
     const port = await listen('srv')
     const connId = await connect('cli', port)
-    await probe.ok({ type: 'send', paneId: 'cli', target: connId, template: hello })
+    await probe.ok({ type: 'send', paneId: 'cli', target: connId, payload: hello })
     const [got] = await probe.untilRecords('srv', 1)
     expect(got!.rec.ok).toBe(false)
     const failed = got!.parts.find((p) => !p.part.ok)!
@@ -364,7 +364,7 @@ describe('transforms', () => {
     const raw = await rawServer()
     await configure('cli', config)
     const connId = await connect('cli', raw.port)
-    await probe.ok({ type: 'send', paneId: 'cli', target: connId, template: hello })
+    await probe.ok({ type: 'send', paneId: 'cli', target: connId, payload: hello })
     const head = await raw.untilReceived(2)
     const wire = await raw.untilReceived(2 + head.readUInt16BE(0))
     expect(wire.byteLength).toBe(2 + head.readUInt16BE(0))

@@ -58,7 +58,7 @@ describe('listen', () => {
     expect(cli.remote).toEqual({ address: '::1', port: local.port, family: 'IPv6' })
     const open = await probe.waitFor('conn.open', 'srv6')
     expect(open.remote).toEqual({ address: '::1', port: cli.local.port, family: 'IPv6' })
-    await probe.ok({ type: 'send', paneId: 'cli6', target: cli.connId, data: u8('over v6') })
+    await probe.ok({ type: 'send', paneId: 'cli6', target: cli.connId, payload: u8('over v6') })
     expect((await probe.untilBytes('srv6', 7)).toString()).toBe('over v6')
   })
 
@@ -74,7 +74,7 @@ describe('listen', () => {
     const local = await listen('srv')
     const cli = await connect('cli', local.port)
     const sid = await serverConnFor('srv', cli)
-    await probe.ok({ type: 'tcpServer.stop', paneId: 'srv' })
+    await probe.ok({ type: 'pane.stop', paneId: 'srv' })
     await probe.waitFor('pane.state', 'srv', (e) => e.state === 'idle')
     await probe.waitFor('conn.closed', 'srv', (e) => e.connId === sid)
     // The client sees the server's FIN.
@@ -103,11 +103,11 @@ describe('many clients', () => {
 
     // To one connection: only that client gets it.
     const to2 = await serverConnFor('srv', clients[1]!)
-    expect(await probe.ok({ type: 'send', paneId: 'srv', target: to2, data: u8('just you|') })).toEqual({ bytes: 9, connections: 1 })
+    expect(await probe.ok({ type: 'send', paneId: 'srv', target: to2, payload: u8('just you|') })).toEqual({ bytes: 9, connections: 1 })
     expect((await probe.untilBytes('c2', 9)).toString()).toBe('just you|')
 
     // To all: every client gets it.
-    expect(await probe.ok({ type: 'send', paneId: 'srv', target: 'all', data: u8('everyone') })).toEqual({ bytes: 8, connections: 3 })
+    expect(await probe.ok({ type: 'send', paneId: 'srv', target: 'all', payload: u8('everyone') })).toEqual({ bytes: 8, connections: 3 })
     expect((await probe.untilBytes('c1', 8)).toString()).toBe('everyone')
     expect((await probe.untilBytes('c2', 17)).toString()).toBe('just you|everyone')
     expect((await probe.untilBytes('c3', 8)).toString()).toBe('everyone')
@@ -125,9 +125,9 @@ describe('one connection', () => {
     const sid = await serverConnFor('srv', cli)
 
     const binary = Uint8Array.from({ length: 256 }, (_, i) => i)
-    await probe.ok({ type: 'send', paneId: 'cli', target: cli.connId, data: u8('hello') })
-    await probe.ok({ type: 'send', paneId: 'cli', target: 'all', data: binary })
-    await probe.ok({ type: 'send', paneId: 'srv', target: sid, data: u8('world!') })
+    await probe.ok({ type: 'send', paneId: 'cli', target: cli.connId, payload: u8('hello') })
+    await probe.ok({ type: 'send', paneId: 'cli', target: 'all', payload: binary })
+    await probe.ok({ type: 'send', paneId: 'srv', target: sid, payload: u8('world!') })
     const atServer = await probe.untilBytes('srv', 261)
     expect(atServer.subarray(0, 5).toString()).toBe('hello')
     expect(Buffer.compare(atServer.subarray(5), Buffer.from(binary))).toBe(0)
@@ -151,13 +151,13 @@ describe('one connection', () => {
     const { port } = await listen('srv')
     const cli = await connect('cli', port)
     const sid = await serverConnFor('srv', cli)
-    await probe.ok({ type: 'send', paneId: 'cli', target: cli.connId, data: u8('request') })
+    await probe.ok({ type: 'send', paneId: 'cli', target: cli.connId, payload: u8('request') })
     await probe.ok({ type: 'conn.end', paneId: 'cli', connId: cli.connId })
     await probe.waitFor('conn.halfClosed', 'cli', (e) => e.connId === cli.connId && e.by === 'local')
     await probe.waitFor('conn.halfClosed', 'srv', (e) => e.connId === sid && e.by === 'peer')
     expect((await probe.untilBytes('srv', 7)).toString()).toBe('request')
 
-    await probe.ok({ type: 'send', paneId: 'srv', target: sid, data: u8('response after FIN') })
+    await probe.ok({ type: 'send', paneId: 'srv', target: sid, payload: u8('response after FIN') })
     expect((await probe.untilBytes('cli', 18)).toString()).toBe('response after FIN')
     expect(probe.of('conn.closed')).toEqual([])
 
@@ -172,7 +172,7 @@ describe('one connection', () => {
     const { port } = await listen('srv')
     const cli = await connect('cli', port)
     const sid = await serverConnFor('srv', cli)
-    await probe.ok({ type: 'send', paneId: 'cli', target: cli.connId, data: u8('bye') })
+    await probe.ok({ type: 'send', paneId: 'cli', target: cli.connId, payload: u8('bye') })
     await probe.ok({ type: 'conn.close', paneId: 'cli', connId: cli.connId })
     expect(await probe.waitFor('conn.closed', 'cli')).toMatchObject({ connId: cli.connId, how: 'close', bytesOut: 3 })
     // Everything written before the close arrives, then the FIN.
@@ -216,21 +216,21 @@ describe('one connection', () => {
 
     // After our own half-close the connection is closed for sending.
     await probe.ok({ type: 'conn.end', paneId: 'cli', connId: cli.connId })
-    const epipe = await probe.fails({ type: 'send', paneId: 'cli', target: cli.connId, data: u8('late') }, 'EPIPE')
+    const epipe = await probe.fails({ type: 'send', paneId: 'cli', target: cli.connId, payload: u8('late') }, 'EPIPE')
     expect(epipe.connId).toBe(cli.connId)
 
     // After a close the connection is gone.
     await probe.ok({ type: 'conn.close', paneId: 'srv', connId: sid })
     await probe.waitFor('conn.closed', 'srv')
-    await probe.fails({ type: 'send', paneId: 'srv', target: sid, data: u8('late') }, ['NO_CONNECTION', 'EPIPE'])
-    await probe.fails({ type: 'send', paneId: 'srv', target: 'all', data: u8('late') }, 'NO_CONNECTION')
+    await probe.fails({ type: 'send', paneId: 'srv', target: sid, payload: u8('late') }, ['NO_CONNECTION', 'EPIPE'])
+    await probe.fails({ type: 'send', paneId: 'srv', target: 'all', payload: u8('late') }, 'NO_CONNECTION')
     await probe.waitFor('conn.closed', 'cli')
-    await probe.fails({ type: 'send', paneId: 'cli', target: cli.connId, data: u8('late') }, ['NO_CONNECTION', 'EPIPE'])
+    await probe.fails({ type: 'send', paneId: 'cli', target: cli.connId, payload: u8('late') }, ['NO_CONNECTION', 'EPIPE'])
     await probe.fails({ type: 'conn.close', paneId: 'cli', connId: cli.connId }, 'NO_CONNECTION')
 
     // After the pane is closed there is nothing to send from.
     await probe.ok({ type: 'pane.close', paneId: 'cli' })
-    await probe.fails({ type: 'send', paneId: 'cli', target: 'all', data: u8('late') }, 'NOT_RUNNING')
+    await probe.fails({ type: 'send', paneId: 'cli', target: 'all', payload: u8('late') }, 'NOT_RUNNING')
   })
 })
 
@@ -246,8 +246,8 @@ describe('closing never hangs', () => {
       peer.on('error', () => {})
       const open = await probe.waitFor('conn.open', 'srv')
       const big = new Uint8Array(16 * 1024 * 1024)
-      await probe.ok({ type: 'send', paneId: 'srv', target: open.connId, data: big })
-      await bounded(probe.ok({ type: 'tcpServer.stop', paneId: 'srv' }), 'stop with a peer that never reads', 4000)
+      await probe.ok({ type: 'send', paneId: 'srv', target: open.connId, payload: big })
+      await bounded(probe.ok({ type: 'pane.stop', paneId: 'srv' }), 'stop with a peer that never reads', 4000)
       const closed = await probe.waitFor('conn.closed', 'srv')
       expect(closed.bytesOut).toBe(big.byteLength)
       // The pane says it is idle only after its last connection is gone.

@@ -7,6 +7,8 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest'
 import { bounded } from './peers'
 import { Probe, RawServer } from './probe'
+import { errorMessage } from '../src/shared/i18n'
+import type { CommandInput } from '../src/shared/contract'
 
 let probe: Probe
 let raw: RawServer
@@ -42,7 +44,7 @@ async function sendTemplate(text: string, mode: Mode = 'text', encoding?: 'utf-8
     type: 'send',
     paneId: 'cli',
     target: connId,
-    template: encoding ? { text, mode, encoding } : { text, mode }
+    payload: encoding ? { text, mode, encoding } : { text, mode }
   })
   const all = await raw.untilReceived(before + r.bytes)
   expect(all.byteLength).toBe(before + r.bytes)
@@ -83,10 +85,11 @@ it('{{file:..}} puts the file bytes as they are, even in a hex template', async 
 
 it('{{file:..}} of a missing file: BAD_TEMPLATE naming the file and why, an error on the pane, and nothing sent', async () => {
   const missing = join(dir, 'no-such-file.bin')
-  const err = await probe.fails({ type: 'send', paneId: 'cli', target: connId, template: { text: `x{{file:${missing}}}`, mode: 'text' } }, 'BAD_TEMPLATE')
-  expect(err.detail).toContain(missing)
-  expect(err.detail).toMatch(/no such file/i)
-  expect(err.detail).toMatch(/position 2\b/)
+  const err = await probe.fails({ type: 'send', paneId: 'cli', target: connId, payload: { text: `x{{file:${missing}}}`, mode: 'text' } }, 'BAD_TEMPLATE')
+  expect(err.reason).toEqual({ key: 'parse.fileUnreadable', params: { path: missing, pos: 2, code: 'ENOENT' } })
+  // Said in words of the catalog, in either language, never in the engine's English.
+  expect(errorMessage('en', err)).toContain(`Cannot read the file ${missing} (position 2): ENOENT`)
+  expect(errorMessage('zh', err)).toContain(`无法读取文件 ${missing}（第 2 个字符）`)
   // The pane is still usable, and the failed send put nothing on the wire.
   expect((await sendTemplate('after')).toString()).toBe('after')
   expect(raw.received().toString()).toBe('after')
@@ -110,38 +113,41 @@ it('text in GBK: 你好 is c4 e3 ba c3 on the wire; in UTF-8 it is e4 bd a0 e5 a
 })
 
 it('a character GBK cannot hold is BAD_TEMPLATE, naming the character and where it is', async () => {
-  const err = await probe.fails({ type: 'send', paneId: 'cli', target: connId, template: { text: '你好😀', mode: 'text', encoding: 'gbk' } }, 'BAD_TEMPLATE')
-  expect(err.detail).toContain('😀')
-  expect(err.detail).toMatch(/position 3\b/)
-  expect(err.detail).toMatch(/gbk/)
+  const err = await probe.fails({ type: 'send', paneId: 'cli', target: connId, payload: { text: '你好😀', mode: 'text', encoding: 'gbk' } }, 'BAD_TEMPLATE')
+  expect(err.reason).toEqual({ key: 'parse.unencodable', params: { pos: 3, char: '😀' } })
+  expect(errorMessage('zh', err)).toContain('第 3 个字符“😀”无法用这种编码表示')
 })
 
 it('bad hex, bad base64, a bad escape and an unknown variable are each BAD_TEMPLATE with where it is', async () => {
-  const cases: [string, Mode, RegExp][] = [
-    ['01 0g', 'hex', /hex digit.*position 5/],
-    ['012', 'hex', /odd number of hex digits/],
-    ['aGV*bG8=', 'base64', /base64.*position 4/],
-    ['a\\qb', 'text', /escape.*position 2/],
-    ['{{nope}}', 'text', /variable.*position 1/]
+  const cases: [string, Mode, string, number][] = [
+    ['01 0g', 'hex', 'parse.badHexChar', 5],
+    ['012', 'hex', 'parse.oddHexDigits', 3],
+    ['aGV*bG8=', 'base64', 'parse.badBase64Char', 4],
+    ['a\\qb', 'text', 'parse.badEscape', 2],
+    ['{{nope}}', 'text', 'parse.badVariable', 1]
   ]
-  for (const [text, mode, detail] of cases) {
-    const err = await probe.fails({ type: 'send', paneId: 'cli', target: connId, template: { text, mode } }, 'BAD_TEMPLATE')
-    expect(err.detail, text).toMatch(detail)
+  for (const [text, mode, key, pos] of cases) {
+    const err = await probe.fails({ type: 'send', paneId: 'cli', target: connId, payload: { text, mode } }, 'BAD_TEMPLATE')
+    expect(err.reason?.key, text).toBe(key)
+    expect(err.reason?.params?.['pos'], text).toBe(pos)
+    expect(err.detail, text).toBeUndefined()
   }
   expect(raw.received().byteLength).toBe(0)
 })
 
-it('send with both data and template, or neither, is BAD_COMMAND (TCP and UDP)', async () => {
-  const data = new Uint8Array([1])
-  const template = { text: 'x', mode: 'text' } as const
-  for (const extra of [{ data, template }, {}]) {
-    const err = await probe.fails({ type: 'send', paneId: 'cli', target: connId, ...extra }, 'BAD_COMMAND')
-    expect(err.detail).toMatch(/either data or template/)
+it('a send without a payload, or with one that is neither bytes nor a template, is BAD_COMMAND (TCP and UDP)', async () => {
+  const bad = [undefined, 'text', [1, 2], { text: 'x' }, { mode: 'text' }]
+  for (const payload of bad) {
+    const err = await probe.fails({ type: 'send', paneId: 'cli', target: connId, payload } as unknown as CommandInput, 'BAD_COMMAND')
+    expect(err.detail).toMatch(/^payload/)
   }
   await probe.ok({ type: 'udp.bind', paneId: 'u', host: '127.0.0.1', port: 0 })
-  for (const extra of [{ data, template }, {}]) {
-    const err = await probe.fails({ type: 'udp.send', paneId: 'u', host: '127.0.0.1', port: raw.port, ...extra }, 'BAD_COMMAND')
-    expect(err.detail).toMatch(/either data or template/)
+  for (const payload of bad) {
+    const err = await probe.fails(
+      { type: 'send', paneId: 'u', target: { host: '127.0.0.1', port: raw.port }, payload } as unknown as CommandInput,
+      'BAD_COMMAND'
+    )
+    expect(err.detail).toMatch(/^payload/)
   }
   expect(raw.received().byteLength).toBe(0)
 })

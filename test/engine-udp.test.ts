@@ -46,12 +46,12 @@ it('binds on port 0 and shows the free port it got', async () => {
 it('two panes exchange datagrams; each record carries the sender address', async () => {
   const a = await bind('a')
   const b = await bind('b')
-  expect(await probe.ok({ type: 'udp.send', paneId: 'a', host: '127.0.0.1', port: b.port, data: u8('ping') })).toEqual({ bytes: 4 })
+  expect(await probe.ok({ type: 'send', paneId: 'a', target: { host: '127.0.0.1', port: b.port }, payload: u8('ping') })).toEqual({ bytes: 4, connections: 1 })
   await probe.until(() => datagrams('b').length === 1, 'datagram at b')
   expect(datagrams('b')[0]).toEqual({ peer: { address: '127.0.0.1', port: a.port, family: 'IPv4' }, bytes: Buffer.from('ping') })
 
   // Answer the sender, by name this time.
-  await probe.ok({ type: 'udp.send', paneId: 'b', host: 'localhost', port: a.port, data: u8('pong') })
+  await probe.ok({ type: 'send', paneId: 'b', target: { host: 'localhost', port: a.port }, payload: u8('pong') })
   await probe.until(() => datagrams('a').length === 1, 'datagram at a')
   expect(datagrams('a')[0]).toEqual({ peer: { address: '127.0.0.1', port: b.port, family: 'IPv4' }, bytes: Buffer.from('pong') })
 
@@ -67,7 +67,7 @@ it('keeps datagram boundaries: three sends of different sizes are three records 
   const b = await bind('b')
   const sizes = [1, 1000, 65507]
   const payloads = sizes.map((n, i) => Uint8Array.from({ length: n }, (_, j) => (j * 7 + i) & 0xff))
-  for (const data of payloads) await probe.ok({ type: 'udp.send', paneId: 'a', host: '127.0.0.1', port: b.port, data })
+  for (const data of payloads) await probe.ok({ type: 'send', paneId: 'a', target: { host: '127.0.0.1', port: b.port }, payload: data })
   await probe.until(() => datagrams('b').length === 3, 'three datagrams')
   const got = datagrams('b')
   expect(got.map((d) => d.bytes.byteLength)).toEqual(sizes)
@@ -78,25 +78,25 @@ it('works over IPv6 (::1)', async () => {
   const a = await bind('a6', '::1')
   const b = await bind('b6', '::1')
   expect(a).toMatchObject({ address: '::1', family: 'IPv6' })
-  await probe.ok({ type: 'udp.send', paneId: 'a6', host: '::1', port: b.port, data: u8('hello v6') })
+  await probe.ok({ type: 'send', paneId: 'a6', target: { host: '::1', port: b.port }, payload: u8('hello v6') })
   await probe.until(() => datagrams('b6').length === 1, 'datagram at b6')
   expect(datagrams('b6')[0]).toEqual({ peer: { address: '::1', port: a.port, family: 'IPv6' }, bytes: Buffer.from('hello v6') })
 })
 
 it('send before bind is NOT_RUNNING, also on a pane whose bind failed', async () => {
-  await probe.fails({ type: 'udp.send', paneId: 'u', host: '127.0.0.1', port: 9, data: u8('x') }, 'NOT_RUNNING')
+  await probe.fails({ type: 'send', paneId: 'u', target: { host: '127.0.0.1', port: 9 }, payload: u8('x') }, 'NOT_RUNNING')
   const taken = await bind('first')
   const err = await probe.fails({ type: 'udp.bind', paneId: 'second', host: '127.0.0.1', port: taken.port }, 'EADDRINUSE')
   expect(err).toMatchObject({ op: 'bind', host: '127.0.0.1', port: taken.port })
-  await probe.fails({ type: 'udp.send', paneId: 'second', host: '127.0.0.1', port: taken.port, data: u8('x') }, 'NOT_RUNNING')
+  await probe.fails({ type: 'send', paneId: 'second', target: { host: '127.0.0.1', port: taken.port }, payload: u8('x') }, 'NOT_RUNNING')
   // Binding twice on one pane is refused.
   await probe.fails({ type: 'udp.bind', paneId: 'first', host: '127.0.0.1', port: 0 }, 'ALREADY_RUNNING')
 })
 
 it('a 70000-byte datagram is rejected by validation with a clear detail', async () => {
   const b = await bind('b')
-  const err = await probe.fails({ type: 'udp.send', paneId: 'b', host: '127.0.0.1', port: b.port, data: new Uint8Array(70000) }, 'BAD_COMMAND')
-  expect(err.detail).toBe('data: a UDP datagram holds at most 65507 bytes')
+  const err = await probe.fails({ type: 'send', paneId: 'b', target: { host: '127.0.0.1', port: b.port }, payload: new Uint8Array(70000) }, 'EMSGSIZE')
+  expect(err.reason).toEqual({ key: 'why.datagramTooLarge', params: { bytes: 70000, max: 65507 } })
   expect(probe.of('data')).toEqual([])
 })
 

@@ -43,7 +43,7 @@ it('a screen that does not ack stops getting data past the bounded backlog, whil
 
   const flood = Uint8Array.from({ length: MiB }, (_, i) => (i * 13 + (i >> 11)) & 0xff)
   for (let off = 0; off < MiB; off += 64 * 1024) {
-    await p.ok({ type: 'send', paneId: 'cli', target: cliConn, data: flood.subarray(off, off + 64 * 1024) })
+    await p.ok({ type: 'send', paneId: 'cli', target: cliConn, payload: flood.subarray(off, off + 64 * 1024) })
   }
   // The connection took everything, though nothing was acked.
   await p.waitFor('conn.stats', 'srv', (e) => e.stats.some((s) => s.connId === srvConn && s.bytesIn === MiB), 10_000)
@@ -69,7 +69,7 @@ it('a screen that does not ack stops getting data past the bounded backlog, whil
   while (p.of('display.skipped', 'srv').length === 0) {
     const shown = p.bytes('srv').byteLength
     if (shown > acked) {
-      await p.ok({ type: 'display.ack', paneId: 'srv', bytes: shown - acked })
+      p.engine.ack({ paneId: 'srv', bytes: shown - acked })
       acked = shown
     }
     await new Promise((r) => setTimeout(r, 2))
@@ -84,10 +84,10 @@ it('a screen that does not ack stops getting data past the bounded backlog, whil
 
   // From here on the screen keeps up (the client pane's screen too, which drew nothing yet).
   p.autoAck = true
-  await p.ok({ type: 'display.ack', paneId: 'srv', bytes: caughtUp.byteLength - acked })
-  await p.ok({ type: 'display.ack', paneId: 'cli', bytes: p.bytes('cli', 'out').byteLength })
+  p.engine.ack({ paneId: 'srv', bytes: caughtUp.byteLength - acked })
+  p.engine.ack({ paneId: 'cli', bytes: p.bytes('cli', 'out').byteLength })
   const tail = new TextEncoder().encode('-- the end of the flood --')
-  await p.ok({ type: 'send', paneId: 'cli', target: cliConn, data: tail })
+  await p.ok({ type: 'send', paneId: 'cli', target: cliConn, payload: tail })
   const total = MiB + tail.byteLength
   await p.until(() => p.bytes('srv').byteLength + skipped.bytes === total, 'the tail drawn')
   const after = p.events.slice(markAck)
@@ -112,11 +112,11 @@ it('a 1 MiB single write reaches a slowly acking screen whole, in batches of at 
   const p = (probe = new Probe())
   p.autoAck = false
   p.engine.onEvent((e) => {
-    if (e.type === 'data') setTimeout(() => void p.engine.handle({ type: 'display.ack', paneId: e.paneId, bytes: e.data.byteLength }), 30)
+    if (e.type === 'data') setTimeout(() => void p.engine.ack({ paneId: e.paneId, bytes: e.data.byteLength }), 30)
   })
   const { cliConn } = await pair(p)
   const payload = Uint8Array.from({ length: MiB }, (_, i) => (i * 7 + (i >> 9)) & 0xff)
-  await p.ok({ type: 'send', paneId: 'cli', target: cliConn, data: payload })
+  await p.ok({ type: 'send', paneId: 'cli', target: cliConn, payload: payload })
   await p.ok({ type: 'conn.end', paneId: 'cli', connId: cliConn })
   const fin = await p.waitFor('conn.halfClosed', 'srv', (e) => e.by === 'peer', 10_000)
 
@@ -141,7 +141,7 @@ it('many small writes sent in one go arrive in far fewer data events than record
   for (let i = 0; i < 200; i++) {
     const chunk = `msg ${String(i).padStart(4, '0')}\r\n` // 10 bytes
     expected.push(chunk)
-    sends.push(p.ok({ type: 'send', paneId: 'cli', target: cliConn, data: new TextEncoder().encode(chunk) }))
+    sends.push(p.ok({ type: 'send', paneId: 'cli', target: cliConn, payload: new TextEncoder().encode(chunk) }))
   }
   await Promise.all(sends)
   await p.untilBytes('srv', 2000)

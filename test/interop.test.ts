@@ -76,7 +76,7 @@ it('our client against a python echo server: hello comes back', async () => {
   const py = peers.python(pyEchoServer)
   const port = Number((await waitForOutput(py.stdout, /^(\d+)\n/, 'python port'))[1])
   const { connId } = await probe.ok<{ connId: number }>({ type: 'tcpClient.connect', paneId: 'cli', host: '127.0.0.1', port })
-  await probe.ok({ type: 'send', paneId: 'cli', target: connId, data: u8('hello') })
+  await probe.ok({ type: 'send', paneId: 'cli', target: connId, payload: u8('hello') })
   expect((await probe.untilBytes('cli', 5)).toString()).toBe('hello')
 
   // Our FIN ends python's recv loop; it closes, and we see that as a clean close.
@@ -93,7 +93,7 @@ it('a python client against our server: it sends ping, our pong is what it print
   const open = await probe.waitFor('conn.open', 'srv')
   expect(open.remote).toEqual({ address: '127.0.0.1', port: pyPort, family: 'IPv4' })
   expect((await probe.untilBytes('srv', 4)).toString()).toBe('ping')
-  await probe.ok({ type: 'send', paneId: 'srv', target: open.connId, data: u8('pong') })
+  await probe.ok({ type: 'send', paneId: 'srv', target: open.connId, payload: u8('pong') })
   expect(await bounded(py.exited, 'python exit')).toBe(0)
   expect(py.stdout()).toBe(`local port ${pyPort}\nreceived pong\n`)
   await probe.waitFor('conn.halfClosed', 'srv', (e) => e.by === 'peer')
@@ -103,7 +103,7 @@ it('UDP with python sendto/recvfrom, both ways', async () => {
   const py = peers.python(pyUdpEcho)
   const pyPort = Number((await waitForOutput(py.stdout, /^(\d+)\n/, 'python port'))[1])
   const { local } = await probe.ok<{ local: Endpoint }>({ type: 'udp.bind', paneId: 'u', host: '127.0.0.1', port: 0 })
-  await probe.ok({ type: 'udp.send', paneId: 'u', host: '127.0.0.1', port: pyPort, data: u8('datagram 1') })
+  await probe.ok({ type: 'send', paneId: 'u', target: { host: '127.0.0.1', port: pyPort }, payload: u8('datagram 1') })
   await waitForOutput(py.stdout, /from .*\n/, 'python recvfrom')
   expect(py.stdout()).toBe(`${pyPort}\nfrom 127.0.0.1 ${local.port} datagram 1\n`)
   await probe.until(() => probe.bytes('u').byteLength > 0, 'the answer')
@@ -140,7 +140,7 @@ it('our client pane sends 100 KiB to ncat -l, which writes every byte to a file'
 
   const { connId } = await probe.ok<{ connId: number }>({ type: 'tcpClient.connect', paneId: 'cli', host: '127.0.0.1', port })
   for (let off = 0; off < payload.byteLength; off += 16 * 1024) {
-    await probe.ok({ type: 'send', paneId: 'cli', target: connId, data: payload.subarray(off, off + 16 * 1024) })
+    await probe.ok({ type: 'send', paneId: 'cli', target: connId, payload: payload.subarray(off, off + 16 * 1024) })
   }
   await probe.ok({ type: 'conn.end', paneId: 'cli', connId })
   expect(await bounded(ncat.exited, 'ncat exit')).toBe(0)

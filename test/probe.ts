@@ -41,7 +41,7 @@ export class Probe {
       const checked = eventSchema.safeParse(e)
       if (!checked.success) this.schemaErrors.push(`${e.type}: ${checked.error.message}`)
       this.events.push(e)
-      if (this.autoAck && e.type === 'data') void this.engine.handle({ type: 'display.ack', paneId: e.paneId, bytes: e.data.byteLength })
+      if (this.autoAck && e.type === 'data') void this.engine.ack({ paneId: e.paneId, bytes: e.data.byteLength })
     })
     this.engine.onTraffic((t) => this.taps.push(t))
   }

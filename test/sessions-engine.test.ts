@@ -96,16 +96,16 @@ describe('a session recorded by the engine', () => {
     const c = await rec.ok<{ connId: number; local: Endpoint }>({ type: 'tcpClient.connect', paneId: 'cli', host: '127.0.0.1', port: srvPort })
     cliPort = c.local.port
     const s1 = (await rec.waitFor('conn.open', 'srv')).connId
-    await rec.ok({ type: 'send', paneId: 'cli', target: c.connId, data: text })
+    await rec.ok({ type: 'send', paneId: 'cli', target: c.connId, payload: text })
     await rec.until(() => rec.tapped('srv') >= text.length, 'text at the server')
-    await rec.ok({ type: 'send', paneId: 'srv', target: s1, data: binary })
+    await rec.ok({ type: 'send', paneId: 'srv', target: s1, payload: binary })
     await rec.until(() => rec.tapped('cli') >= binary.length, 'binary at the client')
-    await rec.ok({ type: 'send', paneId: 'cli', target: c.connId, data: big })
+    await rec.ok({ type: 'send', paneId: 'cli', target: c.connId, payload: big })
     await rec.until(() => rec.tapped('srv') >= text.length + big.length, '300 KiB at the server')
     // Half-close from the client; the server still answers, then ends too.
     await rec.ok({ type: 'conn.end', paneId: 'cli', connId: c.connId })
     await rec.waitFor('conn.halfClosed', 'srv', (e) => e.by === 'peer')
-    await rec.ok({ type: 'send', paneId: 'srv', target: s1, data: Buffer.from('after your FIN') })
+    await rec.ok({ type: 'send', paneId: 'srv', target: s1, payload: Buffer.from('after your FIN') })
     await rec.until(() => rec.tapped('cli') >= binary.length + 14, 'late answer at the client')
     await rec.ok({ type: 'conn.end', paneId: 'srv', connId: s1 })
     await rec.waitFor('conn.closed', 'cli')
@@ -113,7 +113,7 @@ describe('a session recorded by the engine', () => {
     // A second client that is reset.
     const c2 = await rec.ok<{ connId: number }>({ type: 'tcpClient.connect', paneId: 'cli2', host: '127.0.0.1', port: srvPort })
     const s2 = (await rec.waitFor('conn.open', 'srv', (e) => e.connId !== s1)).connId
-    await rec.ok({ type: 'send', paneId: 'cli2', target: c2.connId, data: Buffer.from('doomed') })
+    await rec.ok({ type: 'send', paneId: 'cli2', target: c2.connId, payload: Buffer.from('doomed') })
     await rec.until(() => rec.tapped('srv') >= text.length + big.length + 6, 'doomed at the server')
     await rec.ok({ type: 'conn.reset', paneId: 'cli2', connId: c2.connId })
     await rec.waitFor('conn.closed', 'srv', (e) => e.connId === s2)
@@ -121,10 +121,10 @@ describe('a session recorded by the engine', () => {
     // UDP: two bound panes.
     const ua = (await rec.ok<{ local: Endpoint }>({ type: 'udp.bind', paneId: 'ua', host: '127.0.0.1', port: 0 })).local.port
     const ub = (await rec.ok<{ local: Endpoint }>({ type: 'udp.bind', paneId: 'ub', host: '127.0.0.1', port: 0 })).local.port
-    await rec.ok({ type: 'udp.send', paneId: 'ua', host: '127.0.0.1', port: ub, data: udpText })
+    await rec.ok({ type: 'send', paneId: 'ua', target: { host: '127.0.0.1', port: ub }, payload: udpText })
     await rec.until(() => rec.tapped('ub') >= udpText.length, 'datagram at ub')
-    await rec.ok({ type: 'udp.send', paneId: 'ub', host: '127.0.0.1', port: ua, data: binary })
-    await rec.ok({ type: 'udp.send', paneId: 'ua', host: '127.0.0.1', port: ub, data: udpBig })
+    await rec.ok({ type: 'send', paneId: 'ub', target: { host: '127.0.0.1', port: ua }, payload: binary })
+    await rec.ok({ type: 'send', paneId: 'ua', target: { host: '127.0.0.1', port: ub }, payload: udpBig })
     await rec.until(() => rec.tapped('ua') >= binary.length && rec.tapped('ub') >= udpText.length + udpBig.length, 'datagrams both ways')
     // A connect that is refused: a port that was free a moment ago.
     const gone = net.createServer()

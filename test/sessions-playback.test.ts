@@ -293,10 +293,10 @@ describe('playback of a recorded session shows what its panes showed', () => {
     const port = (await rec.ok<{ local: Endpoint }>({ type: 'tcpServer.listen', paneId: 'srv', host: '127.0.0.1', port: 0 })).local.port
     const c = await rec.ok<{ connId: number }>({ type: 'tcpClient.connect', paneId: 'cli', host: '127.0.0.1', port })
     const sc = (await rec.waitFor('conn.open', 'srv')).connId
-    await rec.ok({ type: 'send', paneId: 'cli', target: c.connId, data: Buffer.from('one') })
-    await rec.ok({ type: 'send', paneId: 'cli', target: c.connId, data: Buffer.from('two, a little longer') })
+    await rec.ok({ type: 'send', paneId: 'cli', target: c.connId, payload: Buffer.from('one') })
+    await rec.ok({ type: 'send', paneId: 'cli', target: c.connId, payload: Buffer.from('two, a little longer') })
     await rec.untilRecords('srv', 2)
-    await rec.ok({ type: 'send', paneId: 'srv', target: sc, data: Buffer.from('hello back') })
+    await rec.ok({ type: 'send', paneId: 'srv', target: sc, payload: Buffer.from('hello back') })
     await rec.untilRecords('cli', 1)
     await rec.ok({ type: 'conn.reset', paneId: 'cli', connId: c.connId })
     await rec.waitFor('conn.closed', 'srv')

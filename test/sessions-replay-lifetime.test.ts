@@ -18,7 +18,7 @@ async function recordPingPong(path: string): Promise<void> {
   closers.push(() => srv.close())
   const rec = probe()
   await rec.ok({ type: 'tcpClient.connect', paneId: 'client', host: '127.0.0.1', port: srv.port })
-  await rec.ok({ type: 'send', paneId: 'client', target: 1, data: Buffer.from('ping\n') })
+  await rec.ok({ type: 'send', paneId: 'client', target: 1, payload: Buffer.from('ping\n') })
   await rec.untilBytes('client', 5)
   await rec.ok({ type: 'session.save', path })
 }
@@ -77,7 +77,7 @@ describe('a stand-in lives as long as its pane', () => {
     await d.write('ping\n')
     await p.until(() => p.tapped('standin') >= tappedBefore + 5, 'the request at the new pane')
     // The new pane answers only what it is told to send: no recorded 'pong' from the closed stand-in.
-    await p.ok({ type: 'send', paneId: 'standin', target: open.connId, data: Buffer.from('live\n') })
+    await p.ok({ type: 'send', paneId: 'standin', target: open.connId, payload: Buffer.from('live\n') })
     await d.untilReceived(5, "the new pane's answer")
     await sleep(400)
     expect(d.received().toString()).toBe('live\n')

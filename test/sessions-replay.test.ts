@@ -96,7 +96,7 @@ describe('replay of a recorded conversation', () => {
       await rec.ok({ type: 'tcpClient.connect', paneId: 'client', host: '127.0.0.1', port })
       let want = 0
       for (const [i, req] of requests.entries()) {
-        await rec.ok({ type: 'send', paneId: 'client', target: 1, data: req })
+        await rec.ok({ type: 'send', paneId: 'client', target: 1, payload: req })
         want += answers[i]!.length
         await rec.until(() => rec.tapped('client') >= want, `answer ${i + 1} from the python3 server`)
       }

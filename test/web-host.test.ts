@@ -85,7 +85,7 @@ describe('web host', () => {
     const port = (listen as { result: { local: { port: number } } }).result.local.port
     expect(await c.command({ type: 'tcpClient.connect', paneId: 'c', host: '127.0.0.1', port })).toMatchObject({ ok: true })
     const payload = Uint8Array.from({ length: 300 }, (_, i) => i % 256)
-    expect(await c.command({ type: 'send', paneId: 'c', target: 'all', data: payload })).toMatchObject({ ok: true, result: { bytes: 300 } })
+    expect(await c.command({ type: 'send', paneId: 'c', target: 'all', payload: payload })).toMatchObject({ ok: true, result: { bytes: 300 } })
     const start = Date.now()
     const got = (): Uint8Array | undefined =>
       (c.events.find((e) => e.type === 'data' && e.paneId === 's') as Extract<EngineEvent, { type: 'data' }> | undefined)?.data

@@ -89,12 +89,8 @@ async function main(): Promise<void> {
   const speed = a['speed'] === undefined ? 1 : Number(a['speed'])
   if (!(speed >= 0.01 && speed <= 100)) fail('--speed must be a number from 0.01 to 100')
 
-  const engine = new Engine({ sessions: withSessions({ record: false }) })
-  // Nothing is drawn here: acknowledge display data at once, or pane events (a close, a
-  // replay's result) would wait behind the undrawn traffic.
-  engine.onEvent((e) => {
-    if (e.type === 'data') void engine.handle({ type: 'display.ack', paneId: e.paneId, bytes: e.data.byteLength })
-  })
+  // Nothing is drawn here: no display flow control, so no pane event waits behind undrawn traffic.
+  const engine = new Engine({ display: 'headless', sessions: withSessions({ record: false }) })
   const problem = (e: PaneError): string => errorMessage('en', e)
   const opened = await engine.handle({ type: 'session.open', path: file! })
   if (!opened.ok) fail(problem((opened as { error: PaneError }).error))

@@ -140,6 +140,7 @@ function serveClient(ws: WebSocket, sessionDir: string | undefined): void {
       console.warn('net-playground web host: dropped a malformed frame:', (err as Error).message)
       return
     }
+    if (msg.kind === 'ack') return engine.ack(msg.body)
     if (msg.kind !== 'command') return
     const id = msg.id
     void engine.handle(msg.body).then((response) => {

@@ -4,6 +4,7 @@
 // Payloads are always binary (Uint8Array), never arrays, base64 or hex strings.
 import { z } from 'zod'
 import { transformStepsSchema } from './transform-spec'
+import { textEncodings } from './encodings'
 import { isMessageKey, type MessageKey } from './i18n'
 
 export const paneIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'pane id: 1-64 letters, digits, - or _')
@@ -47,7 +48,7 @@ export const framingSchema = z.discriminatedUnion('kind', [
 
 /** How the input line (or a rule's reply) is read: text with escapes, hex, or base64. */
 export const templateModeSchema = z.enum(['text', 'hex', 'base64'])
-export const textEncodingSchema = z.enum(['utf-8', 'ascii', 'latin1', 'gbk', 'gb18030', 'shift_jis', 'utf-16le', 'utf-16be'])
+export const textEncodingSchema = z.enum(textEncodings)
 
 /** Bytes with {{variables}} expanded by the engine at each send. */
 export const templateSchema = z.object({
@@ -86,14 +87,19 @@ export const paneConfigSchema = z.object({
 })
 export type PaneConfigInput = z.input<typeof paneConfigSchema>
 export type PaneConfig = z.output<typeof paneConfigSchema>
+/** No framing, no transforms, no auto-replies: bytes pass as they are. */
+export const defaultPaneConfig: PaneConfig = paneConfigSchema.parse({})
 
 const filePathSchema = z.string().trim().min(1, 'path is empty').max(4096)
 const repeatSchema = z.object({ everyMs: z.number().int().min(1).max(3_600_000), times: z.number().int().min(0).max(10_000_000) })
-const oneSource = (c: { data?: unknown; template?: unknown }): boolean => (c.data === undefined) !== (c.template === undefined)
+export type Template = z.output<typeof templateSchema>
+
+/** Where a send goes: one connection, every connection, or (a UDP pane) a host and port. */
+export const sendTargetSchema = z.union([z.literal('all'), connIdSchema, z.object({ host: hostSchema, port: remotePortSchema })])
+export type SendTarget = z.output<typeof sendTargetSchema>
 
 export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('tcpServer.listen'), paneId: paneIdSchema, host: hostSchema, port: portSchema }),
-  z.object({ type: z.literal('tcpServer.stop'), paneId: paneIdSchema }),
   z.object({
     type: z.literal('tcpClient.connect'),
     paneId: paneIdSchema,
@@ -102,60 +108,40 @@ export const commandSchema = z.discriminatedUnion('type', [
     timeoutMs: z.number().int().min(100).max(120_000).default(5000)
   }),
   z.object({ type: z.literal('udp.bind'), paneId: paneIdSchema, host: hostSchema, port: portSchema }),
-  // TCP: to one connection of the pane, or to all of them (a client pane has at most one).
-  // Exactly one of `data` (bytes as they are) and `template` (expanded by the engine at each
-  // send: variables, escapes, encoding). With `repeat`, the engine sends again every
-  // everyMs, `times` times in all (0: until send.stop), reporting job.progress.
-  z
-    .object({
-      type: z.literal('send'),
-      paneId: paneIdSchema,
-      target: z.union([z.literal('all'), connIdSchema]),
-      data: bytesSchema.optional(),
-      template: templateSchema.optional(),
-      repeat: repeatSchema.optional()
-    })
-    .refine(oneSource, 'give either data or template'),
-  z
-    .object({
-      type: z.literal('udp.send'),
-      paneId: paneIdSchema,
-      host: hostSchema,
-      port: remotePortSchema,
-      data: bytesSchema.refine((d) => d.byteLength <= 65507, 'a UDP datagram holds at most 65507 bytes').optional(),
-      template: templateSchema.optional(),
-      repeat: repeatSchema.optional()
-    })
-    .refine(oneSource, 'give either data or template'),
-  // A file to a TCP connection (progress as job.progress): streamed raw with backpressure,
-  // or, when the pane has framing or transforms, read whole (up to 16 MiB) and sent as one
-  // message through them.
-  z.object({ type: z.literal('send.file'), paneId: paneIdSchema, target: z.union([z.literal('all'), connIdSchema]), path: z.string().min(1).max(4096) }),
-  // A file as datagrams of `datagramSize` bytes each (each one through the transforms),
-  // paced so the socket buffer is not overrun.
+  // A send: to one connection of a TCP pane or to all of them (a client pane has at most
+  // one), or, from a UDP pane, to a host and port. The payload is bytes as they are, or a
+  // template the engine expands at each send (variables, escapes, encoding). With `repeat`,
+  // the engine sends again every everyMs, `times` times in all (0: until send.stop),
+  // reporting job.progress.
   z.object({
-    type: z.literal('udp.sendFile'),
+    type: z.literal('send'),
     paneId: paneIdSchema,
-    host: hostSchema,
-    port: remotePortSchema,
-    path: z.string().min(1).max(4096),
+    target: sendTargetSchema,
+    payload: z.union([bytesSchema, templateSchema], { error: 'bytes (Uint8Array) or a template { text, mode, encoding }' }),
+    repeat: repeatSchema.optional()
+  }),
+  // A file (progress as job.progress). TCP: streamed raw with backpressure, or, when the pane
+  // has framing or transforms, read whole (up to 16 MiB) and sent as one message through
+  // them. UDP: datagrams of `datagramSize` bytes each (each through the transforms), paced
+  // so the socket buffer is not overrun.
+  z.object({
+    type: z.literal('send.file'),
+    paneId: paneIdSchema,
+    target: sendTargetSchema,
+    path: filePathSchema,
     datagramSize: z.number().int().min(1).max(65507, 'a UDP datagram holds at most 65507 bytes').default(1024)
   }),
-  // A sequence: each step waits delayMs, then sends its template (a TCP target, or a UDP
-  // host and port), run as a job (job.progress counts steps; send.stop stops it).
-  z
-    .object({
-      type: z.literal('send.sequence'),
-      paneId: paneIdSchema,
-      target: z.union([z.literal('all'), connIdSchema]).optional(),
-      host: hostSchema.optional(),
-      port: remotePortSchema.optional(),
-      steps: z
-        .array(z.object({ template: templateSchema, delayMs: z.number().int().min(0).max(600_000) }))
-        .min(1)
-        .max(1000)
-    })
-    .refine((c) => (c.target !== undefined) !== (c.host !== undefined && c.port !== undefined), 'give either target (TCP) or host and port (UDP)'),
+  // A sequence: each step waits delayMs, then sends its template to the target, run as a
+  // job (job.progress counts steps; send.stop stops it).
+  z.object({
+    type: z.literal('send.sequence'),
+    paneId: paneIdSchema,
+    target: sendTargetSchema,
+    steps: z
+      .array(z.object({ template: templateSchema, delayMs: z.number().int().min(0).max(600_000) }))
+      .min(1)
+      .max(1000)
+  }),
   z.object({ type: z.literal('send.stop'), paneId: paneIdSchema, jobId: z.number().int().optional() }),
   // Framing, transforms and auto-replies of a pane; may come before the pane starts.
   z.object({ type: z.literal('pane.configure'), paneId: paneIdSchema, config: paneConfigSchema }),
@@ -219,14 +205,80 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('conn.end'), paneId: paneIdSchema, connId: connIdSchema }),
   z.object({ type: z.literal('conn.close'), paneId: paneIdSchema, connId: connIdSchema }),
   z.object({ type: z.literal('conn.reset'), paneId: paneIdSchema, connId: connIdSchema }),
-  z.object({ type: z.literal('pane.close'), paneId: paneIdSchema }),
-  // The renderer tells the engine how many display bytes it has drawn (flow control).
-  z.object({ type: z.literal('display.ack'), paneId: paneIdSchema, bytes: z.number().int().min(0) })
+  // Stops a pane, whatever its kind: a server stops listening and closes its connections, a
+  // client closes its connection, a UDP socket is closed. The pane keeps its settings and
+  // may start again.
+  z.object({ type: z.literal('pane.stop'), paneId: paneIdSchema }),
+  z.object({ type: z.literal('pane.close'), paneId: paneIdSchema })
 ])
 export type CommandInput = z.input<typeof commandSchema>
 export type Command = z.output<typeof commandSchema>
 export type CommandType = Command['type']
 export const commandTypes: readonly CommandType[] = commandSchema.options.map((o) => o.shape.type.value)
+/** Each command by its type. */
+export type CommandMap = { [T in CommandType]: Extract<Command, { type: T }> }
+export type CommandInputOf<T extends CommandType> = Extract<CommandInput, { type: T }>
+
+/** The renderer's acknowledgement of display bytes it has drawn (flow control): one-way, no answer. */
+export const displayAckSchema = z.object({ paneId: paneIdSchema, bytes: z.number().int().min(0) })
+export type DisplayAck = z.infer<typeof displayAckSchema>
+
+/** Every failure the engine reports. Each has a message in the catalog (en, zh). */
+export const errorCodes = [
+  'ECONNREFUSED',
+  'EADDRINUSE',
+  'EACCES',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'EAI_AGAIN',
+  'EMSGSIZE',
+  'EINVAL',
+  'ENOENT',
+  'EISDIR',
+  'ENOSPC',
+  'EROFS',
+  'EIO',
+  'BAD_COMMAND',
+  'BAD_TEMPLATE',
+  'BAD_FRAME',
+  'BAD_SESSION',
+  'NOT_RUNNING',
+  'ALREADY_RUNNING',
+  'NO_CONNECTION',
+  'WRONG_PANE_KIND',
+  'UNKNOWN'
+] as const
+export const errorCodeSchema = z.enum(errorCodes)
+export type ErrorCode = z.infer<typeof errorCodeSchema>
+
+/** A catalog message and its parameters: a reason in words, in whatever language the reader uses. */
+export const messageRefSchema = z.object({
+  key: z.custom<MessageKey>(isMessageKey, 'a message key of the catalog'),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional()
+})
+export type { MessageRef } from './i18n'
+
+export const paneErrorSchema = z.object({
+  code: errorCodeSchema,
+  /** What the engine was doing: listen, connect, bind, send, read, ... */
+  op: z.string().optional(),
+  host: z.string().optional(),
+  port: z.number().int().optional(),
+  connId: z.number().int().optional(),
+  /** Why, in words of the catalog (a template's bad character, a file that is not a session...). */
+  reason: messageRefSchema.optional(),
+  /** The raw system message or validation issue, shown under the plain-language one. */
+  detail: z.string().optional()
+})
+export type PaneError = z.infer<typeof paneErrorSchema>
+
+export const recordingStateSchema = z.enum(['on', 'off', 'failed'])
+export type RecordingState = z.infer<typeof recordingStateSchema>
 
 /** What opening a session file tells the renderer (timestamps as decimal strings of ns). */
 export const sessionSummarySchema = z.object({
@@ -270,19 +322,29 @@ const jobStarted = z.object({ jobId: z.number().int(), total: z.number() })
 /** What each command answers when it succeeds (tests check every answer against these). */
 export const resultSchemas = {
   'tcpServer.listen': z.object({ local: endpointSchema }),
-  'tcpServer.stop': nothing,
   'tcpClient.connect': z.object({ connId: z.number().int(), local: endpointSchema, remote: endpointSchema }),
   'udp.bind': z.object({ local: endpointSchema }),
+  /** bytes: on the wire (after transforms and framing) per connection; connections: how many took it (UDP: 1). */
   send: z.object({ bytes: z.number(), connections: z.number().int(), jobId: z.number().int().optional() }),
-  'udp.send': z.object({ bytes: z.number(), jobId: z.number().int().optional() }),
   'send.file': jobStarted,
-  'udp.sendFile': jobStarted,
   'send.sequence': z.object({ jobId: z.number().int(), steps: z.number().int() }),
   'send.stop': z.object({ stopped: z.number().int() }),
   'pane.configure': nothing,
-  'session.info': z.object({ path: z.string(), bytes: z.number() }),
+  /**
+   * The running recording: on (at `path`, `bytes` so far), off (it could not start: `problem`
+   * says why) or failed (it stopped: `problem` says why; what came before is at `path`). `dir`:
+   * the session folder (where Save as suggests).
+   */
+  'session.info': z.object({
+    recording: recordingStateSchema,
+    path: z.string().optional(),
+    dir: z.string().optional(),
+    bytes: z.number(),
+    problem: paneErrorSchema.optional()
+  }),
   'session.workspace': nothing,
-  'session.save': z.object({ path: z.string(), bytes: z.number() }),
+  /** `incomplete`: the recording had stopped (a write failed); the file holds what came before, without its closing block. */
+  'session.save': z.object({ path: z.string(), bytes: z.number(), incomplete: paneErrorSchema.optional() }),
   'session.open': sessionSummarySchema,
   /** `recovered`: recordings an earlier run left behind when it crashed (see README, Sessions). */
   'session.recent': z.object({
@@ -300,66 +362,11 @@ export const resultSchemas = {
   'conn.end': nothing,
   'conn.close': nothing,
   'conn.reset': nothing,
-  'pane.close': nothing,
-  'display.ack': nothing
+  'pane.stop': nothing,
+  'pane.close': nothing
 } satisfies { [T in CommandType]: z.ZodType }
 export type ResultMap = { [T in CommandType]: z.infer<(typeof resultSchemas)[T]> }
 
-/** Every failure the engine reports. Each has a message in the catalog (en, zh). */
-export const errorCodes = [
-  'ECONNREFUSED',
-  'EADDRINUSE',
-  'EACCES',
-  'ENOTFOUND',
-  'ETIMEDOUT',
-  'ECONNRESET',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EADDRNOTAVAIL',
-  'EAI_AGAIN',
-  'EMSGSIZE',
-  'EINVAL',
-  'ENOENT',
-  'EISDIR',
-  'BAD_COMMAND',
-  'BAD_TEMPLATE',
-  'BAD_FRAME',
-  'BAD_SESSION',
-  'NOT_RUNNING',
-  'ALREADY_RUNNING',
-  'NO_CONNECTION',
-  'WRONG_PANE_KIND',
-  'UNKNOWN'
-] as const
-export const errorCodeSchema = z.enum(errorCodes)
-export type ErrorCode = z.infer<typeof errorCodeSchema>
-
-/** A catalog message and its parameters: a reason in words, in whatever language the reader uses. */
-export const messageRefSchema = z.object({
-  key: z.custom<MessageKey>(isMessageKey, 'a message key of the catalog'),
-  params: z.record(z.string(), z.union([z.string(), z.number()])).optional()
-})
-export type { MessageRef } from './i18n'
-
-export const paneErrorSchema = z.object({
-  code: errorCodeSchema,
-  /** What the engine was doing: listen, connect, bind, send, read, ... */
-  op: z.string().optional(),
-  host: z.string().optional(),
-  port: z.number().int().optional(),
-  connId: z.number().int().optional(),
-  /** Why, in words of the catalog (a template's bad character, a file that is not a session...). */
-  reason: messageRefSchema.optional(),
-  /** The raw system message or validation issue, shown under the plain-language one. */
-  detail: z.string().optional()
-})
-export type PaneError = z.infer<typeof paneErrorSchema>
-
-export const responseSchema = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), result: z.record(z.string(), z.unknown()) }),
-  z.object({ ok: z.literal(false), error: paneErrorSchema })
-])
 export type Response<T extends CommandType = CommandType> = { ok: true; result: ResultMap[T] } | { ok: false; error: PaneError }
 
 export const paneStateSchema = z.enum(['idle', 'connecting', 'connected', 'listening', 'bound'])
@@ -433,6 +440,9 @@ export const eventSchema = z.discriminatedUnion('type', [
     paneId: z.string(),
     connId: z.number().int(),
     how: z.enum(['close', 'reset', 'error']),
+    /** A reset or error: which side aborted (a reset by the peer: it sent RST; local: this pane did). */
+    by: z.enum(['local', 'peer']).optional(),
+    /** Bytes read, and bytes the socket accepted for sending (a refused write is not counted). */
     bytesIn: z.number(),
     bytesOut: z.number(),
     tUs: z.number()
@@ -457,6 +467,17 @@ export const eventSchema = z.discriminatedUnion('type', [
     playing: z.boolean(),
     speed: z.number()
   }),
+  // Something the pane's log should say that is neither traffic nor an error: framing
+  // reconfigured mid-frame, a limit reached... in words of the catalog.
+  z.object({
+    type: z.literal('pane.note'),
+    paneId: z.string(),
+    level: z.enum(['info', 'warn']),
+    message: messageRefSchema,
+    tUs: z.number()
+  }),
+  // The running recording stopped (a write failed: the disk is full...) or could not start.
+  z.object({ type: z.literal('session.recording'), recording: recordingStateSchema, problem: paneErrorSchema.optional() }),
   // A pane's view must start over (playback seeked backwards).
   z.object({ type: z.literal('pane.cleared'), paneId: z.string() }),
   // Replay: how the live answer (side client) or the live request (side server) compares
@@ -502,10 +523,13 @@ export const eventSchema = z.discriminatedUnion('type', [
   })
 ])
 export type EngineEvent = z.infer<typeof eventSchema>
-export type EventOf<T extends EngineEvent['type']> = Extract<EngineEvent, { type: T }>
+/** An event about one pane. */
+export type PaneEvent = Extract<EngineEvent, { paneId: string }>
 
 /** What the renderer gets as `window.api`, from the preload or from the web host client. */
 export interface NetApi {
-  command<T extends CommandType>(cmd: Extract<CommandInput, { type: T }>): Promise<Response<T>>
+  command<T extends CommandType>(cmd: CommandInputOf<T>): Promise<Response<T>>
+  /** One-way: the screen drew this many display bytes of a pane (flow control). */
+  ack(ack: DisplayAck): void
   onEvent(listener: (event: EngineEvent) => void): () => void
 }

@@ -8,6 +8,8 @@ export type WireMessage =
   | { kind: 'command'; id: number; body: Record<string, unknown> }
   | { kind: 'response'; id: number; body: Record<string, unknown> }
   | { kind: 'event'; body: Record<string, unknown> }
+  /** A display acknowledgement: one-way, never answered. */
+  | { kind: 'ack'; body: Record<string, unknown> }
 
 const enc = new TextEncoder()
 const dec = new TextDecoder()

@@ -1,13 +1,13 @@
 // Auto-replies: rules checked in order against each message a pane receives; the first that
 // matches answers (echo, or a template with $1..$9 from a regex and {{variables}}), after
 // an optional delay, once or every time.
-import type { PaneConfig } from '../../shared/contract'
+import type { PaneConfig, Template } from '../../shared/contract'
 import { parseTextIn } from '../../shared/compose'
 
 type Rule = PaneConfig['autoReplies'][number]
 
 /** What a matching rule asks the pane to send: the message itself, or a template to expand. */
-export type ReplyAction = { kind: 'echo' } | { kind: 'template'; text: string; mode: 'text' | 'hex' | 'base64'; encoding: string }
+export type ReplyAction = { kind: 'echo' } | { kind: 'template'; template: Template }
 
 const utf8 = new TextDecoder('utf-8')
 
@@ -106,9 +106,10 @@ export class AutoReplier {
           ? { kind: 'echo' }
           : {
               kind: 'template',
-              text: rule.reply.template.text.replace(/\$([1-9])/g, (_, n: string) => asLiteral(captures[Number(n) - 1] ?? '', rule.reply)),
-              mode: rule.reply.template.mode,
-              encoding: rule.reply.template.encoding ?? 'utf-8'
+              template: {
+                ...rule.reply.template,
+                text: rule.reply.template.text.replace(/\$([1-9])/g, (_, n: string) => asLiteral(captures[Number(n) - 1] ?? '', rule.reply))
+              }
             }
       if (rule.delayMs > 0) {
         const t = setTimeout(() => {

@@ -1,11 +1,21 @@
-// One TCP connection, as both server and client panes hold it: counts bytes, reports
-// reads and writes, half-close from either side, graceful close and reset.
+// One TCP connection, as both server and client panes hold it: counts bytes, reports reads
+// and writes, half-close from either side, graceful close and reset. Only bytes the socket
+// accepted are counted, recorded and shown as sent; a reset is reported when it arrives,
+// with the side it came from.
 import type { Socket } from 'node:net'
-import { fail, toPaneError } from './errors'
+import { failWith, toPaneError } from './errors'
 import { nowUs } from './clock'
 import { toEndpoint } from './endpoint'
-import type { Outgoing, PaneContext } from './pane'
+import type { Outgoing } from './live-traffic'
+import type { PaneContext } from './pane-kind'
 import type { Endpoint } from '../../shared/contract'
+
+/** After a write to a peer that has half-closed, when to look whether it answered with RST (ms). */
+const RESET_CHECKS_MS = [0, 5, 25, 100, 500, 2000]
+
+interface PeerNameHandle {
+  getpeername?(out: object): number
+}
 
 export class TcpConnection {
   bytesIn = 0
@@ -14,9 +24,11 @@ export class TcpConnection {
   readonly local: Endpoint
   readonly remote: Endpoint
   private localEnded = false
-  private resetByUs = false
+  /** Who aborted the connection, when it was aborted. */
+  private abortedBy: 'local' | 'peer' | undefined
   private lastErrorCode: string | undefined
   private closed = false
+  private resetCheck: NodeJS.Timeout | undefined
   private readonly gone: Promise<void>
   /** How long a graceful close may wait for unsent data before the socket is dropped. */
   static closeGraceMs = 2000
@@ -33,15 +45,22 @@ export class TcpConnection {
     socket.setNoDelay(true)
     socket.on('data', (chunk: Buffer) => {
       this.bytesIn += chunk.byteLength
-      ctx.received(id, chunk, undefined, (payload) => {
+      ctx.traffic.received(id, chunk, undefined, (payload) => {
         if (this.isWritable) this.send(payload)
       })
       ctx.statsChanged()
     })
-    socket.on('end', () => ctx.emit({ type: 'conn.halfClosed', paneId: ctx.paneId, connId: id, by: 'peer', tUs: nowUs() }))
+    socket.on('end', () => {
+      ctx.emit({ type: 'conn.halfClosed', paneId: ctx.paneId, connId: id, by: 'peer', tUs: nowUs() })
+      // The socket reads no more: a reset that comes now is only seen by looking for it.
+      this.watchForReset()
+    })
     socket.on('error', (err) => {
       const { code, syscall } = err as NodeJS.ErrnoException
       this.lastErrorCode = code
+      // ECONNRESET on a read, and EPIPE on a write (the kernel's answer once a RST came while
+      // this side still could send), both mean the peer aborted the connection.
+      if (code === 'ECONNRESET' || (code === 'EPIPE' && !this.localEnded)) this.abortedBy ??= 'peer'
       // A failed write (EPIPE) says 'write'; a failed read (ECONNRESET) says 'read'.
       ctx.error(toPaneError(err, { op: syscall ?? 'read', connId: id, host: this.remote.address, port: this.remote.port }))
     })
@@ -49,14 +68,17 @@ export class TcpConnection {
     this.gone = new Promise((r) => (markGone = r))
     socket.on('close', () => {
       this.closed = true
+      if (this.resetCheck) clearTimeout(this.resetCheck)
       markGone()
-      ctx.connClosed(id)
-      const how = this.resetByUs || this.lastErrorCode === 'ECONNRESET' ? 'reset' : this.lastErrorCode ? 'error' : 'close'
+      ctx.traffic.connClosed(id)
+      const how = this.abortedBy ? 'reset' : this.lastErrorCode ? 'error' : 'close'
+      const by = this.abortedBy
       ctx.emit({
         type: 'conn.closed',
         paneId: ctx.paneId,
         connId: id,
         how,
+        ...(by ? { by } : {}),
         bytesIn: this.bytesIn,
         bytesOut: this.bytesOut,
         tUs: nowUs()
@@ -79,10 +101,12 @@ export class TcpConnection {
     return this.socket.readableEnded
   }
 
-  /** Sends a payload through the pane's message path (transforms, framing). */
-  send(payload: Uint8Array): void {
+  /** Sends a payload through the pane's message path (transforms, framing); returns its size on the wire. */
+  send(payload: Uint8Array): number {
     this.assertWritable()
-    this.writeOut(this.ctx.encode(payload))
+    const out = this.ctx.traffic.encode(payload)
+    this.writeOut(out)
+    return out.wire.byteLength
   }
 
   /** Writes bytes as they are (a file being streamed); false when the socket buffer is full. */
@@ -106,14 +130,58 @@ export class TcpConnection {
   }
 
   private assertWritable(): void {
-    if (!this.isWritable) fail('EPIPE', 'the connection is closed for sending', { connId: this.id, op: 'write' })
+    if (!this.isWritable) failWith('EPIPE', { key: 'why.connClosedForSending', params: { id: this.id } }, { connId: this.id, op: 'write' })
   }
 
+  /**
+   * Hands bytes to the socket. They count as sent (and are recorded and shown) once the socket
+   * took them: a write the kernel refuses (the peer reset the connection) leaves no trace but
+   * the error.
+   */
   private writeOut(out: Outgoing): boolean {
-    this.bytesOut += out.wire.byteLength
-    this.ctx.sent(this.id, out)
-    this.ctx.statsChanged()
-    return this.socket.write(out.wire)
+    const more = this.socket.write(out.wire, (err) => {
+      if (err) return
+      this.bytesOut += out.wire.byteLength
+      this.ctx.traffic.sent(this.id, out)
+      this.ctx.statsChanged()
+    })
+    if (this.halfClosedByPeer) this.watchForReset()
+    return more
+  }
+
+  /**
+   * A peer that has half-closed may still answer a write with RST (it closed for good, as the
+   * textbook's echo server does). Node reads nothing more after FIN, so the reset would stay
+   * unseen until the next write fails: look for it a few times after each write instead. The
+   * kernel forgets the peer's address once the connection is reset, so getpeername failing is
+   * the sign, and it consumes nothing.
+   */
+  private watchForReset(): void {
+    // Once this side sent FIN too, the connection ends normally and the kernel forgets the peer's address anyway.
+    if (this.resetCheck || this.closed || this.localEnded) return
+    let i = 0
+    const check = (): void => {
+      this.resetCheck = undefined
+      if (this.closed || this.localEnded) return
+      const handle = (this.socket as unknown as { _handle?: PeerNameHandle | null })._handle
+      if (handle?.getpeername && handle.getpeername({}) !== 0) {
+        this.abortedBy = 'peer'
+        const err = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET', syscall: 'read' })
+        this.lastErrorCode = 'ECONNRESET'
+        this.ctx.error(toPaneError(err, { op: 'read', connId: this.id, host: this.remote.address, port: this.remote.port }))
+        this.socket.destroy()
+        return
+      }
+      schedule()
+    }
+    // Never at once: the write's own callback (the bytes counted as sent) comes first.
+    const schedule = (): void => {
+      const next = RESET_CHECKS_MS[i++]
+      if (next === undefined) return
+      this.resetCheck = setTimeout(check, next)
+      this.resetCheck.unref()
+    }
+    schedule()
   }
 
   /** Half-close: send FIN, keep reading until the peer closes too. */
@@ -144,7 +212,7 @@ export class TcpConnection {
   /** Abort: RST to the peer, whatever is unsent is dropped. */
   reset(): void {
     if (this.closed) return
-    this.resetByUs = true
+    this.abortedBy = 'local'
     this.socket.resetAndDestroy()
   }
 }

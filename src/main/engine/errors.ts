@@ -1,17 +1,22 @@
 // Turning whatever went wrong into a PaneError: a code the catalog explains in plain words.
-import { errorCodes, type ErrorCode, type PaneError } from '../../shared/contract'
+import { errorCodes, type ErrorCode, type MessageRef, type PaneError } from '../../shared/contract'
 
 const known = new Set<string>(errorCodes)
 
 /** A failure the engine raises itself (bad state, bad input): carries its PaneError. */
 export class EngineError extends Error {
   constructor(readonly paneError: PaneError) {
-    super(paneError.detail ?? paneError.code)
+    super(paneError.detail ?? paneError.reason?.key ?? paneError.code)
   }
 }
 
 export function fail(code: ErrorCode, detail?: string, extra: Partial<PaneError> = {}): never {
-  throw new EngineError({ code, detail, ...extra })
+  throw new EngineError({ code, ...(detail === undefined ? {} : { detail }), ...extra })
+}
+
+/** Fails with a reason in words of the catalog (and no English detail). */
+export function failWith(code: ErrorCode, reason: MessageRef, extra: Partial<PaneError> = {}): never {
+  throw new EngineError({ code, reason, ...extra })
 }
 
 export interface ErrorContext {

@@ -4,9 +4,9 @@
 import { open, readFile, stat } from 'node:fs/promises'
 import { formatBytes } from '../../shared/bytes'
 import type { TcpConnection } from './connection'
-import { EngineError, fail, toPaneError } from './errors'
+import { EngineError, fail, failWith, toPaneError } from './errors'
 import { pause } from './jobs'
-import type { PaneContext } from './pane'
+import type { PaneContext } from './pane-kind'
 
 /** The largest file sent as one message (File mode with framing or transforms, {{file:…}}). */
 export const MAX_MESSAGE_FILE = 16 * 1024 * 1024
@@ -24,20 +24,20 @@ async function fileSize(path: string): Promise<number> {
   }
 }
 
-export async function sendFileTcp(targets: TcpConnection[], path: string, ctx: PaneContext): Promise<Record<string, unknown>> {
+export async function sendFileTcp(targets: TcpConnection[], path: string, ctx: PaneContext): Promise<{ jobId: number; total: number }> {
   const total = await fileSize(path)
-  if (ctx.shapesMessages) {
+  if (ctx.traffic.shapesMessages) {
     if (total > MAX_MESSAGE_FILE) {
-      fail(
+      failWith(
         'EMSGSIZE',
-        `${path} is ${formatBytes(total)}: with framing or transforms on, a file is sent as one message of up to ${formatBytes(MAX_MESSAGE_FILE)}`,
+        { key: 'why.fileTooLargeForMessage', params: { path, size: formatBytes(total), max: formatBytes(MAX_MESSAGE_FILE) } },
         { op: 'send' }
       )
     }
     const jobId = ctx.startJob('file', total, async (job) => {
       const payload: Uint8Array = await readFile(path)
       const live = targets.filter((c) => c.isWritable)
-      if (live.length === 0) fail('EPIPE', 'the connection closed before the file was sent')
+      if (live.length === 0) failWith('EPIPE', { key: 'why.fileConnGone' })
       for (const c of live) c.send(payload)
       await Promise.all(live.map((c) => c.drained()))
       job.progress(payload.byteLength)
@@ -54,7 +54,7 @@ export async function sendFileTcp(targets: TcpConnection[], path: string, ctx: P
         if (bytesRead === 0) break
         const chunk = buf.slice(0, bytesRead)
         const live = targets.filter((c) => c.isWritable)
-        if (live.length === 0) fail('EPIPE', 'the connection closed while the file was being sent')
+        if (live.length === 0) failWith('EPIPE', { key: 'why.fileConnGone' })
         for (const c of live) c.writeRaw(chunk)
         await Promise.all(live.map((c) => c.drained()))
         done += bytesRead
@@ -80,7 +80,7 @@ export async function sendFileUdp(
   size: number,
   ctx: PaneContext,
   sendOne: (datagram: Uint8Array) => Promise<unknown>
-): Promise<Record<string, unknown>> {
+): Promise<{ jobId: number; total: number }> {
   const total = await fileSize(path)
   const jobId = ctx.startJob('file', total, async (job) => {
     const file = await open(path, 'r')

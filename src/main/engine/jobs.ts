@@ -1,6 +1,6 @@
 // Long-running sends of a pane (a repeat, a file, a sequence): numbered, reported as job.progress a
 // few times a second and when they end, stoppable one by one or all at once.
-import type { EngineEvent, PaneError } from '../../shared/contract'
+import type { PaneError, PaneEvent } from '../../shared/contract'
 import { toPaneError } from './errors'
 
 export type JobKind = 'repeat' | 'file' | 'sequence'
@@ -19,7 +19,7 @@ export class Jobs {
 
   constructor(
     private readonly paneId: string,
-    private readonly emit: (event: EngineEvent) => void
+    private readonly emit: (event: PaneEvent) => void
   ) {}
 
   /** Starts `run`; the job ends when it returns (or throws: its error is reported on the job). */
@@ -61,18 +61,16 @@ export class Jobs {
   }
 }
 
-/** Waits `ms`, or less if the job is stopped. */
+/** Waits `ms`, or less if the job is stopped; leaves no listener on the signal behind. */
 export function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve()
-    const t = setTimeout(resolve, ms)
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t)
-        resolve()
-      },
-      { once: true }
-    )
+    const done = (): void => {
+      clearTimeout(t)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    const t = setTimeout(done, ms)
+    signal.addEventListener('abort', done, { once: true })
   })
 }

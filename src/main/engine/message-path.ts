@@ -99,6 +99,11 @@ export class MessagePath {
     return messages
   }
 
+  /** Bytes of unfinished frames, by connection (what a change of framing would drop). */
+  pending(): { connId: number; bytes: number }[] {
+    return [...this.deframers].filter(([, d]) => d.pending > 0).map(([connId, d]) => ({ connId, bytes: d.pending }))
+  }
+
   /** At the end of a connection: an incomplete last frame, if any. */
   closeConn(connId: number): Message | undefined {
     const rest = this.deframers.get(connId)?.flush()

@@ -1,55 +1,117 @@
-// What every kind of pane is to the engine, and what the engine offers each pane.
-// A new kind of pane (TLS, HTTP, WebSocket, link...) implements PaneRuntime and uses
-// PaneContext; nothing else in the engine needs to know it exists.
-import type { Command, Endpoint, EngineEvent, PaneError } from '../../shared/contract'
-import type { Job, JobKind } from './jobs'
-import type { Message } from './message-path'
+// The engine's side of one pane: the kind's runtime and the services the engine gives it
+// (PaneContext): the display channel, the message path, auto-replies, templates, jobs and
+// the live traffic path to the recorder taps. Small parts, each in its own file; this one
+// only puts them together and keeps the pane's settings.
+import type { EngineEvent, MessageRef, PaneConfig, PaneError, PaneEvent, TrafficRecord } from '../../shared/contract'
+import { AutoReplier } from './auto-reply'
+import { nowUs } from './clock'
+import { DisplayChannel, type DisplayOptions } from './display'
+import { Jobs } from './jobs'
+import { LiveTraffic, type TrafficHost } from './live-traffic'
+import { MessagePath, type Message } from './message-path'
+import type { PaneContext, PaneRuntime } from './pane-kind'
+import type { TrafficTap } from './taps'
+import { Templates } from './templates'
 
-export type PaneKind = 'tcp-server' | 'tcp-client' | 'udp' | 'view'
-
-export interface ConnStats {
-  connId: number
-  bytesIn: number
-  bytesOut: number
-}
-
-/** What a pane sends: the bytes for the wire, and (with a message path) their parts. */
-export type Outgoing = { wire: Uint8Array; message?: Message }
-
-export interface PaneContext {
-  readonly paneId: string
-  /** A lifecycle event: goes out after any traffic already batched, so order holds. */
+export interface PaneDeps {
+  /** Out to the listeners (the screen): events in order with the traffic before them. */
   emit(event: EngineEvent): void
-  error(error: PaneError): void
-  /** Byte counters changed; the engine reports them a few times a second. */
-  statsChanged(): void
-  /**
-   * Bytes read from a connection (UDP: connId 0, the sender as peer, one datagram).
-   * `reply` sends a payload back the way the bytes came (for auto-replies).
-   */
-  received(connId: number, bytes: Uint8Array, peer: Endpoint | undefined, reply: (payload: Uint8Array) => void): void
-  /** Framing or transforms are on: a payload is shaped before it goes out. */
-  readonly shapesMessages: boolean
-  /** A payload made ready for the wire (transforms, framing); throws an EngineError. */
-  encode(payload: Uint8Array, datagram?: boolean): Outgoing
-  /** Bytes written to a connection: for the recorder and the screen. */
-  sent(connId: number, out: Outgoing, peer?: Endpoint): void
-  /** A connection is gone: whatever it left half-framed is shown. */
-  connClosed(connId: number): void
-  /** Starts a long-running send (repeat, file, sequence), reported as job.progress. */
-  startJob(kind: JobKind, total: number, run: (job: Job) => Promise<void>): number
+  /** The moment a pane event happens, before it waits for the screen (the recorder). */
+  happened(event: PaneEvent): void
+  tap(tap: TrafficTap): void
+  display: DisplayOptions
 }
 
-export interface PaneRuntime {
-  readonly kind: PaneKind
-  handle(command: Command): Promise<Record<string, unknown>>
-  stats(): ConnStats[]
-  close(): Promise<void>
-}
+export class Pane implements PaneContext, TrafficHost {
+  readonly display: DisplayChannel
+  readonly jobs: Jobs
+  readonly templates = new Templates()
+  readonly traffic: LiveTraffic
+  readonly runtime: PaneRuntime
+  statsDirty = false
+  private messagePath: MessagePath
+  private replier: AutoReplier
+  private config: PaneConfig
 
-/** Which command types create which kind of pane when the pane does not exist yet. */
-export const creatingCommands: Partial<Record<Command['type'], PaneKind>> = {
-  'tcpServer.listen': 'tcp-server',
-  'tcpClient.connect': 'tcp-client',
-  'udp.bind': 'udp'
+  constructor(
+    readonly paneId: string,
+    create: (ctx: PaneContext) => PaneRuntime,
+    private readonly deps: PaneDeps,
+    config: PaneConfig
+  ) {
+    this.config = config
+    this.display = new DisplayChannel(paneId, deps.emit, deps.display)
+    this.jobs = new Jobs(paneId, (e) => this.emit(e))
+    this.messagePath = new MessagePath(config)
+    this.replier = new AutoReplier(config.autoReplies)
+    this.traffic = new LiveTraffic(this, deps.tap)
+    this.runtime = create(this)
+  }
+
+  path(): MessagePath {
+    return this.messagePath
+  }
+
+  replies(): AutoReplier {
+    return this.replier
+  }
+
+  /** New framing, transforms, auto-replies. An unfinished frame the old framing held is dropped, and the log says so. */
+  configure(config: PaneConfig): void {
+    for (const { connId, bytes } of this.messagePath.pending()) this.note('warn', { key: 'note.framingChanged', params: { id: connId, bytes } })
+    this.config = config
+    this.replier.dispose()
+    this.messagePath = new MessagePath(config)
+    this.replier = new AutoReplier(config.autoReplies)
+  }
+
+  emit(event: PaneEvent): void {
+    this.deps.happened(event)
+    if (event.type === 'pane.state' || (event.type === 'job.progress' && !event.error)) this.deps.emit(event)
+    else this.display.event(event)
+  }
+
+  error(error: PaneError): void {
+    this.emit({ type: 'error', paneId: this.paneId, error })
+  }
+
+  note(level: 'info' | 'warn', message: MessageRef): void {
+    this.emit({ type: 'pane.note', paneId: this.paneId, level, message, tUs: nowUs() })
+  }
+
+  statsChanged(): void {
+    this.statsDirty = true
+  }
+
+  get screenBehind(): boolean {
+    return this.display.paused
+  }
+
+  show(record: Omit<TrafficRecord, 'len' | 'parts' | 'ok'>, bytes: Uint8Array | undefined, message?: Message): void {
+    if (this.display.paused) return this.display.skip(message ? message.size : (bytes?.byteLength ?? 0))
+    const data = message ? message.data : (bytes ?? new Uint8Array(0))
+    const rec: TrafficRecord = { ...record, len: data.byteLength }
+    if (message) {
+      rec.parts = message.parts
+      rec.ok = message.ok
+    }
+    this.display.push(rec, data)
+  }
+
+  clearScreen(): void {
+    this.messagePath = new MessagePath(this.config)
+    this.display.discard()
+    this.deps.emit({ type: 'pane.cleared', paneId: this.paneId })
+  }
+
+  startJob(...args: Parameters<Jobs['start']>): number {
+    return this.jobs.start(...args)
+  }
+
+  async close(): Promise<void> {
+    this.jobs.stop()
+    this.replier.dispose()
+    await this.runtime.stop()
+    this.display.dispose()
+  }
 }

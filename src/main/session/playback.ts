@@ -4,9 +4,9 @@
 // the recorded workspace), the connection lines (open, half-close, close, reset) and its
 // connection list, and the errors. Going backwards clears the panes and redraws everything
 // up to the new moment, so a pane always shows exactly what was on screen at that moment.
-import { endpointSchema, paneConfigSchema, paneErrorSchema, paneStateSchema, type Endpoint, type EngineEvent, type PaneConfig } from '../../shared/contract'
-import type { PaneHost } from '../engine/pane-host'
-import { defaultConfig } from '../engine/pane-host'
+import { defaultPaneConfig, endpointSchema, paneErrorSchema, paneStateSchema, type Endpoint, type EngineEvent, type PaneConfig } from '../../shared/contract'
+import { savedPaneById } from '../../shared/workspace'
+import type { PlaybackPane } from '../engine/kinds/playback'
 import type { ChunkRef, Flow, OpenSession, SessionIndex } from './reader'
 
 /** A lifecycle step, ready to be shown on its view pane. */
@@ -26,8 +26,9 @@ interface Step {
   life?: Lifecycle
 }
 
+/** What playback needs of the engine: its playback panes, and a way to say where it stands. */
 export interface PlaybackHost {
-  viewPane(paneId: string): PaneHost
+  open(paneId: string, kind: 'playback'): PlaybackPane
   emit(event: EngineEvent): void
 }
 
@@ -46,12 +47,9 @@ export function sessionSpan(ix: SessionIndex): { startNs: bigint; endNs: bigint 
 
 const OPENING = new Set(['listening', 'connecting', 'connected', 'bound'])
 
-/** The recorded pane's framing and transforms (auto-replies never run in playback). */
+/** The recorded pane's framing and transforms, from the recorded workspace. */
 function recordedConfig(workspace: unknown, paneId: string): PaneConfig {
-  const panes = (workspace as { panes?: unknown } | undefined)?.panes
-  const p = Array.isArray(panes) ? (panes as unknown[]).find((x) => (x as { id?: unknown } | null)?.id === paneId) : undefined
-  const parsed = paneConfigSchema.safeParse((p as { config?: unknown } | undefined)?.config ?? {})
-  return parsed.success ? { ...parsed.data, autoReplies: [] } : defaultConfig
+  return savedPaneById(workspace, paneId)?.config ?? defaultPaneConfig
 }
 
 export class Playback {
@@ -107,8 +105,8 @@ export class Playback {
             raw.push({ tNs: flow.closed.tNs, cls: 2, paneId: p.paneId, life: { t: 'closed', flow, how: flow.closed.how === 'reset' ? 'reset' : 'close' } })
         }
       }
-      const view = host.viewPane(p.paneId)
-      view.configure(recorded.size === 1 ? recordedConfig(ix.workspace, [...recorded][0]!) : defaultConfig)
+      const view = host.open(p.paneId, 'playback')
+      view.configure(recorded.size === 1 ? recordedConfig(ix.workspace, [...recorded][0]!) : defaultPaneConfig)
     }
     if (ix.kind === 'session') {
       for (const e of ix.events) {
@@ -206,7 +204,7 @@ export class Playback {
   private seek(offsetNs: bigint): void {
     const target = offsetNs < 0n ? 0n : offsetNs
     if (target < this.positionNs) {
-      for (const id of this.panes) this.host.viewPane(id).clear()
+      for (const id of this.panes) this.host.open(id, 'playback').clear()
       this.cursor = 0
       this.counts.clear()
       this.open.clear()
@@ -269,7 +267,7 @@ export class Playback {
         bytesIn: this.counts.get(f.id)?.in ?? 0,
         bytesOut: this.counts.get(f.id)?.out ?? 0
       }))
-      this.host.viewPane(paneId).emit({ type: 'conn.stats', paneId, stats })
+      this.host.open(paneId, 'playback').event({ type: 'conn.stats', paneId, stats })
     }
     this.dirty.clear()
   }
@@ -282,18 +280,18 @@ export class Playback {
     else c.out += bytes.byteLength
     if (this.open.get(paneId)?.has(flow)) this.dirty.add(paneId)
     const peer = flow.proto === 'udp' ? flow.remote : undefined
-    this.host.viewPane(paneId).show(connIdOf(flow), ref.dir, Number(ref.tNs / 1000n), bytes, peer)
+    this.host.open(paneId, 'playback').show(connIdOf(flow), ref.dir, Number(ref.tNs / 1000n), bytes, peer)
   }
 
   private life(paneId: string, life: Lifecycle, tUs: number): void {
-    const view = this.host.viewPane(paneId)
+    const view = this.host.open(paneId, 'playback')
     switch (life.t) {
       case 'open': {
         const f = life.flow
         this.counts.set(f.id, { in: 0, out: 0 })
         const open = this.open.get(paneId) ?? new Set<Flow>()
         this.open.set(paneId, open.add(f))
-        view.emit({
+        view.event({
           type: 'conn.open',
           paneId,
           connId: connIdOf(f),
@@ -305,21 +303,21 @@ export class Playback {
         return
       }
       case 'half':
-        view.emit({ type: 'conn.halfClosed', paneId, connId: connIdOf(life.flow), by: life.by, tUs })
+        view.event({ type: 'conn.halfClosed', paneId, connId: connIdOf(life.flow), by: life.by, tUs })
         return
       case 'closed': {
         const f = life.flow
         const c = this.counts.get(f.id) ?? { in: 0, out: 0 }
-        view.showClosed(connIdOf(f), tUs)
+        view.closed(connIdOf(f), tUs)
         this.open.get(paneId)?.delete(f)
-        view.emit({ type: 'conn.closed', paneId, connId: connIdOf(f), how: life.how, bytesIn: c.in, bytesOut: c.out, tUs })
+        view.event({ type: 'conn.closed', paneId, connId: connIdOf(f), how: life.how, bytesIn: c.in, bytesOut: c.out, tUs })
         return
       }
       case 'state':
-        view.emit({ ...life.state, paneId, tUs })
+        view.event({ ...life.state, paneId, tUs })
         return
       case 'error':
-        view.emit({ type: 'error', paneId, error: life.error, tUs })
+        view.event({ type: 'error', paneId, error: life.error, tUs })
         return
     }
   }

@@ -1,26 +1,38 @@
 // The recorder: every chunk (from the engine's taps, never skipped) and every lifecycle
 // event, streamed into the session file as it happens.
-import type { EngineEvent } from '../../shared/contract'
-import type { TrafficTap } from '../engine/engine'
+import type { PaneEvent } from '../../shared/contract'
+import type { TrafficTap } from '../engine/taps'
 import { nowNs, usToNs } from '../engine/clock'
 import type { SessionWriter } from './writer'
 
 export interface Recordable {
   onTraffic(listener: (tap: TrafficTap) => void): () => void
-  onEvent(listener: (event: EngineEvent) => void): () => void
-  /** What a pane is: a read-only playback pane ('view') shows a file's records and is not recorded again. */
-  paneKind?(paneId: string): string | undefined
+  /** Pane events the moment they happen (not when the screen gets them). */
+  onPaneEvent(listener: (event: PaneEvent) => void): () => void
+  /** What a pane is: a playback pane shows a file's records and is not recorded again. */
+  kindOf?(paneId: string): string | undefined
 }
 
 /** Errors remembered per connection until it closes (a bound: errors of connections that never close). */
 const MAX_CONN_ERRORS = 1024
 
-export function record(source: Recordable, writer: SessionWriter): () => void {
+/** A running recording: how much it has recorded (chunks and lifecycle events), and how to stop it. */
+export interface Recording {
+  readonly activity: number
+  stop(): void
+}
+
+export function record(source: Recordable, writer: SessionWriter): Recording {
+  let activity = 0
   // The last error code of each connection: a close after ECONNRESET was a reset by the peer.
   const connErrors = new Map<string, string>()
-  const offTap = source.onTraffic((t) => writer.chunk({ paneId: t.paneId, connId: t.connId, dir: t.dir, tNs: t.tNs, bytes: t.bytes, peer: t.peer }))
-  const offEvent = source.onEvent((e) => {
-    if ('paneId' in e && source.paneKind?.(e.paneId) === 'view') return
+  const offTap = source.onTraffic((t) => {
+    activity++
+    writer.chunk({ paneId: t.paneId, connId: t.connId, dir: t.dir, tNs: t.tNs, bytes: t.bytes, peer: t.peer })
+  })
+  const offEvent = source.onPaneEvent((e) => {
+    if (source.kindOf?.(e.paneId) === 'playback') return
+    if (e.type !== 'data' && e.type !== 'conn.stats' && e.type !== 'job.progress') activity++
     switch (e.type) {
       case 'conn.open':
         writer.connOpen({ paneId: e.paneId, connId: e.connId, local: e.local, remote: e.remote, initiator: e.initiator, tNs: usToNs(e.tUs) })
@@ -32,7 +44,8 @@ export function record(source: Recordable, writer: SessionWriter): () => void {
         const k = `${e.paneId}\u0000${e.connId}`
         const code = connErrors.get(k)
         connErrors.delete(k)
-        const by = e.how === 'reset' ? (code === 'ECONNRESET' ? 'peer' : 'local') : undefined
+        // A reset comes from the side that aborted; an error with no side, from this one.
+        const by = e.how === 'close' ? undefined : (e.by ?? 'local')
         writer.connClose({
           paneId: e.paneId,
           connId: e.connId,
@@ -58,8 +71,13 @@ export function record(source: Recordable, writer: SessionWriter): () => void {
         return
     }
   })
-  return () => {
-    offTap()
-    offEvent()
+  return {
+    get activity() {
+      return activity
+    },
+    stop() {
+      offTap()
+      offEvent()
+    }
   }
 }

@@ -7,7 +7,7 @@
 // request came), 'original' (the recorded times) or 'scaled' (recorded times / speed).
 // Standing in for the server is side server with timing 'answer'. Over UDP each recorded
 // datagram is sent as one datagram and answers are matched to them by order.
-import type { Command, EngineEvent, Endpoint } from '../../shared/contract'
+import type { Command, EngineEvent, Endpoint, ResultMap } from '../../shared/contract'
 import { concatBytes } from '../../shared/bytes'
 import type { Engine } from '../engine/engine'
 import { EngineError, fail } from '../engine/errors'
@@ -113,14 +113,14 @@ export class Replays {
     return file.index.flows.find((f) => f.id === id) ?? fail('NO_CONNECTION', `flow ${id} is not in this session`)
   }
 
-  async resend(file: OpenSession, cmd: Resend): Promise<Record<string, unknown>> {
+  async resend(file: OpenSession, cmd: Resend): Promise<ResultMap['replay.resend']> {
     const flow = this.flowOf(file, cmd.flowId)
     const exchanges = exchangesOf(file, flow)
     return cmd.side === 'server' ? this.serve(flow, exchanges, cmd) : this.resendClient(flow, exchanges, cmd)
   }
 
   /** Stand in for the server: side server, each answer after its request, for every client. */
-  standIn(file: OpenSession, cmd: StandIn): Promise<Record<string, unknown>> {
+  standIn(file: OpenSession, cmd: StandIn): Promise<ResultMap['replay.standin']> {
     const flow = this.flowOf(file, cmd.flowId)
     return this.serve(flow, exchangesOf(file, flow), { ...cmd, timing: 'answer', speed: 1 })
   }
@@ -160,15 +160,9 @@ export class Replays {
     }
   }
 
-  private async command(c: Command): Promise<Record<string, unknown>> {
-    const r = await this.engine.handle(c)
-    if (!r.ok) throw new EngineError(r.error)
-    return r.result as Record<string, unknown>
-  }
-
   // ---- side client ----
 
-  private async resendClient(flow: Flow, exchanges: Exchange[], cmd: Resend): Promise<Record<string, unknown>> {
+  private async resendClient(flow: Flow, exchanges: Exchange[], cmd: Resend): Promise<ResultMap['replay.resend']> {
     const udp = flow.proto === 'udp'
     const link: Link = { udp, queue: [], lastAt: performance.now(), send: () => Promise.resolve() }
     let connId = -1
@@ -184,16 +178,17 @@ export class Replays {
         else if (e.type === 'conn.halfClosed' && e.by === 'peer') link.ended = 'close'
       })
     ])
-    let result: Record<string, unknown>
+    let result: ResultMap['replay.resend']
     try {
       if (udp) {
         const wildcard = cmd.host.includes(':') ? '::' : '0.0.0.0'
-        result = await this.command({ type: 'udp.bind', paneId: cmd.paneId, host: wildcard, port: 0 })
-        link.send = async (data) => void (await this.command({ type: 'udp.send', paneId: cmd.paneId, host: cmd.host, port: cmd.port, data }))
+        const { local } = await this.engine.call({ type: 'udp.bind', paneId: cmd.paneId, host: wildcard, port: 0 })
+        result = { local }
+        link.send = async (payload) => void (await this.engine.call({ type: 'send', paneId: cmd.paneId, target: { host: cmd.host, port: cmd.port }, payload }))
       } else {
-        result = await this.command({ type: 'tcpClient.connect', paneId: cmd.paneId, host: cmd.host, port: cmd.port, timeoutMs: 5000 })
-        connId = (result as { connId: number }).connId
-        link.send = async (data) => void (await this.command({ type: 'send', paneId: cmd.paneId, target: connId, data }))
+        connId = (await this.engine.call({ type: 'tcpClient.connect', paneId: cmd.paneId, host: cmd.host, port: cmd.port, timeoutMs: 5000 })).connId
+        result = { connId }
+        link.send = async (payload) => void (await this.engine.call({ type: 'send', paneId: cmd.paneId, target: connId, payload }))
       }
     } catch (err) {
       held.stop()
@@ -201,7 +196,7 @@ export class Replays {
     }
     const script: Script = { paneId: cmd.paneId, exchanges, timing: cmd.timing, speed: cmd.speed, alive: held.alive }
     void this.finish(script, 'answer', () => this.playClient(script, link)).finally(held.stop)
-    return udp ? { local: result['local'] } : { connId }
+    return result
   }
 
   /** Sends each recorded request and compares the answer that comes back. */
@@ -236,7 +231,7 @@ export class Replays {
     flow: Flow,
     exchanges: Exchange[],
     cmd: { paneId: string; host: string; port: number; timing: Timing; speed: number }
-  ): Promise<Record<string, unknown>> {
+  ): Promise<{ local: Endpoint }> {
     const udp = flow.proto === 'udp'
     const links = new Map<string, Link>()
     const start = (key: string, send: Link['send']): Link => {
@@ -255,7 +250,7 @@ export class Replays {
           const peer = t.peer
           link = start(
             peerKey(peer),
-            async (data) => void (await this.command({ type: 'udp.send', paneId: cmd.paneId, host: peer.address, port: peer.port, data }))
+            async (payload) => void (await this.engine.call({ type: 'send', paneId: cmd.paneId, target: { host: peer.address, port: peer.port }, payload }))
           )
         }
         if (!link) return
@@ -265,7 +260,8 @@ export class Replays {
       this.engine.onEvent((e) => {
         if (udp || !('connId' in e) || e.paneId !== cmd.paneId) return
         const connId = e.connId
-        if (e.type === 'conn.open') start(String(connId), async (data) => void (await this.command({ type: 'send', paneId: cmd.paneId, target: connId, data })))
+        if (e.type === 'conn.open')
+          start(String(connId), async (payload) => void (await this.engine.call({ type: 'send', paneId: cmd.paneId, target: connId, payload })))
         const link = links.get(String(connId))
         if (!link) return
         if (e.type === 'conn.closed') link.ended = e.how
@@ -274,8 +270,8 @@ export class Replays {
     ])
     try {
       return udp
-        ? await this.command({ type: 'udp.bind', paneId: cmd.paneId, host: cmd.host, port: cmd.port })
-        : await this.command({ type: 'tcpServer.listen', paneId: cmd.paneId, host: cmd.host, port: cmd.port })
+        ? await this.engine.call({ type: 'udp.bind', paneId: cmd.paneId, host: cmd.host, port: cmd.port })
+        : await this.engine.call({ type: 'tcpServer.listen', paneId: cmd.paneId, host: cmd.host, port: cmd.port })
     } catch (err) {
       held.stop()
       throw err

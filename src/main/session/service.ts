@@ -1,35 +1,41 @@
 // Sessions as the engine offers them: the running recording (always on, streamed to a file
 // from the start), saving it, opening a saved session or a capture, exporting a flow's
 // bytes, the list of recent sessions, playback on screen and replay against live peers.
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+// A recording that cannot start, or stops because a write failed, never stops the app: it
+// is reported (session.recording, and on every live pane) and every command still answers.
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import type { SessionSummary } from '../../shared/contract'
+import type { MessageRef, PaneError, ResultMap, SessionSummary } from '../../shared/contract'
 import { formatTarget } from '../../shared/i18n'
-import type { Engine, SessionCommand, SessionHandler } from '../engine/engine'
+import { readWorkspace } from '../../shared/workspace'
+import type { Engine, Handlers, SessionCommandType, SessionHandler } from '../engine/engine'
 import { nowNs } from '../engine/clock'
-import { EngineError, fail, toPaneError } from '../engine/errors'
+import { EngineError, fail, failWith, toPaneError } from '../engine/errors'
 import { Playback, sessionSpan } from './playback'
-import { record } from './recorder'
+import { record, type Recording } from './recorder'
 import { openSession, SessionFileError, type OpenSession } from './reader'
 import { Replays } from './replay'
 import { sealCopy, SessionWriter } from './writer'
 
 /** The engine option that plugs sessions in: `new Engine({ sessions: withSessions({ dir }) })`. */
 export const withSessions =
-  (options: SessionOptions & { record?: boolean } = {}) =>
+  (options: SessionOptions = {}) =>
   (engine: Engine): SessionService =>
     new SessionService(engine, options)
 
 export interface SessionOptions {
   /** Folder for the running recording and recent.json (default: the OS temp folder). */
   dir?: string
+  /** false: no recording at all (the CLI's replay). */
+  record?: boolean
 }
 
 const MAX_RECENT = 10
 /** The running recording: recording-<start time>-<process id>-<n>.pcapng in the session folder. */
-const RECORDING_PREFIX = 'recording-'
 const RECORDING_NAME = /^recording-.*-(\d+)-\d+\.pcapng$/
+/** A recording kept when its window or tab closed with traffic not saved: left-<…>.pcapng. */
+const LEFT_NAME = /^left-.*\.pcapng$/
 
 /** Our session's recorded panes, by their lifecycle records (a capture has none). */
 function recordedPanes(ix: OpenSession['index']): SessionSummary['panes'] {
@@ -51,11 +57,21 @@ function alive(pid: number): boolean {
 }
 let instances = 0
 
+/** A failed file operation of the recording, as the pane log and the session bar say it. */
+function recordingProblem(err: unknown, reason: MessageRef): PaneError {
+  return { ...toPaneError(err, { op: 'record' }), reason }
+}
+
 export class SessionService implements SessionHandler {
+  readonly handlers: Pick<Handlers, SessionCommandType>
   private readonly dir: string | undefined
   private writer: SessionWriter | undefined
-  private stopRecording: (() => void) | undefined
+  private recording: Recording | undefined
   readonly recordingPath: string | undefined
+  /** Why there is no recording (it could not start), or why it stopped (a write failed). */
+  private problem: { state: 'off' | 'failed'; error: PaneError } | undefined
+  /** The recording's activity count when it was last saved: more since means unsaved traffic. */
+  private savedActivity = 0
   private workspace: unknown
   private readonly opened = new Map<number, { file: OpenSession; path: string }>()
   private readonly playbacks = new Map<number, Playback>()
@@ -64,91 +80,114 @@ export class SessionService implements SessionHandler {
 
   constructor(
     private readonly engine: Engine,
-    options: SessionOptions & { record?: boolean } = {}
+    options: SessionOptions = {}
   ) {
     this.replays = new Replays(engine)
+    this.handlers = this.table()
     if (options.record === false) return
     this.dir = options.dir ?? join(tmpdir(), 'net-playground')
-    mkdirSync(this.dir, { recursive: true })
-    this.recordingPath = join(this.dir, `${RECORDING_PREFIX}${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-${++instances}.pcapng`)
-    this.writer = SessionWriter.open(this.recordingPath, { application: 'Net Playground' })
-    this.stopRecording = record(engine, this.writer)
+    const path = join(this.dir, `recording-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-${++instances}.pcapng`)
+    try {
+      mkdirSync(this.dir, { recursive: true })
+      this.writer = SessionWriter.open(path, { application: 'Net Playground', onError: (err) => this.writeFailed(err) })
+      this.recordingPath = path
+      this.recording = record(engine, this.writer)
+    } catch (err) {
+      // The app starts anyway, without a recording, and says why.
+      this.problem = { state: 'off', error: recordingProblem(err, { key: 'why.recordingOff', params: { dir: this.dir } }) }
+    }
   }
 
-  async handle(cmd: SessionCommand): Promise<Record<string, unknown>> {
-    switch (cmd.type) {
-      case 'session.info':
-        return { path: this.recording().path, bytes: this.recording().writer.bytesWritten }
-      case 'session.workspace':
+  private table(): Pick<Handlers, SessionCommandType> {
+    return {
+      'session.info': async () => this.info(),
+      'session.workspace': async (cmd) => {
         this.workspace = cmd.workspace
         this.writer?.workspace(cmd.workspace, nowNs())
         return {}
-      case 'session.save':
-        return this.save(cmd.path)
-      case 'session.open':
-        return this.open(cmd.path)
-      case 'session.recent':
-        return { paths: this.recent(), recovered: this.recovered() }
-      case 'session.close':
+      },
+      'session.save': async (cmd) => this.save(cmd.path),
+      'session.open': async (cmd) => this.open(cmd.path),
+      'session.recent': async () => ({ paths: this.recent(), recovered: this.recovered() }),
+      'session.close': async (cmd) => {
         this.closeSession(cmd.sessionId)
         return {}
-      case 'session.export':
-        return this.exportFlow(cmd.sessionId, cmd.flowId, cmd.dir)
-      case 'session.exportWorkspace': {
+      },
+      'session.export': async (cmd) => this.exportFlow(cmd.sessionId, cmd.flowId, cmd.dir),
+      'session.exportWorkspace': async (cmd) => {
         const to = resolve(cmd.path)
         try {
-          writeFileSync(to, JSON.stringify(this.workspace ?? { version: 1, panes: [] }, null, 2) + '\n')
+          // Every documented field, from the one schema, defaults included.
+          writeFileSync(to, JSON.stringify(readWorkspace(this.workspace), null, 2) + '\n')
         } catch (err) {
           throw new EngineError(toPaneError(err, { op: 'export' }))
         }
         return { path: to }
-      }
-      case 'playback.start': {
+      },
+      'playback.start': async (cmd) => {
         const s = this.session(cmd.sessionId)
         this.playbacks.get(cmd.sessionId)?.dispose()
         const p = new Playback(this.engine, cmd.sessionId, s.file, cmd.panes)
         this.playbacks.set(cmd.sessionId, p)
         return { startNs: String(p.startNs), endNs: String(p.endNs) }
-      }
-      case 'playback.control': {
-        const p = this.playbacks.get(cmd.sessionId) ?? fail('NOT_RUNNING', 'start the playback first')
+      },
+      'playback.control': async (cmd) => {
+        const p = this.playbacks.get(cmd.sessionId) ?? failWith('NOT_RUNNING', { key: 'why.playbackNotStarted' })
         p.control(cmd.action, cmd.offsetNs === undefined ? undefined : BigInt(cmd.offsetNs), cmd.speed)
         return {}
-      }
-      case 'replay.resend':
-        return this.replays.resend(this.session(cmd.sessionId).file, cmd)
-      case 'replay.standin':
-        return this.replays.standIn(this.session(cmd.sessionId).file, cmd)
+      },
+      'replay.resend': (cmd) => this.replays.resend(this.session(cmd.sessionId).file, cmd),
+      'replay.standin': (cmd) => this.replays.standIn(this.session(cmd.sessionId).file, cmd)
     }
   }
 
-  private recording(): { path: string; writer: SessionWriter } {
-    if (!this.writer || !this.recordingPath) fail('NOT_RUNNING', 'recording is off')
-    return { path: this.recordingPath, writer: this.writer }
+  private info(): ResultMap['session.info'] {
+    return {
+      recording: this.problem?.state ?? 'on',
+      ...(this.recordingPath ? { path: this.recordingPath } : {}),
+      ...(this.dir ? { dir: this.dir } : {}),
+      bytes: this.writer?.bytesWritten ?? 0,
+      ...(this.problem ? { problem: this.problem.error } : {})
+    }
+  }
+
+  /** A write of the recording failed (disk full, file gone): the session bar and every live pane's log say so, once. */
+  private writeFailed(err: Error): void {
+    if (this.problem) return
+    const error = recordingProblem(err, { key: 'why.recordingStopped', params: { path: this.recordingPath ?? '' } })
+    this.problem = { state: 'failed', error }
+    this.engine.emit({ type: 'session.recording', recording: 'failed', problem: error })
+    for (const paneId of this.engine.livePanes()) this.engine.emitOnPane({ type: 'error', paneId, error })
   }
 
   private session(id: number): { file: OpenSession; path: string } {
-    return this.opened.get(id) ?? fail('NOT_RUNNING', `session ${id} is not open`)
+    return this.opened.get(id) ?? failWith('NOT_RUNNING', { key: 'why.sessionNotOpen', params: { id } })
   }
 
-  /** A copy of the recording so far (with the latest workspace) at `path`. */
-  private save(path: string): Record<string, unknown> {
-    const { path: from, writer } = this.recording()
+  /**
+   * A copy of the recording so far (with the latest workspace) at `path`. When the recording
+   * had stopped, the copy holds what came before, without the closing block (it opens as
+   * interrupted), and the answer says so: a cut copy is never presented as whole.
+   */
+  private save(path: string): ResultMap['session.save'] {
+    const writer = this.writer
+    if (!writer || !this.recordingPath) return failWith('NOT_RUNNING', { key: 'why.recordingOffNoSave' })
     if (this.workspace !== undefined) writer.workspace(this.workspace, nowNs())
     writer.flush()
     const to = resolve(path)
     try {
-      copyFileSync(from, to)
+      copyFileSync(this.recordingPath, to)
       // The copy ends with the end-of-session block and is on the disk when Save returns.
-      sealCopy(to, nowNs())
+      if (!this.problem) sealCopy(to, nowNs())
     } catch (err) {
       throw new EngineError(toPaneError(err, { op: 'save' }))
     }
+    this.savedActivity = this.recording?.activity ?? 0
     this.remember(to)
-    return { path: to, bytes: writer.bytesWritten }
+    return { path: to, bytes: writer.bytesWritten, ...(this.problem ? { incomplete: this.problem.error } : {}) }
   }
 
-  private open(path: string): SessionSummary & Record<string, unknown> {
+  private open(path: string): ResultMap['session.open'] {
     const full = resolve(path)
     let file: OpenSession
     try {
@@ -188,7 +227,7 @@ export class SessionService implements SessionHandler {
   }
 
   /** A flow's bytes, one file per direction, named by its endpoints. */
-  private exportFlow(sessionId: number, flowId: number, dir: string): Record<string, unknown> {
+  private exportFlow(sessionId: number, flowId: number, dir: string): ResultMap['session.export'] {
     const { file } = this.session(sessionId)
     const flow = file.index.flows.find((f) => f.id === flowId) ?? fail('NO_CONNECTION', `flow ${flowId}`)
     const name = (e: { address: string; port: number }): string => formatTarget(e.address, e.port).replace(/[^\w.-]+/g, '_')
@@ -225,9 +264,10 @@ export class SessionService implements SessionHandler {
 
   /**
    * Recordings an earlier run left behind (it crashed or was killed before it could remove
-   * its recording): not this one, and not one a running process is still writing. Newest first.
+   * its recording), and those kept when a window or tab closed with traffic not saved: not
+   * this one, and not one a running process is still writing. Newest first.
    */
-  private recovered(): { path: string; lastWriteMs: number; bytes: number }[] {
+  private recovered(): ResultMap['session.recent']['recovered'] {
     if (!this.dir) return []
     let names: string[]
     try {
@@ -235,11 +275,11 @@ export class SessionService implements SessionHandler {
     } catch {
       return []
     }
-    const out: { path: string; lastWriteMs: number; bytes: number }[] = []
+    const out: ResultMap['session.recent']['recovered'] = []
     for (const name of names) {
       const m = RECORDING_NAME.exec(name)
       const path = join(this.dir, name)
-      if (!m || path === this.recordingPath || alive(Number(m[1]))) continue
+      if (!LEFT_NAME.test(name) && (!m || path === this.recordingPath || alive(Number(m[1])))) continue
       try {
         const st = statSync(path)
         if (st.isFile()) out.push({ path, lastWriteMs: st.mtimeMs, bytes: st.size })
@@ -267,13 +307,28 @@ export class SessionService implements SessionHandler {
     this.opened.delete(id)
   }
 
-  /** Stops recording; a recording nobody saved is removed (a crash leaves it behind). */
-  dispose(): void {
+  /**
+   * Stops recording. A recording with nothing unsaved is removed; one with traffic not saved
+   * since the last Save is closed properly and kept as left-….pcapng, offered under Recent
+   * sessions (a crash leaves its recording behind too).
+   */
+  async dispose(): Promise<void> {
     this.replays.dispose()
     for (const id of [...this.opened.keys()]) this.closeSession(id)
-    this.stopRecording?.()
-    // Removed at once: no end block, no fsync.
-    this.writer?.discard()
-    if (this.recordingPath) rmSync(this.recordingPath, { force: true })
+    this.recording?.stop()
+    const path = this.recordingPath
+    if (!this.writer || !path) return
+    const unsaved = (this.recording?.activity ?? 0) > this.savedActivity
+    if (!unsaved) {
+      this.writer.discard()
+      rmSync(path, { force: true })
+      return
+    }
+    this.writer.close()
+    try {
+      renameSync(path, join(this.dir!, `left-${path.slice(path.lastIndexOf('recording-') + 'recording-'.length)}`))
+    } catch {
+      /* it stays as recording-…, which a later start offers all the same */
+    }
   }
 }

@@ -7,16 +7,19 @@ import { formatBytes } from '../../shared/bytes'
 import { webApi } from './api'
 import { useI18n } from './i18n'
 import { Pane } from './pane/Pane'
-import type { PaneKind } from './pane/pane-store'
-import { closePane, loadWorkspace, makePane, saveWorkspace, startPane, type PaneModel } from './workspace'
-import { sizesFor, type SplitLayout } from './saved-workspace'
+import type { LiveKind } from '../../shared/pane-kinds'
+import type { SplitLayout } from '../../shared/workspace'
+import { startTcpPair, startUdpPair } from '../../shared/pane-actions'
+import { api } from './api'
+import { closePane, loadWorkspace, makePane, saveWorkspace, type PaneModel } from './workspace'
+import { sizesFor } from './saved-workspace'
 import { useSession } from './session/useSession'
 import { SessionBar } from './session/SessionBar'
 import { PathDialog } from './session/PathDialog'
 import { ReplaceDialog } from './session/ReplaceDialog'
 
 export function App() {
-  const { t, lang, setLang } = useI18n()
+  const { t, err, lang, setLang } = useI18n()
   const [initial] = useState(loadWorkspace)
   const [panes, setPanes] = useState<PaneModel[]>(initial.panes)
   // Split sizes by position; `grid` remounts the splits when a restored layout replaces them.
@@ -46,12 +49,12 @@ export function App() {
   }, [])
   const s = useSession(panes, add, { layout, setPanes, restoreLayout })
   // Live panes first, up to three side by side per row; read-only playback panes in rows below.
-  const live = panes.filter((p) => p.kind !== 'view')
+  const live = panes.filter((p) => p.kind !== 'playback')
   const liveRows = rowsOf(live, 3)
   const rows = [
     ...liveRows,
     ...rowsOf(
-      panes.filter((p) => p.kind === 'view'),
+      panes.filter((p) => p.kind === 'playback'),
       3
     )
   ]
@@ -80,30 +83,31 @@ export function App() {
     async (kind: 'tcp' | 'udp') => {
       if (kind === 'tcp') {
         const server = makePane('tcp-server', '127.0.0.1', '0')
+        const client = makePane('tcp-client', '127.0.0.1', '')
         add(server)
-        const local = await startPane(server, 0)
-        if (!local) return
+        const r = await startTcpPair(api, server, client)
+        if (!r.server.ok) return
         // The pair's ports are written down as chosen, so a restored pair finds itself again.
-        patch(server.id, { port: String(local.port) })
-        const client = makePane('tcp-client', '127.0.0.1', String(local.port))
-        add(client)
-        await startPane(client, local.port)
+        const port = String(r.server.local.port)
+        patch(server.id, { port })
+        add({ ...client, port })
       } else {
         const a = makePane('udp', '127.0.0.1', '0')
         const b = makePane('udp', '127.0.0.1', '0')
         add(a, b)
-        const la = await startPane(a, 0)
-        const lb = await startPane(b, 0)
-        if (la && lb) {
-          patch(a.id, { port: String(la.port), peerPort: String(lb.port) })
-          patch(b.id, { port: String(lb.port), peerPort: String(la.port) })
+        const r = await startUdpPair(api, a, b)
+        if (r.a.ok && r.b.ok) {
+          const pa = String(r.a.local.port)
+          const pb = String(r.b.local.port)
+          patch(a.id, { port: pa, peerPort: pb, composer: { ...a.composer, udpPort: pb } })
+          patch(b.id, { port: pb, peerPort: pa, composer: { ...b.composer, udpPort: pa } })
         }
       }
     },
     [add, patch]
   )
 
-  const addSingle = (kind: PaneKind): void => add(makePane(kind, '127.0.0.1', kind === 'tcp-client' ? '' : '0'))
+  const addSingle = (kind: LiveKind): void => add(makePane(kind, '127.0.0.1', kind === 'tcp-client' ? '' : '0'))
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
@@ -196,7 +200,7 @@ export function App() {
           otherFlows={s.otherFlows}
           onClose={() => {
             void s.close()
-            setPanes((ps) => ps.filter((m) => m.kind !== 'view'))
+            setPanes((ps) => ps.filter((m) => m.kind !== 'playback'))
           }}
         />
       )}
@@ -221,6 +225,11 @@ export function App() {
         />
       )}
       {s.pending && <ReplaceDialog stake={s.pending.stake} onChoose={(choice) => void s.choose(choice)} />}
+      {s.recording.problem && (
+        <div className="banner" role="alert">
+          {err(s.recording.problem)}
+        </div>
+      )}
       {hostLost && (
         <div className="banner" role="alert">
           {t('host.lost')}

@@ -45,6 +45,9 @@ export function createWebApi(location: Location): WebApi {
         else resolve({ ok: false, error: { code: 'UNKNOWN', detail: 'not connected to the host' } } as Response<T>)
       })
     },
+    ack(ack) {
+      if (ws.readyState === WebSocket.OPEN) ws.send(encodeFrame({ kind: 'ack', body: { ...ack } }))
+    },
     onEvent(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)

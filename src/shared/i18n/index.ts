@@ -37,21 +37,15 @@ export function formatTarget(host: string | undefined, port: number | undefined)
 
 /**
  * The plain-language message for an engine error, in the chosen language: what the code means,
- * then the reason (a catalog message), if any. The raw system text (`detail`) is not part of it.
+ * with the reason (a catalog message) where the message has room for one, or after it. Without
+ * a reason, the raw detail fills that room.
  */
 export function errorMessage(lang: Lang, error: PaneError): string {
-  const main = codeMessage(lang, error)
-  return error.reason ? `${main} ${translateRef(lang, error.reason)}` : main
-}
-
-function codeMessage(lang: Lang, error: PaneError): string {
   // A code can mean different things for different operations (EACCES on listen: a privileged
   // port; on send: a broadcast address): `err.CODE.op` overrides `err.CODE` where it exists.
   const specific = `err.${error.code}.${error.op ?? ''}`
   const key = (specific in en ? specific : `err.${error.code}`) as MessageKey
-  return translate(lang, key, {
-    target: formatTarget(error.host, error.port),
-    host: error.host ?? '',
-    detail: error.detail ?? ''
-  })
+  const why = error.reason ? translateRef(lang, error.reason) : (error.detail ?? '')
+  const text = translate(lang, key, { target: formatTarget(error.host, error.port), host: error.host ?? '', detail: why })
+  return error.reason && !(catalogs[lang][key] ?? en[key]).includes('{detail}') ? `${text} ${why}` : text
 }

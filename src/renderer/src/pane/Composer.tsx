@@ -3,17 +3,18 @@
 // whom to send to, repeat, history (saved with the workspace), snippets and sequences. A
 // template that does not parse is marked at the bad character and not sent; the engine
 // expands it at each send.
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react'
+import { useId, useRef, useState, type KeyboardEvent } from 'react'
 import { checkingContext, composeMessage, type TemplateMode } from '../../../shared/compose'
 import type { TextEncoding } from '../../../shared/encodings'
 import { EncodingSelect } from './EncodingSelect'
-import type { LineEnding } from '../../../shared/bytes'
 import { formatBytes } from '../../../shared/bytes'
+import type { ComposerSettings, LineEnding } from '../../../shared/workspace'
+import type { PaneKind } from '../../../shared/pane-kinds'
 import { useI18n } from '../i18n'
 import { HISTORY_MAX, type Sequence, type Snippet } from '../workspace'
 import type { PaneError } from '../../../shared/contract'
 import { Snippets } from './Snippets'
-import type { ConnView, JobView, PaneKind } from './pane-store'
+import type { ConnView, JobView } from './pane-store'
 import { showEndpoint } from './render'
 import { checkHost, parsePort, type FieldError } from './validate'
 
@@ -30,7 +31,9 @@ interface Props {
   conns: ConnView[]
   jobs: JobView[]
   disabled: boolean
-  defaultUdpPort?: string
+  /** The input's settings (mode, encoding, line ending, destination, repeat), saved with the pane. */
+  settings: ComposerSettings
+  onSettings(settings: ComposerSettings): void
   snippets: Snippet[]
   onSnippets(s: Snippet[]): void
   history: string[]
@@ -63,7 +66,8 @@ export function Composer(props: Props) {
     conns,
     jobs,
     disabled,
-    defaultUdpPort,
+    settings,
+    onSettings,
     snippets,
     onSnippets,
     history,
@@ -77,23 +81,15 @@ export function Composer(props: Props) {
   } = props
   const { t, err } = useI18n()
   const [text, setText] = useState('')
-  const [mode, setMode] = useState<InputMode>('text')
-  const [encoding, setEncoding] = useState<TextEncoding>('utf-8')
-  const [ending, setEnding] = useState<LineEnding>('lf')
+  const { mode, encoding, lineEnding: ending, udpHost, udpPort, datagramSize } = settings
+  const { on: repeatOn, everyMs, times } = settings.repeat
+  const set = (patch: Partial<ComposerSettings>): void => onSettings({ ...settings, ...patch })
+  const setRepeat = (patch: Partial<ComposerSettings['repeat']>): void => set({ repeat: { ...settings.repeat, ...patch } })
   const [target, setTarget] = useState<string>('all')
-  const [udpHost, setUdpHost] = useState('127.0.0.1')
-  const [udpPort, setUdpPort] = useState(defaultUdpPort ?? '')
-  const [repeatOn, setRepeatOn] = useState(false)
-  const [everyMs, setEveryMs] = useState('1000')
-  const [times, setTimes] = useState('10')
   const [error, setError] = useState<FieldError | string | undefined>()
   const [histPos, setHistPos] = useState(-1)
-  const [datagramSize, setDatagramSize] = useState(String(DEFAULT_DATAGRAM))
   const input = useRef<HTMLTextAreaElement>(null)
   const errorId = useId()
-  useEffect(() => {
-    if (defaultUdpPort) setUdpPort(defaultUdpPort)
-  }, [defaultUdpPort])
 
   const liveTarget = target !== 'all' && !conns.some((c) => String(c.id) === target) ? 'all' : target
 
@@ -254,7 +250,7 @@ export function Composer(props: Props) {
       <div className="row options">
         <label>
           {t('send.mode')}
-          <select aria-label={t('send.mode')} value={mode} onChange={(e) => setMode(e.target.value as InputMode)}>
+          <select aria-label={t('send.mode')} value={mode} onChange={(e) => set({ mode: e.target.value as InputMode })}>
             <option value="text">{t('send.modeText')}</option>
             <option value="hex">{t('send.modeHex')}</option>
             <option value="base64">{t('send.modeBase64')}</option>
@@ -263,10 +259,10 @@ export function Composer(props: Props) {
         </label>
         {mode === 'text' && (
           <>
-            <EncodingSelect label={t('send.encoding')} value={encoding} onChange={setEncoding} />
+            <EncodingSelect label={t('send.encoding')} value={encoding} onChange={(v) => set({ encoding: v })} />
             <label>
               {t('send.lineEnding')}
-              <select aria-label={t('send.lineEnding')} value={ending} onChange={(e) => setEnding(e.target.value as LineEnding)}>
+              <select aria-label={t('send.lineEnding')} value={ending} onChange={(e) => set({ lineEnding: e.target.value as LineEnding })}>
                 {(Object.keys(endings) as LineEnding[]).map((le) => (
                   <option key={le} value={le}>
                     {t(`send.le.${le}`)}
@@ -293,11 +289,11 @@ export function Composer(props: Props) {
           <>
             <label>
               {t('send.udpHost')}
-              <input className="host" aria-label={t('send.udpHost')} value={udpHost} onChange={(e) => setUdpHost(e.target.value)} />
+              <input className="host" aria-label={t('send.udpHost')} value={udpHost} onChange={(e) => set({ udpHost: e.target.value })} />
             </label>
             <label>
               {t('send.udpPort')}
-              <input className="port" aria-label={t('send.udpPort')} inputMode="numeric" value={udpPort} onChange={(e) => setUdpPort(e.target.value)} />
+              <input className="port" aria-label={t('send.udpPort')} inputMode="numeric" value={udpPort} onChange={(e) => set({ udpPort: e.target.value })} />
             </label>
           </>
         )}
@@ -311,7 +307,7 @@ export function Composer(props: Props) {
               inputMode="numeric"
               value={datagramSize}
               onChange={(e) => {
-                setDatagramSize(e.target.value)
+                set({ datagramSize: e.target.value })
                 setError(parseDatagramSize(e.target.value) === undefined ? { key: 'send.badDatagram', params: { max: MAX_DATAGRAM } } : undefined)
               }}
             />
@@ -319,7 +315,7 @@ export function Composer(props: Props) {
         )}
         {mode !== 'file' && (
           <label className="check">
-            <input type="checkbox" checked={repeatOn} onChange={(e) => setRepeatOn(e.target.checked)} />
+            <input type="checkbox" checked={repeatOn} onChange={(e) => setRepeat({ on: e.target.checked })} />
             {t('send.repeat')}
           </label>
         )}
@@ -327,11 +323,23 @@ export function Composer(props: Props) {
           <>
             <label>
               {t('send.every')}
-              <input className="port" aria-label={t('send.everyMs')} inputMode="numeric" value={everyMs} onChange={(e) => setEveryMs(e.target.value)} />
+              <input
+                className="port"
+                aria-label={t('send.everyMs')}
+                inputMode="numeric"
+                value={everyMs}
+                onChange={(e) => setRepeat({ everyMs: e.target.value })}
+              />
             </label>
             <label>
               {t('send.times')}
-              <input className="port" aria-label={t('send.timesHint')} inputMode="numeric" value={times} onChange={(e) => setTimes(e.target.value)} />
+              <input
+                className="port"
+                aria-label={t('send.timesHint')}
+                inputMode="numeric"
+                value={times}
+                onChange={(e) => setRepeat({ times: e.target.value })}
+              />
             </label>
           </>
         )}

@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
 import { parseHex } from '../../../shared/bytes'
 import { formatBytesAs, type CopyFormat } from '../../../shared/copy-formats'
-import type { PaneError } from '../../../shared/contract'
+import type { PaneError, SendTarget as ContractTarget } from '../../../shared/contract'
 import { useI18n } from '../i18n'
 import { api } from '../api'
 import { configurePane, startPane, stopPane, storeOf, type PaneModel } from '../workspace'
@@ -15,7 +15,7 @@ import { TrafficView, type FindResult, type TrafficViewHandle } from './TrafficV
 import { Settings } from './Settings'
 import { ViewBar } from './ViewBar'
 import { defaultRenderOptions, type RenderOptions } from './render'
-import type { ViewSettings } from '../saved-workspace'
+import type { ViewSettings } from '../../../shared/workspace'
 
 interface Props {
   model: PaneModel
@@ -48,25 +48,26 @@ export function Pane({ model, onChange, onClose, maximized, onMaximize, onExport
     }
   }, [store])
   const title = model.title ?? t('pane.label', { kind: t(`kind.${model.kind}`), n: model.n })
-  const view = model.kind === 'view'
+  const view = model.kind === 'playback'
   const running = snap.state !== 'idle'
   const canSend = model.kind === 'udp' ? snap.state === 'bound' : snap.conns.length > 0
 
+  const targetOf = (to: SendTarget): ContractTarget => (to.kind === 'udp' ? { host: to.host, port: to.port } : to.target)
   const send = (out: Outgoing, to: SendTarget): void => {
-    if (to.kind === 'udp') void api.command({ type: 'udp.send', paneId: model.id, host: to.host, port: to.port, ...out })
-    else void api.command({ type: 'send', paneId: model.id, target: to.target, ...out })
+    void api.command({ type: 'send', paneId: model.id, target: targetOf(to), payload: out.template, ...(out.repeat ? { repeat: out.repeat } : {}) })
   }
   const sendFile = async (path: string, to: SendTarget, datagramSize: number): Promise<PaneError | undefined> => {
-    const r =
-      to.kind === 'udp'
-        ? await api.command({ type: 'udp.sendFile', paneId: model.id, host: to.host, port: to.port, path, datagramSize })
-        : await api.command({ type: 'send.file', paneId: model.id, target: to.target, path })
+    const r = await api.command({ type: 'send.file', paneId: model.id, target: targetOf(to), path, datagramSize })
     return r.ok ? undefined : r.error
   }
   const sendSequence = async (steps: { template: Outgoing['template']; delayMs: number }[], to: SendTarget): Promise<PaneError | undefined> => {
-    const where = to.kind === 'udp' ? { host: to.host, port: to.port } : { target: to.target }
-    const r = await api.command({ type: 'send.sequence', paneId: model.id, ...where, steps })
+    const r = await api.command({ type: 'send.sequence', paneId: model.id, target: targetOf(to), steps })
     return r.ok ? undefined : r.error
+  }
+  /** Starts the pane; a port left at 0 (any free one) is written down as the one it got, so a restored workspace binds it again. */
+  const start = async (port: number): Promise<void> => {
+    const r = await startPane(model, port)
+    if (r?.ok && model.kind !== 'tcp-client' && port === 0) onChange({ port: String(r.local.port) })
   }
 
   const clear = (): void => {
@@ -133,14 +134,7 @@ export function Pane({ model, onChange, onClose, maximized, onMaximize, onExport
         </button>
       </header>
       {!view && (
-        <Settings
-          model={model}
-          snap={snap}
-          running={running}
-          onChange={onChange}
-          onStart={(port) => void startPane(model, port)}
-          onStop={() => void stopPane(model)}
-        />
+        <Settings model={model} snap={snap} running={running} onChange={onChange} onStart={(port) => void start(port)} onStop={() => void stopPane(model)} />
       )}
       {!view && (
         <PaneSettings
@@ -187,7 +181,8 @@ export function Pane({ model, onChange, onClose, maximized, onMaximize, onExport
           conns={snap.conns}
           jobs={snap.jobs}
           disabled={!canSend}
-          defaultUdpPort={model.peerPort}
+          settings={model.composer.udpPort || !model.peerPort ? model.composer : { ...model.composer, udpPort: model.peerPort }}
+          onSettings={(composer) => onChange({ composer })}
           snippets={model.snippets}
           onSnippets={(snippets) => onChange({ snippets })}
           history={model.history ?? []}

@@ -2,11 +2,11 @@
 // auto-reply rules. Edited as a draft; Apply checks it against the contract's schema and
 // shows the first problem where it was made.
 import { useState } from 'react'
-import { flagsOk, paneConfigSchema, type AutoReply, type PaneConfigInput } from '../../../shared/contract'
+import { flagsOk, paneConfigSchema, type AutoReply, type PaneConfig, type PaneConfigInput } from '../../../shared/contract'
 import { checksumAlgos, cipherAlgos, compressAlgos, stepDirs, type StepDir } from '../../../shared/transform-spec'
 import { EncodingSelect } from './EncodingSelect'
 import { useI18n } from '../i18n'
-import type { PaneKind } from './pane-store'
+import type { PaneKind } from '../../../shared/pane-kinds'
 
 type Framing = NonNullable<PaneConfigInput['framing']>
 type Step = NonNullable<PaneConfigInput['transforms']>[number]
@@ -14,7 +14,7 @@ type Step = NonNullable<PaneConfigInput['transforms']>[number]
 interface Props {
   kind: PaneKind
   config: PaneConfigInput
-  onApply(config: PaneConfigInput): void
+  onApply(config: PaneConfig): void
 }
 
 const newStep = (kind: Step['kind']): Step =>
@@ -47,7 +47,7 @@ export function PaneSettings({ kind, config, onApply }: Props) {
     }
     setProblem(undefined)
     setApplied(true)
-    onApply(draft)
+    onApply(r.data)
   }
   const touched = (): void => setApplied(false)
   const setStep = (i: number, s: Step): void => {

@@ -17,8 +17,8 @@ interface Props {
   onStop(): void
 }
 
-const startKey: Record<PaneModel['kind'], MessageKey> = { 'tcp-server': 'pane.listen', 'tcp-client': 'pane.connect', udp: 'pane.bind', view: 'pane.start' }
-const stopKey: Record<PaneModel['kind'], MessageKey> = { 'tcp-server': 'pane.stop', 'tcp-client': 'pane.disconnect', udp: 'pane.stop', view: 'pane.stop' }
+const startKey: Record<PaneModel['kind'], MessageKey> = { 'tcp-server': 'pane.listen', 'tcp-client': 'pane.connect', udp: 'pane.bind', playback: 'pane.start' }
+const stopKey: Record<PaneModel['kind'], MessageKey> = { 'tcp-server': 'pane.stop', 'tcp-client': 'pane.disconnect', udp: 'pane.stop', playback: 'pane.stop' }
 
 export function Settings({ model, snap, running, onChange, onStart, onStop }: Props) {
   const { t, err } = useI18n()

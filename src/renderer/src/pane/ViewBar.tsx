@@ -6,9 +6,8 @@ import { copyFormats, type CopyFormat } from '../../../shared/copy-formats'
 import { EncodingSelect } from './EncodingSelect'
 import { useI18n } from '../i18n'
 import type { ConnView } from './pane-store'
-import type { TimeMode, ViewMode } from './render'
+import type { TimeMode, ViewMode, ViewSettings } from '../../../shared/workspace'
 import type { FindResult } from './TrafficView'
-import type { ViewSettings } from '../saved-workspace'
 
 interface Props {
   settings: ViewSettings

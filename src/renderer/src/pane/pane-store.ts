@@ -4,8 +4,7 @@
 import type { Endpoint, EngineEvent, PaneError, PaneState } from '../../../shared/contract'
 import { PaneLog, type LogEntry } from './log'
 import { showEndpoint } from './render'
-
-export type PaneKind = 'tcp-server' | 'tcp-client' | 'udp' | 'view'
+import type { PaneKind } from '../../../shared/pane-kinds'
 
 export interface ConnView {
   id: number
@@ -114,7 +113,7 @@ export class PaneStore {
           lastError: ev.state === 'idle' ? this.snap.lastError : undefined
         })
         // A read-only pane has no status line: where the recorded pane listened (or was bound) is a line of its own.
-        if (this.kind === 'view' && ev.local && (ev.state === 'listening' || ev.state === 'bound')) {
+        if (this.kind === 'playback' && ev.local && (ev.state === 'listening' || ev.state === 'bound')) {
           this.add([
             {
               kind: 'note',
@@ -178,6 +177,9 @@ export class PaneStore {
         if (ev.error) this.add([{ kind: 'error', tUs: now, error: ev.error }])
         return
       }
+      case 'pane.note':
+        this.add([{ kind: 'note', tUs: ev.tUs, level: ev.level, key: ev.message.key, params: ev.message.params ?? {} }])
+        return
       case 'pane.cleared':
         this.log.clear()
         this.update({ conns: [], jobs: [] })

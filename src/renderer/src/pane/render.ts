@@ -2,34 +2,19 @@
 // Payload control characters are made visible (\r\n or ␍␊, \xNN), so received bytes can
 // never drive the terminal with escape sequences.
 import { formatBytes, hexdumpLines } from '../../../shared/bytes'
-import { decodeVisible, type TextEncoding } from '../../../shared/encodings'
+import { decodeVisible } from '../../../shared/encodings'
 import { formatDiff } from '../../../shared/diff-format'
 import { errorMessage, formatTarget, translate, type Lang, type MessageKey } from '../../../shared/i18n'
 import type { Endpoint, MessagePart, TrafficRecord } from '../../../shared/contract'
 import type { LogEntry } from './log'
+import { defaultViewSettings, type ViewSettings } from '../../../shared/workspace'
 
-export type ViewMode = 'text' | 'hex' | 'split'
-export type TimeMode = 'absolute' | 'delta' | 'off'
-
-export interface RenderOptions {
-  view: ViewMode
-  time: TimeMode
-  encoding: TextEncoding
-  controls: 'escapes' | 'pictures'
-  /** Show every step of a message (wire, unframe, checksum, ...) with its bytes. */
-  steps: boolean
-  filter: { connId: number | 'all'; dir: 'both' | 'in' | 'out' }
+/** How a pane shows its traffic (its saved view settings), in a language. */
+export interface RenderOptions extends ViewSettings {
   lang: Lang
 }
 
-export const defaultRenderOptions: Omit<RenderOptions, 'lang'> = {
-  view: 'text',
-  time: 'absolute',
-  encoding: 'utf-8',
-  controls: 'escapes',
-  steps: false,
-  filter: { connId: 'all', dir: 'both' }
-}
+export const defaultRenderOptions: ViewSettings = defaultViewSettings
 
 const C = {
   dim: '\x1b[90m',

@@ -2,12 +2,13 @@
 // save / save as / open / recent, the opened session with its read-only panes and its
 // restored workspace, and the replays started from them.
 import { useCallback, useEffect, useRef, useState } from 'react'
-import type { SessionSummary } from '../../../shared/contract'
+import type { PaneError, RecordingState, SessionSummary } from '../../../shared/contract'
+import { readWorkspace, savedPaneById, type SplitLayout } from '../../../shared/workspace'
 import { api } from '../api'
 import { useI18n } from '../i18n'
 import type { Flow, ResendChoice } from '../pane/FlowList'
 import { closePane, makePane, restorePanes, storeOf, type PaneModel } from '../workspace'
-import { layoutOf, savedPanesOf, workspaceDocument, type SplitLayout } from '../saved-workspace'
+import { workspaceDocument } from '../saved-workspace'
 import type { AtStake } from './ReplaceDialog'
 
 export type Dialog = { kind: 'save' | 'open' | 'export' | 'workspace'; initial: string; flow?: Flow } | undefined
@@ -38,6 +39,8 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
   const [pending, setPending] = useState<{ summary: SessionSummary; stake: AtStake } | undefined>()
   /** Flows of the opened file not given a pane of their own (they are in the "other flows" pane). */
   const [otherFlows, setOtherFlows] = useState(0)
+  /** The running recording: on, off (it could not start) or failed (a write failed), and why. */
+  const [recording, setRecording] = useState<{ state: RecordingState; problem?: PaneError }>({ state: 'on' })
   const home = useRef('')
   const savedAt = useRef(0)
   const { layout } = ws
@@ -59,7 +62,12 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
   useEffect(() => {
     void refreshRecent()
     void api.command({ type: 'session.info' }).then((r) => {
-      if (r.ok) home.current = r.result.path.replace(/[\\/][^\\/]*$/, '')
+      if (!r.ok) return
+      home.current = r.result.dir ?? ''
+      setRecording({ state: r.result.recording, ...(r.result.problem ? { problem: r.result.problem } : {}) })
+    })
+    return api.onEvent((e) => {
+      if (e.type === 'session.recording') setRecording({ state: e.recording, ...(e.problem ? { problem: e.problem } : {}) })
     })
   }, [refreshRecent])
 
@@ -72,7 +80,9 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     if (!r.ok) return err(r.error)
     setSavedPath(r.result.path)
     savedAt.current = Date.now()
-    setMessage(t('session.saved', { path: r.result.path }))
+    setMessage(
+      r.result.incomplete ? t('session.savedIncomplete', { path: r.result.path, why: err(r.result.incomplete) }) : t('session.saved', { path: r.result.path })
+    )
     setDialog(undefined)
     void refreshRecent()
     return undefined
@@ -86,8 +96,8 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     void refreshRecent()
     // Opening a file replaces the document: its workspace takes the place of the open panes.
     // Ask first when that would stop something running or drop traffic not saved since.
-    const live = panes.filter((p) => p.kind !== 'view')
-    const restorable = savedPanesOf(s.workspace).length
+    const live = panes.filter((p) => p.kind !== 'playback')
+    const restorable = readWorkspace(s.workspace).panes.length
     const running = live.filter((p) => storeOf(p.id).snapshot().state !== 'idle').length
     const unsaved = live.filter((p) => storeOf(p.id).lastTrafficMs > savedAt.current).length
     if (restorable > 0 && running + unsaved > 0) {
@@ -126,7 +136,7 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     const rest = entries.slice(shown.length).flatMap(([, flows]) => flows)
     const recordedOf = new Map<string, string>()
     const views: PaneModel[] = shown.map(([key, flows]) => {
-      const m = makePane('view', '', '')
+      const m = makePane('playback', '', '')
       if (own) recordedOf.set(m.id, key)
       // A pane without a connection has no flow list to show.
       return {
@@ -138,19 +148,20 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
           : t('session.flowPane', { id: flows[0]!.id })
       }
     })
-    if (rest.length > 0) views.push({ ...makePane('view', '', ''), sessionId: s.sessionId, flows: rest, title: t('session.otherFlows', { n: rest.length }) })
+    if (rest.length > 0)
+      views.push({ ...makePane('playback', '', ''), sessionId: s.sessionId, flows: rest, title: t('session.otherFlows', { n: rest.length }) })
     const restored = restorePanes(s.workspace, mode === 'replace')
     // The previous file's read-only panes go; the live ones too when the file brings its own.
     const replacing = mode === 'replace' && restored.length > 0
-    const gone = panes.filter((p) => p.kind === 'view' || replacing)
+    const gone = panes.filter((p) => p.kind === 'playback' || replacing)
     for (const p of gone) void closePane(p.id)
     const goneIds = new Set(gone.map((p) => p.id))
     ws.setPanes((ps) => [...ps.filter((p) => !goneIds.has(p.id)), ...restored, ...views])
-    if (replacing) ws.restoreLayout(layoutOf(s.workspace))
+    if (replacing) ws.restoreLayout(readWorkspace(s.workspace).layout)
     setSession(s)
     setOtherFlows(rest.length)
     if (restored.length > 0) {
-      const closed = gone.filter((p) => p.kind !== 'view').length
+      const closed = gone.filter((p) => p.kind !== 'playback').length
       if (!replacing) setMessage(t('session.restoredAdded', { n: restored.length }))
       else setMessage(closed > 0 ? t('session.restoredReplacing', { n: restored.length, closed }) : t('session.restored', { n: restored.length }))
     }
@@ -204,6 +215,7 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
   }
 
   return {
+    recording,
     session,
     recent,
     recovered,
@@ -227,7 +239,6 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
 }
 
 function recordedName(s: SessionSummary, paneId: string, kindName: (kind: string) => string): string {
-  const ws = s.workspace as { panes?: { id: string; kind: string; n: number }[] } | undefined
-  const p = ws?.panes?.find((x) => x.id === paneId)
+  const p = savedPaneById(s.workspace, paneId)
   return p ? `${kindName(p.kind)} ${p.n}` : paneId
 }

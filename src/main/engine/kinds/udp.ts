@@ -1,15 +1,19 @@
-// A UDP pane: binds (0 = a free port), sends datagrams to host:port, receives them with
-// the sender's address. Each datagram is one record: boundaries are kept.
+// A UDP pane: binds (0 = a free port), sends datagrams to host:port, receives them with the
+// sender's address. Each datagram is one record: boundaries are kept.
 import dgram from 'node:dgram'
 import net from 'node:net'
-import type { Command } from '../../shared/contract'
-import { fromAddressInfo, toEndpoint } from './endpoint'
-import { EngineError, fail, toPaneError } from './errors'
-import { sendFileUdp } from './file-send'
-import type { ConnStats, PaneContext, PaneRuntime } from './pane'
 import { lookup } from 'node:dns/promises'
+import type { Endpoint, SendTarget } from '../../../shared/contract'
+import { fromAddressInfo, toEndpoint } from '../endpoint'
+import { EngineError, fail, failWith, toPaneError } from '../errors'
+import { sendFileUdp } from '../file-send'
+import { defineKind, type ConnStats, type PaneContext, type PaneRuntime, type Sent } from '../pane-kind'
+
+/** The largest UDP payload (65,535 minus the IPv4 and UDP headers). */
+export const MAX_DATAGRAM = 65507
 
 export class UdpPane implements PaneRuntime {
+  readonly sendsTo = 'addresses'
   readonly kind = 'udp'
   private socket: dgram.Socket | undefined
   private bytesIn = 0
@@ -17,27 +21,7 @@ export class UdpPane implements PaneRuntime {
 
   constructor(private readonly ctx: PaneContext) {}
 
-  async handle(cmd: Command): Promise<Record<string, unknown>> {
-    switch (cmd.type) {
-      case 'udp.bind':
-        return this.bind(cmd.host, cmd.port)
-      case 'udp.send':
-        return this.send(cmd.host, cmd.port, cmd.data!)
-      case 'udp.sendFile': {
-        const { host, port } = cmd
-        const address = await this.resolve(host, port)
-        return sendFileUdp(cmd.path, cmd.datagramSize, this.ctx, (d) =>
-          this.sendTo(d, port, address).catch((err: unknown) => {
-            throw new EngineError(toPaneError(err, { op: 'send', host, port }))
-          })
-        )
-      }
-      default:
-        return fail('WRONG_PANE_KIND', `${cmd.type} on a UDP socket`)
-    }
-  }
-
-  private async bind(host: string, port: number): Promise<Record<string, unknown>> {
+  async bind(host: string, port: number): Promise<{ local: Endpoint }> {
     if (this.socket) fail('ALREADY_RUNNING')
     const family = net.isIPv6(host) ? 'udp6' : 'udp4'
     // A roomy receive buffer (the kernel caps it at net.core.rmem_max) so a burst is not
@@ -46,7 +30,7 @@ export class UdpPane implements PaneRuntime {
     socket.on('message', (msg, rinfo) => {
       this.bytesIn += msg.byteLength
       const peer = toEndpoint(rinfo.address, rinfo.port, rinfo.family)
-      this.ctx.received(0, msg, peer, (payload) => {
+      this.ctx.traffic.received(0, msg, peer, (payload) => {
         this.sendTo(payload, rinfo.port, rinfo.address).catch((err: unknown) => this.ctx.error(toPaneError(err, { op: 'auto-reply' })))
       })
       this.ctx.statsChanged()
@@ -70,6 +54,29 @@ export class UdpPane implements PaneRuntime {
     return { local }
   }
 
+  async send(target: SendTarget, payload: Uint8Array): Promise<Sent> {
+    const { host, port } = this.destination(target)
+    const address = await this.resolve(host, port)
+    const bytes = await this.sendTo(payload, port, address).catch((err: unknown) => {
+      throw new EngineError(toPaneError(err, { op: 'send', host, port }))
+    })
+    return { bytes, connections: 1 }
+  }
+
+  async sendFile(target: SendTarget, path: string, datagramSize: number): Promise<{ jobId: number; total: number }> {
+    const { host, port } = this.destination(target)
+    const address = await this.resolve(host, port)
+    return sendFileUdp(path, datagramSize, this.ctx, (d) =>
+      this.sendTo(d, port, address).catch((err: unknown) => {
+        throw new EngineError(toPaneError(err, { op: 'send', host, port }))
+      })
+    )
+  }
+
+  private destination(target: SendTarget): { host: string; port: number } {
+    return typeof target === 'object' ? target : failWith('WRONG_PANE_KIND', { key: 'why.sendTarget.datagram' })
+  }
+
   /** The destination's address (a name looked up in the socket's family). */
   private async resolve(host: string, port: number): Promise<string> {
     const socket = this.socket ?? fail('NOT_RUNNING')
@@ -82,22 +89,14 @@ export class UdpPane implements PaneRuntime {
     }
   }
 
-  private async send(host: string, port: number, data: Uint8Array): Promise<Record<string, unknown>> {
-    const address = await this.resolve(host, port)
-    const bytes = await this.sendTo(data, port, address).catch((err: unknown) => {
-      throw new EngineError(toPaneError(err, { op: 'send', host, port }))
-    })
-    return { bytes }
-  }
-
-  /** One datagram: the payload through the message path (transforms; never framed). */
+  /** One datagram: the payload through the message path (transforms; never framed). Counted once the kernel took it. */
   private async sendTo(payload: Uint8Array, port: number, address: string): Promise<number> {
     const socket = this.socket ?? fail('NOT_RUNNING')
-    const out = this.ctx.encode(payload, true)
-    if (out.wire.byteLength > 65507) fail('EMSGSIZE', `${out.wire.byteLength} bytes after transforms`)
+    const out = this.ctx.traffic.encode(payload, true)
+    if (out.wire.byteLength > MAX_DATAGRAM) failWith('EMSGSIZE', { key: 'why.datagramTooLarge', params: { bytes: out.wire.byteLength, max: MAX_DATAGRAM } })
     await new Promise<void>((resolve, reject) => socket.send(out.wire, port, address, (err) => (err ? reject(err) : resolve())))
     this.bytesOut += out.wire.byteLength
-    this.ctx.sent(0, out, toEndpoint(address, port))
+    this.ctx.traffic.sent(0, out, toEndpoint(address, port))
     this.ctx.statsChanged()
     return out.wire.byteLength
   }
@@ -106,12 +105,19 @@ export class UdpPane implements PaneRuntime {
     return [{ connId: 0, bytesIn: this.bytesIn, bytesOut: this.bytesOut }]
   }
 
-  async close(): Promise<void> {
+  async stop(): Promise<void> {
     const socket = this.socket
     this.socket = undefined
-    if (socket) {
-      await new Promise<void>((resolve) => socket.close(() => resolve()))
-      this.ctx.emit({ type: 'pane.state', paneId: this.ctx.paneId, state: 'idle' })
-    }
+    if (!socket) return
+    await new Promise<void>((resolve) => socket.close(() => resolve()))
+    this.ctx.emit({ type: 'pane.state', paneId: this.ctx.paneId, state: 'idle' })
   }
 }
+
+export const udpKind = defineKind({
+  kind: 'udp',
+  create: (ctx: PaneContext) => new UdpPane(ctx),
+  commands: {
+    'udp.bind': { starts: true, run: (pane, cmd) => pane.bind(cmd.host, cmd.port) }
+  }
+})

@@ -1,0 +1,76 @@
+// A TCP server pane: listens, accepts many clients, sends to one or all of them.
+import net from 'node:net'
+import { TcpConnection } from '../connection'
+import { fromAddressInfo } from '../endpoint'
+import { EngineError, fail, toPaneError } from '../errors'
+import { defineKind, type ConnStats, type PaneContext, type PaneRuntime, type Sent } from '../pane-kind'
+import type { Endpoint, SendTarget } from '../../../shared/contract'
+import { TcpConns } from './tcp-conns'
+
+export class TcpServerPane implements PaneRuntime {
+  readonly sendsTo = 'connections'
+  readonly kind = 'tcp-server'
+  private server: net.Server | undefined
+  private readonly conns: TcpConns
+
+  constructor(private readonly ctx: PaneContext) {
+    this.conns = new TcpConns(ctx)
+  }
+
+  async listen(host: string, port: number): Promise<{ local: Endpoint }> {
+    if (this.server) fail('ALREADY_RUNNING')
+    const server = net.createServer({ allowHalfOpen: true })
+    server.on('connection', (socket) => {
+      socket.on('error', () => {}) // reported by the connection; never thrown
+      this.conns.add(new TcpConnection(this.ctx, this.conns.newId(), socket, (c) => this.conns.remove(c), 'remote'))
+    })
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen({ host, port }, () => {
+        server.off('error', reject)
+        resolve()
+      })
+    }).catch((err: unknown) => {
+      throw new EngineError(toPaneError(err, { op: 'listen', host, port }))
+    })
+    server.on('error', (err) => this.ctx.error(toPaneError(err, { op: 'accept', host, port })))
+    this.server = server
+    const local = fromAddressInfo(server.address())
+    this.ctx.emit({ type: 'pane.state', paneId: this.ctx.paneId, state: 'listening', local })
+    return { local }
+  }
+
+  send(target: SendTarget, payload: Uint8Array): Promise<Sent> {
+    return this.conns.send(target, payload)
+  }
+
+  sendFile(target: SendTarget, path: string): Promise<{ jobId: number; total: number }> {
+    return this.conns.sendFile(target, path)
+  }
+
+  connection(connId: number, action: 'end' | 'close' | 'reset'): void {
+    this.conns.connection(connId, action)
+  }
+
+  stats(): ConnStats[] {
+    return this.conns.stats()
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server
+    this.server = undefined
+    if (!server) return
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+    await this.conns.closeAll()
+    await closed
+    this.ctx.emit({ type: 'pane.state', paneId: this.ctx.paneId, state: 'idle' })
+  }
+}
+
+export const tcpServerKind = defineKind({
+  kind: 'tcp-server',
+  create: (ctx: PaneContext) => new TcpServerPane(ctx),
+  commands: {
+    'tcpServer.listen': { starts: true, run: (pane, cmd) => pane.listen(cmd.host, cmd.port) }
+  }
+})

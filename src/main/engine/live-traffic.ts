@@ -1,0 +1,92 @@
+// The traffic of a live pane: every chunk read or accepted for sending goes to the recorder
+// taps first (never skipped), then through the pane's message path (framing, transforms) to
+// its screen; what is read is also offered to the pane's auto-replies.
+import type { Endpoint, TrafficRecord } from '../../shared/contract'
+import type { AutoReplier, ReplyAction } from './auto-reply'
+import { nowNs } from './clock'
+import { toPaneError } from './errors'
+import type { Message, MessagePath } from './message-path'
+import type { TrafficTap } from './taps'
+import type { Templates } from './templates'
+import type { PaneError } from '../../shared/contract'
+
+/** What a pane sends: the bytes for the wire, and (with a message path) their parts. */
+export interface Outgoing {
+  wire: Uint8Array
+  message?: Message
+}
+
+/** What the traffic of a pane needs of it. */
+export interface TrafficHost {
+  readonly paneId: string
+  path(): MessagePath
+  replies(): AutoReplier
+  readonly templates: Templates
+  show(record: Omit<TrafficRecord, 'len' | 'parts' | 'ok'>, bytes: Uint8Array | undefined, message?: Message): void
+  error(error: PaneError): void
+}
+
+export class LiveTraffic {
+  constructor(
+    private readonly pane: TrafficHost,
+    private readonly tap: (tap: TrafficTap) => void
+  ) {}
+
+  /**
+   * Bytes read from a connection (UDP: connId 0, the sender as peer, one datagram). `reply`
+   * sends a payload back the way the bytes came (auto-replies).
+   */
+  received(connId: number, bytes: Uint8Array, peer: Endpoint | undefined, reply: (payload: Uint8Array) => void): void {
+    const tNs = nowNs()
+    const tUs = Number(tNs / 1000n)
+    this.tap({ paneId: this.pane.paneId, connId, dir: 'in', tNs, bytes, ...(peer ? { peer } : {}) })
+    const path = this.pane.path()
+    const record = { connId, dir: 'in' as const, tUs, ...(peer ? { peer } : {}) }
+    if (!path.active) {
+      this.pane.show(record, bytes)
+      this.answer(bytes, reply)
+      return
+    }
+    const messages = path.incoming(connId, bytes, peer !== undefined)
+    for (const m of messages) this.pane.show(record, undefined, m)
+    for (const m of messages) if (m.ok) this.answer(m.payload, reply)
+  }
+
+  private answer(message: Uint8Array, reply: (payload: Uint8Array) => void): void {
+    const replier = this.pane.replies()
+    if (!replier.active) return
+    replier.onMessage(message, (action: ReplyAction) => {
+      try {
+        reply(action.kind === 'echo' ? message : this.pane.templates.expand(action.template))
+      } catch (err) {
+        this.pane.error(toPaneError(err, { op: 'auto-reply' }))
+      }
+    })
+  }
+
+  /** Framing or transforms are on: a payload is shaped before it goes out. */
+  get shapesMessages(): boolean {
+    return this.pane.path().active
+  }
+
+  /** A payload made ready for the wire (transforms, framing); throws an EngineError. */
+  encode(payload: Uint8Array, datagram = false): Outgoing {
+    const path = this.pane.path()
+    if (!path.active) return { wire: payload }
+    const message = path.outgoing(payload, datagram)
+    return { wire: message.wire, message }
+  }
+
+  /** Bytes the socket accepted for sending: recorded, then shown. */
+  sent(connId: number, out: Outgoing, peer?: Endpoint): void {
+    const tNs = nowNs()
+    this.tap({ paneId: this.pane.paneId, connId, dir: 'out', tNs, bytes: out.wire, ...(peer ? { peer } : {}) })
+    this.pane.show({ connId, dir: 'out', tUs: Number(tNs / 1000n), ...(peer ? { peer } : {}) }, out.message ? undefined : out.wire, out.message)
+  }
+
+  /** A connection is gone: whatever it left half-framed is shown. */
+  connClosed(connId: number): void {
+    const rest = this.pane.path().closeConn(connId)
+    if (rest) this.pane.show({ connId, dir: 'in', tUs: Number(nowNs() / 1000n) }, undefined, rest)
+  }
+}
