@@ -53,6 +53,18 @@ describe('terminal rendering', () => {
       '✖ Connection refused: nothing is listening on 127.0.0.1:9000 — start a server first.\r\n  ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9000\r\n'
     )
   })
+
+  it('an error with a reason of the catalog says it in the reader’s language, in the sentence of its code', () => {
+    const e: LogEntry = {
+      kind: 'error',
+      tUs: 0,
+      error: { code: 'BAD_FRAME', op: 'send', reason: { key: 'why.frame.fixedOverflow', params: { n: 5, length: 4 } } }
+    }
+    expect(strip(renderEntry(e, { view: 'text', timestamps: false, lang: 'en' }))).toBe(
+      '✖ Cannot frame the message: 5 bytes do not fit a fixed length of 4\r\n'
+    )
+    expect(strip(renderEntry(e, { view: 'text', timestamps: false, lang: 'zh' }))).toBe('✖ 无法分帧：5 字节放不进 4 字节的固定长度\r\n')
+  })
 })
 
 const renderer = (o: Partial<RenderOptions> = {}): TerminalRenderer => new TerminalRenderer({ ...defaultRenderOptions, time: 'off', lang: 'en', ...o })
