@@ -5,7 +5,9 @@ import { crc32 as zlibCrc32, gunzipSync, gzipSync } from 'node:zlib'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { CommandInput, Endpoint, PaneConfigInput } from '../src/shared/contract'
 import { bounded } from './peers'
+import { errorMessage } from '../src/shared/i18n'
 import { Probe, RawClient, RawServer, RawUdp, type Shown } from './probe'
+import { expectReason } from './why'
 
 type Framing = NonNullable<PaneConfigInput['framing']>
 
@@ -203,7 +205,13 @@ describe('framing on a TCP pair', () => {
     await configure('cli', { framing: { kind: 'fixed', length: 4 } })
     const connId = await connect('cli', raw.port)
     const err = await probe.fails({ type: 'send', paneId: 'cli', target: connId, payload: hello }, 'BAD_FRAME')
-    expect(err.detail).toBe('5 bytes do not fit a fixed length of 4')
+    expectReason(
+      err.reason,
+      { key: 'why.frame.fixedOverflow', params: { n: 5, length: 4 } },
+      { en: '5 bytes do not fit a fixed length of 4', zh: '5 字节放不进 4 字节的固定长度' }
+    )
+    expect(errorMessage('en', err)).toBe('Cannot frame the message: 5 bytes do not fit a fixed length of 4')
+    expect(errorMessage('zh', err)).toBe('无法分帧：5 字节放不进 4 字节的固定长度')
     await probe.ok({ type: 'send', paneId: 'cli', target: connId, payload: { text: 'ok', mode: 'text' } })
     expect((await raw.untilReceived(4)).toString('hex')).toBe(b('ok\0\0').toString('hex'))
   })
@@ -257,8 +265,11 @@ describe('transforms', () => {
       ['wire', 'wire', true],
       ['verify', 'crc32', true]
     ])
-    expect(good!.parts[1]!.part.detail).toMatch(/^checksum ok/)
-    expect(good!.parts[1]!.part.detail).toContain('36 10 a6 86')
+    expectReason(
+      good!.parts[1]!.part.reason,
+      { key: 'why.checksum.ok', params: { sum: '36 10 a6 86' } },
+      { en: 'checksum ok: 36 10 a6 86', zh: '校验和正确：36 10 a6 86' }
+    )
     expect(payloadOf(good!).toString()).toBe('hello')
 
     await writeApart(client, 'srv', [Buffer.concat([b('hello'), Buffer.from([0xde, 0xad, 0xbe, 0xef])])])
@@ -266,8 +277,7 @@ describe('transforms', () => {
     expect(bad.rec.ok).toBe(false)
     const failed = bad.parts.find((p) => !p.part.ok)!
     expect(failed.part).toMatchObject({ op: 'verify', label: 'crc32', ok: false })
-    expect(failed.part.detail).toMatch(/mismatch/)
-    expect(failed.part.detail).toContain('de ad be ef')
+    expect(failed.part.reason).toEqual({ key: 'why.checksum.mismatch', params: { got: 'de ad be ef', computed: '36 10 a6 86' } })
     expect(payloadOf(bad).toString()).toBe('hello')
   })
 
@@ -325,7 +335,11 @@ describe('transforms', () => {
     expect(got!.rec.ok).toBe(false)
     const failed = got!.parts.find((p) => !p.part.ok)!
     expect(failed.part).toMatchObject({ op: 'decrypt', label: 'aes-256-gcm', ok: false })
-    expect(failed.part.detail).toBe('authentication failed: wrong key or the data was changed')
+    expectReason(
+      failed.part.reason,
+      { key: 'why.cipher.authFailed' },
+      { en: 'authentication failed: wrong key or the data was changed', zh: '认证失败：密钥错误，或数据已被改动' }
+    )
     // What arrived is still shown: the wire bytes, as they came.
     expect(got!.parts[0]!.part.op).toBe('wire')
     expect(got!.parts[0]!.bytes.byteLength).toBe(12 + gzipSync('hello').byteLength + 16) // IV, the gzip of 'hello' encrypted, tag

@@ -2,6 +2,8 @@
 // read, and every mode must put them back together the same whatever the reads were.
 import { describe, expect, it } from 'vitest'
 import { Deframer, frame, framingSpecError, unframe, type FramingSpec } from '../src/shared/framing'
+import { translateRef, type MessageRef } from '../src/shared/i18n'
+import { expectReason } from './why'
 
 const b = (...xs: number[]): Uint8Array => Uint8Array.from(xs)
 const s = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text, 'latin1'))
@@ -10,7 +12,7 @@ const concat = (parts: Uint8Array[]): Uint8Array => Uint8Array.from(parts.flatMa
 
 const framed = (spec: FramingSpec, payload: Uint8Array): Uint8Array => {
   const r = frame(spec, payload)
-  if (!r.ok) throw new Error(r.reason)
+  if (!r.ok) throw new Error(translateRef('en', r.reason))
   return r.bytes
 }
 
@@ -122,7 +124,11 @@ describe('Deframer', () => {
     const good = framed(spec, s('ok'))
     const r1 = d.push(concat([good, b(0xff, 0xff, 0xff, 0xff, 1, 2, 3)]))
     expect(r1.frames.map(str)).toEqual([str(good)])
-    expect(r1.error).toMatch(/4294967295/)
+    expectReason(
+      r1.error,
+      { key: 'why.frame.lengthOverLimit', params: { value: 4294967295, limit: 1000 } },
+      { en: 'length header 4294967295 is beyond the 1000-byte limit', zh: '长度头的值 4294967295 超过了 1000 字节的上限' }
+    )
     expect([...r1.discarded!]).toEqual([0xff, 0xff, 0xff, 0xff, 1, 2, 3])
     expect(d.pending).toBe(0)
     const r2 = d.push(concat([good, good.subarray(0, 3)]))
@@ -134,7 +140,7 @@ describe('Deframer', () => {
     expect(dflt.push(b(0x01, 0x00, 0x00, 0x00)).error).toBeUndefined()
     expect(dflt.push(b(0x01, 0x00, 0x00, 0x01)).error).toBeUndefined() // still waiting for the first
     const big = new Deframer({ kind: 'length', bytes: 4, endian: 'be', includesHeader: false })
-    expect(big.push(b(0x01, 0x00, 0x00, 0x01)).error).toMatch(/16777216/)
+    expect(big.push(b(0x01, 0x00, 0x00, 0x01)).error).toEqual({ key: 'why.frame.lengthOverLimit', params: { value: 16777217, limit: 16777216 } })
   })
 
   it('rejects a length smaller than the header it includes', () => {
@@ -142,7 +148,11 @@ describe('Deframer', () => {
     const d = new Deframer(spec)
     const r = d.push(b(0, 1, 0x41))
     expect(r.frames).toEqual([])
-    expect(r.error).toBeDefined()
+    expectReason(
+      r.error,
+      { key: 'why.frame.headerTooSmall', params: { value: 1, size: 2 } },
+      { en: 'length header 1 is smaller than the 2-byte header it includes', zh: '长度头的值 1 比它所包含的 2 字节长度头本身还小' }
+    )
     expect([...r.discarded!]).toEqual([0, 1, 0x41])
     // Exactly the header: an empty message.
     expect(d.push(b(0, 2, 0, 3, 0x42)).frames.map((f) => [...f])).toEqual([
@@ -154,14 +164,18 @@ describe('Deframer', () => {
   it('gives up on a delimited message past 16 MiB without its delimiter', () => {
     const d = new Deframer({ kind: 'delimiter', delimiterHex: '0a' })
     const chunk = new Uint8Array(1024 * 1024).fill(0x41)
-    let error: string | undefined
+    let error: MessageRef | undefined
     let discarded = 0
     for (let k = 0; k < 17 && !error; k++) {
       const r = d.push(chunk)
       error = r.error
       discarded = r.discarded?.length ?? 0
     }
-    expect(error).toBeDefined()
+    expectReason(
+      error,
+      { key: 'why.frame.noDelimiter', params: { n: 17 * 1024 * 1024, limit: 16 * 1024 * 1024 } },
+      { en: 'no delimiter in 17825792 bytes (the limit is 16777216)', zh: '17825792 字节中没有分隔符（上限为 16777216）' }
+    )
     expect(discarded).toBe(17 * 1024 * 1024)
     expect(d.push(s('x\n')).frames.map(str)).toEqual(['x\n'])
   })
@@ -212,14 +226,22 @@ describe('Deframer', () => {
   })
 
   it('rejects a spec that cannot frame', () => {
-    expect(framingSpecError({ kind: 'delimiter', delimiterHex: '' })).toBeDefined()
+    expectReason(
+      framingSpecError({ kind: 'delimiter', delimiterHex: '' }),
+      { key: 'why.frame.badDelimiter' },
+      { en: 'the delimiter must be 1 to 16 bytes in hex, e.g. 0a or 0d0a', zh: '分隔符必须是 1 到 16 个字节的十六进制，例如 0a 或 0d0a' }
+    )
     expect(framingSpecError({ kind: 'delimiter', delimiterHex: 'zz' })).toBeDefined()
     expect(framingSpecError({ kind: 'delimiter', delimiterHex: '00'.repeat(17) })).toBeDefined()
-    expect(framingSpecError({ kind: 'fixed', length: 0 })).toBeDefined()
+    expectReason(
+      framingSpecError({ kind: 'fixed', length: 0 }),
+      { key: 'why.frame.badFixedLength', params: { max: 1048576 } },
+      { en: 'the fixed length must be 1 to 1048576 bytes', zh: '固定长度必须在 1 到 1048576 字节之间' }
+    )
     expect(framingSpecError({ kind: 'fixed', length: 1024 * 1024 + 1 })).toBeDefined()
     expect(framingSpecError({ kind: 'fixed', length: 1024 * 1024 })).toBeUndefined()
     expect(() => new Deframer({ kind: 'fixed', length: 0 })).toThrow(RangeError)
-    expect(frame({ kind: 'fixed', length: 0 }, b()).ok).toBe(false)
+    expect(frame({ kind: 'fixed', length: 0 }, b())).toEqual({ ok: false, reason: { key: 'why.frame.badFixedLength', params: { max: 1048576 } } })
   })
 })
 
@@ -234,12 +256,24 @@ describe('frame', () => {
     expect([...framed({ kind: 'fixed', length: 2 }, s('ab'))]).toEqual([0x61, 0x62])
     const r = frame({ kind: 'fixed', length: 2 }, s('abc'))
     expect(r.ok).toBe(false)
-    if (!r.ok) expect(r.reason).toMatch(/3 bytes/)
+    if (!r.ok)
+      expectReason(
+        r.reason,
+        { key: 'why.frame.fixedOverflow', params: { n: 3, length: 2 } },
+        { en: '3 bytes do not fit a fixed length of 2', zh: '3 字节放不进 2 字节的固定长度' }
+      )
   })
 
   it('fails when the length header cannot count the payload', () => {
     expect(frame({ kind: 'length', bytes: 1, endian: 'be', includesHeader: false }, new Uint8Array(255)).ok).toBe(true)
-    expect(frame({ kind: 'length', bytes: 1, endian: 'be', includesHeader: false }, new Uint8Array(256)).ok).toBe(false)
+    const over = frame({ kind: 'length', bytes: 1, endian: 'be', includesHeader: false }, new Uint8Array(256))
+    expect(over.ok).toBe(false)
+    if (!over.ok)
+      expectReason(
+        over.reason,
+        { key: 'why.frame.headerOverflow', params: { n: 256, size: 1, max: 255 } },
+        { en: '256 bytes are too many for a 1-byte length header (at most 255)', zh: '256 字节超出了 1 字节长度头所能表示的范围（最多 255）' }
+      )
     expect(frame({ kind: 'length', bytes: 1, endian: 'be', includesHeader: true }, new Uint8Array(254)).ok).toBe(true)
     expect(frame({ kind: 'length', bytes: 1, endian: 'be', includesHeader: true }, new Uint8Array(255)).ok).toBe(false)
     expect(frame({ kind: 'length', bytes: 2, endian: 'le', includesHeader: false }, new Uint8Array(65536)).ok).toBe(false)

@@ -53,6 +53,18 @@ describe('terminal rendering', () => {
       '✖ Connection refused: nothing is listening on 127.0.0.1:9000 — start a server first.\r\n  ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9000\r\n'
     )
   })
+
+  it('an error with a reason of the catalog says it in the reader’s language, in the sentence of its code', () => {
+    const e: LogEntry = {
+      kind: 'error',
+      tUs: 0,
+      error: { code: 'BAD_FRAME', op: 'send', reason: { key: 'why.frame.fixedOverflow', params: { n: 5, length: 4 } } }
+    }
+    expect(strip(renderEntry(e, { view: 'text', timestamps: false, lang: 'en' }))).toBe(
+      '✖ Cannot frame the message: 5 bytes do not fit a fixed length of 4\r\n'
+    )
+    expect(strip(renderEntry(e, { view: 'text', timestamps: false, lang: 'zh' }))).toBe('✖ 无法分帧：5 字节放不进 4 字节的固定长度\r\n')
+  })
 })
 
 const renderer = (o: Partial<RenderOptions> = {}): TerminalRenderer => new TerminalRenderer({ ...defaultRenderOptions, time: 'off', lang: 'en', ...o })
@@ -120,15 +132,25 @@ describe('terminal rendering: colours, time, filters, split, steps', () => {
     const parts = [
       { label: 'wire', op: 'wire' as const, ok: true, len: 46 },
       { label: 'length', op: 'unframe' as const, ok: true, len: 44 },
-      { label: 'crc32', op: 'verify' as const, ok: false, len: 40, detail: 'CRC-32 mismatch: expected 12345678, got deadbeef' }
+      {
+        label: 'crc32',
+        op: 'verify' as const,
+        ok: false,
+        len: 40,
+        reason: { key: 'why.checksum.mismatch' as const, params: { got: 'de ad be ef', computed: '12 34 56 78' } }
+      }
     ]
     const e = traffic(bytes, 'in', { parts, ok: false })
     const raw = renderer({ steps: true, view: 'hex' }).render(e)
     const s = strip(raw)
-    expect(s.split('\r\n')[0]).toBe('◀ in #1 · message 40 B ✗ CRC-32 mismatch: expected 12345678, got deadbeef')
-    expect(raw).toContain('\x1b[31m✗ CRC-32 mismatch')
+    expect(s.split('\r\n')[0]).toBe('◀ in #1 · message 40 B ✗ checksum mismatch: got de ad be ef, computed 12 34 56 78')
+    expect(raw).toContain('\x1b[31m✗ checksum mismatch')
     expect(s).toContain('↳ wire (wire) ✓ 46 B')
-    expect(s).toContain('↳ crc32 (verify) ✗ 40 B — CRC-32 mismatch')
+    expect(s).toContain('↳ crc32 (verify) ✗ 40 B — checksum mismatch: got de ad be ef, computed 12 34 56 78')
+    // The reason is the reader's language: a Chinese reader reads Chinese.
+    const zh = strip(renderer({ steps: true, view: 'hex', lang: 'zh' }).render(e))
+    expect(zh.split('\r\n')[0]).toBe('◀ 收 #1 · 消息 40 B ✗ 校验和不符：收到 de ad be ef，算得 12 34 56 78')
+    expect(zh).toContain('↳ crc32 (verify) ✗ 40 B — 校验和不符：收到 de ad be ef，算得 12 34 56 78')
     // The whole wire stage, its last row with the CRC bytes included (nothing cut at 48 bytes).
     expect(s).toContain('    00000020  20 21 22 23 24 25 26 27  de ad be ef ')
     expect(s).not.toContain('…')

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { parseHex, toHex } from '../src/shared/bytes'
 import { decrypt, deriveKey, encrypt, PBKDF2_ITERATIONS, PBKDF2_SALT } from '../src/main/engine/transforms/cipher'
 import { cipherAlgos, type EncryptSettings } from '../src/shared/transform-spec'
+import { expectReason, thrownReason } from './why'
 
 const hex = (s: string): Uint8Array => {
   const r = parseHex(s)
@@ -131,57 +132,101 @@ describe('known answers: the layout is what the other side expects', () => {
   })
 })
 
-describe('decrypt failures say what went wrong', () => {
+describe('decrypt failures say what went wrong, in words of the catalog', () => {
+  const authFailed = { en: 'authentication failed: wrong key or the data was changed', zh: '认证失败：密钥错误，或数据已被改动' }
+  const badPadding = { en: 'bad padding: wrong key or IV', zh: '填充错误：密钥或 IV 不对' }
+
   it('GCM with the wrong key or a changed byte: authentication failed', () => {
     const wire = encrypt({ algo: 'aes-256-gcm', passphrase: 'right' }, enc('hello'))
-    expect(() => decrypt({ algo: 'aes-256-gcm', passphrase: 'wrong' }, wire)).toThrow('authentication failed: wrong key or the data was changed')
+    expectReason(
+      thrownReason(() => decrypt({ algo: 'aes-256-gcm', passphrase: 'wrong' }, wire)),
+      { key: 'why.cipher.authFailed' },
+      authFailed
+    )
     const changed = wire.slice()
     changed[14]! ^= 1
-    expect(() => decrypt({ algo: 'aes-256-gcm', passphrase: 'right' }, changed)).toThrow(/^authentication failed/)
+    expect(thrownReason(() => decrypt({ algo: 'aes-256-gcm', passphrase: 'right' }, changed))).toEqual({ key: 'why.cipher.authFailed' })
   })
 
   it('CBC with the wrong key: bad padding', () => {
     const wire = encrypt({ algo: 'aes-128-cbc', keyHex: KEY16, ivHex: IV }, enc('hello'))
     // Fixed key, IV and text: this wrong key is known not to hit valid padding by chance.
-    expect(() => decrypt({ algo: 'aes-128-cbc', keyHex: '00'.repeat(16), ivHex: IV }, wire)).toThrow('bad padding: wrong key or IV')
+    expectReason(
+      thrownReason(() => decrypt({ algo: 'aes-128-cbc', keyHex: '00'.repeat(16), ivHex: IV }, wire)),
+      { key: 'why.cipher.badPadding' },
+      badPadding
+    )
   })
 
   it('AES-256-CBC with the wrong key: bad padding', () => {
     const wire = encrypt({ algo: 'aes-256-cbc', keyHex: KEY32, ivHex: IV }, enc('hello'))
     // Fixed key, IV and text: this wrong key is known not to hit valid padding by chance.
-    expect(() => decrypt({ algo: 'aes-256-cbc', keyHex: '00'.repeat(32), ivHex: IV }, wire)).toThrow('bad padding: wrong key or IV')
+    expect(thrownReason(() => decrypt({ algo: 'aes-256-cbc', keyHex: '00'.repeat(32), ivHex: IV }, wire))).toEqual({ key: 'why.cipher.badPadding' })
     // The same key works, so it is the key that failed.
     expect(dec(decrypt({ algo: 'aes-256-cbc', keyHex: KEY32, ivHex: IV }, wire))).toBe('hello')
   })
 
   it('AES-256-CBC with the wrong passphrase: bad padding (the IV travels with the data)', () => {
     const wire = encrypt({ algo: 'aes-256-cbc', passphrase: 'right' }, enc('hello, world'))
-    expect(() => decrypt({ algo: 'aes-256-cbc', passphrase: 'wrong' }, wire)).toThrow('bad padding: wrong key or IV')
+    expect(thrownReason(() => decrypt({ algo: 'aes-256-cbc', passphrase: 'wrong' }, wire))).toEqual({ key: 'why.cipher.badPadding' })
   })
 
   it('AES-256-GCM with a wrong hex key: authentication failed, and the right key still opens it', () => {
     const wire = encrypt({ algo: 'aes-256-gcm', keyHex: KEY32 }, enc('hello'))
-    expect(() => decrypt({ algo: 'aes-256-gcm', keyHex: '22'.repeat(32) }, wire)).toThrow('authentication failed: wrong key or the data was changed')
+    expect(thrownReason(() => decrypt({ algo: 'aes-256-gcm', keyHex: '22'.repeat(32) }, wire))).toEqual({ key: 'why.cipher.authFailed' })
     expect(dec(decrypt({ algo: 'aes-256-gcm', keyHex: KEY32 }, wire))).toBe('hello')
   })
 
   it('data too short for the layout', () => {
-    expect(() => decrypt({ algo: 'aes-256-gcm', keyHex: KEY32 }, new Uint8Array(27))).toThrow(
-      'too short to hold the IV and tag: 27 bytes, aes-256-gcm needs at least 28'
+    expectReason(
+      thrownReason(() => decrypt({ algo: 'aes-256-gcm', keyHex: KEY32 }, new Uint8Array(27))),
+      { key: 'why.cipher.shortForIvAndTag', params: { n: 27, algo: 'aes-256-gcm', min: 28 } },
+      {
+        en: 'too short to hold the IV and tag: 27 bytes, aes-256-gcm needs at least 28',
+        zh: '数据太短，放不下 IV 和认证标签：只有 27 字节，aes-256-gcm 至少需要 28 字节'
+      }
     )
-    expect(() => decrypt({ algo: 'aes-256-cbc', keyHex: KEY32 }, new Uint8Array(16))).toThrow(
-      'too short to hold the IV and one block: 16 bytes, aes-256-cbc needs at least 32'
+    expectReason(
+      thrownReason(() => decrypt({ algo: 'aes-256-cbc', keyHex: KEY32 }, new Uint8Array(16))),
+      { key: 'why.cipher.shortForIvAndBlock', params: { n: 16, algo: 'aes-256-cbc', min: 32 } },
+      {
+        en: 'too short to hold the IV and one block: 16 bytes, aes-256-cbc needs at least 32',
+        zh: '数据太短，放不下 IV 和一个分组：只有 16 字节，aes-256-cbc 至少需要 32 字节'
+      }
     )
-    expect(() => decrypt({ algo: 'aes-128-cbc', keyHex: KEY16, ivHex: IV }, new Uint8Array(0))).toThrow(
-      'too short: 0 bytes, aes-128-cbc ciphertext is at least one 16-byte block'
+    expectReason(
+      thrownReason(() => decrypt({ algo: 'aes-128-cbc', keyHex: KEY16, ivHex: IV }, new Uint8Array(0))),
+      { key: 'why.cipher.shortForBlock', params: { n: 0, algo: 'aes-128-cbc', block: 16 } },
+      {
+        en: 'too short: 0 bytes, aes-128-cbc ciphertext is at least one 16-byte block',
+        zh: '数据太短：只有 0 字节，aes-128-cbc 密文至少是一个 16 字节的分组'
+      }
     )
-    expect(() => decrypt({ algo: 'aes-128-cbc', keyHex: KEY16 }, new Uint8Array(40))).toThrow(
-      '24 bytes of ciphertext is not a whole number of 16-byte blocks: data was cut or added to'
+    expectReason(
+      thrownReason(() => decrypt({ algo: 'aes-128-cbc', keyHex: KEY16 }, new Uint8Array(40))),
+      { key: 'why.cipher.partialBlock', params: { n: 24, block: 16 } },
+      {
+        en: '24 bytes of ciphertext is not a whole number of 16-byte blocks: data was cut or added to',
+        zh: '24 字节的密文不是 16 字节分组的整数倍：数据被截断或多出了内容'
+      }
     )
   })
 
-  it('settings that skipped validation fail with the schema’s words', () => {
-    expect(() => encrypt({ algo: 'aes-256-gcm', keyHex: KEY16 }, enc('x'))).toThrow('an aes-256-gcm key is 32 bytes (64 hex digits); keyHex has 16')
+  it('settings that skipped validation fail with the schema’s reasons', () => {
+    expectReason(
+      thrownReason(() => encrypt({ algo: 'aes-256-gcm', keyHex: KEY16 }, enc('x'))),
+      { key: 'why.cipher.keyLength', params: { algo: 'aes-256-gcm', len: 32, digits: 64, n: 16 } },
+      {
+        en: 'an aes-256-gcm key is 32 bytes (64 hex digits); keyHex has 16',
+        zh: 'aes-256-gcm 的密钥是 32 字节（64 个十六进制数字）；填写的密钥有 16 字节'
+      }
+    )
+    expectReason(
+      thrownReason(() => encrypt({ algo: 'aes-128-cbc' }, enc('x'))),
+      { key: 'why.cipher.noKey', params: { algo: 'aes-128-cbc' } },
+      { en: 'aes-128-cbc needs a key: give keyHex or passphrase', zh: 'aes-128-cbc 需要密钥：请填写十六进制密钥或口令' }
+    )
+    // The thrown Error's message is the English sentence, for logs.
     expect(() => encrypt({ algo: 'aes-128-cbc' }, enc('x'))).toThrow('aes-128-cbc needs a key: give keyHex or passphrase')
   })
 })

@@ -6,6 +6,7 @@ import * as zlib from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { applyIncoming, applyOutgoing, MAX_DECOMPRESSED } from '../src/main/engine/transforms/pipeline'
 import { compressAlgos, type CompressAlgo, type TransformStep } from '../src/shared/transform-spec'
+import { expectReason } from './why'
 
 const step = (algo: CompressAlgo): TransformStep => ({ kind: 'compress', algo })
 const text = new TextEncoder().encode('GET /index.html HTTP/1.1\r\nHost: example.com\r\nAccept: */*\r\n\r\n'.repeat(1700)).subarray(0, 100 * 1024)
@@ -83,10 +84,22 @@ describe('bad compressed data', () => {
     const r = applyIncoming([step('gzip')], new TextEncoder().encode('plain text'))
     expect(r.ok).toBe(false)
     expect(r.stages).toHaveLength(1)
-    expect(r.stages[0]).toMatchObject({ step: 'gzip', op: 'decompress', ok: false, detail: 'not valid gzip data: incorrect header check' })
-    expect(applyIncoming([step('deflate')], new Uint8Array(0)).stages[0]!.detail).toBe('not valid deflate data: unexpected end of file')
-    expect(applyIncoming([step('brotli')], Uint8Array.of(1, 2, 3, 4, 5)).stages[0]!.detail).toMatch(/^not valid brotli data: /)
-    expect(applyIncoming([step('lzw')], Uint8Array.of(0xff, 0xff, 0xff)).stages[0]!.detail).toMatch(/^LZW data is (corrupt|truncated)/)
+    expect(r.stages[0]).toMatchObject({ step: 'gzip', op: 'decompress', ok: false })
+    // zlib's own words stay as they are, inside the catalog's sentence.
+    expectReason(
+      r.stages[0]!.reason,
+      { key: 'why.compress.invalid', params: { algo: 'gzip', detail: 'incorrect header check' } },
+      { en: 'not valid gzip data: incorrect header check', zh: '不是有效的 gzip 数据：incorrect header check' }
+    )
+    expect(applyIncoming([step('deflate')], new Uint8Array(0)).stages[0]!.reason).toEqual({
+      key: 'why.compress.invalid',
+      params: { algo: 'deflate', detail: 'unexpected end of file' }
+    })
+    expect(applyIncoming([step('brotli')], Uint8Array.of(1, 2, 3, 4, 5)).stages[0]!.reason).toMatchObject({
+      key: 'why.compress.invalid',
+      params: { algo: 'brotli' }
+    })
+    expect(applyIncoming([step('lzw')], Uint8Array.of(0xff, 0xff, 0xff)).stages[0]!.reason?.key).toMatch(/^why\.lzw\.(corrupt|truncated)$/)
   })
 
   it('stops at 64 MiB of output: a small bomb cannot fill memory', () => {
@@ -94,7 +107,11 @@ describe('bad compressed data', () => {
     expect(bomb.length).toBeLessThan(100_000)
     const r = applyIncoming([step('deflate')], bomb)
     expect(r.ok).toBe(false)
-    expect(r.stages[0]!.detail).toBe('decompressed data would be larger than 64.0 MiB; stopped')
+    expectReason(
+      r.stages[0]!.reason,
+      { key: 'why.compress.tooLarge', params: { limit: '64.0 MiB' } },
+      { en: 'decompressed data would be larger than 64.0 MiB; stopped', zh: '解压后的数据将超过 64.0 MiB，已停止' }
+    )
     expect(r.bytes.length).toBe(bomb.length)
   })
 })

@@ -3,6 +3,8 @@
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { lzwCompress, lzwDecompress } from '../src/main/engine/transforms/lzw'
+import { TransformError } from '../src/main/engine/transforms/transform-error'
+import { expectReason, thrownReason } from './why'
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s)
 
@@ -140,47 +142,65 @@ describe('LZW compress', () => {
 
 describe('LZW corrupt input', () => {
   it('says the data is truncated when END never comes', () => {
-    expect(() => lzwDecompress(new Uint8Array(0))).toThrow(/truncated.*without the end code/)
+    expectReason(
+      thrownReason(() => lzwDecompress(new Uint8Array(0))),
+      { key: 'why.lzw.truncated', params: { n: 0 } },
+      { en: 'LZW data is truncated: it ends after 0 bytes without the end code', zh: 'LZW 数据不完整：在 0 字节处结束，却没有结束码' }
+    )
     const packed = lzwCompress(enc('hello hello hello hello'))
-    expect(() => lzwDecompress(packed.subarray(0, packed.length - 2))).toThrow(/truncated/)
+    const cut = packed.subarray(0, packed.length - 2)
+    expect(thrownReason(() => lzwDecompress(cut))).toEqual({ key: 'why.lzw.truncated', params: { n: cut.length } })
   })
 
   it('names a code that is not in the dictionary', () => {
-    expect(() =>
-      lzwDecompress(
-        pack([
-          [256, 9],
-          [300, 9],
-          [257, 9]
-        ])
-      )
-    ).toThrow('LZW data is corrupt: code 300 at bit 9 is not in the dictionary (next code is 258)')
+    expectReason(
+      thrownReason(() =>
+        lzwDecompress(
+          pack([
+            [256, 9],
+            [300, 9],
+            [257, 9]
+          ])
+        )
+      ),
+      { key: 'why.lzw.corrupt', params: { code: 300, bit: 9, next: 258 } },
+      {
+        en: 'LZW data is corrupt: code 300 at bit 9 is not in the dictionary (next code is 258)',
+        zh: 'LZW 数据已损坏：第 9 位处的码 300 不在字典中（下一个码应为 258）'
+      }
+    )
     // Right after CLEAR there is no previous entry, so even the next code is unknown.
-    expect(() =>
-      lzwDecompress(
-        pack([
-          [256, 9],
-          [258, 9],
-          [257, 9]
-        ])
+    expect(
+      thrownReason(() =>
+        lzwDecompress(
+          pack([
+            [256, 9],
+            [258, 9],
+            [257, 9]
+          ])
+        )
       )
-    ).toThrow(/code 258 at bit 9 is not in the dictionary/)
+    ).toEqual({ key: 'why.lzw.corrupt', params: { code: 258, bit: 9, next: 258 } })
   })
 
   it('stops at the output limit instead of allocating without end', () => {
     const packed = lzwCompress(new Uint8Array(1_000_000))
-    expect(() => lzwDecompress(packed, 100_000)).toThrow('decompressed data would be larger than 97.7 KiB; stopped')
+    expectReason(
+      thrownReason(() => lzwDecompress(packed, 100_000)),
+      { key: 'why.compress.tooLarge', params: { limit: '97.7 KiB' } },
+      { en: 'decompressed data would be larger than 97.7 KiB; stopped', zh: '解压后的数据将超过 97.7 KiB，已停止' }
+    )
   })
 
-  it('either decodes or throws an Error on random garbage, quickly', () => {
+  it('either decodes or throws a TransformError on random garbage, quickly', () => {
     const started = Date.now()
     for (let i = 0; i < 300; i++) {
       const junk = randomBytes(1 + (i % 200))
       try {
         lzwDecompress(junk)
       } catch (err) {
-        expect(err).toBeInstanceOf(Error)
-        expect((err as Error).message).toMatch(/^LZW data is (corrupt|truncated)/)
+        expect(err).toBeInstanceOf(TransformError)
+        expect((err as TransformError).reason.key).toMatch(/^why\.lzw\.(corrupt|truncated)$/)
       }
     }
     expect(Date.now() - started).toBeLessThan(2000)

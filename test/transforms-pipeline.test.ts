@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { toHex } from '../src/shared/bytes'
 import { applyIncoming, applyOutgoing, type PipelineResult } from '../src/main/engine/transforms/pipeline'
 import type { TransformStep } from '../src/shared/transform-spec'
+import { expectReason } from './why'
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s)
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b)
@@ -39,7 +40,7 @@ describe('a pipeline out and back in', () => {
       ['crc32', 'verify', 'true'],
       ['gzip', 'decompress', 'true']
     ])
-    expect(back.stages[1]!.detail).toMatch(/^checksum ok: ([0-9a-f]{2} ){3}[0-9a-f]{2}$/)
+    expect(back.stages[1]!.reason).toMatchObject({ key: 'why.checksum.ok', params: { sum: expect.stringMatching(/^([0-9a-f]{2} ){3}[0-9a-f]{2}$/) } })
     expect(toHex(back.stages[1]!.bytes)).toBe(toHex(gz!))
     expect(dec(back.bytes)).toBe(dec(payload))
   })
@@ -48,7 +49,12 @@ describe('a pipeline out and back in', () => {
     const out = applyOutgoing([{ kind: 'checksum', algo: 'crc32' }], enc('123456789'))
     expect(toHex(out.bytes)).toBe('31 32 33 34 35 36 37 38 39 cb f4 39 26')
     const back = applyIncoming([{ kind: 'checksum', algo: 'crc32' }], out.bytes)
-    expect(back.stages[0]).toMatchObject({ ok: true, detail: 'checksum ok: cb f4 39 26' })
+    expect(back.stages[0]!.ok).toBe(true)
+    expectReason(
+      back.stages[0]!.reason,
+      { key: 'why.checksum.ok', params: { sum: 'cb f4 39 26' } },
+      { en: 'checksum ok: cb f4 39 26', zh: '校验和正确：cb f4 39 26' }
+    )
     expect(dec(back.bytes)).toBe('123456789')
   })
 
@@ -94,7 +100,10 @@ describe('when something is wrong', () => {
     expect(back.ok).toBe(false)
     expect(back.stages).toHaveLength(1)
     expect(back.stages[0]).toMatchObject({ step: 'crc32', op: 'verify', ok: false })
-    expect(back.stages[0]!.detail).toMatch(/^checksum mismatch: got cb f4 39 26, computed [0-9a-f ]{11}$/)
+    expect(back.stages[0]!.reason).toMatchObject({
+      key: 'why.checksum.mismatch',
+      params: { got: 'cb f4 39 26', computed: expect.stringMatching(/^[0-9a-f ]{11}$/) }
+    })
     expect(dec(back.bytes)).toBe('023456789')
   })
 
@@ -123,7 +132,14 @@ describe('when something is wrong', () => {
       enc('short')
     )
     expect(ops(back)).toEqual([['sha256', 'verify', 'false']])
-    expect(back.stages[0]!.detail).toBe('too short for its sha256 checksum: 5 bytes, the checksum alone is 32')
+    expectReason(
+      back.stages[0]!.reason,
+      { key: 'why.checksum.tooShort', params: { algo: 'sha256', n: 5, len: 32 } },
+      {
+        en: 'too short for its sha256 checksum: 5 bytes, the checksum alone is 32',
+        zh: '数据太短，放不下 sha256 校验和：只有 5 字节，而校验和本身就有 32 字节'
+      }
+    )
     expect(dec(back.bytes)).toBe('short')
   })
 
@@ -140,7 +156,7 @@ describe('when something is wrong', () => {
       step: 'aes-256-gcm',
       op: 'decrypt',
       ok: false,
-      detail: 'authentication failed: wrong key or the data was changed'
+      reason: { key: 'why.cipher.authFailed' }
     })
     expect(back.bytes).toBe(wire)
     expect(back.stages[0]!.bytes).toBe(wire)
@@ -158,7 +174,15 @@ describe('when something is wrong', () => {
       ['xor8', 'append', 'true'],
       ['aes-256-cbc', 'encrypt', 'false']
     ])
-    expect(out.stages[1]!.detail).toBe('an aes-256-cbc key is 32 bytes (64 hex digits); keyHex has 2')
+    // The schema's own reason, not zod's English around it.
+    expectReason(
+      out.stages[1]!.reason,
+      { key: 'why.cipher.keyLength', params: { algo: 'aes-256-cbc', len: 32, digits: 64, n: 2 } },
+      {
+        en: 'an aes-256-cbc key is 32 bytes (64 hex digits); keyHex has 2',
+        zh: 'aes-256-cbc 的密钥是 32 字节（64 个十六进制数字）；填写的密钥有 2 字节'
+      }
+    )
     expect(toHex(out.bytes)).toBe('78 78')
   })
 
@@ -169,14 +193,14 @@ describe('when something is wrong', () => {
         const r = run([step as unknown as TransformStep], enc('data'))
         expect(r.ok).toBe(false)
         expect(r.stages).toHaveLength(1)
-        expect(r.stages[0]!.detail).toBeTruthy()
+        expect(r.stages[0]!.reason?.key).toMatch(/^why\./)
         expect(dec(r.bytes)).toBe('data')
       }
     }
     expect(applyOutgoing([{ kind: 'compress', algo: 'zip' } as unknown as TransformStep], enc('d')).stages[0]).toMatchObject({
       step: 'zip',
       op: 'compress',
-      detail: 'not a valid transform step: algo: Invalid option: expected one of "deflate"|"gzip"|"brotli"|"lzw"'
+      reason: { key: 'why.transform.invalidStep', params: { problem: 'algo: Invalid option: expected one of "deflate"|"gzip"|"brotli"|"lzw"' } }
     })
     expect(applyIncoming('nonsense' as unknown as TransformStep[], enc('d'))).toMatchObject({ ok: false, stages: [] })
   })
@@ -194,7 +218,11 @@ describe('a step working one way only', () => {
     expect(dec(back.bytes)).toBe('123456789')
     const bad = applyIncoming(steps, enc('123456789\0\0\0\0'))
     expect(bad.ok).toBe(false)
-    expect(bad.stages[0]!.detail).toBe('checksum mismatch: got 00 00 00 00, computed cb f4 39 26')
+    expectReason(
+      bad.stages[0]!.reason,
+      { key: 'why.checksum.mismatch', params: { got: '00 00 00 00', computed: 'cb f4 39 26' } },
+      { en: 'checksum mismatch: got 00 00 00 00, computed cb f4 39 26', zh: '校验和不符：收到 00 00 00 00，算得 cb f4 39 26' }
+    )
   })
 
   it('a CRC-32 marked "out" is appended to sends and not looked for on receipt', () => {
@@ -223,6 +251,6 @@ describe('a step working one way only', () => {
   it('an unknown direction is refused by the schema, as a failed stage', () => {
     const r = applyOutgoing([{ kind: 'checksum', algo: 'crc32', dir: 'sideways' } as unknown as TransformStep], enc('x'))
     expect(r.ok).toBe(false)
-    expect(r.stages[0]!.detail).toContain('dir')
+    expect(r.stages[0]!.reason).toMatchObject({ key: 'why.transform.invalidStep', params: { problem: expect.stringContaining('dir') } })
   })
 })

@@ -1,6 +1,8 @@
 // The step schema: what a pane may ask for, and the words a person sees when a key is wrong.
 import { describe, expect, it } from 'vitest'
-import { transformStepSchema, transformStepsSchema } from '../src/shared/transform-spec'
+import { issueReason, transformStepSchema, transformStepsSchema } from '../src/shared/transform-spec'
+import { paneConfigSchema } from '../src/shared/contract'
+import { expectReason } from './why'
 
 /** The issues of a failed parse as "path: message". */
 function problems(input: unknown): string[] {
@@ -62,6 +64,29 @@ describe('transformStepSchema', () => {
   it('takes hex as people paste it', () => {
     const spaced = Array.from({ length: 16 }, (_, i) => i.toString(16).padStart(2, '0')).join(' ')
     expect(problems({ kind: 'encrypt', algo: 'aes-128-cbc', keyHex: spaced, ivHex: spaced.replaceAll(' ', ':') })).toEqual([])
+  })
+
+  it('a key issue carries its reason in words of the catalog, also inside a pane config (the settings form shows it)', () => {
+    const r = transformStepSchema.safeParse({ kind: 'encrypt', algo: 'aes-128-cbc', keyHex: 'zz' + 'ab'.repeat(15) })
+    expectReason(
+      issueReason(r.error?.issues[0]),
+      { key: 'why.cipher.keyNotHex', params: { pos: 1, char: 'z' } },
+      { en: "keyHex is not hex: 'z' is not a hex digit (at position 1)", zh: '密钥不是十六进制：第 1 个字符“z”不是十六进制数字' }
+    )
+    const c = paneConfigSchema.safeParse({
+      transforms: [
+        { kind: 'checksum', algo: 'crc32' },
+        { kind: 'encrypt', algo: 'aes-256-cbc', passphrase: 'pw', ivHex: '0' }
+      ]
+    })
+    expect(c.error?.issues[0]?.path).toEqual(['transforms', 1, 'ivHex'])
+    expectReason(
+      issueReason(c.error?.issues[0]),
+      { key: 'why.cipher.ivOddHex', params: { pos: 1 } },
+      { en: 'ivHex is not hex: an odd number of hex digits (at position 1)', zh: 'IV 不是十六进制：十六进制数字的个数为奇数（第 1 个字符处）' }
+    )
+    // Any other issue has no reason of its own.
+    expect(issueReason(transformStepSchema.safeParse({ kind: 'checksum', algo: 'crc64' }).error?.issues[0])).toBeUndefined()
   })
 
   it('a CBC IV is 16 bytes; GCM ignores ivHex', () => {

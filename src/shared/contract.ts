@@ -378,7 +378,8 @@ export const messagePartSchema = z.object({
   op: z.enum(['wire', 'payload', 'frame', 'unframe', 'append', 'verify', 'compress', 'decompress', 'encrypt', 'decrypt']),
   ok: z.boolean(),
   len: z.number().int().min(0),
-  detail: z.string().optional()
+  /** What the step found (checksum ok, with the bytes) or why it failed, in words of the catalog. */
+  reason: messageRefSchema.optional()
 })
 export type MessagePart = z.infer<typeof messagePartSchema>
 

@@ -4,6 +4,7 @@
 // given in one growing buffer with a read offset, so a firehose of tiny reads costs linear
 // time, never a concatenation of everything per read. No Node, no DOM.
 import { parseHex } from './bytes'
+import { translateRef, type MessageRef } from './i18n'
 
 export type FramingSpec =
   | { kind: 'raw' }
@@ -13,21 +14,23 @@ export type FramingSpec =
 
 /** The default bound on a length-prefixed payload, and on a delimited message still waiting for its delimiter. */
 export const defaultMaxLength = 16 * 1024 * 1024
+/** The largest fixed length. */
+const MAX_FIXED = 1024 * 1024
 
 /** Why a spec cannot frame anything, or undefined when it can. The contract's schema checks the same. */
-export function framingSpecError(spec: FramingSpec): string | undefined {
+export function framingSpecError(spec: FramingSpec): MessageRef | undefined {
   switch (spec.kind) {
     case 'raw':
       return undefined
     case 'delimiter':
-      return /^([0-9a-fA-F]{2}){1,16}$/.test(spec.delimiterHex) ? undefined : 'the delimiter must be 1 to 16 bytes in hex, e.g. 0a or 0d0a'
+      return /^([0-9a-fA-F]{2}){1,16}$/.test(spec.delimiterHex) ? undefined : { key: 'why.frame.badDelimiter' }
     case 'fixed':
-      return Number.isInteger(spec.length) && spec.length >= 1 && spec.length <= 1024 * 1024 ? undefined : 'the fixed length must be 1 to 1048576 bytes'
-    case 'length':
-      if (![1, 2, 4].includes(spec.bytes)) return 'the length header must be 1, 2 or 4 bytes'
-      return spec.maxLength === undefined || (Number.isInteger(spec.maxLength) && spec.maxLength >= 1)
+      return Number.isInteger(spec.length) && spec.length >= 1 && spec.length <= MAX_FIXED
         ? undefined
-        : 'the largest length must be a whole number of bytes'
+        : { key: 'why.frame.badFixedLength', params: { max: MAX_FIXED } }
+    case 'length':
+      if (![1, 2, 4].includes(spec.bytes)) return { key: 'why.frame.badHeaderSize' }
+      return spec.maxLength === undefined || (Number.isInteger(spec.maxLength) && spec.maxLength >= 1) ? undefined : { key: 'why.frame.badMaxLength' }
   }
 }
 
@@ -50,7 +53,7 @@ export class Deframer {
   /** Throws RangeError on a spec framingSpecError rejects. */
   constructor(private readonly spec: FramingSpec) {
     const bad = framingSpecError(spec)
-    if (bad) throw new RangeError(bad)
+    if (bad) throw new RangeError(translateRef('en', bad))
     this.delimiter = spec.kind === 'delimiter' ? delimiterOf(spec) : undefined
     this.maxLength = spec.kind === 'length' ? (spec.maxLength ?? defaultMaxLength) : defaultMaxLength
   }
@@ -61,14 +64,14 @@ export class Deframer {
    * header when includesHeader), or a delimited message past 16 MiB with no delimiter yet, is
    * an error: the buffered bytes are returned in `discarded` and framing restarts with the next read.
    */
-  push(chunk: Uint8Array): { frames: Uint8Array[]; error?: string; discarded?: Uint8Array } {
+  push(chunk: Uint8Array): { frames: Uint8Array[]; error?: MessageRef; discarded?: Uint8Array } {
     if (this.spec.kind === 'raw') return { frames: chunk.byteLength ? [chunk] : [] }
     this.append(chunk)
     const frames: Uint8Array[] = []
     for (;;) {
       const r = this.next()
       if (r === undefined) break
-      if (typeof r === 'string') {
+      if (typeof r === 'object') {
         const discarded = this.take(this.end - this.start)
         this.reset()
         return { frames, error: r, discarded }
@@ -91,7 +94,7 @@ export class Deframer {
   }
 
   /** The length of the next complete frame, undefined if it is not all here yet, or an error. */
-  private next(): number | string | undefined {
+  private next(): number | MessageRef | undefined {
     const have = this.end - this.start
     const spec = this.spec
     switch (spec.kind) {
@@ -102,14 +105,14 @@ export class Deframer {
       case 'delimiter': {
         const at = this.findDelimiter()
         if (at >= 0) return at + this.delimiter!.length - this.start
-        return have > this.maxLength ? `no delimiter in ${have} bytes (the limit is ${this.maxLength})` : undefined
+        return have > this.maxLength ? { key: 'why.frame.noDelimiter', params: { n: have, limit: this.maxLength } } : undefined
       }
       case 'length': {
         if (have < spec.bytes) return undefined
         const value = this.readHeader(spec.bytes, spec.endian)
-        if (spec.includesHeader && value < spec.bytes) return `length header ${value} is smaller than the ${spec.bytes}-byte header it includes`
+        if (spec.includesHeader && value < spec.bytes) return { key: 'why.frame.headerTooSmall', params: { value, size: spec.bytes } }
         const payload = spec.includesHeader ? value - spec.bytes : value
-        if (payload > this.maxLength) return `length header ${value} is beyond the ${this.maxLength}-byte limit`
+        if (payload > this.maxLength) return { key: 'why.frame.lengthOverLimit', params: { value, limit: this.maxLength } }
         return have >= spec.bytes + payload ? spec.bytes + payload : undefined
       }
     }
@@ -200,7 +203,7 @@ export function unframe(spec: FramingSpec, frame: Uint8Array): Uint8Array {
  * with zero bytes or fails if too long. A payload is also too long for a length header that
  * cannot count it or beyond maxLength. A delimiter inside the payload is sent as it is.
  */
-export function frame(spec: FramingSpec, payload: Uint8Array): { ok: true; bytes: Uint8Array } | { ok: false; reason: string } {
+export function frame(spec: FramingSpec, payload: Uint8Array): { ok: true; bytes: Uint8Array } | { ok: false; reason: MessageRef } {
   const bad = framingSpecError(spec)
   if (bad) return { ok: false, reason: bad }
   switch (spec.kind) {
@@ -214,7 +217,7 @@ export function frame(spec: FramingSpec, payload: Uint8Array): { ok: true; bytes
       return { ok: true, bytes: out }
     }
     case 'fixed': {
-      if (payload.length > spec.length) return { ok: false, reason: `${payload.length} bytes do not fit a fixed length of ${spec.length}` }
+      if (payload.length > spec.length) return { ok: false, reason: { key: 'why.frame.fixedOverflow', params: { n: payload.length, length: spec.length } } }
       const out = new Uint8Array(spec.length)
       out.set(payload)
       return { ok: true, bytes: out }
@@ -222,11 +225,10 @@ export function frame(spec: FramingSpec, payload: Uint8Array): { ok: true; bytes
     case 'length': {
       const value = payload.length + (spec.includesHeader ? spec.bytes : 0)
       const max = Math.min(256 ** spec.bytes - 1, (spec.maxLength ?? defaultMaxLength) + (spec.includesHeader ? spec.bytes : 0))
-      if (value > max)
-        return {
-          ok: false,
-          reason: `${payload.length} bytes are too many for a ${spec.bytes}-byte length header (at most ${max - (spec.includesHeader ? spec.bytes : 0)})`
-        }
+      if (value > max) {
+        const most = max - (spec.includesHeader ? spec.bytes : 0)
+        return { ok: false, reason: { key: 'why.frame.headerOverflow', params: { n: payload.length, size: spec.bytes, max: most } } }
+      }
       const out = new Uint8Array(spec.bytes + payload.length)
       for (let k = 0; k < spec.bytes; k++) {
         const byte = Math.floor(value / 256 ** k) % 256 // k-th byte from the low end

@@ -1,8 +1,9 @@
 // What one step of a pane's transform pipeline is, and how its settings are checked.
-// Only zod and the shared byte helpers: the contract and the renderer may import this
+// Only zod, the shared byte helpers and the message catalog: the contract and the renderer may import this
 // file, so it must not pull in node:crypto or node:zlib.
 import { z } from 'zod'
 import { parseHex } from './bytes'
+import { translateRef, type MessageRef } from './i18n'
 
 export const checksumAlgos = ['sum8', 'xor8', 'crc16-modbus', 'crc16-ccitt-false', 'crc32', 'md5', 'sha256'] as const
 export const compressAlgos = ['deflate', 'gzip', 'brotli', 'lzw'] as const
@@ -25,7 +26,7 @@ export interface EncryptSettings {
 
 export type KeyMaterial =
   | { ok: true; key: { kind: 'hex'; bytes: Uint8Array } | { kind: 'passphrase'; text: string }; iv?: Uint8Array }
-  | { ok: false; field: 'keyHex' | 'passphrase' | 'ivHex'; message: string }
+  | { ok: false; field: 'keyHex' | 'passphrase' | 'ivHex'; reason: MessageRef }
 
 /**
  * The one reading of an encrypt step's key settings, shared by the schema and the cipher
@@ -36,34 +37,43 @@ export type KeyMaterial =
 export function readKeyMaterial(s: EncryptSettings): KeyMaterial {
   const hasHex = s.keyHex !== undefined && s.keyHex.trim() !== ''
   const hasPass = s.passphrase !== undefined && s.passphrase !== ''
-  if (hasHex && hasPass) return { ok: false, field: 'passphrase', message: 'give keyHex or passphrase, not both' }
-  if (!hasHex && !hasPass) return { ok: false, field: 'keyHex', message: `${s.algo} needs a key: give keyHex or passphrase` }
+  if (hasHex && hasPass) return { ok: false, field: 'passphrase', reason: { key: 'why.cipher.keyAndPassphrase' } }
+  if (!hasHex && !hasPass) return { ok: false, field: 'keyHex', reason: { key: 'why.cipher.noKey', params: { algo: s.algo } } }
   let iv: Uint8Array | undefined
   // GCM makes a fresh IV for every message, so a fixed ivHex means nothing to it.
   if (s.algo !== 'aes-256-gcm' && s.ivHex !== undefined && s.ivHex.trim() !== '') {
-    const r = hexField('ivHex', s.ivHex, 16, `the ${s.algo} IV`)
+    const r = hexField('ivHex', s.ivHex, 16, s.algo)
     if (!r.ok) return r
     iv = r.bytes
   }
   if (!hasHex) return { ok: true, key: { kind: 'passphrase', text: s.passphrase! }, ...(iv ? { iv } : {}) }
-  const k = hexField('keyHex', s.keyHex!, cipherKeyLength(s.algo), `an ${s.algo} key`)
+  const k = hexField('keyHex', s.keyHex!, cipherKeyLength(s.algo), s.algo)
   if (!k.ok) return k
   return { ok: true, key: { kind: 'hex', bytes: k.bytes }, ...(iv ? { iv } : {}) }
 }
+
+const hexReasons = {
+  keyHex: { badHexChar: 'why.cipher.keyNotHex', oddHexDigits: 'why.cipher.keyOddHex', length: 'why.cipher.keyLength' },
+  ivHex: { badHexChar: 'why.cipher.ivNotHex', oddHexDigits: 'why.cipher.ivOddHex', length: 'why.cipher.ivLength' }
+} as const
 
 function hexField(
   field: 'keyHex' | 'ivHex',
   text: string,
   length: number,
-  what: string
-): { ok: true; bytes: Uint8Array } | { ok: false; field: 'keyHex' | 'ivHex'; message: string } {
+  algo: CipherAlgo
+): { ok: true; bytes: Uint8Array } | { ok: false; field: 'keyHex' | 'ivHex'; reason: MessageRef } {
   const r = parseHex(text)
   if (!r.ok) {
-    const why = r.reason === 'oddHexDigits' ? 'an odd number of hex digits' : `'${text[r.index]}' is not a hex digit`
-    return { ok: false, field, message: `${field} is not hex: ${why} (at position ${r.index + 1})` }
+    const pos = r.index + 1
+    const reason: MessageRef =
+      r.reason === 'oddHexDigits'
+        ? { key: hexReasons[field].oddHexDigits, params: { pos } }
+        : { key: hexReasons[field].badHexChar, params: { pos, char: text[r.index] ?? '' } }
+    return { ok: false, field, reason }
   }
   if (r.bytes.length !== length) {
-    return { ok: false, field, message: `${what} is ${length} bytes (${length * 2} hex digits); ${field} has ${r.bytes.length}` }
+    return { ok: false, field, reason: { key: hexReasons[field].length, params: { algo, len: length, digits: length * 2, n: r.bytes.length } } }
   }
   return { ok: true, bytes: r.bytes }
 }
@@ -93,8 +103,15 @@ const encryptStepSchema = z
   })
   .superRefine((step, ctx) => {
     const r = readKeyMaterial(step)
-    if (!r.ok) ctx.addIssue({ code: 'custom', message: r.message, path: [r.field] })
+    // The issue's message is the English sentence (a rejected command's detail); `params.reason`
+    // is the same in words of the catalog, for a form or a stage to show in the reader's language.
+    if (!r.ok) ctx.addIssue({ code: 'custom', message: translateRef('en', r.reason), path: [r.field], params: { reason: r.reason } })
   })
+
+/** The catalog reason a key-settings issue of the schema carries, or undefined for any other issue. */
+export function issueReason(issue: z.core.$ZodIssue | undefined): MessageRef | undefined {
+  return issue?.code === 'custom' ? (issue.params as { reason?: MessageRef } | undefined)?.reason : undefined
+}
 
 export const transformStepSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('checksum'), algo: z.enum(checksumAlgos), dir: dirSchema }),

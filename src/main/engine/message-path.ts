@@ -2,7 +2,7 @@
 // (deframed per connection, then each transform undone) and sends become wire bytes
 // (each transform applied, then framed). Each message carries its parts, so the screen can
 // show every step's bytes. Without either, bytes pass as they are.
-import type { MessagePart, PaneConfig } from '../../shared/contract'
+import type { MessagePart, MessageRef, PaneConfig } from '../../shared/contract'
 import { concatBytes } from '../../shared/bytes'
 import { Deframer, frame, unframe, type FramingSpec } from '../../shared/framing'
 import { applyIncoming, applyOutgoing } from './transforms/pipeline'
@@ -48,8 +48,8 @@ function build(parts: { part: MessagePart; bytes: Uint8Array }[], payload: Uint8
   }
 }
 
-const part = (label: string, op: MessagePart['op'], bytes: Uint8Array, ok = true, detail?: string): { part: MessagePart; bytes: Uint8Array } => ({
-  part: detail === undefined ? { label, op, ok, len: bytes.byteLength } : { label, op, ok, len: bytes.byteLength, detail },
+const part = (label: string, op: MessagePart['op'], bytes: Uint8Array, ok = true, reason?: MessageRef): { part: MessagePart; bytes: Uint8Array } => ({
+  part: reason === undefined ? { label, op, ok, len: bytes.byteLength } : { label, op, ok, len: bytes.byteLength, reason },
   bytes
 })
 
@@ -70,12 +70,12 @@ export class MessagePath {
   outgoing(payload: Uint8Array, datagram = false): Message {
     const parts = [part('payload', 'payload', payload)]
     const out = applyOutgoing(this.config.transforms, payload)
-    for (const s of out.stages) parts.push(part(s.step, s.op, s.bytes, s.ok, s.detail))
-    if (!out.ok) fail('BAD_TEMPLATE', out.stages.find((s) => !s.ok)?.detail ?? 'a transform failed')
+    for (const s of out.stages) parts.push(part(s.step, s.op, s.bytes, s.ok, s.reason))
+    if (!out.ok) fail('BAD_TEMPLATE', undefined, { reason: out.stages.find((s) => !s.ok)?.reason ?? { key: 'why.transform.failed' } })
     let wire = out.bytes
     if (this.framed && !datagram) {
       const f = frame(this.config.framing, wire)
-      if (!f.ok) fail('BAD_FRAME', f.reason)
+      if (!f.ok) fail('BAD_FRAME', undefined, { reason: f.reason })
       wire = f.bytes
       parts.push(part(framingLabel(this.config.framing), 'frame', wire))
     }
@@ -109,7 +109,7 @@ export class MessagePath {
     const rest = this.deframers.get(connId)?.flush()
     this.deframers.delete(connId)
     if (!rest || rest.byteLength === 0) return undefined
-    return build([part('wire', 'wire', rest, false, 'incomplete frame at the end of the connection')], rest, rest)
+    return build([part('wire', 'wire', rest, false, { key: 'why.frame.incomplete' })], rest, rest)
   }
 
   /** `inner`: the payload of a frame (absent for a datagram or with no framing). */
@@ -118,7 +118,7 @@ export class MessagePath {
     // Every frame shows its unframe step, also a fixed-length one whose payload is the frame.
     if (inner) parts.push(part(framingLabel(this.config.framing), 'unframe', inner))
     const r = applyIncoming(this.config.transforms, inner ?? wire)
-    for (const s of r.stages) parts.push(part(s.step, s.op, s.bytes, s.ok, s.detail))
+    for (const s of r.stages) parts.push(part(s.step, s.op, s.bytes, s.ok, s.reason))
     return build(parts, r.bytes, wire)
   }
 }

@@ -37,15 +37,29 @@ export function formatTarget(host: string | undefined, port: number | undefined)
 
 /**
  * The plain-language message for an engine error, in the chosen language: what the code means,
- * with the reason (a catalog message) where the message has room for one, or after it. Without
- * a reason, the raw detail fills that room.
+ * then the reason (a catalog message), if any. The raw system text (`detail`) fills the code's
+ * `{detail}` slot where it has one; a reason takes that slot when there is no raw text (a
+ * BAD_FRAME with its reason reads "Cannot frame the message: <reason>"), else follows the sentence.
  */
 export function errorMessage(lang: Lang, error: PaneError): string {
-  // A code can mean different things for different operations (EACCES on listen: a privileged
-  // port; on send: a broadcast address): `err.CODE.op` overrides `err.CODE` where it exists.
+  const key = codeKey(error)
+  const reason = error.reason ? translateRef(lang, error.reason) : undefined
+  if (reason !== undefined && error.detail === undefined && en[key].includes('{detail}')) return codeMessage(lang, key, error, reason)
+  const main = codeMessage(lang, key, error, error.detail ?? '')
+  return reason !== undefined ? `${main} ${reason}` : main
+}
+
+// A code can mean different things for different operations (EACCES on listen: a privileged
+// port; on send: a broadcast address): `err.CODE.op` overrides `err.CODE` where it exists.
+function codeKey(error: PaneError): MessageKey {
   const specific = `err.${error.code}.${error.op ?? ''}`
-  const key = (specific in en ? specific : `err.${error.code}`) as MessageKey
-  const why = error.reason ? translateRef(lang, error.reason) : (error.detail ?? '')
-  const text = translate(lang, key, { target: formatTarget(error.host, error.port), host: error.host ?? '', detail: why })
-  return error.reason && !(catalogs[lang][key] ?? en[key]).includes('{detail}') ? `${text} ${why}` : text
+  return (specific in en ? specific : `err.${error.code}`) as MessageKey
+}
+
+function codeMessage(lang: Lang, key: MessageKey, error: PaneError, detail: string): string {
+  return translate(lang, key, {
+    target: formatTarget(error.host, error.port),
+    host: error.host ?? '',
+    detail
+  })
 }

@@ -18,6 +18,7 @@
 import { createCipheriv, createDecipheriv, pbkdf2Sync, randomBytes } from 'node:crypto'
 import { concatBytes } from '../../../shared/bytes'
 import { cipherKeyLength, readKeyMaterial, type EncryptSettings } from '../../../shared/transform-spec'
+import { TransformError } from './transform-error'
 
 export const PBKDF2_ITERATIONS = 100_000
 export const PBKDF2_SALT = 'net-playground'
@@ -46,12 +47,12 @@ export function deriveKey(passphrase: string, length: 16 | 32): Uint8Array {
 
 function material(s: EncryptSettings): { key: Uint8Array; iv: Uint8Array | undefined } {
   const m = readKeyMaterial(s)
-  if (!m.ok) throw new Error(m.message)
+  if (!m.ok) throw new TransformError(m.reason)
   const key = m.key.kind === 'hex' ? m.key.bytes : deriveKey(m.key.text, cipherKeyLength(s.algo))
   return { key, iv: m.iv }
 }
 
-/** Throws an Error with a readable message when the key settings are wrong. */
+/** Throws a TransformError saying why when the key settings are wrong. */
 export function encrypt(s: EncryptSettings, plain: Uint8Array): Uint8Array {
   const { key, iv: fixedIv } = material(s)
   if (s.algo === 'aes-256-gcm') {
@@ -66,13 +67,13 @@ export function encrypt(s: EncryptSettings, plain: Uint8Array): Uint8Array {
   return concatBytes(fixedIv ? body : [iv, ...body])
 }
 
-/** Throws an Error saying in plain words why the data does not decrypt. */
+/** Throws a TransformError saying why the data does not decrypt. */
 export function decrypt(s: EncryptSettings, wire: Uint8Array): Uint8Array {
   const { key, iv: fixedIv } = material(s)
   const n = wire.length
   if (s.algo === 'aes-256-gcm') {
     if (n < GCM_IV + GCM_TAG) {
-      throw new Error(`too short to hold the IV and tag: ${n} bytes, aes-256-gcm needs at least ${GCM_IV + GCM_TAG}`)
+      throw new TransformError({ key: 'why.cipher.shortForIvAndTag', params: { n, algo: s.algo, min: GCM_IV + GCM_TAG } })
     }
     const d = createDecipheriv('aes-256-gcm', key, wire.subarray(0, GCM_IV))
     d.setAuthTag(wire.subarray(n - GCM_TAG))
@@ -80,19 +81,19 @@ export function decrypt(s: EncryptSettings, wire: Uint8Array): Uint8Array {
     try {
       return concatBytes([body, d.final()])
     } catch {
-      throw new Error('authentication failed: wrong key or the data was changed')
+      throw new TransformError({ key: 'why.cipher.authFailed' })
     }
   }
   const ivLen = fixedIv ? 0 : BLOCK
   if (n < ivLen + BLOCK) {
-    throw new Error(
+    throw new TransformError(
       fixedIv
-        ? `too short: ${n} bytes, ${s.algo} ciphertext is at least one ${BLOCK}-byte block`
-        : `too short to hold the IV and one block: ${n} bytes, ${s.algo} needs at least ${ivLen + BLOCK}`
+        ? { key: 'why.cipher.shortForBlock', params: { n, algo: s.algo, block: BLOCK } }
+        : { key: 'why.cipher.shortForIvAndBlock', params: { n, algo: s.algo, min: ivLen + BLOCK } }
     )
   }
   if ((n - ivLen) % BLOCK !== 0) {
-    throw new Error(`${n - ivLen} bytes of ciphertext is not a whole number of ${BLOCK}-byte blocks: data was cut or added to`)
+    throw new TransformError({ key: 'why.cipher.partialBlock', params: { n: n - ivLen, block: BLOCK } })
   }
   const d = createDecipheriv(s.algo, key, fixedIv ?? wire.subarray(0, BLOCK))
   const body = d.update(wire.subarray(ivLen))
@@ -101,6 +102,6 @@ export function decrypt(s: EncryptSettings, wire: Uint8Array): Uint8Array {
   } catch {
     // CBC has no authentication: a wrong key shows only as padding that does not check,
     // and about 1 time in 256 the padding checks anyway and garbage comes out.
-    throw new Error('bad padding: wrong key or IV')
+    throw new TransformError({ key: 'why.cipher.badPadding' })
   }
 }

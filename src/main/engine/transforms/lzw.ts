@@ -14,6 +14,7 @@
 // The decompressor also takes a stream without the leading CLEAR, and one that keeps
 // using a full dictionary without clearing (it then learns no more codes).
 import { formatBytes } from '../../../shared/bytes'
+import { TransformError } from './transform-error'
 
 const CLEAR = 256
 const END = 257
@@ -90,7 +91,7 @@ export function lzwCompress(input: Uint8Array): Uint8Array {
   }
 }
 
-/** Throws an Error saying what is wrong with a corrupt or truncated stream. */
+/** Throws a TransformError saying what is wrong with a corrupt or truncated stream. */
 export function lzwDecompress(input: Uint8Array, maxOutput = LZW_MAX_OUTPUT): Uint8Array {
   // Entry c is prefix[c] followed by suffix[c]; first[c] and length[c] let a code be
   // written out back to front without walking the chain twice.
@@ -108,7 +109,7 @@ export function lzwDecompress(input: Uint8Array, maxOutput = LZW_MAX_OUTPUT): Ui
   let pos = 0
   const room = (n: number): void => {
     if (pos + n <= out.length) return
-    if (pos + n > maxOutput) throw new Error(`decompressed data would be larger than ${formatBytes(maxOutput)}; stopped`)
+    if (pos + n > maxOutput) throw new TransformError({ key: 'why.compress.tooLarge', params: { limit: formatBytes(maxOutput) } })
     const grown = new Uint8Array(Math.min(maxOutput, Math.max(pos + n, out.length * 2)))
     grown.set(out.subarray(0, pos))
     out = grown
@@ -124,7 +125,7 @@ export function lzwDecompress(input: Uint8Array, maxOutput = LZW_MAX_OUTPUT): Ui
   for (;;) {
     while (bits < width) {
       if (inPos >= input.length) {
-        throw new Error(`LZW data is truncated: it ends after ${input.length} bytes without the end code`)
+        throw new TransformError({ key: 'why.lzw.truncated', params: { n: input.length } })
       }
       acc |= input[inPos++]! << bits
       bits += 8
@@ -144,7 +145,7 @@ export function lzwDecompress(input: Uint8Array, maxOutput = LZW_MAX_OUTPUT): Ui
     if (code === END) break
     // A code may only name what is known, or (the KwKwK case) the entry about to be learned.
     if (code > next || (code === next && (prev < 0 || next === MAX_CODES))) {
-      throw new Error(`LZW data is corrupt: code ${code} at bit ${at} is not in the dictionary (next code is ${next})`)
+      throw new TransformError({ key: 'why.lzw.corrupt', params: { code, bit: at, next } })
     }
 
     const isNew = code === next

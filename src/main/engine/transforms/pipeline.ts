@@ -11,10 +11,12 @@
 //   brotli    RFC 7932, as brotli.compress / zlib.brotliCompressSync
 import { brotliCompressSync, brotliDecompressSync, constants, deflateSync, gunzipSync, gzipSync, inflateSync } from 'node:zlib'
 import { formatBytes, toHex } from '../../../shared/bytes'
+import type { MessageRef } from '../../../shared/i18n'
 import { checksum, checksumLength } from './checksums'
 import { decrypt, encrypt } from './cipher'
 import { lzwCompress, lzwDecompress } from './lzw'
-import { stepApplies, transformStepSchema, type ChecksumAlgo, type CompressAlgo, type TransformStep } from '../../../shared/transform-spec'
+import { reasonOf, TransformError } from './transform-error'
+import { issueReason, stepApplies, transformStepSchema, type ChecksumAlgo, type CompressAlgo, type TransformStep } from '../../../shared/transform-spec'
 
 export interface Stage {
   /** The algorithm, e.g. 'crc32', 'gzip', 'aes-256-gcm'. */
@@ -23,8 +25,8 @@ export interface Stage {
   ok: boolean
   /** The bytes after this stage (a stage that failed and stopped the pipeline: its input). */
   bytes: Uint8Array
-  /** e.g. 'checksum ok: cb f4 39 26', 'checksum mismatch: got .., computed ..', or why it failed. */
-  detail?: string
+  /** What the check found (checksum ok / mismatch, with the bytes) or why the stage failed, in words of the catalog. */
+  reason?: MessageRef
 }
 
 export interface PipelineResult {
@@ -86,9 +88,11 @@ function runStep(step: TransformStep, input: Uint8Array, dir: 'out' | 'in'): Out
   if (valid.success) checked.add(step)
   else {
     const issue = valid.error.issues[0]
-    if (issue?.code === 'custom') return failed(name, op, input, issue.message)
+    // The key settings' own reason (transform-spec.ts); else zod's words, raw, in the catalog's sentence.
+    const own = issueReason(issue)
+    if (own) return failed(name, op, input, own)
     const where = issue?.path.length ? `${issue.path.join('.')}: ` : ''
-    return failed(name, op, input, `not a valid transform step: ${where}${issue?.message ?? 'unknown problem'}`)
+    return failed(name, op, input, { key: 'why.transform.invalidStep', params: { problem: `${where}${issue?.message ?? 'unknown problem'}` } })
   }
   try {
     switch (step.kind) {
@@ -99,10 +103,10 @@ function runStep(step: TransformStep, input: Uint8Array, dir: 'out' | 'in'): Out
       case 'encrypt':
         return done(name, op, dir === 'out' ? encrypt(step, input) : decrypt(step, input))
       default:
-        return failed(name, op, input, `unknown transform step: ${String((step as { kind?: unknown }).kind)}`)
+        return failed(name, op, input, { key: 'why.transform.invalidStep', params: { problem: `kind: ${String((step as { kind?: unknown }).kind)}` } })
     }
   } catch (err) {
-    return failed(name, op, input, err instanceof Error ? err.message : String(err))
+    return failed(name, op, input, reasonOf(err))
   }
 }
 
@@ -116,8 +120,8 @@ function done(step: string, op: Stage['op'], bytes: Uint8Array): Outcome {
   return { stage: { step, op, ok: true, bytes }, stop: false }
 }
 
-function failed(step: string, op: Stage['op'], input: Uint8Array, detail: string): Outcome {
-  return { stage: { step, op, ok: false, bytes: input, detail }, stop: true }
+function failed(step: string, op: Stage['op'], input: Uint8Array, reason: MessageRef): Outcome {
+  return { stage: { step, op, ok: false, bytes: input, reason }, stop: true }
 }
 
 function appendChecksum(algo: ChecksumAlgo, payload: Uint8Array): Uint8Array {
@@ -131,14 +135,16 @@ function appendChecksum(algo: ChecksumAlgo, payload: Uint8Array): Uint8Array {
 function verifyChecksum(algo: ChecksumAlgo, data: Uint8Array): Outcome {
   const len = checksumLength(algo)
   if (data.length < len) {
-    return failed(algo, 'verify', data, `too short for its ${algo} checksum: ${data.length} bytes, the checksum alone is ${len}`)
+    return failed(algo, 'verify', data, { key: 'why.checksum.tooShort', params: { algo, n: data.length, len } })
   }
   const payload = data.slice(0, data.length - len)
   const got = data.subarray(data.length - len)
   const computed = checksum(algo, payload)
   const same = computed.every((b, i) => b === got[i])
-  const detail = same ? `checksum ok: ${toHex(computed)}` : `checksum mismatch: got ${toHex(got)}, computed ${toHex(computed)}`
-  return { stage: { step: algo, op: 'verify', ok: same, bytes: payload, detail }, stop: false }
+  const reason: MessageRef = same
+    ? { key: 'why.checksum.ok', params: { sum: toHex(computed) } }
+    : { key: 'why.checksum.mismatch', params: { got: toHex(got), computed: toHex(computed) } }
+  return { stage: { step: algo, op: 'verify', ok: same, bytes: payload, reason }, stop: false }
 }
 
 function compress(algo: CompressAlgo, data: Uint8Array): Uint8Array {
@@ -175,10 +181,11 @@ function decompress(algo: CompressAlgo, data: Uint8Array): Uint8Array {
   } catch (err) {
     const e = err as NodeJS.ErrnoException
     if (e?.code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new Error(`decompressed data would be larger than ${formatBytes(MAX_DECOMPRESSED)}; stopped`)
+      throw new TransformError({ key: 'why.compress.tooLarge', params: { limit: formatBytes(MAX_DECOMPRESSED) } })
     }
     if (algo === 'lzw') throw err
-    throw new Error(`not valid ${algo} data: ${e instanceof Error ? e.message : String(err)}`)
+    // zlib's own words (e.g. "incorrect header check") stay as they are, inside the catalog's sentence.
+    throw new TransformError({ key: 'why.compress.invalid', params: { algo, detail: e instanceof Error ? e.message : String(err) } })
   }
 }
 

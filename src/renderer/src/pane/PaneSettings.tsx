@@ -3,7 +3,8 @@
 // shows the first problem where it was made.
 import { useState } from 'react'
 import { flagsOk, paneConfigSchema, type AutoReply, type PaneConfig, type PaneConfigInput } from '../../../shared/contract'
-import { checksumAlgos, cipherAlgos, compressAlgos, stepDirs, type StepDir } from '../../../shared/transform-spec'
+import { checksumAlgos, cipherAlgos, compressAlgos, issueReason, stepDirs, type StepDir } from '../../../shared/transform-spec'
+import { translateRef } from '../../../shared/i18n'
 import { EncodingSelect } from './EncodingSelect'
 import { useI18n } from '../i18n'
 import type { PaneKind } from '../../../shared/pane-kinds'
@@ -23,7 +24,7 @@ const newStep = (kind: Step['kind']): Step =>
 const newRule = (): AutoReply => ({ enabled: true, match: { kind: 'any' }, reply: { kind: 'echo' }, delayMs: 0, once: false })
 
 export function PaneSettings({ kind, config, onApply }: Props) {
-  const { t } = useI18n()
+  const { t, lang } = useI18n()
   const [framing, setFraming] = useState<Framing>(config.framing ?? { kind: 'raw' })
   const [steps, setSteps] = useState<Step[]>(config.transforms ?? [])
   const [rules, setRules] = useState<AutoReply[]>(config.autoReplies ?? [])
@@ -41,7 +42,8 @@ export function PaneSettings({ kind, config, onApply }: Props) {
     const r = paneConfigSchema.safeParse(draft)
     if (!r.success) {
       const issue = r.error.issues[0]!
-      setProblem(t('settings.problem', { where: issue.path.join(' › '), message: issue.message }))
+      const why = issueReason(issue)
+      setProblem(t('settings.problem', { where: issue.path.join(' › '), message: why ? translateRef(lang, why) : issue.message }))
       setApplied(false)
       return
     }

@@ -4,7 +4,7 @@
 import { formatBytes, hexdumpLines } from '../../../shared/bytes'
 import { decodeVisible } from '../../../shared/encodings'
 import { formatDiff } from '../../../shared/diff-format'
-import { errorMessage, formatTarget, translate, type Lang, type MessageKey } from '../../../shared/i18n'
+import { errorMessage, formatTarget, translate, translateRef, type Lang, type MessageKey } from '../../../shared/i18n'
 import type { Endpoint, MessagePart, TrafficRecord } from '../../../shared/contract'
 import type { LogEntry } from './log'
 import { defaultViewSettings, type ViewSettings } from '../../../shared/workspace'
@@ -115,7 +115,8 @@ export class TerminalRenderer {
     const conn = rec.connId > 0 ? ` #${rec.connId}` : ''
     const main = mainPart(rec, bytes)
     const what = rec.parts ? translate(o.lang, 'term.message', { size: formatBytes(main.bytes.byteLength) }) : formatBytes(rec.len)
-    const failed = rec.ok === false ? ` ${C.error}✗ ${rec.parts?.find((p) => !p.ok)?.detail ?? ''}${colour}` : ''
+    const why = rec.parts?.find((p) => !p.ok)?.reason
+    const failed = rec.ok === false ? ` ${C.error}✗ ${why ? translateRef(o.lang, why) : ''}${colour}` : ''
     let s = `${this.stamp(rec.tUs)}${colour}${arrow} ${translate(o.lang, rec.dir === 'in' ? 'term.in' : 'term.out')}${conn}${peer} · ${what}${failed}${C.reset}\r\n`
     if (main.bytes.byteLength > 0) s += colour + this.body(main.bytes, colour) + C.reset
     if (o.steps && rec.parts) s += this.steps(rec, bytes)
@@ -151,7 +152,7 @@ export class TerminalRenderer {
       const b = bytes.subarray(off, off + p.len)
       off += p.len
       const mark = p.ok ? `${C.in}✓` : `${C.error}✗`
-      s += `  ${C.dim}↳ ${p.label} (${p.op}) ${mark}${C.dim} ${formatBytes(p.len)}${p.detail ? ` — ${p.detail}` : ''}${C.reset}\r\n`
+      s += `  ${C.dim}↳ ${p.label} (${p.op}) ${mark}${C.dim} ${formatBytes(p.len)}${p.reason ? ` — ${translateRef(this.o.lang, p.reason)}` : ''}${C.reset}\r\n`
       // Each stage whole, as hex dump rows (the terminal scrolls); a huge one up to STEP_BYTES.
       s +=
         C.dim +
