@@ -3,20 +3,33 @@
 import { test as base, expect, type Locator, type Page } from '@playwright/test'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { createServer, type AddressInfo } from 'node:net'
 import { join } from 'node:path'
 
 const root = join(__dirname, '..')
 
-export const test = base.extend<{ app: Page }, { hostUrl: string }>({
-  hostUrl: [
+export const test = base.extend<{ app: Page }, { hostUrl: string; sessionDir: string }>({
+  // Each worker's web host keeps its recordings in a folder of its own, so what one run (or
+  // this machine) left behind never shows under another's Recent sessions.
+  sessionDir: [
     // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies as an object pattern
     async ({}, use) => {
+      const dir = mkdtempSync(join(tmpdir(), 'np-e2e-sessions-'))
+      await use(dir)
+      rmSync(dir, { recursive: true, force: true })
+    },
+    { scope: 'worker' }
+  ],
+  hostUrl: [
+    async ({ sessionDir }, use) => {
       const entry = join(root, 'out/main/web.js')
       if (!existsSync(entry)) throw new Error('out/main/web.js is missing: run `npm run build` first')
       const token = randomBytes(16).toString('hex')
-      const child: ChildProcess = spawn(process.execPath, [entry, '--port', '0', '--token', token], { stdio: ['ignore', 'pipe', 'inherit'] })
+      const child: ChildProcess = spawn(process.execPath, [entry, '--port', '0', '--token', token, '--session-dir', sessionDir], {
+        stdio: ['ignore', 'pipe', 'inherit']
+      })
       const url = await new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('web host did not start in 10 s')), 10_000)
         let out = ''
@@ -31,7 +44,10 @@ export const test = base.extend<{ app: Page }, { hostUrl: string }>({
         child.once('exit', (code) => reject(new Error(`web host exited with ${code}`)))
       })
       await use(url)
+      // The host keeps (or removes) each tab's recording as it stops: let it finish.
+      const exited = new Promise((r) => child.once('exit', r))
       child.kill('SIGTERM')
+      await exited
     },
     { scope: 'worker' }
   ],
@@ -70,6 +86,45 @@ export async function tcpPair(app: Page): Promise<{ server: Locator; client: Loc
   const client = pane(app, /TCP client pane/)
   await expect(client.getByRole('status').first()).toContainText('connected')
   return { server, client }
+}
+
+/**
+ * Holds the page's display acknowledgements back (the page's WebSocket is routed), as a
+ * screen that stopped drawing would: the engine's backlog fills and what does not fit is
+ * skipped, however fast this machine draws. `release` lets the held ones and all later ones
+ * through. Reloads the page, so call it before the test opens panes.
+ */
+export async function holdAcks(page: Page): Promise<{ held: () => number; release: () => void }> {
+  let holding = true
+  const held: (string | Buffer)[] = []
+  let forward: (m: string | Buffer) => void = () => {}
+  await page.routeWebSocket(/\/api\?/, (ws) => {
+    const server = ws.connectToServer()
+    forward = (m) => server.send(m)
+    ws.onMessage((m) => {
+      if (holding && typeof m !== 'string' && isAck(m)) held.push(m)
+      else server.send(m)
+    })
+  })
+  await page.reload()
+  return {
+    held: () => held.length,
+    release: () => {
+      holding = false
+      for (const m of held.splice(0)) forward(m)
+    }
+  }
+}
+
+/** A web host frame ([u32 header length][JSON header]...) that is a display acknowledgement. */
+function isAck(frame: Buffer): boolean {
+  if (frame.byteLength < 4) return false
+  const len = frame.readUInt32LE(0)
+  try {
+    return (JSON.parse(frame.subarray(4, 4 + len).toString('utf8')) as { kind?: unknown }).kind === 'ack'
+  } catch {
+    return false
+  }
 }
 
 /** A port of 127.0.0.1 nothing listens on right now. */

@@ -130,7 +130,9 @@ test('a 20 MiB file goes out with a progress bar and arrives whole', async ({ ap
   await shot(app, 'file-send')
   await client.getByRole('textbox', { name: 'File to send' }).fill('/nonexistent/file.bin')
   await client.getByRole('button', { name: 'Send file' }).click()
-  await expect(screen(client)).toContainText('No such file')
+  // The error waits behind what the screen has still to draw of the file (in order, bounded
+  // to about two seconds of drawing; tested with a clock of its own in flow-control.test.ts).
+  await expect(screen(client)).toContainText('No such file', { timeout: 20_000 })
 })
 
 test('copy the last record as a Python bytes literal, and search the hex dump', async ({ app, context }) => {

@@ -209,12 +209,15 @@ test('the workspace alone exports as JSON, with its panes and their rules', asyn
   expect(ws.layout).toEqual({ rows: [100], cols: [[50, 50]] })
 })
 
-test('a recording left by a crash is offered at start, opens saying it was interrupted, and plays back its lines and connection list', async ({ app }) => {
+test('a recording left by a crash is offered at start, opens saying it was interrupted, and plays back its lines and connection list', async ({
+  app,
+  sessionDir
+}) => {
   // What a crashed run leaves in the web host's session folder: a recording with no end
   // block (its process is gone), a server pane with one client still connected, a reset
   // client before it, and a block the reader cannot read (a note).
   const gone = spawnSync(process.execPath, ['-e', '']).pid
-  const file = join(tmpdir(), 'net-playground', `recording-2026-01-02T03-04-05-678Z-${gone}-1.pcapng`)
+  const file = join(sessionDir, `recording-2026-01-02T03-04-05-678Z-${gone}-1.pcapng`)
   mkdirSync(dirname(file), { recursive: true })
   const v4 = (port: number) => ({ address: '127.0.0.1', port, family: 'IPv4' as const })
   const t0 = BigInt(Date.now() - 60_000) * 1_000_000n
@@ -236,7 +239,9 @@ test('a recording left by a crash is offered at start, opens saying it was inter
     // The next start of the app: Recent sessions offers it.
     await app.reload()
     const recent = app.getByRole('combobox', { name: 'Recent sessions' })
-    await expect(recent.locator('optgroup[label="Left by a crash"] option')).toHaveText([/^recovered: .+ \(\d+(\.\d+)? ?[KM]?i?B\)$/])
+    await expect(recent.locator(`optgroup[label="Left unsaved (a crash, a closed window)"] option[value="${file}"]`)).toHaveText(
+      /^recovered: .+ \(\d+(\.\d+)? ?[KM]?i?B\)$/
+    )
     await recent.selectOption(file)
     const bar = app.getByRole('region', { name: `Session ${basename(file)}` })
     await expect(bar.getByRole('alert')).toContainText('The recording was interrupted: it ended without its closing block')

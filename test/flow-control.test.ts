@@ -242,3 +242,68 @@ describe('display batching: about every flushMs or at flushBytes, whichever come
     expect(first.records).toHaveLength(4)
   })
 })
+
+describe('the backlog is what the screen draws in about two seconds', () => {
+  const KiB = 1024
+  const rec = (i: number, len: number) => ({ connId: 1, dir: 'in' as const, tUs: i, len })
+
+  /** A screen that draws `perMs` bytes a millisecond of a fake clock, acknowledging each batch; what it drew before `until` held. */
+  async function drawUntil(ch: DisplayChannel, sent: EngineEvent[], clock: { ms: number }, perMs: number, until: () => boolean): Promise<number> {
+    let acked = 0
+    for (let i = 0; i < 100_000 && !until(); i++) {
+      const sentBytes = sent.reduce((n, e) => n + (e.type === 'data' ? e.data.byteLength : 0), 0)
+      const n = sentBytes - acked
+      if (n > 0) {
+        clock.ms += n / perMs
+        ch.ack(n)
+        acked += n
+      }
+      await new Promise((r) => setImmediate(r))
+    }
+    return acked
+  }
+
+  for (const [name, perMs, bound] of [
+    ['a slow screen (100 KiB/s) holds 200 KiB', 0.1 * KiB, 200 * KiB],
+    ['a fast screen (1 MiB/s) holds 2 MiB', MiB / 1000, 2 * MiB]
+  ] as const) {
+    it(`${name}, so a close line behind a flood waits about 2 s of drawing, not for the whole flood`, async () => {
+      const clock = { ms: 0 }
+      const sent: EngineEvent[] = []
+      const opts = { flushMs: 10_000, flushBytes: 16 * KiB, highWater: 16 * KiB, minBacklog: 32 * KiB, maxBacklog: 8 * MiB, drawMs: 2000, now: () => clock.ms }
+      const ch = new DisplayChannel('p', (e) => sent.push(e), opts)
+      // The screen draws a first burst at its own pace: the channel learns how fast it is.
+      for (let i = 0; i < 64; i++) ch.push(rec(i, 4 * KiB), new Uint8Array(4 * KiB))
+      await drawUntil(ch, sent, clock, perMs, () => ch.backlog === 0)
+      expect(ch.backlogBound).toBeGreaterThan(bound * 0.8)
+      expect(ch.backlogBound).toBeLessThan(bound * 1.2)
+      // A flood of 8 MiB, then the connection closes.
+      const mark = sent.length
+      for (let i = 0; i < 2048; i++) ch.push(rec(1000 + i, 4 * KiB), new Uint8Array(4 * KiB))
+      ch.event({ type: 'conn.closed', paneId: 'p', connId: 1, how: 'close', bytesIn: 8 * MiB, bytesOut: 0, tUs: 9999 })
+      const startMs = clock.ms
+      await drawUntil(ch, sent, clock, perMs, () => sent.some((e) => e.type === 'conn.closed'))
+      const shownBeforeClose = sent
+        .slice(
+          mark,
+          sent.findIndex((e) => e.type === 'conn.closed')
+        )
+        .reduce((n, e) => n + (e.type === 'data' ? e.data.byteLength : 0), 0)
+      // The close line came after about two seconds of drawing (the batch in flight adds a little).
+      expect(clock.ms - startMs).toBeLessThan(2000 * 1.3)
+      // What waited before the close line: the bounded backlog and the batch in flight, then one marker.
+      expect(shownBeforeClose).toBeLessThanOrEqual(ch.backlogBound + 2 * opts.flushBytes)
+      const marker = sent.slice(mark).find((e) => e.type === 'display.skipped')
+      expect(marker).toMatchObject({ type: 'display.skipped' })
+      expect((marker as { bytes: number }).bytes + shownBeforeClose).toBe(8 * MiB)
+    })
+  }
+
+  it('never less than the floor: a burst of minBacklog is drawn whole on any screen', () => {
+    const sent: EngineEvent[] = []
+    const ch = new DisplayChannel('p', (e) => sent.push(e), { flushMs: 10_000, flushBytes: 16 * KiB, highWater: 16 * KiB, minBacklog: MiB, now: () => 0 })
+    expect(ch.backlogBound).toBe(MiB)
+    for (let i = 0; i < 64; i++) ch.push(rec(i, 16 * KiB), new Uint8Array(16 * KiB))
+    expect(ch.paused).toBe(false)
+  })
+})

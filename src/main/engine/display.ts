@@ -2,10 +2,12 @@
 // acknowledgement-based flow control. Records wait in a bounded backlog and go out in batches
 // of at most ~flushBytes while fewer than highWater bytes are sent but not yet drawn (at once
 // when the renderer has drawn everything, else every ~flushMs or as soon as it acknowledges).
-// A burst that fits the backlog (maxBacklog, 8 MiB) is always delivered whole; only past it
-// are records skipped and counted, and once the backlog has drained the renderer gets one
-// "n bytes not drawn" marker. Pane events (a connection closing, an error) wait behind the
-// backlog so they stay in order with the data. It never touches the socket: the connection
+// The backlog holds what the screen can draw in about drawMs (measured from its
+// acknowledgements), never less than minBacklog (1 MiB: a burst that size is always drawn
+// whole) nor more than maxBacklog (8 MiB). Only past it are records skipped and counted, and
+// once the backlog has drained the renderer gets one "n bytes not drawn" marker. Pane events
+// (a connection closing, an error) wait behind the backlog so they stay in order with the
+// data; sizing it by the screen's speed bounds that wait to about drawMs. It never touches the socket: the connection
 // keeps flowing (and the recorder keeps every byte) whatever the screen does.
 import type { EngineEvent, TrafficRecord } from '../../shared/contract'
 import { concatBytes } from '../../shared/bytes'
@@ -16,8 +18,14 @@ export interface DisplayOptions {
   flushBytes: number
   /** Bytes sent but not acknowledged above which nothing more is sent. */
   highWater: number
-  /** Payload bytes waiting to be sent above which new records are skipped. */
+  /** The most payload bytes waiting to be sent; past the current bound, new records are skipped. */
   maxBacklog: number
+  /** The least: a burst this size is drawn whole however slow the screen. */
+  minBacklog: number
+  /** The backlog is what the screen draws in this long (ms), between minBacklog and maxBacklog. */
+  drawMs: number
+  /** The clock (ms): performance.now, or a test's. */
+  now: () => number
 }
 
 export const defaultDisplayOptions: DisplayOptions = {
@@ -25,10 +33,17 @@ export const defaultDisplayOptions: DisplayOptions = {
   flushBytes: 256 * 1024,
   // One full batch in flight: the renderer draws one while the next one waits here.
   highWater: 256 * 1024,
-  // A 1 MiB write (or a few) shows whole even on a slow screen; past this, a flood is counted
-  // and reported as "not drawn" instead of growing memory without bound.
-  maxBacklog: 8 * 1024 * 1024
+  // Past this, a flood is counted and reported as "not drawn" instead of growing memory
+  // without bound, and a close line never waits for more than a fast screen draws in drawMs.
+  maxBacklog: 8 * 1024 * 1024,
+  // A 1 MiB write shows whole even on a slow screen.
+  minBacklog: 1024 * 1024,
+  drawMs: 2000,
+  now: () => performance.now()
 }
+
+/** How much the latest measurement counts in the screen's drawing rate. */
+const RATE_WEIGHT = 0.3
 
 type Queued = { kind: 'record'; record: TrafficRecord; bytes: Uint8Array } | { kind: 'event'; event: EngineEvent }
 
@@ -42,12 +57,20 @@ export class DisplayChannel {
   private skipping = false
   private skippedBytes = 0
   private skippedRecords = 0
+  /** The screen's drawing rate (bytes per ms), from its acknowledgements; undefined until measured. */
+  private rate: number | undefined
+  /** Since when the screen has had undrawn bytes without acknowledging any. */
+  private busySince = 0
+
+  private readonly opts: DisplayOptions
 
   constructor(
     private readonly paneId: string,
     private readonly send: (event: EngineEvent) => void,
-    private readonly opts: DisplayOptions = defaultDisplayOptions
-  ) {}
+    opts: Partial<DisplayOptions> = {}
+  ) {
+    this.opts = { ...defaultDisplayOptions, ...opts }
+  }
 
   /** True while the backlog is full: a record pushed now would only be counted. */
   get paused(): boolean {
@@ -62,7 +85,7 @@ export class DisplayChannel {
 
   push(record: TrafficRecord, bytes: Uint8Array): void {
     if (this.skipping) return this.skip(bytes.byteLength)
-    if (this.queued > 0 && this.queued + bytes.byteLength > this.opts.maxBacklog) {
+    if (this.queued > 0 && this.queued + bytes.byteLength > this.backlogBound) {
       this.skipping = true
       return this.skip(bytes.byteLength)
     }
@@ -134,6 +157,7 @@ export class DisplayChannel {
       }
       this.queued -= size
       // Count it as unacknowledged before it leaves: a renderer may acknowledge synchronously.
+      if (this.unacked === 0) this.busySince = this.opts.now()
       this.unacked += size
       this.send({ type: 'data', paneId: this.paneId, records, data: concatBytes(chunks) })
     }
@@ -162,7 +186,20 @@ export class DisplayChannel {
     }
   }
 
+  /** The backlog's bound now: what the screen draws in drawMs, between minBacklog and maxBacklog. */
+  get backlogBound(): number {
+    const { minBacklog, maxBacklog, drawMs } = this.opts
+    return Math.min(maxBacklog, Math.max(minBacklog, (this.rate ?? 0) * drawMs))
+  }
+
   ack(bytes: number): void {
+    if (bytes > 0 && this.unacked > 0) {
+      // The screen drew `bytes` in the time since it last caught up or acknowledged.
+      const now = this.opts.now()
+      const sample = Math.min(bytes, this.unacked) / Math.max(1, now - this.busySince)
+      this.rate = this.rate === undefined ? sample : this.rate + RATE_WEIGHT * (sample - this.rate)
+      this.busySince = now
+    }
     this.unacked = Math.max(0, this.unacked - bytes)
     if (this.pending > 0 && this.unacked < this.opts.highWater) {
       // The renderer caught up: the next batch goes right away (after this turn's reads).
@@ -184,10 +221,6 @@ export class DisplayChannel {
     this.skippedBytes = 0
     this.skippedRecords = 0
     for (const q of events) this.send(q.event)
-  }
-
-  get pendingAck(): number {
-    return this.unacked
   }
 
   /** Payload bytes waiting for the screen (bounded by maxBacklog). */

@@ -48,7 +48,12 @@ export interface EngineOptions {
 }
 
 /** With no display, batches go out as they come and nothing is held for acknowledgements. */
-const headlessDisplay: DisplayOptions = { ...defaultDisplayOptions, highWater: Number.MAX_SAFE_INTEGER, maxBacklog: Number.MAX_SAFE_INTEGER }
+const headlessDisplay: DisplayOptions = {
+  ...defaultDisplayOptions,
+  highWater: Number.MAX_SAFE_INTEGER,
+  maxBacklog: Number.MAX_SAFE_INTEGER,
+  minBacklog: Number.MAX_SAFE_INTEGER
+}
 
 const noSessions: Pick<Handlers, SessionCommandType> = {
   'session.info': notAvailable,

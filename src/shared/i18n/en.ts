@@ -351,7 +351,7 @@ export const en = {
   'session.saveAs': 'Save as…',
   'session.open': 'Open…',
   'session.recent': 'Recent sessions',
-  'session.recoveredGroup': 'Left by a crash',
+  'session.recoveredGroup': 'Left unsaved (a crash, a closed window)',
   'session.recovered': 'recovered: {time} ({size})',
   'session.dialog.save': 'Save the session (everything recorded so far, and the workspace)',
   'session.dialog.open': 'Open a session or a capture (pcapng, pcap)',

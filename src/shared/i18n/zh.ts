@@ -352,7 +352,7 @@ export const zh: Record<MessageKey, string> = {
   'session.saveAs': '另存为…',
   'session.open': '打开…',
   'session.recent': '最近的会话',
-  'session.recoveredGroup': '崩溃后留下的录制',
+  'session.recoveredGroup': '未保存的录制（崩溃或关闭的窗口留下）',
   'session.recovered': '已恢复：{time}（{size}）',
   'session.dialog.save': '保存会话（目前录制的全部内容和工作区）',
   'session.dialog.open': '打开会话或抓包文件（pcapng、pcap）',
