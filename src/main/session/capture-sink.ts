@@ -17,7 +17,7 @@ export interface CaptureSink {
   packet(p: PacketRecord): void
   /** Any packet record, decodable or not (counted). */
   countPacket(tNs: bigint | undefined): void
-  /** A custom block with our PEN: its payload text. */
+  /** A record of ours (a record block, or a version 1 custom block with LEGACY_PEN): its JSON text. */
   json(text: string, offset: number): void
   note(key: string, text: string): void
 }

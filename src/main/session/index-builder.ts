@@ -87,7 +87,7 @@ export class IndexBuilder implements CaptureSink {
     if (this.lastNs === undefined || tNs > this.lastNs) this.lastNs = tNs
   }
 
-  // ---- our custom blocks ----
+  // ---- our records (record blocks; custom blocks in format version 1) ----
 
   json(text: string, _offset: number): void {
     let j: unknown
@@ -318,7 +318,7 @@ export class IndexBuilder implements CaptureSink {
     if (t.missing) this.note('missing', `${describeSize(t.missing)} of TCP data were never captured (holes in the streams were skipped).`)
     if (t.retransmitted) this.note('retransmitted', `${describeSize(t.retransmitted)} of retransmitted or duplicate TCP data were dropped.`)
     if (t.outOfWindow) this.note('outOfWindow', `${t.outOfWindow} TCP segment(s) far outside their stream were ignored.`)
-    if (this.badJson) this.note('badJson', `${this.badJson} custom block(s) with unreadable content were skipped.`)
+    if (this.badJson) this.note('badJson', `${this.badJson} record(s) with unreadable content were skipped.`)
     let unsupportedOnly: string | undefined
     if (s.unsupportedLink.size > 0) {
       const list = [...s.unsupportedLink.entries()].map(([lt, n]) => `link type ${lt} (${n} packets)`).join(', ')

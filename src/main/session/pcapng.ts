@@ -1,5 +1,7 @@
 // pcapng scanning: block by block, validating every length, in either byte order.
 // Stops at the first damaged block and reports where (see docs/session-format.md).
+// Our records come from record blocks (format version 2) or, in files of version 1, from
+// custom blocks with LEGACY_PEN; packets' flow options likewise.
 import { describeSize, type CaptureSink, type ScanResult } from './capture-sink'
 import {
   BT_CUSTOM,
@@ -7,15 +9,18 @@ import {
   BT_EPB,
   BT_IDB,
   BT_OPB,
+  BT_RECORD,
   BT_SHB,
   BT_SPB,
   BYTE_ORDER_MAGIC,
   IF_TSOFFSET,
   IF_TSRESOL,
+  LEGACY_PEN,
   MAX_BLOCK,
   OPT_CUSTOM_BIN,
   OPT_CUSTOM_BIN_NOCOPY,
-  PEN
+  OPT_FLOW,
+  RECORD_TAG
 } from './constants'
 import type { FileWindow } from './file-window'
 import { SessionFileError } from './types'
@@ -28,6 +33,12 @@ interface Iface {
 }
 
 const utf8 = new TextDecoder('utf-8')
+const TAG = [...RECORD_TAG].map((c) => c.charCodeAt(0))
+
+/** A record block of ours: its body starts with RECORD_TAG. */
+function isRecord(b: Uint8Array, len: number): boolean {
+  return len >= 12 + TAG.length && TAG.every((c, i) => b[8 + i] === c)
+}
 
 function blockName(type: number): string {
   switch (type) {
@@ -44,6 +55,8 @@ function blockName(type: number): string {
     case BT_CUSTOM:
     case BT_CUSTOM_NOCOPY:
       return 'custom'
+    case BT_RECORD:
+      return 'record'
     default:
       return `type 0x${(type >>> 0).toString(16)}`
   }
@@ -83,6 +96,8 @@ export function scanPcapng(win: FileWindow, sink: CaptureSink): ScanResult {
   let off = 0
   let le = true
   let sectionSeen = false
+  /** This section holds record blocks of ours: our per-packet option (a local-use code) is trusted. */
+  let oursInSection = false
   let ifaces: Iface[] = []
   const stop = (reason: string): ScanResult => {
     if (!sectionSeen) throw new SessionFileError('CORRUPT', `The file is damaged before its first complete section header: ${reason}.`)
@@ -131,6 +146,7 @@ export function scanPcapng(win: FileWindow, sink: CaptureSink): ScanResult {
           return stop(`a section header at byte ${off} has unsupported version ${major}`)
         }
         sectionSeen = true
+        oursInSection = false
         ifaces = []
         break
       }
@@ -176,7 +192,8 @@ export function scanPcapng(win: FileWindow, sink: CaptureSink): ScanResult {
         const optStart = 28 + ((capLen + 3) & ~3)
         if (type === BT_EPB) {
           eachOption(dv, optStart, len - 4, le, (code, at, olen) => {
-            if ((code === OPT_CUSTOM_BIN || code === OPT_CUSTOM_BIN_NOCOPY) && olen >= 9 && dv.getUint32(at, le) === PEN) {
+            if (code === OPT_FLOW && olen === 5 && oursInSection) ours = { flow: dv.getUint32(at, le), kind: dv.getUint8(at + 4) }
+            else if ((code === OPT_CUSTOM_BIN || code === OPT_CUSTOM_BIN_NOCOPY) && olen >= 9 && dv.getUint32(at, le) === LEGACY_PEN) {
               ours = { flow: dv.getUint32(at + 4, le), kind: dv.getUint8(at + 8) }
             }
           })
@@ -200,9 +217,15 @@ export function scanPcapng(win: FileWindow, sink: CaptureSink): ScanResult {
         sink.packet({ linkType: iface.linkType, tNs: undefined, data: b.subarray(12, 12 + capLen), dataOffset: off + 12, origLen })
         break
       }
+      case BT_RECORD: {
+        if (!isRecord(b, len)) break // another program's local-use block
+        oursInSection = true
+        sink.json(utf8.decode(b.subarray(8 + TAG.length, len - 4)), off)
+        break
+      }
       case BT_CUSTOM:
       case BT_CUSTOM_NOCOPY: {
-        if (len < 16 || dv.getUint32(8, le) !== PEN) break
+        if (len < 16 || dv.getUint32(8, le) !== LEGACY_PEN) break
         sink.json(utf8.decode(b.subarray(12, len - 4)), off)
         break
       }
