@@ -154,7 +154,8 @@ export class SessionService implements SessionHandler {
     try {
       file = openSession(full)
     } catch (err) {
-      if (err instanceof SessionFileError) fail(err.code === 'NOT_FOUND' ? 'ENOENT' : 'BAD_SESSION', err.message)
+      // The path as the detail (language-neutral), why in words of the catalog.
+      if (err instanceof SessionFileError) fail(err.code === 'NOT_FOUND' ? 'ENOENT' : 'BAD_SESSION', full, { op: 'open', reason: err.reason })
       throw err
     }
     const sessionId = this.nextId++
