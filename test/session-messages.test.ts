@@ -269,6 +269,24 @@ describe('through the engine', () => {
     }
   })
 
+  it('a session file that shrinks while open: exporting a flow fails with the reason', async () => {
+    const p = new Probe({ sessions: withSessions({ record: false }) })
+    try {
+      const path = fileWith(session().file)
+      const s = await p.ok<SessionSummary>({ type: 'session.open', path })
+      truncateSync(path, 100)
+      const r = await p.cmd({ type: 'session.export', sessionId: s.sessionId, flowId: s.flows[0]!.id, dir: join(dir, 'export') })
+      expect(r.ok ? undefined : [r.error.code, r.error.op, r.error.detail, checkRef(r.error.reason).key]).toEqual([
+        'BAD_SESSION',
+        'export',
+        path,
+        'why.session.shrunk'
+      ])
+    } finally {
+      await p.dispose()
+    }
+  })
+
   it('a cut session: the summary (checked against the contract) says so in messages', async () => {
     const p = new Probe({ sessions: withSessions({ record: false }) })
     try {
