@@ -5,7 +5,7 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
-import { encodeJsonBlock } from '../src/main/session/blocks'
+import { encodeRecordBlock } from '../src/main/session/blocks'
 import { SessionWriter } from '../src/main/session/writer'
 import type { Locator, Page } from '@playwright/test'
 import { closedPort, expect, pane, screen, send, shot, test } from './fixtures'
@@ -234,7 +234,7 @@ test('a recording left by a crash is offered at start, opens saying it was inter
     w.chunk({ paneId: 'p1', connId: 2, dir: 'in', tNs: t0 + 5n * ms, bytes: Buffer.from('still here\n') })
     w.chunk({ paneId: 'p1', connId: 2, dir: 'out', tNs: t0 + 6n * ms, bytes: Buffer.from('hello, 2\n') })
     w.flush()
-    appendFileSync(file, encodeJsonBlock('{"t":"event", this is not JSON'))
+    appendFileSync(file, encodeRecordBlock('{"t":"event", this is not JSON'))
 
     // The next start of the app: Recent sessions offers it.
     await app.reload()
@@ -246,7 +246,7 @@ test('a recording left by a crash is offered at start, opens saying it was inter
     const bar = app.getByRole('region', { name: `Session ${basename(file)}` })
     await expect(bar.getByRole('alert')).toContainText('The recording was interrupted: it ended without its closing block')
     await bar.getByText('1 note(s) from reading the file').click()
-    await expect(bar.getByRole('list', { name: 'Notes from reading the file' })).toContainText('custom block(s) with unreadable content were skipped')
+    await expect(bar.getByRole('list', { name: 'Notes from reading the file' })).toContainText('record(s) with unreadable content were skipped')
 
     // The recorded pane shows its lines, its error and its connection list, as it was (with
     // the restored live pane closed, so the terminal has the room to show them all).

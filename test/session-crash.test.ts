@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import type { Endpoint } from '../src/shared/contract'
 import { SessionWriter } from '../src/main/session/writer'
 import { openSession, SessionFileError, type SessionIndex } from '../src/main/session/reader'
+import { checkRef, english, indexRefs } from './message-refs'
 
 const dir = mkdtempSync(join(tmpdir(), 'np-session-crash-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -74,9 +75,13 @@ describe('a session cut at any byte', () => {
       const s = openSession(cut)
       checkChunks(`cut at ${at}`, s.index, (c) => s.readSync(c))
       s.close()
+      indexRefs(s.index)
       return s.index
     } catch (err) {
-      if (err instanceof SessionFileError) return err
+      if (err instanceof SessionFileError) {
+        checkRef(err.reason)
+        return err
+      }
       throw err
     }
   }
@@ -103,10 +108,10 @@ describe('a session cut at any byte', () => {
     if (starts[i] !== at) {
       expect(ix.truncated, `cut at ${at}`).toBeDefined()
       expect(ix.truncated!.atOffset).toBe(starts[i])
-      expect(ix.truncated!.reason).toMatch(/^The file stops early at byte \d+ of \d+: .*(cut off|stray bytes).*everything before it is here\.$/)
+      expect(english(ix.truncated!.reason)).toMatch(/^The file stops early at byte \d+ of \d+: .*(cut off|stray bytes).*everything before (it|them) is here\.$/)
     } else if (ix.truncated) {
       // A clean boundary is only "cut" in the middle of a chunk split over packets.
-      expect(ix.truncated.reason).toMatch(/middle of a chunk/)
+      expect(english(ix.truncated.reason)).toMatch(/middle of a chunk/)
     }
     if (at >= starts.at(-4)!) expect(ix.kind).toBe('session')
   }
@@ -130,7 +135,7 @@ describe('a session cut at any byte', () => {
     const chunks = ix.flows[0]!.chunks
     expect(chunks.length).toBe(5)
     expect(chunks[4]!.len).toBe(65495 * 2)
-    expect(ix.notes?.join(' ')).toMatch(/last chunk of a connection was cut/)
+    expect(ix.notes?.map(english).join(' ')).toMatch(/last chunk of a connection was cut/)
   })
 })
 
@@ -189,9 +194,9 @@ tick()
     })
     expect(ix.workspace).toBeDefined()
     // Killed: no end-of-session block, whether or not the file ends at a block boundary.
-    expect(ix.interrupted).toMatch(/ended without its closing block/)
+    expect(english(ix.interrupted)).toMatch(/ended without its closing block/)
     console.info(
-      `killed writer: ${statSync(path).size} bytes, ${chunks.length} chunks, ${ix.truncated ? `cut: ${ix.truncated.reason}` : 'ended at a block boundary'}`
+      `killed writer: ${statSync(path).size} bytes, ${chunks.length} chunks, ${ix.truncated ? `cut: ${english(ix.truncated.reason)}` : 'ended at a block boundary'}`
     )
     s.close()
   })

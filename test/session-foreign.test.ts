@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openSession, type Flow, type OpenSession } from '../src/main/session/reader'
+import { english, indexRefs } from './message-refs'
 import { epochNs, LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, writeTcpdumpPcap, type Seen } from './tcpdump-pcap'
 import { requireTshark } from './tshark'
 import { Probe } from './probe'
@@ -221,7 +222,8 @@ describe('captures built by an independent script', () => {
         if (w.halfClosed) expect(f.halfClosed?.map((h) => h.by)).toEqual(w.halfClosed)
         if (w.chunkNs) expect(f.chunks.map((c) => (w.chunkNs![f.chunks.indexOf(c)] === null ? null : String(c.tNs)))).toEqual(w.chunkNs)
       })
-      for (const n of want.notes ?? []) expect(ix.notes?.join('\n')).toMatch(new RegExp(n))
+      indexRefs(ix)
+      for (const n of want.notes ?? []) expect(ix.notes?.map(english).join('\n')).toMatch(new RegExp(n))
       if (want.firstNs !== undefined) expect(ix.firstNs).toBe(BigInt(want.firstNs))
       s.close()
     })
@@ -232,7 +234,7 @@ describe('captures built by an independent script', () => {
     try {
       const s = await p.ok<SessionSummary>({ type: 'session.open', path: join(dir, 'eth-vlan.pcap') })
       expect(s.kind).toBe('pcap')
-      expect(s.notes?.join('\n')).toMatch(/fragment/)
+      expect(s.notes?.map(english).join('\n')).toMatch(/fragment/)
       expect(s.interrupted).toBeUndefined()
     } finally {
       await p.dispose()
@@ -440,7 +442,9 @@ describe('a real loopback capture', () => {
       expect(udp[0]!.remote.port).toBe(serverPort)
       expect(udp[0]!.chunks.map((c) => Buffer.from(s.readSync(c)).toString('hex'))).toEqual(datagrams.map((d) => d.toString('hex')))
       times[name] = f.chunks.map((c) => c.tNs)
-      console.info(`real capture ${name}: ${ix.kind}, ${ix.packets} packets, ${f.chunks.length} TCP chunks${ix.notes ? `; notes: ${ix.notes.join(' ')}` : ''}`)
+      console.info(
+        `real capture ${name}: ${ix.kind}, ${ix.packets} packets, ${f.chunks.length} TCP chunks${ix.notes ? `; notes: ${ix.notes.map(english).join(' ')}` : ''}`
+      )
       s.close()
     }
     // dumpcap writes nanoseconds: the nanosecond pcap has the same times, the µs pcap them cut to µs.

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import type { Endpoint } from '../src/shared/contract'
 import { SessionWriter } from '../src/main/session/writer'
 import { openSession, type Flow, type OpenSession } from '../src/main/session/reader'
+import { english } from './message-refs'
 
 const dir = mkdtempSync(join(tmpdir(), 'np-session-rt-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -276,7 +277,7 @@ describe('a workspace too large for one block', () => {
     const s = openSession(path)
     expect(s.index.truncated).toBeUndefined()
     expect(s.index.workspace).toEqual({ small: true })
-    expect(s.index.notes?.join(' ')).toMatch(/too large/)
+    expect(s.index.notes?.map(english).join(' ')).toMatch(/too large/)
     expect(s.index.flows[0]!.chunks.length).toBe(1)
     expect(statSync(path).size).toBeLessThan(10_000)
     s.close()
@@ -301,7 +302,7 @@ describe('calls the writer cannot make sense of', () => {
     expect(s.index.truncated).toBeUndefined()
     const f = s.index.flows.at(-1)!
     expect(Buffer.from(s.readSync(f.chunks.at(-1)!)).toString()).toBe('still recording')
-    expect(s.index.notes?.join(' ')).toMatch(/could not be saved/)
+    expect(s.index.notes?.map(english).join(' ')).toMatch(/could not be saved/)
     s.close()
   })
 })

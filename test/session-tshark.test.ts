@@ -1,7 +1,8 @@
-// Wireshark's view of a session: tshark reads it without malformed packets or checksum
-// errors, and Follow TCP Stream gives back exactly the bytes sent each way.
+// Wireshark's view of a session: tshark lists exactly its packets (our records are in blocks
+// it skips) with the lifecycle events as packet comments, reads it without malformed packets,
+// warnings or checksum errors, and Follow TCP Stream gives back exactly the bytes sent each way.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -27,6 +28,17 @@ function tshark(args: string[]): { status: number | null; stdout: string; stderr
   const r = spawnSync('tshark', args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })
   return { status: r.status, stdout: r.stdout, stderr: r.stderr.replace(/^Running as user "root".*\n/m, '') }
 }
+
+/** The Enhanced Packet Blocks in a (little-endian) pcapng file, counted by walking its blocks. */
+function packetBlocks(file: string): number {
+  const b = readFileSync(file)
+  let n = 0
+  for (let off = 0; off < b.length; off += b.readUInt32LE(off + 4)) if (b.readUInt32LE(off) === 6) n++
+  return n
+}
+
+/** The packet comment field: frame.comment (Wireshark 3.6 and later), pkt_comment before. */
+const commentField = (): string => (/\tframe\.comment\t/.test(tshark(['-G', 'fields']).stdout) ? 'frame.comment' : 'pkt_comment')
 
 /** `-z follow,tcp,raw,N`: the hex lines of node 0 (no indent) and of node 1 (indented with a tab). */
 function follow(file: string, stream: number): { node0: string; node1: string; a: Buffer; b: Buffer } {
@@ -98,6 +110,34 @@ describe('tshark reads a session', () => {
     expect(r.stdout).not.toMatch(/malformed/i)
     expect(r.stdout).toMatch(/47611 → 47610 \[SYN\]/)
     expect(r.stdout).toMatch(/\[RST, ACK\]/)
+  })
+
+  it('lists exactly the packets written: one row per packet block, none for our records, no warnings', () => {
+    const r = tshark(['-r', file, '-T', 'fields', '-e', 'frame.number', '-e', 'frame.protocols'])
+    expect(r.status).toBe(0)
+    expect(r.stderr.trim()).toBe('')
+    const rows = r.stdout.trim().split('\n')
+    expect(rows).toHaveLength(packetBlocks(file))
+    for (const row of rows) expect(row).toMatch(/^\d+\traw:ipv?6?:(tcp|udp)/)
+    expect(tshark(['-r', file]).stdout).not.toMatch(/PCAPNG|Custom Block/)
+  })
+
+  it('shows each lifecycle event as the comment of its packet', () => {
+    const r = tshark(['-r', file, '-T', 'fields', '-E', 'separator=|', '-e', 'tcp.flags', '-e', 'udp.length', '-e', commentField()])
+    expect(r.stderr.trim()).toBe('')
+    const commented = r.stdout
+      .trim()
+      .split('\n')
+      .filter((row) => !row.endsWith('|'))
+    expect(commented).toEqual([
+      '0x0002||Net Playground: pane cli connection #1 opened (client) 127.0.0.1:47611 → 127.0.0.1:47610',
+      '0x0002||Net Playground: pane srv connection #4 accepted (server) [::1]:47620 ← [::1]:47621',
+      '0x0011||Net Playground: pane cli connection #1 half-closed by the pane (it sent FIN)',
+      '0x0010||Net Playground: pane cli connection #1 closed',
+      '0x0014||Net Playground: pane srv connection #4 reset',
+      '|48|Net Playground: pane u UDP 127.0.0.1:47630 → 127.0.0.1:47631: first datagram to this peer',
+      '|49|Net Playground: pane u UDP 127.0.0.1:47630 ← [::1]:47632: first datagram from this peer'
+    ])
   })
 
   it('has no expert errors with IP/TCP/UDP checksum validation on', () => {

@@ -14,6 +14,7 @@ import { openSession, type OpenSession } from '../src/main/session/reader'
 import { withSessions } from '../src/main/session/service'
 import { decodeFrame, encodeFrame } from '../src/shared/wire'
 import type { EngineEvent, SessionSummary } from '../src/shared/contract'
+import { english } from './message-refs'
 import { bounded, waitForOutput } from './peers'
 import { Probe, until } from './probe'
 
@@ -168,12 +169,14 @@ describe('a web host killed while it records', () => {
     const stream = Buffer.concat(sent)
     const s = openSession(file)
     const got = received(s)
-    console.info(`sessions-crash: sent ${stream.length} bytes, the recording kept ${got.length}${s.index.truncated ? `; ${s.index.truncated.reason}` : ''}`)
+    console.info(
+      `sessions-crash: sent ${stream.length} bytes, the recording kept ${got.length}${s.index.truncated ? `; ${english(s.index.truncated.reason)}` : ''}`
+    )
     expect(s.index.kind).toBe('session')
     // Always: the killed recording has no end-of-session block, so it says it was cut
     // (and, when its tail is a partial block, where).
-    expect(s.index.interrupted).toMatch(/ended without its closing block: the app stopped before saving/)
-    if (s.index.truncated) expect(s.index.truncated.reason).toMatch(/stops early|middle of a chunk/)
+    expect(english(s.index.interrupted)).toMatch(/ended without its closing block \(the app stopped before saving\)/)
+    if (s.index.truncated) expect(english(s.index.truncated.reason)).toMatch(/stops early|middle of a chunk/)
     expect(got.length).toBeGreaterThan(256 * 1024 - 64 * 1024)
     expect(got.length).toBeLessThanOrEqual(stream.length)
     expect(got.equals(stream.subarray(0, got.length)), 'the recorded bytes are an exact prefix of the stream').toBe(true)
@@ -201,14 +204,14 @@ describe('a web host killed while it records', () => {
     const p = new Probe({ sessions: withSessions({ dir: join(dir, 'viewer') }) })
     try {
       const summary = await p.ok<SessionSummary>({ type: 'session.open', path: cut })
-      expect(summary.truncated).toMatch(new RegExp(`stops early at byte \\d+ of ${at}|ends in the middle of a chunk`))
+      expect(english(summary.truncated)).toMatch(new RegExp(`stops early at byte \\d+ of ${at}|ends in the middle of a chunk`))
       const srv = summary.flows.find((f) => f.paneId === 'srv')!
       expect(srv.bytesIn).toBe(tgot.length)
       // The uncut crash file: truncated or not, it opens.
       copyFileSync(file, join(dir, 'crash.pcapng'))
       const whole = await p.ok<SessionSummary>({ type: 'session.open', path: join(dir, 'crash.pcapng') })
-      expect(whole.interrupted).toMatch(/ended without its closing block/)
-      expect(summary.interrupted).toMatch(/ended without its closing block/)
+      expect(english(whole.interrupted)).toMatch(/ended without its closing block/)
+      expect(english(summary.interrupted)).toMatch(/ended without its closing block/)
       expect(whole.flows.find((f) => f.paneId === 'srv')!.bytesIn).toBe(got.length)
     } finally {
       await p.dispose()
@@ -230,7 +233,7 @@ describe('a web host killed while it records', () => {
     expect(recent.result.recovered).toEqual([{ path: file, lastWriteMs: statSync(file).mtimeMs, bytes: statSync(file).size }])
     const opened = (await c2.command({ type: 'session.open', path: file })) as { ok: boolean; result: SessionSummary }
     expect(opened.ok).toBe(true)
-    expect(opened.result.interrupted).toMatch(/ended without its closing block/)
+    expect(english(opened.result.interrupted)).toMatch(/ended without its closing block/)
     expect(opened.result.flows.find((f) => f.paneId === 'srv')!.bytesIn).toBe(got.length)
   })
 })

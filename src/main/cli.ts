@@ -10,7 +10,7 @@
 // 2 for bad usage or a file problem.
 import { Engine } from './engine/engine'
 import { withSessions } from './session/service'
-import { errorMessage } from '../shared/i18n'
+import { errorMessage, translateRef } from '../shared/i18n'
 import { formatDiff } from '../shared/diff-format'
 import type { EngineEvent, PaneError, SessionSummary } from '../shared/contract'
 
@@ -95,7 +95,7 @@ async function main(): Promise<void> {
   const opened = await engine.handle({ type: 'session.open', path: file! })
   if (!opened.ok) fail(problem((opened as { error: PaneError }).error))
   const session = (opened as { result: SessionSummary }).result
-  if (session.truncated) console.error(`note: ${session.truncated}`)
+  if (session.truncated) console.error(`note: ${translateRef('en', session.truncated)}`)
   const flows = session.flows
   const flowId = a['flow'] === undefined ? flows[0]?.id : Number(a['flow'])
   const flow = flows.find((f) => f.id === flowId)

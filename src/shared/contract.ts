@@ -307,12 +307,12 @@ export const sessionSummarySchema = z.object({
   panes: z.array(z.object({ paneId: z.string(), events: z.number().int() })),
   startNs: z.string(),
   endNs: z.string(),
-  /** The file was cut (the app was killed mid-write): what was lost, in plain words. */
-  truncated: z.string().optional(),
-  /** A session without its end-of-session block (the app stopped before closing or saving it), in plain words. */
-  interrupted: z.string().optional(),
-  /** What the reader skipped or found odd (missing TCP bytes, fragments, unreadable blocks...), in plain words. */
-  notes: z.array(z.string()).optional()
+  /** The file was cut (the app was killed mid-write): where, and what was lost, as a catalog message. (Lazy: messageRefSchema is defined below.) */
+  truncated: z.lazy(() => messageRefSchema).optional(),
+  /** A session without its end-of-session block (the app stopped before closing or saving it), as a catalog message. */
+  interrupted: z.lazy(() => messageRefSchema).optional(),
+  /** What the reader skipped or found odd (missing TCP bytes, fragments, unreadable blocks...), as catalog messages. */
+  notes: z.array(z.lazy(() => messageRefSchema)).optional()
 })
 export type SessionSummary = z.infer<typeof sessionSummarySchema>
 

@@ -58,7 +58,7 @@ export class Pane implements PaneContext, TrafficHost {
 
   /** New framing, transforms, auto-replies. An unfinished frame the old framing held is dropped, and the log says so. */
   configure(config: PaneConfig): void {
-    for (const { connId, bytes } of this.messagePath.pending()) this.note('warn', { key: 'note.framingChanged', params: { id: connId, bytes } })
+    for (const { connId, bytes } of this.messagePath.pending()) this.note('warn', { key: 'log.framingChanged', params: { id: connId, bytes } })
     this.config = config
     this.replier.dispose()
     this.messagePath = new MessagePath(config)

@@ -1,9 +1,9 @@
 // Encoding of the pcapng blocks we write (always little-endian).
 import {
-  BT_CUSTOM,
   BT_EPB,
   BT_IDB,
   BT_SHB,
+  BT_RECORD,
   BYTE_ORDER_MAGIC,
   EPB_FLAGS,
   IF_DESCRIPTION,
@@ -11,8 +11,8 @@ import {
   IF_TSRESOL,
   LINKTYPE_RAW,
   OPT_COMMENT,
-  OPT_CUSTOM_BIN,
-  PEN,
+  OPT_FLOW,
+  RECORD_TAG,
   SHB_OS,
   SHB_USERAPPL
 } from './constants'
@@ -89,34 +89,48 @@ export function encodeIdb(): Uint8Array {
   })
 }
 
+const TAG = utf8.encode(RECORD_TAG)
+
 /**
- * Custom Block (type 0x00000BAD, copyable): PEN 32473, then UTF-8 JSON padded with
- * spaces to a multiple of 4 (so the padded text is still valid JSON), no options.
+ * Record block (BT_RECORD, local use): RECORD_TAG, then UTF-8 JSON padded with spaces to a
+ * multiple of 4 (so the padded text is still valid JSON), no options.
  */
-export function encodeJsonBlock(json: string): Uint8Array {
+export function encodeRecordBlock(json: string): Uint8Array {
   const text = utf8.encode(json)
-  return block(BT_CUSTOM, 4 + pad4(text.length), (dv, u8, at) => {
-    dv.setUint32(at, PEN, true)
-    u8.set(text, at + 4)
-    u8.fill(0x20, at + 4 + text.length, at + 4 + pad4(text.length))
+  return block(BT_RECORD, TAG.length + pad4(text.length), (_dv, u8, at) => {
+    u8.set(TAG, at)
+    u8.set(text, at + TAG.length)
+    u8.fill(0x20, at + TAG.length + text.length, at + TAG.length + pad4(text.length))
   })
 }
 
-/** EPB options we write: epb_flags (direction), our custom option (flow, kind), end. */
-export const EPB_OPTIONS_LEN = 8 + 16 + 4
+/** EPB options we always write: epb_flags (direction), our flow option (flow, kind), opt_endofopt. */
+const EPB_OPTIONS_LEN = 8 + 12 + 4
 /** Fixed part of an EPB (type, length, interface, timestamp, lengths) plus the trailing length. */
-export const EPB_FIXED_LEN = 28 + 4
+const EPB_FIXED_LEN = 28 + 4
 
-export function epbLen(packetLen: number): number {
-  return EPB_FIXED_LEN + pad4(packetLen) + EPB_OPTIONS_LEN
+/** The length of an EPB around a packet of `packetLen` bytes, with a comment of `commentLen` UTF-8 bytes (0: none). */
+export function epbLen(packetLen: number, commentLen = 0): number {
+  return EPB_FIXED_LEN + pad4(packetLen) + EPB_OPTIONS_LEN + (commentLen > 0 ? 4 + pad4(commentLen) : 0)
 }
 
 /**
  * Writes an EPB around a packet that is already in `u8` at `at + 28` (`packetLen` bytes).
- * `out` sets epb_flags to outbound, else inbound. Returns the block length.
+ * `out` sets epb_flags to outbound, else inbound; `comment` (UTF-8, at most 65535 bytes)
+ * becomes the packet's opt_comment. Returns the block length.
  */
-export function finishEpb(dv: DataView, u8: Uint8Array, at: number, packetLen: number, tNs: bigint, flow: number, kind: number, out: boolean): number {
-  const total = epbLen(packetLen)
+export function finishEpb(
+  dv: DataView,
+  u8: Uint8Array,
+  at: number,
+  packetLen: number,
+  tNs: bigint,
+  flow: number,
+  kind: number,
+  out: boolean,
+  comment?: Uint8Array
+): number {
+  const total = epbLen(packetLen, comment?.length ?? 0)
   const t = tNs < 0n ? 0n : BigInt.asUintN(64, tNs)
   dv.setUint32(at, BT_EPB, true)
   dv.setUint32(at + 4, total, true)
@@ -133,12 +147,18 @@ export function finishEpb(dv: DataView, u8: Uint8Array, at: number, packetLen: n
   dv.setUint16(p + 2, 4, true)
   dv.setUint32(p + 4, out ? 2 : 1, true)
   p += 8
-  dv.setUint16(p, OPT_CUSTOM_BIN, true)
-  dv.setUint16(p + 2, 9, true)
-  dv.setUint32(p + 4, PEN, true)
-  dv.setUint32(p + 8, flow >>> 0, true)
-  dv.setUint32(p + 12, kind & 0xff, true) // kind byte + 3 bytes of padding
-  p += 16
+  dv.setUint16(p, OPT_FLOW, true)
+  dv.setUint16(p + 2, 5, true)
+  dv.setUint32(p + 4, flow >>> 0, true)
+  dv.setUint32(p + 8, kind & 0xff, true) // kind byte + 3 bytes of padding
+  p += 12
+  if (comment && comment.length > 0) {
+    dv.setUint16(p, OPT_COMMENT, true)
+    dv.setUint16(p + 2, comment.length, true)
+    u8.set(comment, p + 4)
+    u8.fill(0, p + 4 + comment.length, p + 4 + pad4(comment.length))
+    p += 4 + pad4(comment.length)
+  }
   dv.setUint32(p, 0, true)
   p += 4
   dv.setUint32(p, total, true)

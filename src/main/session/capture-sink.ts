@@ -1,4 +1,5 @@
 // What the pcap and pcapng scanners hand to the index builder.
+import type { MessageRef } from '../../shared/i18n'
 
 export interface PacketRecord {
   linkType: number
@@ -17,17 +18,13 @@ export interface CaptureSink {
   packet(p: PacketRecord): void
   /** Any packet record, decodable or not (counted). */
   countPacket(tNs: bigint | undefined): void
-  /** A custom block with our PEN: its payload text. */
+  /** A record of ours (a record block, or a version 1 custom block with LEGACY_PEN): its JSON text. */
   json(text: string, offset: number): void
-  note(key: string, text: string): void
+  /** Something skipped or odd; the same message key is noted once. */
+  note(ref: MessageRef): void
 }
 
 export interface ScanResult {
-  truncated?: { atOffset: number; reason: string }
-}
-
-export function describeSize(n: number): string {
-  if (n < 1024) return `${n} bytes`
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`
+  /** Where the file stops being readable, and why (a `why.session.cut.*` message). */
+  truncated?: { atOffset: number; reason: MessageRef }
 }

@@ -1,8 +1,9 @@
 // Builds the SessionIndex from scanned records: our lifecycle blocks and packets (mapped by
 // the per-packet flow option), and foreign packets (flows by 5-tuple, TCP reassembled).
+import { formatBytes } from '../../shared/bytes'
 import type { Endpoint } from '../../shared/contract'
+import type { MessageRef } from '../../shared/i18n'
 import type { CaptureSink, PacketRecord } from './capture-sink'
-import { describeSize } from './capture-sink'
 import { FORMAT_VERSION, KIND_DATA, KIND_MORE, KIND_OUT } from './constants'
 import { decodePacket, formatAddress, newDecodeStats, type Decoded } from './decode'
 import { TcpDirection, type ReassemblyStats } from './reassembly'
@@ -67,7 +68,7 @@ export class IndexBuilder implements CaptureSink {
   packets = 0
   firstNs: bigint | undefined
   lastNs: bigint | undefined
-  private readonly notes = new Map<string, string>()
+  private readonly notes = new Map<string, MessageRef>()
   private readonly stats = newDecodeStats()
   private readonly tcpStats: ReassemblyStats = { retransmitted: 0, missing: 0, outOfWindow: 0 }
   private readonly sessionFlows = new Map<number, SessionFlow>()
@@ -76,8 +77,8 @@ export class IndexBuilder implements CaptureSink {
   private decodedIp = 0
   private badJson = 0
 
-  note(key: string, text: string): void {
-    if (!this.notes.has(key)) this.notes.set(key, text)
+  note(ref: MessageRef): void {
+    if (!this.notes.has(ref.key)) this.notes.set(ref.key, ref)
   }
 
   countPacket(tNs: bigint | undefined): void {
@@ -87,7 +88,7 @@ export class IndexBuilder implements CaptureSink {
     if (this.lastNs === undefined || tNs > this.lastNs) this.lastNs = tNs
   }
 
-  // ---- our custom blocks ----
+  // ---- our records (record blocks; custom blocks in format version 1) ----
 
   json(text: string, _offset: number): void {
     let j: unknown
@@ -115,7 +116,7 @@ export class IndexBuilder implements CaptureSink {
         return
       case 'session':
         if (typeof o['version'] === 'number' && o['version'] > FORMAT_VERSION) {
-          this.note('newer', `This session was written by a newer version of the format (${o['version']}); what this version knows is shown.`)
+          this.note({ key: 'note.newerFormat', params: { version: o['version'] } })
         }
         return
       case 'workspace':
@@ -123,10 +124,7 @@ export class IndexBuilder implements CaptureSink {
           this.workspace = o['workspace']
           this.hasWorkspace = true
         } else {
-          this.note(
-            'workspaceTooLarge',
-            'A workspace could not be saved in the session (too large, or not expressible as JSON); the one saved before it is used.'
-          )
+          this.note({ key: 'note.workspaceLost' })
         }
         return
       case 'conn.open':
@@ -161,7 +159,7 @@ export class IndexBuilder implements CaptureSink {
     const remote = endpointOf(o['remote'])
     const proto = o['proto'] === 'udp' ? 'udp' : o['proto'] === 'tcp' ? 'tcp' : undefined
     if (typeof flowNo !== 'number' || !local || !remote || !proto || typeof o['paneId'] !== 'string') {
-      this.note('badOpen', 'A connection record was incomplete; its packets are shown as a plain capture.')
+      this.note({ key: 'note.badOpen' })
       return
     }
     this.finishPartial(this.sessionFlows.get(flowNo))
@@ -189,7 +187,7 @@ export class IndexBuilder implements CaptureSink {
     if (!(kind & KIND_DATA)) return
     const d = decodePacket(p.linkType, p.data, this.stats)
     if (!d) {
-      this.note('badOurPacket', 'Some recorded packets could not be decoded; their bytes are missing.')
+      this.note({ key: 'note.badOurPacket' })
       return
     }
     this.decodedIp++
@@ -211,7 +209,7 @@ export class IndexBuilder implements CaptureSink {
     const c = sf?.partial
     if (!sf || !c) return
     sf.partial = undefined
-    if (incomplete) this.note('partialChunk', `The last chunk of a connection was cut: only ${describeSize(c.len)} of it are in the file.`)
+    if (incomplete) this.note({ key: 'note.partialChunk', params: { size: formatBytes(c.len) } })
     const ref: ChunkRef = { dir: c.dir, tNs: c.tNs, len: c.len, offset: c.offset }
     if (c.parts.length > 1) ref.parts = c.parts
     sf.flow.chunks.push(ref)
@@ -298,7 +296,7 @@ export class IndexBuilder implements CaptureSink {
   // ---- the end ----
 
   /** Finishes open streams and turns the counters into notes. */
-  finish(): { notes: string[]; cutInChunk: boolean; unsupportedOnly?: string } {
+  finish(): { notes: MessageRef[]; cutInChunk: boolean; unsupportedOnly?: string } {
     let cutInChunk = false
     for (const sf of this.sessionFlows.values()) {
       if (sf.partial) {
@@ -309,20 +307,19 @@ export class IndexBuilder implements CaptureSink {
     for (const st of this.foreignTcp.values()) this.finishForeign(st)
     const s = this.stats
     const t = this.tcpStats
-    if (s.fragments)
-      this.note('fragments', `${s.fragments} IP fragment(s) seen: only the first fragment of a datagram is used, so those datagrams are incomplete.`)
-    if (s.ipv6Skipped) this.note('ipv6', `${s.ipv6Skipped} IPv6 packet(s) with encrypted (ESP) payload were skipped.`)
-    if (s.malformed) this.note('malformed', `${s.malformed} packet(s) with broken IP/TCP/UDP headers were skipped.`)
-    if (s.cutShort)
-      this.note('cutShort', `${s.cutShort} packet(s) were cut short by the capture's snapshot length; their missing bytes are not in the streams.`)
-    if (t.missing) this.note('missing', `${describeSize(t.missing)} of TCP data were never captured (holes in the streams were skipped).`)
-    if (t.retransmitted) this.note('retransmitted', `${describeSize(t.retransmitted)} of retransmitted or duplicate TCP data were dropped.`)
-    if (t.outOfWindow) this.note('outOfWindow', `${t.outOfWindow} TCP segment(s) far outside their stream were ignored.`)
-    if (this.badJson) this.note('badJson', `${this.badJson} custom block(s) with unreadable content were skipped.`)
+    if (s.fragments) this.note({ key: 'note.fragments', params: { count: s.fragments } })
+    if (s.ipv6Skipped) this.note({ key: 'note.esp', params: { count: s.ipv6Skipped } })
+    if (s.malformed) this.note({ key: 'note.malformed', params: { count: s.malformed } })
+    if (s.cutShort) this.note({ key: 'note.snapLength', params: { count: s.cutShort } })
+    if (t.missing) this.note({ key: 'note.missingTcp', params: { size: formatBytes(t.missing) } })
+    if (t.retransmitted) this.note({ key: 'note.retransmitted', params: { size: formatBytes(t.retransmitted) } })
+    if (t.outOfWindow) this.note({ key: 'note.outOfWindow', params: { count: t.outOfWindow } })
+    if (this.badJson) this.note({ key: 'note.badRecord', params: { count: this.badJson } })
     let unsupportedOnly: string | undefined
     if (s.unsupportedLink.size > 0) {
-      const list = [...s.unsupportedLink.entries()].map(([lt, n]) => `link type ${lt} (${n} packets)`).join(', ')
-      this.note('linkType', `Packets of unsupported link types were skipped: ${list}.`)
+      // Language-neutral: "link type: packets" pairs.
+      const list = [...s.unsupportedLink.entries()].map(([lt, n]) => `${lt}: ${n}`).join(', ')
+      this.note({ key: 'note.linkType', params: { list } })
       if (this.decodedIp === 0 && !this.ours) unsupportedOnly = list
     }
     return { notes: [...this.notes.values()], cutInChunk, unsupportedOnly }

@@ -1,6 +1,7 @@
 // Classic pcap scanning (tcpdump's format): microsecond or nanosecond timestamps, either
 // byte order, and the "modified" (Kuznetzov) variant with its longer record headers.
-import { describeSize, type CaptureSink, type ScanResult } from './capture-sink'
+import { formatBytes } from '../../shared/bytes'
+import type { CaptureSink, ScanResult } from './capture-sink'
 import { MAX_BLOCK } from './constants'
 import type { FileWindow } from './file-window'
 import { SessionFileError } from './types'
@@ -34,45 +35,30 @@ export function pcapMagic(m: number): PcapMagic | null {
 export function scanPcap(win: FileWindow, magic: PcapMagic, sink: CaptureSink): ScanResult {
   const size = win.size
   const head = win.get(0, 24)
-  if (!head) throw new SessionFileError('CORRUPT', `The pcap file is cut inside its 24-byte file header (it has ${size} bytes).`)
+  if (!head) throw new SessionFileError('CORRUPT', { key: 'why.session.pcapHeaderCut', params: { size: formatBytes(size) } })
   const hdv = new DataView(head.buffer, head.byteOffset, 24)
   const le = magic.le
   const major = hdv.getUint16(4, le)
-  if (major !== 2)
-    throw new SessionFileError('UNSUPPORTED', `This pcap file uses format version ${major}.${hdv.getUint16(6, le)}; only version 2.x can be read.`)
+  if (major !== 2) throw new SessionFileError('UNSUPPORTED', { key: 'why.session.pcapVersion', params: { version: `${major}.${hdv.getUint16(6, le)}` } })
   const linkType = hdv.getUint32(20, le) & 0xffff
   const mul = magic.nanos ? 1n : 1000n
   const rh = magic.recordHeader
   let off = 24
   while (off < size) {
     const remain = size - off
-    if (remain < rh)
-      return {
-        truncated: {
-          atOffset: off,
-          reason: `the file ends with ${remain} bytes of an unfinished packet record at byte ${off} (the capture was cut off); everything before it is here`
-        }
-      }
+    const at = { at: off, fileSize: size }
+    if (remain < rh) return { truncated: { atOffset: off, reason: { key: 'why.session.cut.pcapRecordHeader', params: { ...at, count: remain } } } }
     const r = win.get(off, rh)!
     const dv = new DataView(r.buffer, r.byteOffset, rh)
     const sec = dv.getUint32(0, le)
     const frac = dv.getUint32(4, le)
     const incl = dv.getUint32(8, le)
     const orig = dv.getUint32(12, le)
-    if (incl > MAX_BLOCK)
-      return {
-        truncated: {
-          atOffset: off,
-          reason: `the packet record at byte ${off} claims ${describeSize(incl)}, more than the 64 MiB allowed; the file is damaged from here on`
-        }
-      }
-    if (rh + incl > remain)
-      return {
-        truncated: {
-          atOffset: off,
-          reason: `the last packet (at byte ${off}, ${describeSize(incl)}) is cut off: only ${describeSize(remain - rh)} of it are in the file; everything before it is here`
-        }
-      }
+    if (incl > MAX_BLOCK) return { truncated: { atOffset: off, reason: { key: 'why.session.cut.pcapTooLarge', params: { ...at, length: formatBytes(incl) } } } }
+    if (rh + incl > remain) {
+      const reason = { key: 'why.session.cut.pcapPartial', params: { ...at, length: formatBytes(incl), present: formatBytes(remain - rh) } } as const
+      return { truncated: { atOffset: off, reason } }
+    }
     const tNs = BigInt(sec) * 1_000_000_000n + BigInt(frac) * mul
     sink.countPacket(tNs)
     const data = win.get(off + rh, incl)!

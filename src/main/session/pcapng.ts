@@ -1,21 +1,28 @@
 // pcapng scanning: block by block, validating every length, in either byte order.
 // Stops at the first damaged block and reports where (see docs/session-format.md).
-import { describeSize, type CaptureSink, type ScanResult } from './capture-sink'
+// Our records come from record blocks (format version 2) or, in files of version 1, from
+// custom blocks with LEGACY_PEN; packets' flow options likewise.
+import { formatBytes } from '../../shared/bytes'
+import type { MessageKey, Params } from '../../shared/i18n'
+import type { CaptureSink, ScanResult } from './capture-sink'
 import {
   BT_CUSTOM,
   BT_CUSTOM_NOCOPY,
   BT_EPB,
   BT_IDB,
   BT_OPB,
+  BT_RECORD,
   BT_SHB,
   BT_SPB,
   BYTE_ORDER_MAGIC,
   IF_TSOFFSET,
   IF_TSRESOL,
+  LEGACY_PEN,
   MAX_BLOCK,
   OPT_CUSTOM_BIN,
   OPT_CUSTOM_BIN_NOCOPY,
-  PEN
+  OPT_FLOW,
+  RECORD_TAG
 } from './constants'
 import type { FileWindow } from './file-window'
 import { SessionFileError } from './types'
@@ -28,24 +35,31 @@ interface Iface {
 }
 
 const utf8 = new TextDecoder('utf-8')
+const TAG = [...RECORD_TAG].map((c) => c.charCodeAt(0))
 
-function blockName(type: number): string {
+/** A record block of ours: its body starts with RECORD_TAG. */
+function isRecord(b: Uint8Array, len: number): boolean {
+  return len >= 12 + TAG.length && TAG.every((c, i) => b[8 + i] === c)
+}
+
+/** A block type as pcapng names it (language-neutral: an abbreviation, else the number). */
+function blockLabel(type: number): string {
   switch (type) {
     case BT_SHB:
-      return 'section header'
+      return 'SHB'
     case BT_IDB:
-      return 'interface description'
+      return 'IDB'
     case BT_EPB:
-      return 'packet'
+      return 'EPB'
     case BT_SPB:
-      return 'simple packet'
+      return 'SPB'
     case BT_OPB:
-      return 'packet (obsolete format)'
+      return 'PB'
     case BT_CUSTOM:
     case BT_CUSTOM_NOCOPY:
-      return 'custom'
+      return 'CB'
     default:
-      return `type 0x${(type >>> 0).toString(16)}`
+      return `0x${(type >>> 0).toString(16).padStart(8, '0')}`
   }
 }
 
@@ -83,18 +97,23 @@ export function scanPcapng(win: FileWindow, sink: CaptureSink): ScanResult {
   let off = 0
   let le = true
   let sectionSeen = false
+  /** This section holds record blocks of ours: our per-packet option (a local-use code) is trusted. */
+  let oursInSection = false
   let ifaces: Iface[] = []
-  const stop = (reason: string): ScanResult => {
-    if (!sectionSeen) throw new SessionFileError('CORRUPT', `The file is damaged before its first complete section header: ${reason}.`)
-    return { truncated: { atOffset: off, reason } }
+  /** Where the file stops being readable, and why (a `why.session.cut.*` key); before the first section header, the file cannot be opened. */
+  const stop = (key: MessageKey, params: Params = {}, cut = false): ScanResult => {
+    if (!sectionSeen) {
+      throw new SessionFileError(
+        'CORRUPT',
+        cut ? { key: 'why.session.headerCut', params: { size: formatBytes(size) } } : { key: 'why.session.headerDamaged', params: { at: off } }
+      )
+    }
+    return { truncated: { atOffset: off, reason: { key, params: { at: off, fileSize: size, ...params } } } }
   }
 
   while (off < size) {
     const remain = size - off
-    if (remain < 12)
-      return stop(
-        `the file ends with ${remain} stray bytes at byte ${off}, the start of a block that was never finished (the recording was cut off); everything before it is here`
-      )
+    if (remain < 12) return stop('why.session.cut.strayBytes', { count: remain }, true)
     const head = win.get(off, 12)!
     const hdv = new DataView(head.buffer, head.byteOffset, 12)
     let type = hdv.getUint32(0, le)
@@ -102,41 +121,35 @@ export function scanPcapng(win: FileWindow, sink: CaptureSink): ScanResult {
       const magic = hdv.getUint32(8, true)
       if (magic === BYTE_ORDER_MAGIC) le = true
       else if (magic === 0x4d3c2b1a) le = false
-      else return stop(`the section header at byte ${off} has an unknown byte-order mark; the file is damaged from here on`)
+      else return stop('why.session.cut.badByteOrder')
       type = BT_SHB
     }
     const len = hdv.getUint32(4, le)
-    if (len < 12 || len % 4 !== 0)
-      return stop(`the ${blockName(type)} block at byte ${off} has an impossible length (${len}); the file is damaged from here on`)
-    if (len > MAX_BLOCK)
-      return stop(
-        `the ${blockName(type)} block at byte ${off} claims ${describeSize(len)}, more than the 64 MiB a block may have; the file is damaged from here on`
-      )
-    if (len > remain)
-      return stop(
-        `the last ${blockName(type)} block (at byte ${off}, ${describeSize(len)}) is cut off: only ${describeSize(remain)} of it are in the file (the recording was interrupted); everything before it is here`
-      )
+    const block = blockLabel(type)
+    if (len < 12 || len % 4 !== 0) return stop('why.session.cut.badLength', { block, length: formatBytes(len) })
+    if (len > MAX_BLOCK) return stop('why.session.cut.tooLarge', { block, length: formatBytes(len) })
+    if (len > remain) return stop('why.session.cut.partialBlock', { block, length: formatBytes(len), present: formatBytes(remain) }, true)
     const b = win.get(off, len)!
     const dv = new DataView(b.buffer, b.byteOffset, len)
-    if (dv.getUint32(len - 4, le) !== len)
-      return stop(`the ${blockName(type)} block at byte ${off} does not end where its length says (the file is damaged from here on)`)
+    if (dv.getUint32(len - 4, le) !== len) return stop('why.session.cut.badTrailer', { block })
 
     switch (type) {
       case BT_SHB: {
-        if (len < 28) return stop(`the section header at byte ${off} is too short`)
+        if (len < 28) return stop('why.session.cut.shortSectionHeader')
         const major = dv.getUint16(12, le)
         if (major !== 1) {
-          if (!sectionSeen)
-            throw new SessionFileError('UNSUPPORTED', `This pcapng file uses format version ${major}.${dv.getUint16(14, le)}; only version 1 can be read.`)
-          return stop(`a section header at byte ${off} has unsupported version ${major}`)
+          const version = `${major}.${dv.getUint16(14, le)}`
+          if (!sectionSeen) throw new SessionFileError('UNSUPPORTED', { key: 'why.session.pcapngVersion', params: { version } })
+          return stop('why.session.cut.sectionVersion', { version })
         }
         sectionSeen = true
+        oursInSection = false
         ifaces = []
         break
       }
       case BT_IDB: {
         if (len < 20) {
-          sink.note('badIdb', 'An interface description block was too short and was skipped.')
+          sink.note({ key: 'note.shortIdb' })
           ifaces.push({ linkType: -1, snapLen: 0, toNs: () => 0n })
           break
         }
@@ -152,7 +165,7 @@ export function scanPcapng(win: FileWindow, sink: CaptureSink): ScanResult {
       case BT_EPB:
       case BT_OPB: {
         if (len < 32) {
-          sink.note('badPacketBlock', 'A packet block was too short and was skipped.')
+          sink.note({ key: 'note.shortPacketBlock' })
           break
         }
         const ifId = type === BT_EPB ? dv.getUint32(8, le) : dv.getUint16(8, le)
@@ -162,12 +175,12 @@ export function scanPcapng(win: FileWindow, sink: CaptureSink): ScanResult {
         const iface = ifaces[ifId]
         if (capLen > len - 32) {
           sink.countPacket(undefined)
-          sink.note('badPacketBlock', 'A packet block whose packet is longer than the block was skipped.')
+          sink.note({ key: 'note.packetPastBlock' })
           break
         }
         if (!iface) {
           sink.countPacket(undefined)
-          sink.note('badInterface', 'Packets that refer to an interface the file does not describe were skipped.')
+          sink.note({ key: 'note.unknownInterface' })
           break
         }
         const tNs = iface.toNs(ts)
@@ -176,7 +189,8 @@ export function scanPcapng(win: FileWindow, sink: CaptureSink): ScanResult {
         const optStart = 28 + ((capLen + 3) & ~3)
         if (type === BT_EPB) {
           eachOption(dv, optStart, len - 4, le, (code, at, olen) => {
-            if ((code === OPT_CUSTOM_BIN || code === OPT_CUSTOM_BIN_NOCOPY) && olen >= 9 && dv.getUint32(at, le) === PEN) {
+            if (code === OPT_FLOW && olen === 5 && oursInSection) ours = { flow: dv.getUint32(at, le), kind: dv.getUint8(at + 4) }
+            else if ((code === OPT_CUSTOM_BIN || code === OPT_CUSTOM_BIN_NOCOPY) && olen >= 9 && dv.getUint32(at, le) === LEGACY_PEN) {
               ours = { flow: dv.getUint32(at + 4, le), kind: dv.getUint8(at + 8) }
             }
           })
@@ -190,7 +204,7 @@ export function scanPcapng(win: FileWindow, sink: CaptureSink): ScanResult {
         const iface = ifaces[0]
         sink.countPacket(undefined)
         if (!iface) {
-          sink.note('badInterface', 'Packets that refer to an interface the file does not describe were skipped.')
+          sink.note({ key: 'note.unknownInterface' })
           break
         }
         const origLen = dv.getUint32(8, le)
@@ -200,9 +214,15 @@ export function scanPcapng(win: FileWindow, sink: CaptureSink): ScanResult {
         sink.packet({ linkType: iface.linkType, tNs: undefined, data: b.subarray(12, 12 + capLen), dataOffset: off + 12, origLen })
         break
       }
+      case BT_RECORD: {
+        if (!isRecord(b, len)) break // another program's local-use block
+        oursInSection = true
+        sink.json(utf8.decode(b.subarray(8 + TAG.length, len - 4)), off)
+        break
+      }
       case BT_CUSTOM:
       case BT_CUSTOM_NOCOPY: {
-        if (len < 16 || dv.getUint32(8, le) !== PEN) break
+        if (len < 16 || dv.getUint32(8, le) !== LEGACY_PEN) break
         sink.json(utf8.decode(b.subarray(12, len - 4)), off)
         break
       }

@@ -45,6 +45,14 @@ function recordedPanes(ix: OpenSession['index']): SessionSummary['panes'] {
   return [...counts].map(([paneId, events]) => ({ paneId, events }))
 }
 
+/**
+ * A session or capture file that cannot be opened or read, as the engine reports it: ENOENT
+ * (not found) or BAD_SESSION, the path as the detail (language-neutral), why as a catalog message.
+ */
+function fileFailure(err: SessionFileError, path: string, op: string): never {
+  fail(err.code === 'NOT_FOUND' ? 'ENOENT' : 'BAD_SESSION', path, { op, reason: err.reason })
+}
+
 /** A process with this id runs now (ours, or another instance of the app still recording). */
 function alive(pid: number): boolean {
   if (pid === process.pid) return true
@@ -193,7 +201,7 @@ export class SessionService implements SessionHandler {
     try {
       file = openSession(full)
     } catch (err) {
-      if (err instanceof SessionFileError) fail(err.code === 'NOT_FOUND' ? 'ENOENT' : 'BAD_SESSION', err.message)
+      if (err instanceof SessionFileError) fileFailure(err, full, 'open')
       throw err
     }
     const sessionId = this.nextId++
@@ -228,7 +236,7 @@ export class SessionService implements SessionHandler {
 
   /** A flow's bytes, one file per direction, named by its endpoints. */
   private exportFlow(sessionId: number, flowId: number, dir: string): ResultMap['session.export'] {
-    const { file } = this.session(sessionId)
+    const { file, path: from } = this.session(sessionId)
     const flow = file.index.flows.find((f) => f.id === flowId) ?? fail('NO_CONNECTION', `flow ${flowId}`)
     const name = (e: { address: string; port: number }): string => formatTarget(e.address, e.port).replace(/[^\w.-]+/g, '_')
     const out = resolve(dir)
@@ -243,6 +251,7 @@ export class SessionService implements SessionHandler {
       }
       return { files }
     } catch (err) {
+      if (err instanceof SessionFileError) fileFailure(err, from, 'export')
       throw new EngineError(toPaneError(err, { op: 'export' }))
     }
   }

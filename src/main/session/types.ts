@@ -1,16 +1,18 @@
-// What the reader gives back (re-exported by reader.ts).
+// What the reader gives back (re-exported by reader.ts). Everything it says in words is a
+// catalog message with its parameters (MessageRef), shown in the reader's language.
 import type { Endpoint } from '../../shared/contract'
+import { translateRef, type MessageRef } from '../../shared/i18n'
 
 export type SessionFileErrorCode = 'NOT_FOUND' | 'NOT_A_CAPTURE' | 'CORRUPT' | 'UNSUPPORTED'
 
-/** A session or capture file that cannot be opened, with a message in plain words. */
+/** A session or capture file that cannot be opened: why, as a catalog message (`message` is its English text, for logs). */
 export class SessionFileError extends Error {
   constructor(
     readonly code: SessionFileErrorCode,
-    message: string,
+    readonly reason: MessageRef,
     options?: { cause?: unknown }
   ) {
-    super(message, options)
+    super(translateRef('en', reason), options)
     this.name = 'SessionFileError'
   }
 }
@@ -53,12 +55,12 @@ export interface SessionIndex {
   /** Every lifecycle block (conn.open, conn.halfClosed, conn.closed, bind, event, and unknown kinds), in file order. */
   events: { tNs: bigint; paneId?: string; /** conn.* blocks: the flow (SessionIndex.flows) they belong to. */ flowId?: number; json: Record<string, unknown> }[]
   flows: Flow[]
-  /** The file was cut (e.g. the app was killed): where, and what was lost, in plain words. */
-  truncated?: { atOffset: number; reason: string }
-  /** A session of ours without its end-of-session block: the app stopped before closing or saving it, in plain words. */
-  interrupted?: string
-  /** Things skipped or odd, in plain words (fragments, unsupported link types, missing bytes, ...). */
-  notes?: string[]
+  /** The file was cut (e.g. the app was killed): where, and what was lost. */
+  truncated?: { atOffset: number; reason: MessageRef }
+  /** A session of ours without its end-of-session block: the app stopped before closing or saving it. */
+  interrupted?: MessageRef
+  /** Things skipped or odd (fragments, unsupported link types, missing bytes, ...), once each. */
+  notes?: MessageRef[]
   packets: number
   firstNs?: bigint
   lastNs?: bigint

@@ -1,5 +1,9 @@
 // Writes a session as pcapng while it happens (docs/session-format.md).
 //
+// Packets are Enhanced Packet Blocks (a lifecycle event's packet carries a comment saying what
+// happened, for Wireshark); our records (workspace, lifecycle events, ...) are record blocks
+// of a local-use type, which Wireshark skips.
+//
 // Blocks are built in a staging buffer and appended to the file with fs.writeSync, whole
 // blocks only, every `flushMs` or when `flushBytes` are waiting, so a killed process leaves
 // a file that ends at a block boundary (or with one partial block). Memory holds the
@@ -8,7 +12,8 @@ import * as fs from 'node:fs'
 import { randomInt } from 'node:crypto'
 import type { Endpoint } from '../../shared/contract'
 import { samePacketFamily, toPacketAddress } from './addresses'
-import { encodeIdb, encodeJsonBlock, encodeShb, epbLen, finishEpb } from './blocks'
+import { encodeIdb, encodeRecordBlock, encodeShb, epbLen, finishEpb } from './blocks'
+import { closedComment, commentBytes, halfClosedComment, openedComment, udpFirstComment } from './comments'
 import { nowNs } from '../engine/clock'
 import { FORMAT_VERSION, KIND_DATA, KIND_MORE, KIND_OUT, MAX_BLOCK } from './constants'
 import { maxPayload, packetLen, synOptions, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, writePacket, type PacketSpec } from './packets'
@@ -21,7 +26,7 @@ export type Proto = 'tcp' | 'udp'
  * ended) or 'saved' (a copy of a recording that goes on).
  */
 export function endBlock(tNs: bigint, how: 'closed' | 'saved'): Uint8Array {
-  return encodeJsonBlock(toJson({ t: 'end', tNs, how }))
+  return encodeRecordBlock(toJson({ t: 'end', tNs, how }))
 }
 
 /**
@@ -41,7 +46,7 @@ export function sealCopy(path: string, tNs: bigint): void {
 }
 
 export interface SessionWriterOptions {
-  /** Written into the Section Header Block (shb_userappl) and the session block. */
+  /** Written into the Section Header Block (shb_userappl) and the session record. */
   application?: string
   /** Write what is buffered at most this many ms after it was produced (default 50; 0 writes every block at once). */
   flushMs?: number
@@ -59,7 +64,7 @@ const CLOSED_REMEMBERED = 256
 const UDP_PEERS_REMEMBERED = 4096
 
 const MIN_STAGING = 128 * 1024
-/** The most JSON one custom block may hold (the block, with its 16 bytes around it, stays within MAX_BLOCK). */
+/** The most JSON one record block may hold (the block, with its 20 bytes around it, stays within MAX_BLOCK). */
 const MAX_JSON = MAX_BLOCK - 64
 
 interface Side {
@@ -136,14 +141,14 @@ export class SessionWriter {
     this.dv = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength)
   }
 
-  /** Creates (truncates) the file and writes the Section Header Block and the Interface Description Block(s). */
+  /** Creates (truncates) the file and writes the Section Header Block, the Interface Description Block and the session record. */
   static open(path: string, options: SessionWriterOptions = {}): SessionWriter {
     const fd = fs.openSync(path, 'w')
     const w = new SessionWriter(fd, options)
     const application = options.application ?? 'Net Playground'
     w.appendBlock(encodeShb(application))
     w.appendBlock(encodeIdb())
-    w.appendBlock(encodeJsonBlock(toJson({ t: 'session', version: FORMAT_VERSION, application })))
+    w.appendBlock(encodeRecordBlock(toJson({ t: 'session', version: FORMAT_VERSION, application })))
     w.flush()
     return w
   }
@@ -158,7 +163,7 @@ export class SessionWriter {
     return this.failure
   }
 
-  /** A TCP connection began: `initiator` is the side that connected (client). Writes SYN, SYN-ACK, ACK packets and a lifecycle block. */
+  /** A TCP connection began: `initiator` is the side that connected (client). Writes a lifecycle record and SYN (with a comment), SYN-ACK, ACK packets. */
   connOpen(c: { paneId: string; connId: number; local: Endpoint; remote: Endpoint; initiator: 'local' | 'remote'; tNs: bigint }): void {
     this.safe(() => this.openTcp(c, false))
   }
@@ -195,13 +200,13 @@ export class SessionWriter {
     if (from.unacked >= ACK_EVERY) this.tcpPacket(conn, !out, TCP_ACK, bytes, 0, 0, c.tNs, out ? 0 : KIND_OUT)
   }
 
-  /** FIN from that side (+ lifecycle block). */
+  /** FIN from that side, with a comment (+ lifecycle record). */
   halfClose(c: { paneId: string; connId: number; by: 'local' | 'peer'; tNs: bigint }): void {
     this.safe(() => {
       if (!this.usable()) return
       const conn = this.tcpConn(c.paneId, c.connId, c.tNs)
-      this.json({ t: 'conn.halfClosed', tNs: c.tNs, paneId: c.paneId, connId: c.connId, flow: conn.flow, by: c.by })
-      this.fin(conn, c.by === 'local', c.tNs)
+      this.record({ t: 'conn.halfClosed', tNs: c.tNs, paneId: c.paneId, connId: c.connId, flow: conn.flow, by: c.by })
+      this.fin(conn, c.by === 'local', c.tNs, halfClosedComment(c.paneId, c.connId, c.by))
     })
   }
 
@@ -215,7 +220,8 @@ export class SessionWriter {
 
   /**
    * A TCP connection ended: FIN(s) still missing and the last ACK for 'close'; RST|ACK for
-   * 'reset' and 'error' (from `by`, default the local side) (+ lifecycle block).
+   * 'reset' and 'error' (from `by`, default the local side). The last ACK or the RST has a
+   * comment (+ lifecycle record).
    */
   connClose(c: { paneId: string; connId: number; how: 'close' | 'reset' | 'error'; tNs: bigint; by?: 'local' | 'peer'; code?: string }): void {
     if (!this.usable()) return
@@ -223,17 +229,18 @@ export class SessionWriter {
     const rec: Record<string, unknown> = { t: 'conn.closed', tNs: c.tNs, paneId: c.paneId, connId: c.connId, flow: conn.flow, how: c.how }
     if (c.by) rec['by'] = c.by
     if (c.code !== undefined) rec['code'] = c.code
-    this.json(rec)
+    this.record(rec)
     if (!conn.closed) {
+      const comment = closedComment(c.paneId, c.connId, c.how, c.by, c.code)
       if (c.how === 'close') {
         if (!conn.local.finSent) this.fin(conn, true, c.tNs)
         if (!conn.remote.finSent) this.fin(conn, false, c.tNs)
         // The last FIN is acknowledged by the other side.
         const ackFromLocal = conn.lastFinBy === 'remote'
-        this.tcpPacket(conn, ackFromLocal, TCP_ACK, new Uint8Array(0), 0, 0, c.tNs, ackFromLocal ? KIND_OUT : 0)
+        this.tcpPacket(conn, ackFromLocal, TCP_ACK, new Uint8Array(0), 0, 0, c.tNs, ackFromLocal ? KIND_OUT : 0, { comment })
       } else {
         const fromLocal = (c.by ?? 'local') === 'local'
-        this.tcpPacket(conn, fromLocal, TCP_RST | TCP_ACK, new Uint8Array(0), 0, 0, c.tNs, fromLocal ? KIND_OUT : 0)
+        this.tcpPacket(conn, fromLocal, TCP_RST | TCP_ACK, new Uint8Array(0), 0, 0, c.tNs, fromLocal ? KIND_OUT : 0, { comment })
       }
       conn.closed = true
       this.releaseMirror(conn)
@@ -245,23 +252,23 @@ export class SessionWriter {
     if (this.closedTcp.size > CLOSED_REMEMBERED) this.closedTcp.delete(this.closedTcp.keys().next().value as string)
   }
 
-  /** UDP pane bound (lifecycle block). Datagrams after it get new flows, one per peer. */
+  /** UDP pane bound (lifecycle record). Datagrams after it get new flows, one per peer. */
   bind(c: { paneId: string; local: Endpoint; tNs: bigint }): void {
     this.safe(() => {
       if (!this.usable()) return
       this.udp.set(c.paneId, { local: endpointJson(c.local), peers: new Map() })
-      this.json({ t: 'bind', tNs: c.tNs, paneId: c.paneId, local: endpointJson(c.local) })
+      this.record({ t: 'bind', tNs: c.tNs, paneId: c.paneId, local: endpointJson(c.local) })
     })
   }
 
-  /** Any other lifecycle event (listen, stop, error with its code, ...) as a JSON custom block. "t" and "tNs" are set by the writer. */
+  /** Any other lifecycle event (listen, stop, error with its code, ...) as a record. "t" and "tNs" are set by the writer. */
   event(e: { paneId: string; tNs: bigint; kind: string; [k: string]: unknown }): void {
-    this.safe(() => this.json({ ...e, t: 'event', tNs: e.tNs }))
+    this.safe(() => this.record({ ...e, t: 'event', tNs: e.tNs }))
   }
 
-  /** The workspace (panes, settings, layout, snippets, rules) as a JSON custom block; the last one in a file wins. */
+  /** The workspace (panes, settings, layout, snippets, rules) as a record; the last one in a file wins. */
   workspace(json: unknown, tNs: bigint): void {
-    this.safe(() => this.json({ t: 'workspace', tNs, workspace: json }))
+    this.safe(() => this.record({ t: 'workspace', tNs, workspace: json }))
   }
 
   /**
@@ -385,7 +392,7 @@ export class SessionWriter {
       isn: { local: localIsn, remote: remoteIsn }
     }
     if (implicit) rec['implicit'] = true
-    this.json(rec)
+    this.record(rec)
     const mss = maxPayload(pair.v, 'tcp')
     const opts = synOptions(mss)
     const empty = new Uint8Array(0)
@@ -393,9 +400,10 @@ export class SessionWriter {
     const server = clientLocal ? conn.remote : conn.local
     const cBit = clientLocal ? KIND_OUT : 0
     const sBit = clientLocal ? 0 : KIND_OUT
-    this.tcpPacket(conn, clientLocal, TCP_SYN, empty, 0, 0, c.tNs, cBit, opts, 0)
+    const comment = openedComment({ ...c, implicit })
+    this.tcpPacket(conn, clientLocal, TCP_SYN, empty, 0, 0, c.tNs, cBit, { options: opts, ack: 0, comment })
     client.next = (client.next + 1) >>> 0
-    this.tcpPacket(conn, !clientLocal, TCP_SYN | TCP_ACK, empty, 0, 0, c.tNs, sBit, opts)
+    this.tcpPacket(conn, !clientLocal, TCP_SYN | TCP_ACK, empty, 0, 0, c.tNs, sBit, { options: opts })
     server.next = (server.next + 1) >>> 0
     this.tcpPacket(conn, clientLocal, TCP_ACK, empty, 0, 0, c.tNs, cBit)
     return conn
@@ -415,10 +423,10 @@ export class SessionWriter {
     return this.openTcp({ paneId, connId, local: unknown, remote: unknown, initiator: 'local', tNs }, true)
   }
 
-  private fin(conn: TcpConn, fromLocal: boolean, tNs: bigint): void {
+  private fin(conn: TcpConn, fromLocal: boolean, tNs: bigint, comment?: string): void {
     const side = fromLocal ? conn.local : conn.remote
     if (side.finSent || conn.closed) return
-    this.tcpPacket(conn, fromLocal, TCP_FIN | TCP_ACK, new Uint8Array(0), 0, 0, tNs, fromLocal ? KIND_OUT : 0)
+    this.tcpPacket(conn, fromLocal, TCP_FIN | TCP_ACK, new Uint8Array(0), 0, 0, tNs, fromLocal ? KIND_OUT : 0, { comment })
     side.next = (side.next + 1) >>> 0
     side.finSent = true
     conn.lastFinBy = fromLocal ? 'local' : 'remote'
@@ -426,8 +434,9 @@ export class SessionWriter {
 
   /**
    * One TCP packet from the local (fromLocal) or the remote side. Its seq is the sender's
-   * next sequence number, its ack the other side's (everything it sent so far). Does not
-   * advance the sequence numbers; the callers do.
+   * next sequence number, its ack the other side's (everything it sent so far); `extra.ack`
+   * is the ack of a packet without the ACK flag (the SYN). Does not advance the sequence
+   * numbers; the callers do.
    */
   private tcpPacket(
     conn: TcpConn,
@@ -438,8 +447,7 @@ export class SessionWriter {
     end: number,
     tNs: bigint,
     kind: number,
-    options?: Uint8Array,
-    ack?: number
+    extra: { options?: Uint8Array; ack?: number; comment?: string } = {}
   ): void {
     const from = fromLocal ? conn.local : conn.remote
     const to = fromLocal ? conn.remote : conn.local
@@ -452,12 +460,12 @@ export class SessionWriter {
       sport: fromLocal ? conn.lport : conn.rport,
       dport: fromLocal ? conn.rport : conn.lport,
       seq: from.next,
-      ack: flags & TCP_ACK ? to.next : (ack ?? 0),
+      ack: flags & TCP_ACK ? to.next : (extra.ack ?? 0),
       flags,
-      options,
+      options: extra.options,
       ipId: this.ipId++
     }
-    this.packet(spec, payload, start, end, tNs, conn.flow, kind)
+    this.packet(spec, payload, start, end, tNs, conn.flow, kind, extra.comment)
   }
 
   // ---- UDP ----
@@ -473,11 +481,13 @@ export class SessionWriter {
     const out = c.dir === 'out'
     const peerKey = `${peer.family}|${peer.address}|${peer.port}`
     let flow = pane.peers.get(peerKey)
+    let comment: string | undefined
     if (flow === undefined) {
       flow = ++this.flowCounter
       pane.peers.set(peerKey, flow)
       if (pane.peers.size > UDP_PEERS_REMEMBERED) pane.peers.delete(pane.peers.keys().next().value as string)
-      this.json({
+      comment = udpFirstComment(c.paneId, local, peer, out)
+      this.record({
         t: 'conn.open',
         tNs: c.tNs,
         paneId: c.paneId,
@@ -505,7 +515,8 @@ export class SessionWriter {
     do {
       const end = Math.min(bytes.length, start + max)
       spec.ipId = this.ipId++
-      this.packet(spec, bytes, start, end, c.tNs, flow, KIND_DATA | dirBit | (end < bytes.length ? KIND_MORE : 0))
+      this.packet(spec, bytes, start, end, c.tNs, flow, KIND_DATA | dirBit | (end < bytes.length ? KIND_MORE : 0), comment)
+      comment = undefined
       start = end
     } while (start < bytes.length)
   }
@@ -516,20 +527,21 @@ export class SessionWriter {
     return this.fd !== undefined && this.failure === undefined
   }
 
-  private packet(spec: PacketSpec, payload: Uint8Array, start: number, end: number, tNs: bigint, flow: number, kind: number): void {
+  private packet(spec: PacketSpec, payload: Uint8Array, start: number, end: number, tNs: bigint, flow: number, kind: number, comment?: string): void {
     if (!this.usable()) return
     const plen = packetLen(spec, end - start)
-    const blen = epbLen(plen)
+    const text = comment === undefined ? undefined : commentBytes(comment)
+    const blen = epbLen(plen, text?.length ?? 0)
     if (this.pos + blen > this.buf.length) this.flush()
     const at = this.pos
     writePacket(this.buf, at + 28, spec, payload, start, end, this.dv)
-    finishEpb(this.dv, this.buf, at, plen, tNs, flow, kind, (kind & KIND_OUT) !== 0)
+    finishEpb(this.dv, this.buf, at, plen, tNs, flow, kind, (kind & KIND_OUT) !== 0, text)
     this.pos += blen
     this.total += blen
     this.afterAppend()
   }
 
-  private json(value: Record<string, unknown>): void {
+  private record(value: Record<string, unknown>): void {
     if (!this.usable()) return
     let text: string
     try {
@@ -542,7 +554,7 @@ export class SessionWriter {
       // A reader stops at a block over 64 MiB, so such a record is replaced by a note of its size.
       text = toJson({ t: value['t'], tNs: value['tNs'], paneId: value['paneId'], kind: value['kind'], tooLarge: Buffer.byteLength(text) })
     }
-    this.appendBlock(encodeJsonBlock(text))
+    this.appendBlock(encodeRecordBlock(text))
   }
 
   private appendBlock(block: Uint8Array): void {

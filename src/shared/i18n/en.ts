@@ -207,7 +207,7 @@ export const en = {
   'err.ENOSPC': 'No space left on the disk.',
   'err.EROFS': 'The disk is read-only.',
   'err.EIO': 'The disk could not be read or written (input/output error).',
-  'note.framingChanged': 'Framing changed: {bytes} B of an unfinished frame on connection #{id} were dropped.',
+  'log.framingChanged': 'Framing changed: {bytes} B of an unfinished frame on connection #{id} were dropped.',
   'job.file': 'File',
   'job.repeat': 'Repeat',
   'job.sequence': 'Sequence',
@@ -373,11 +373,74 @@ export const en = {
   'session.kind.pcapng': 'pcapng capture',
   'session.kind.pcap': 'pcap capture',
   'session.flows': '{n} flow(s)',
-  'session.truncated': 'The file was cut: {reason}',
-  'session.interrupted':
-    'The recording was interrupted: it ended without its closing block (the app stopped before saving), so the last up to 50 ms may be missing.',
   'session.notes': '{n} note(s) from reading the file',
   'session.notesLabel': 'Notes from reading the file',
+  'why.session.notFound': 'Check the folder and the file name.',
+  'why.session.noPermission': 'Permission to read it was denied.',
+  'why.session.cannotOpen': 'It cannot be opened ({code}).',
+  'why.session.folder': 'That is a folder, not a session or capture file.',
+  'why.session.notRegular': 'That is not a regular file (it is a device or a pipe), so it cannot be a session or capture file.',
+  'why.session.empty': 'The file is empty: it is not a session or capture file.',
+  'why.session.headerCut': 'The file has only {size}: it was cut before its header was complete.',
+  'why.session.headerDamaged':
+    'The file is damaged before its first complete section header: the length, byte-order mark or end of the block at byte {at} is not what a pcapng file has.',
+  'why.session.compressed': 'This file is compressed ({format}): decompress it first, then open the .pcapng or .pcap inside.',
+  'why.session.notCapture':
+    'This is not a session or capture file: it begins with the bytes {bytes}, while a pcapng file begins with 0a 0d 0d 0a and a pcap file with a1 b2 c3 d4 (or its variants).',
+  'why.session.noReadablePackets':
+    'This capture has no packets the playground can read, only packets of unsupported link types (link type: packets): {list}. Supported: Ethernet (with VLAN tags), raw IP, Linux cooked (SLL, SLL2) and BSD loopback.',
+  'why.session.pcapngVersion': 'This pcapng file uses format version {version}; only version 1 can be read.',
+  'why.session.pcapVersion': 'This pcap file uses format version {version}; only version 2 can be read.',
+  'why.session.pcapHeaderCut': 'The pcap file is cut inside its 24-byte file header (it has {size}).',
+  'why.session.internal': 'The file could not be read (an internal error: {detail}).',
+  'why.session.closed': 'The session file was closed.',
+  'why.session.chunkOutside': 'A chunk points outside the file (byte {at}, {size}).',
+  'why.session.chunkTooLarge': 'A chunk is too large to read at once ({size}).',
+  'why.session.shrunk': 'The session file became shorter while it was open.',
+  'why.session.interrupted':
+    'The recording was interrupted: it ended without its closing block (the app stopped before saving), so the last up to 50 ms may be missing.',
+  'why.session.cut.strayBytes':
+    'The file stops early at byte {at} of {fileSize}: it ends with {count} stray bytes, the start of a block that was never finished (the recording was cut off); everything before them is here.',
+  'why.session.cut.partialBlock':
+    'The file stops early at byte {at} of {fileSize}: its last block ({block}, {length}) is cut off, only {present} of it are in the file (the recording was interrupted); everything before it is here.',
+  'why.session.cut.badLength':
+    'The file is damaged from byte {at} of {fileSize} on: the block there ({block}) has an impossible length ({length}); everything before it is here.',
+  'why.session.cut.tooLarge':
+    'The file is damaged from byte {at} of {fileSize} on: the block there ({block}) claims {length}, more than the 64 MiB a block may have; everything before it is here.',
+  'why.session.cut.badTrailer':
+    'The file is damaged from byte {at} of {fileSize} on: the block there ({block}) does not end where its length says; everything before it is here.',
+  'why.session.cut.badByteOrder':
+    'The file is damaged from byte {at} of {fileSize} on: the section header there has an unknown byte-order mark; everything before it is here.',
+  'why.session.cut.shortSectionHeader':
+    'The file is damaged from byte {at} of {fileSize} on: the section header there is too short; everything before it is here.',
+  'why.session.cut.sectionVersion':
+    'The file is read up to byte {at} of {fileSize}: the section that starts there has the unsupported pcapng version {version}.',
+  'why.session.cut.splitChunk':
+    'The file ends in the middle of a chunk that was split over several packets (the recording was interrupted); the part that was written is here.',
+  'why.session.cut.pcapRecordHeader':
+    'The file stops early at byte {at} of {fileSize}: it ends with {count} bytes of an unfinished packet record (the capture was cut off); everything before them is here.',
+  'why.session.cut.pcapTooLarge':
+    'The file is damaged from byte {at} of {fileSize} on: the packet record there claims {length}, more than the 64 MiB allowed; everything before it is here.',
+  'why.session.cut.pcapPartial':
+    'The file stops early at byte {at} of {fileSize}: its last packet ({length}) is cut off, only {present} of it are in the file; everything before it is here.',
+  'note.newerFormat': 'This session was written in a newer version of the format ({version}); what this version knows is shown.',
+  'note.workspaceLost': 'A workspace could not be saved in the session (too large, or not expressible as JSON); the one saved before it is used.',
+  'note.badOpen': 'A connection record was incomplete; its packets are shown as a plain capture.',
+  'note.badOurPacket': 'Some recorded packets could not be decoded; their bytes are missing.',
+  'note.partialChunk': 'The last chunk of a connection was cut: only {size} of it are in the file.',
+  'note.fragments': '{count} IP fragment(s) seen: only the first fragment of a datagram is used, so those datagrams are incomplete.',
+  'note.esp': '{count} IPv6 packet(s) with encrypted (ESP) payload were skipped.',
+  'note.malformed': '{count} packet(s) with broken IP/TCP/UDP headers were skipped.',
+  'note.snapLength': "{count} packet(s) were cut short by the capture's snapshot length; their missing bytes are not in the streams.",
+  'note.missingTcp': '{size} of TCP data were never captured (holes in the streams were skipped).',
+  'note.retransmitted': '{size} of retransmitted or duplicate TCP data were dropped.',
+  'note.outOfWindow': '{count} TCP segment(s) far outside their stream were ignored.',
+  'note.badRecord': '{count} record(s) with unreadable content were skipped.',
+  'note.linkType': 'Packets of unsupported link types were skipped (link type: packets): {list}.',
+  'note.shortIdb': 'An interface description block was too short and was skipped.',
+  'note.shortPacketBlock': 'A packet block was too short and was skipped.',
+  'note.packetPastBlock': 'A packet block whose packet is longer than the block was skipped.',
+  'note.unknownInterface': 'Packets that refer to an interface the file does not describe were skipped.',
   'session.play': 'Play',
   'session.pause': 'Pause',
   'session.speed': 'Playback speed',

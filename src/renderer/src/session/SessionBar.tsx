@@ -1,7 +1,7 @@
 // The opened session: what it is, whether it was cut, and its timeline — play/pause, speed
 // (0.25× to 100×, or instant) and a scrubber; panes show what was on screen at that moment.
 import { useEffect, useState } from 'react'
-import type { SessionSummary } from '../../../shared/contract'
+import type { MessageRef, SessionSummary } from '../../../shared/contract'
 import { api } from '../api'
 import { useI18n } from '../i18n'
 
@@ -16,6 +16,8 @@ const speeds = [0.25, 0.5, 1, 2, 5, 10, 100, 0]
 
 export function SessionBar({ session, otherFlows, onClose }: Props) {
   const { t } = useI18n()
+  // What the reader said (interrupted, cut, notes): catalog messages, in the chosen language.
+  const say = (ref: MessageRef): string => t(ref.key, ref.params)
   const durationMs = Number(BigInt(session.endNs) - BigInt(session.startNs)) / 1e6
   const [positionMs, setPositionMs] = useState(durationMs)
   const [playing, setPlaying] = useState(false)
@@ -44,9 +46,9 @@ export function SessionBar({ session, otherFlows, onClose }: Props) {
       {otherFlows > 0 && <span role="status">{t('session.otherFlowsNote', { n: otherFlows, pane: t('session.otherFlows', { n: otherFlows }) })}</span>}
       {(session.interrupted || session.truncated) && (
         <span className="field-error" role="alert">
-          {session.interrupted && t('session.interrupted')}
+          {session.interrupted && say(session.interrupted)}
           {session.interrupted && session.truncated && ' '}
-          {session.truncated && t('session.truncated', { reason: session.truncated })}
+          {session.truncated && say(session.truncated)}
         </span>
       )}
       {session.notes && session.notes.length > 0 && (
@@ -54,7 +56,7 @@ export function SessionBar({ session, otherFlows, onClose }: Props) {
           <summary>{t('session.notes', { n: session.notes.length })}</summary>
           <ul aria-label={t('session.notesLabel')}>
             {session.notes.map((n) => (
-              <li key={n}>{n}</li>
+              <li key={n.key}>{say(n)}</li>
             ))}
           </ul>
         </details>
