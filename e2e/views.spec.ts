@@ -137,9 +137,11 @@ test('pause and resume, control pictures, the direction filter, clear, and copy 
   await expect(screen(server)).toContainText('three␊')
   await expect(screen(server)).not.toContainText('one')
 
+  // The picture of the line feed is its byte.
+  await dragOver(app, server, 'three␊')
   await server.getByRole('combobox', { name: 'Copy as' }).selectOption('c')
   await server.getByRole('button', { name: 'Copy', exact: true }).click()
-  await expect(server.getByRole('status').filter({ hasText: 'Copied 1 record(s), 6 bytes, as C array' })).toBeVisible()
+  await expect(server.getByRole('status').filter({ hasText: 'Copied 6 B of the selection as C array' })).toBeVisible()
   expect(await app.evaluate(() => navigator.clipboard.readText())).toBe('{ 0x74, 0x68, 0x72, 0x65, 0x65, 0x0a }')
   await server.getByRole('combobox', { name: 'Copy as' }).selectOption('base64')
   await server.getByRole('button', { name: 'Copy', exact: true }).click()
@@ -182,6 +184,45 @@ test('copy takes exactly the bytes selected with the mouse, in the hex view and 
   await dragOver(app, server, '◀ in')
   await copy.click()
   await expect(server.getByRole('status').filter({ hasText: 'Copied 1 record(s), 37 bytes, as C array' })).toBeVisible()
+})
+
+test('copy takes the selection each time, in every format; its notice never moves the terminal; with nothing selected it says so', async ({ app, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'])
+  const { server, client } = await tcpPair(app)
+  await send(client, 'abcdefghijklmnopqrstuvwxyz0123456789')
+  await expect(screen(server)).toContainText('0123456789\\n')
+  await send(client, 'LAST')
+  await expect(screen(server)).toContainText('LAST\\n')
+  const clipboard = (): Promise<string> => app.evaluate(() => navigator.clipboard.readText())
+  const terminal = server.getByRole('log')
+  const format = server.getByRole('combobox', { name: 'Copy as' })
+  const copy = server.getByRole('button', { name: 'Copy', exact: true })
+
+  await server.getByRole('radio', { name: 'Hex' }).click()
+  await expect(screen(server)).toContainText('00000000  61 62 63 64 65 66')
+  await dragOver(app, server, '64 65 66')
+  const box = await terminal.boundingBox()
+  await format.selectOption('c')
+  await copy.click()
+  await expect(server.getByRole('status').filter({ hasText: 'Copied 3 B of the selection as C array' })).toBeVisible()
+  expect(await terminal.boundingBox()).toEqual(box)
+  await expect.poll(clipboard).toBe('{ 0x64, 0x65, 0x66 }')
+  await shot(app, 'copy-notice')
+
+  // The selection is still there: a second copy in another format takes the same bytes.
+  await format.selectOption('base64')
+  await copy.click()
+  await expect(server.getByRole('status').filter({ hasText: 'Copied 3 B of the selection as Base64' })).toBeVisible()
+  expect(await terminal.boundingBox()).toEqual(box)
+  await expect.poll(clipboard).toBe('ZGVm')
+
+  // A click clears the selection: Copy says there is none and leaves the clipboard alone.
+  await terminal.click()
+  await copy.click()
+  await expect(server.getByRole('status').filter({ hasText: 'Nothing selected' })).toBeVisible()
+  expect(await terminal.boundingBox()).toEqual(box)
+  expect(await clipboard()).toBe('ZGVm')
+  await shot(app, 'copy-nothing-selected')
 })
 
 test('invalid bytes stand out in inverse red; control characters are dim', async ({ app }) => {

@@ -6,6 +6,7 @@ import { languages, type Lang } from '../../shared/i18n'
 import { formatBytes } from '../../shared/bytes'
 import { webApi } from './api'
 import { useI18n } from './i18n'
+import { Notice } from './Notice'
 import { Pane } from './pane/Pane'
 import type { PaneKind } from './pane/pane-store'
 import { closePane, loadWorkspace, makePane, saveWorkspace, startPane, type PaneModel } from './workspace'
@@ -178,7 +179,10 @@ export function App() {
             )}
           </select>
         )}
-        <span className="spacer" />
+        {/* The toolbar's free room is the window's notice place: a notice there moves nothing. */}
+        <span className="spacer">
+          <Notice notice={s.message} onDone={s.dismissMessage} />
+        </span>
         <label className="lang">
           {t('toolbar.language')}
           <select aria-label={t('toolbar.language')} value={lang} onChange={(e) => setLang(e.target.value as Lang)}>
@@ -199,11 +203,6 @@ export function App() {
             setPanes((ps) => ps.filter((m) => m.kind !== 'view'))
           }}
         />
-      )}
-      {s.message && (
-        <div className="notice" role="status" onAnimationEnd={() => s.setMessage(undefined)}>
-          {s.message}
-        </div>
       )}
       {s.dialog && (
         <PathDialog

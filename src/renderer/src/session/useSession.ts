@@ -5,6 +5,7 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import type { SessionSummary } from '../../../shared/contract'
 import { api } from '../api'
 import { useI18n } from '../i18n'
+import { useNotice } from '../Notice'
 import type { Flow, ResendChoice } from '../pane/FlowList'
 import { closePane, makePane, restorePanes, storeOf, type PaneModel } from '../workspace'
 import { layoutOf, savedPanesOf, workspaceDocument, type SplitLayout } from '../saved-workspace'
@@ -34,7 +35,7 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
   /** Recordings an earlier run left behind when it crashed: offered next to the recent sessions. */
   const [recovered, setRecovered] = useState<{ path: string; lastWriteMs: number; bytes: number }[]>([])
   const [dialog, setDialog] = useState<Dialog>()
-  const [message, setMessage] = useState<string | undefined>()
+  const [message, say, dismissMessage] = useNotice()
   const [pending, setPending] = useState<{ summary: SessionSummary; stake: AtStake } | undefined>()
   /** Flows of the opened file not given a pane of their own (they are in the "other flows" pane). */
   const [otherFlows, setOtherFlows] = useState(0)
@@ -72,7 +73,7 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     if (!r.ok) return err(r.error)
     setSavedPath(r.result.path)
     savedAt.current = Date.now()
-    setMessage(t('session.saved', { path: r.result.path }))
+    say(t('session.saved', { path: r.result.path }))
     setDialog(undefined)
     void refreshRecent()
     return undefined
@@ -151,8 +152,8 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     setOtherFlows(rest.length)
     if (restored.length > 0) {
       const closed = gone.filter((p) => p.kind !== 'view').length
-      if (!replacing) setMessage(t('session.restoredAdded', { n: restored.length }))
-      else setMessage(closed > 0 ? t('session.restoredReplacing', { n: restored.length, closed }) : t('session.restored', { n: restored.length }))
+      if (!replacing) say(t('session.restoredAdded', { n: restored.length }))
+      else say(closed > 0 ? t('session.restoredReplacing', { n: restored.length, closed }) : t('session.restored', { n: restored.length }))
     }
     const started = await api.command({
       type: 'playback.start',
@@ -168,7 +169,7 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     if (!session) return undefined
     const r = await api.command({ type: 'session.export', sessionId: session.sessionId, flowId: flow.id, dir })
     if (!r.ok) return err(r.error)
-    setMessage(t('session.exported', { files: r.result.files.join(', ') }))
+    say(t('session.exported', { files: r.result.files.join(', ') }))
     setDialog(undefined)
     return undefined
   }
@@ -177,7 +178,7 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     await api.command({ type: 'session.workspace', workspace: workspaceDocument(panes, layout) })
     const r = await api.command({ type: 'session.exportWorkspace', path })
     if (!r.ok) return err(r.error)
-    setMessage(t('session.exported', { files: r.result.path }))
+    say(t('session.exported', { files: r.result.path }))
     setDialog(undefined)
     return undefined
   }
@@ -210,7 +211,7 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     dialog,
     setDialog,
     message,
-    setMessage,
+    dismissMessage,
     suggestion,
     save,
     open,
