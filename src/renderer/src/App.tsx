@@ -7,6 +7,7 @@ import { formatBytes } from '../../shared/bytes'
 import { webApi } from './api'
 import { useI18n } from './i18n'
 import { Notice } from './Notice'
+import { shortcutOf } from './shortcuts'
 import { Pane } from './pane/Pane'
 import type { PaneKind } from './pane/pane-store'
 import { closePane, loadWorkspace, makePane, saveWorkspace, startPane, type PaneModel } from './workspace'
@@ -108,16 +109,12 @@ export function App() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
-      const key = e.key.toLowerCase()
-      if (e.ctrlKey && !e.altKey && (key === 's' || key === 'o')) {
-        e.preventDefault()
-        if (key === 's' && s.savedPath && !e.shiftKey) void s.save(s.savedPath)
-        else s.setDialog({ kind: key === 's' ? 'save' : 'open', initial: key === 's' ? s.suggestion() : (s.recent[0] ?? '') })
-        return
-      }
-      if (!(e.ctrlKey && e.altKey)) return
-      if (e.key.toLowerCase() === 't') void newPair('tcp')
-      else if (e.key.toLowerCase() === 'u') void newPair('udp')
+      const shortcut = shortcutOf(e)
+      if (shortcut === 'save' && s.savedPath) void s.save(s.savedPath)
+      else if (shortcut === 'save' || shortcut === 'saveAs') s.setDialog({ kind: 'save', initial: s.suggestion() })
+      else if (shortcut === 'open') s.setDialog({ kind: 'open', initial: s.recent[0] ?? '' })
+      else if (shortcut === 'tcpPair') void newPair('tcp')
+      else if (shortcut === 'udpPair') void newPair('udp')
       else return
       e.preventDefault()
     }

@@ -6,6 +6,7 @@ import { formatBytesAs, type CopyFormat } from '../../../shared/copy-formats'
 import type { PaneError } from '../../../shared/contract'
 import { useI18n } from '../i18n'
 import { Notice, useNotice } from '../Notice'
+import { shortcutOf } from '../shortcuts'
 import { api } from '../api'
 import { configurePane, startPane, stopPane, storeOf, type PaneModel } from '../workspace'
 import { Composer, type Outgoing, type SendTarget } from './Composer'
@@ -106,16 +107,12 @@ export function Pane({ model, onChange, onClose, maximized, onMaximize, onExport
       className={`pane pane-${model.kind}${maximized ? ' maximized' : ''}`}
       aria-label={title}
       onKeyDown={(e) => {
-        if (e.ctrlKey && e.altKey && e.key.toLowerCase() === 'm') {
-          e.preventDefault()
-          onMaximize()
-        } else if (e.ctrlKey && e.key.toLowerCase() === 'l') {
-          e.preventDefault()
-          clear()
-        } else if (e.altKey && e.key.toLowerCase() === 'h') {
-          e.preventDefault()
-          setView({ ...viewSettings, view: viewSettings.view === 'hex' ? 'text' : 'hex' })
-        }
+        const shortcut = shortcutOf(e)
+        if (shortcut === 'maximize') onMaximize()
+        else if (shortcut === 'clear') clear()
+        else if (shortcut === 'toggleHex') setView({ ...viewSettings, view: viewSettings.view === 'hex' ? 'text' : 'hex' })
+        else return
+        e.preventDefault()
       }}
     >
       <header className="pane-head">

@@ -12,6 +12,7 @@ import type { LogEntry } from './log'
 import { estimateRows, mainPart, pieces, redrawTail, TerminalRenderer, type RenderOptions } from './render'
 import { bodyLines, selectedOffsets, takeSelected } from './byte-map'
 import { useI18n } from '../i18n'
+import { shortcutOf } from '../shortcuts'
 
 /** Where a search landed: the match shown (0-based) of how many; undefined when none. */
 export type FindResult = { index: number; count: number } | undefined
@@ -154,6 +155,8 @@ export function TrafficView({ store, options, label, redrawSignal, paused, ref }
     finder.onDidChangeResults((r) => (lastResults.current = r))
     t.loadAddon(fit)
     t.loadAddon(finder)
+    // The view is read-only: the app's shortcuts pass xterm by (it would stop them) to the pane and the window.
+    t.attachCustomKeyEventHandler((e) => shortcutOf(e) === undefined)
     t.open(host.current!)
     term.current = t
     search.current = finder
