@@ -80,7 +80,7 @@ export const en = {
   'send.sent': 'sent {bytes} to {n} connection(s)',
   'parse.badHexChar': 'Not a hex digit at position {pos}: "{char}"',
   'parse.oddHexDigits': 'A lone hex digit at position {pos}: hex needs two digits per byte',
-  'parse.badEscape': 'Unknown escape at position {pos}: use \\r \\n \\t \\0 \\\\ \\xNN or \\uNNNN',
+  'parse.badEscape': 'Unknown escape at position {pos}: use \\r \\n \\t \\0 \\e \\\\ \\xNN or \\uNNNN',
   'term.in': 'in',
   'term.out': 'out',
   'term.from': 'from {peer}',

@@ -82,7 +82,7 @@ export const zh: Record<MessageKey, string> = {
   'send.sent': '已发送 {bytes} 到 {n} 个连接',
   'parse.badHexChar': '第 {pos} 个字符不是十六进制数字：“{char}”',
   'parse.oddHexDigits': '第 {pos} 个字符是落单的十六进制数字：每个字节需要两位',
-  'parse.badEscape': '第 {pos} 个字符处的转义无法识别：请用 \\r \\n \\t \\0 \\\\ \\xNN 或 \\uNNNN',
+  'parse.badEscape': '第 {pos} 个字符处的转义无法识别：请用 \\r \\n \\t \\0 \\e \\\\ \\xNN 或 \\uNNNN',
   'term.in': '收',
   'term.out': '发',
   'term.from': '来自 {peer}',
