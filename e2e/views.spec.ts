@@ -225,15 +225,17 @@ test('copy takes the selection each time, in every format; its notice never move
   await shot(app, 'copy-nothing-selected')
 })
 
-test('invalid bytes stand out in inverse red; control characters are dim', async ({ app }) => {
+test('invalid bytes stand out in inverse red; control characters are dim, right after an invalid byte too', async ({ app }) => {
   const { server, client } = await tcpPair(app)
-  await send(client, 'bad \\xff\\xfe ok\\r')
-  await expect(screen(server)).toContainText('bad \\xff\\xfe ok\\r\\n')
+  await send(client, 'bad \\xff\\xfe\\t ok\\r')
+  await expect(screen(server)).toContainText('bad \\xff\\xfe\\t ok\\r\\n')
   const invalid = screen(server).locator('span', { hasText: '\\xff\\xfe' })
   const control = screen(server).locator('span', { hasText: '\\r\\n' })
+  const afterInvalid = screen(server).locator('span', { hasText: '\\t' })
   // Inverse red: red behind the bytes. Control escapes: dim grey text on no background.
   await expect(invalid.first()).toHaveCSS('background-color', 'rgb(204, 0, 0)')
   await expect(control.first()).toHaveCSS('background-color', 'rgba(0, 0, 0, 0)')
   await expect(control.first()).toHaveCSS('color', 'rgb(85, 87, 83)')
+  await expect(afterInvalid.first()).toHaveCSS('color', 'rgb(85, 87, 83)')
   await shot(app, 'invalid-bytes')
 })
