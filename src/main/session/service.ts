@@ -1,7 +1,7 @@
 // Sessions as the engine offers them: the running recording (always on, streamed to a file
 // from the start), saving it, opening a saved session or a capture, exporting a flow's
 // bytes, the list of recent sessions, playback on screen and replay against live peers.
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { SessionSummary } from '../../shared/contract'
@@ -217,7 +217,8 @@ export class SessionService implements SessionHandler {
     if (!f) return []
     try {
       const list = JSON.parse(readFileSync(f, 'utf8')) as unknown
-      return Array.isArray(list) ? list.filter((p): p is string => typeof p === 'string').slice(0, MAX_RECENT) : []
+      // A file deleted or moved since is not offered.
+      return Array.isArray(list) ? list.filter((p): p is string => typeof p === 'string' && existsSync(p)).slice(0, MAX_RECENT) : []
     } catch {
       return []
     }

@@ -158,7 +158,7 @@ export function App() {
           {t('session.exportWorkspace')}
         </button>
         {(s.recent.length > 0 || s.recovered.length > 0) && (
-          <select aria-label={t('session.recent')} value="" onChange={(e) => e.target.value && void s.open(e.target.value)}>
+          <select aria-label={t('session.recent')} value="" onChange={(e) => e.target.value && void s.openRecent(e.target.value)}>
             <option value="">{t('session.recent')}</option>
             {s.recent.map((p) => (
               <option key={p} value={p}>

@@ -99,6 +99,14 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     return undefined
   }
 
+  /** Opens a file picked under Recent; a failure is said by the toolbar, and the list is read again (a file gone leaves it). */
+  const openRecent = async (path: string): Promise<void> => {
+    const error = await open(path)
+    if (error === undefined) return
+    say(error, true)
+    await refreshRecent()
+  }
+
   /** The answer to the replace question. */
   const choose = async (choice: 'replace' | 'keep' | 'cancel'): Promise<void> => {
     const p = pending
@@ -215,6 +223,7 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     suggestion,
     save,
     open,
+    openRecent,
     pending,
     choose,
     otherFlows,
