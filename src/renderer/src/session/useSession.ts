@@ -10,6 +10,7 @@ import type { Flow, ResendChoice } from '../pane/FlowList'
 import { closePane, makePane, restorePanes, storeOf, type PaneModel } from '../workspace'
 import { layoutOf, savedPanesOf, workspaceDocument, type SplitLayout } from '../saved-workspace'
 import type { AtStake } from './ReplaceDialog'
+import { useAskBeforeUnload } from './ask-before-unload'
 
 export type Dialog = { kind: 'save' | 'open' | 'export' | 'workspace'; initial: string; flow?: Flow } | undefined
 
@@ -48,6 +49,11 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     const timer = setTimeout(() => void api.command({ type: 'session.workspace', workspace: workspaceDocument(panes, layout) }), 300)
     return () => clearTimeout(timer)
   }, [panes, layout])
+
+  /** Live panes with traffic not saved since the last Save. */
+  const unsavedPanes = useCallback(() => panes.filter((p) => p.kind !== 'view' && storeOf(p.id).lastTrafficMs > savedAt.current), [panes])
+  const hasUnsaved = useCallback(() => unsavedPanes().length > 0, [unsavedPanes])
+  useAskBeforeUnload(hasUnsaved)
 
   const refreshRecent = useCallback(async () => {
     const r = await api.command({ type: 'session.recent' })
@@ -90,7 +96,7 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     const live = panes.filter((p) => p.kind !== 'view')
     const restorable = savedPanesOf(s.workspace).length
     const running = live.filter((p) => storeOf(p.id).snapshot().state !== 'idle').length
-    const unsaved = live.filter((p) => storeOf(p.id).lastTrafficMs > savedAt.current).length
+    const unsaved = unsavedPanes().length
     if (restorable > 0 && running + unsaved > 0) {
       setPending({ summary: s, stake: { open: live.length, running, unsaved, restorable, name: s.path.split(/[\\/]/).pop() ?? s.path } })
       return undefined
