@@ -79,6 +79,47 @@ export async function send(p: Locator, text: string): Promise<void> {
   await input.press('Enter')
 }
 
+/**
+ * Drags the mouse over the characters `text` shows on the first row of the pane's terminal
+ * that holds `text` (after `after`, if given): from the left edge of its first character to
+ * the right edge of its last, as a person selects.
+ */
+export async function dragOver(app: Page, p: Locator, text: string, after = ''): Promise<void> {
+  const rows = screen(p).locator(':scope > div')
+  const row = rows.filter({ hasText: after + text }).first()
+  const box = await row.evaluate(
+    (el, [needle, before]) => {
+      const all = (el.textContent ?? '').replaceAll('\u00a0', ' ')
+      const start = all.indexOf(before + needle) + before.length
+      // The rectangle of the character at index i of the row's text.
+      const rectAt = (i: number): DOMRect => {
+        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT)
+        let seen = 0
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          const len = n.textContent?.length ?? 0
+          if (i < seen + len) {
+            const r = document.createRange()
+            r.setStart(n, i - seen)
+            r.setEnd(n, i - seen + 1)
+            return r.getBoundingClientRect()
+          }
+          seen += len
+        }
+        throw new Error(`no character ${i} in the row`)
+      }
+      const a = rectAt(start)
+      const b = rectAt(start + needle.length - 1)
+      return { x1: a.left, x2: b.right, y: a.top + a.height / 2 }
+    },
+    [text, after] as const
+  )
+  await app.mouse.move(box.x1 + 1, box.y)
+  await app.mouse.down()
+  await app.mouse.move((box.x1 + box.x2) / 2, box.y, { steps: 3 })
+  await app.mouse.move(box.x2 - 1, box.y, { steps: 3 })
+  await app.mouse.up()
+}
+
 /** Clicks New TCP pair and waits until the client is connected. */
 export async function tcpPair(app: Page): Promise<{ server: Locator; client: Locator }> {
   await app.getByRole('button', { name: 'New TCP pair' }).click()

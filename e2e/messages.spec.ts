@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Locator } from '@playwright/test'
-import { expect, screen, send, shot, tcpPair, test } from './fixtures'
+import { dragOver, expect, screen, send, shot, tcpPair, test } from './fixtures'
 
 async function openSettings(p: Locator): Promise<void> {
   await p.getByText('Framing, transforms, auto-replies').click()
@@ -135,11 +135,13 @@ test('a 20 MiB file goes out with a progress bar and arrives whole', async ({ ap
   await expect(screen(client)).toContainText('No such file', { timeout: 20_000 })
 })
 
-test('copy the last record as a Python bytes literal, and search the hex dump', async ({ app, context }) => {
+test('copy a record as a Python bytes literal, and search the hex dump', async ({ app, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'])
   const { server, client } = await tcpPair(app)
   await send(client, "it's\\x00")
   await expect(screen(server)).toContainText("it's\\0\\n")
+  // Its header selected: the whole record.
+  await dragOver(app, server, '◀ in')
   await server.getByRole('combobox', { name: 'Copy as' }).selectOption('python')
   await server.getByRole('button', { name: 'Copy', exact: true }).click()
   await expect(server.getByRole('status').filter({ hasText: 'Copied 1 record(s), 6 bytes, as Python bytes' })).toBeVisible()

@@ -3,7 +3,7 @@
 import net from 'node:net'
 import { once } from 'node:events'
 import type { Locator, Page } from '@playwright/test'
-import { expect, pane, screen, send, shot, tcpPair, test } from './fixtures'
+import { dragOver, expect, pane, screen, send, shot, tcpPair, test } from './fixtures'
 
 const MiB = 1024 * 1024
 
@@ -137,56 +137,17 @@ test('pause and resume, control pictures, the direction filter, clear, and copy 
   await expect(screen(server)).toContainText('three␊')
   await expect(screen(server)).not.toContainText('one')
 
+  // The picture of the line feed is its byte.
+  await dragOver(app, server, 'three␊')
   await server.getByRole('combobox', { name: 'Copy as' }).selectOption('c')
   await server.getByRole('button', { name: 'Copy', exact: true }).click()
-  await expect(server.getByRole('status').filter({ hasText: 'Copied 1 record(s), 6 bytes, as C array' })).toBeVisible()
+  await expect(server.getByRole('status').filter({ hasText: 'Copied 6 B of the selection as C array' })).toBeVisible()
   expect(await app.evaluate(() => navigator.clipboard.readText())).toBe('{ 0x74, 0x68, 0x72, 0x65, 0x65, 0x0a }')
   await server.getByRole('combobox', { name: 'Copy as' }).selectOption('base64')
   await server.getByRole('button', { name: 'Copy', exact: true }).click()
   await expect(server.getByRole('status').filter({ hasText: 'as Base64' })).toBeVisible()
   expect(await app.evaluate(() => navigator.clipboard.readText())).toBe('dGhyZWUK')
 })
-
-/**
- * Drags the mouse over the characters `text` shows on the first row of the pane's terminal
- * that holds `text` (after `after`, if given): from the left edge of its first character to
- * the right edge of its last, as a person selects.
- */
-async function dragOver(app: Page, p: Locator, text: string, after = ''): Promise<void> {
-  const rows = screen(p).locator(':scope > div')
-  const row = rows.filter({ hasText: after + text }).first()
-  const box = await row.evaluate(
-    (el, [needle, before]) => {
-      const all = (el.textContent ?? '').replaceAll('\u00a0', ' ')
-      const start = all.indexOf(before + needle) + before.length
-      // The rectangle of the character at index i of the row's text.
-      const rectAt = (i: number): DOMRect => {
-        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT)
-        let seen = 0
-        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-          const len = n.textContent?.length ?? 0
-          if (i < seen + len) {
-            const r = document.createRange()
-            r.setStart(n, i - seen)
-            r.setEnd(n, i - seen + 1)
-            return r.getBoundingClientRect()
-          }
-          seen += len
-        }
-        throw new Error(`no character ${i} in the row`)
-      }
-      const a = rectAt(start)
-      const b = rectAt(start + needle.length - 1)
-      return { x1: a.left, x2: b.right, y: a.top + a.height / 2 }
-    },
-    [text, after] as const
-  )
-  await app.mouse.move(box.x1 + 1, box.y)
-  await app.mouse.down()
-  await app.mouse.move((box.x1 + box.x2) / 2, box.y, { steps: 3 })
-  await app.mouse.move(box.x2 - 1, box.y, { steps: 3 })
-  await app.mouse.up()
-}
 
 test('copy takes exactly the bytes selected with the mouse, in the hex view and in the text view', async ({ app, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'])
@@ -225,15 +186,56 @@ test('copy takes exactly the bytes selected with the mouse, in the hex view and 
   await expect(server.getByRole('status').filter({ hasText: 'Copied 1 record(s), 37 bytes, as C array' })).toBeVisible()
 })
 
-test('invalid bytes stand out in inverse red; control characters are dim', async ({ app }) => {
+test('copy takes the selection each time, in every format; its notice never moves the terminal; with nothing selected it says so', async ({ app, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'])
   const { server, client } = await tcpPair(app)
-  await send(client, 'bad \\xff\\xfe ok\\r')
-  await expect(screen(server)).toContainText('bad \\xff\\xfe ok\\r\\n')
+  await send(client, 'abcdefghijklmnopqrstuvwxyz0123456789')
+  await expect(screen(server)).toContainText('0123456789\\n')
+  await send(client, 'LAST')
+  await expect(screen(server)).toContainText('LAST\\n')
+  const clipboard = (): Promise<string> => app.evaluate(() => navigator.clipboard.readText())
+  const terminal = server.getByRole('log')
+  const format = server.getByRole('combobox', { name: 'Copy as' })
+  const copy = server.getByRole('button', { name: 'Copy', exact: true })
+
+  await server.getByRole('radio', { name: 'Hex' }).click()
+  await expect(screen(server)).toContainText('00000000  61 62 63 64 65 66')
+  await dragOver(app, server, '64 65 66')
+  const box = await terminal.boundingBox()
+  await format.selectOption('c')
+  await copy.click()
+  await expect(server.getByRole('status').filter({ hasText: 'Copied 3 B of the selection as C array' })).toBeVisible()
+  expect(await terminal.boundingBox()).toEqual(box)
+  await expect.poll(clipboard).toBe('{ 0x64, 0x65, 0x66 }')
+  await shot(app, 'copy-notice')
+
+  // The selection is still there: a second copy in another format takes the same bytes.
+  await format.selectOption('base64')
+  await copy.click()
+  await expect(server.getByRole('status').filter({ hasText: 'Copied 3 B of the selection as Base64' })).toBeVisible()
+  expect(await terminal.boundingBox()).toEqual(box)
+  await expect.poll(clipboard).toBe('ZGVm')
+
+  // A click clears the selection: Copy says there is none and leaves the clipboard alone.
+  await terminal.click()
+  await copy.click()
+  await expect(server.getByRole('status').filter({ hasText: 'Nothing selected' })).toBeVisible()
+  expect(await terminal.boundingBox()).toEqual(box)
+  expect(await clipboard()).toBe('ZGVm')
+  await shot(app, 'copy-nothing-selected')
+})
+
+test('invalid bytes stand out in inverse red; control characters are dim, right after an invalid byte too', async ({ app }) => {
+  const { server, client } = await tcpPair(app)
+  await send(client, 'bad \\xff\\xfe\\t ok\\r')
+  await expect(screen(server)).toContainText('bad \\xff\\xfe\\t ok\\r\\n')
   const invalid = screen(server).locator('span', { hasText: '\\xff\\xfe' })
   const control = screen(server).locator('span', { hasText: '\\r\\n' })
+  const afterInvalid = screen(server).locator('span', { hasText: '\\t' })
   // Inverse red: red behind the bytes. Control escapes: dim grey text on no background.
   await expect(invalid.first()).toHaveCSS('background-color', 'rgb(204, 0, 0)')
   await expect(control.first()).toHaveCSS('background-color', 'rgba(0, 0, 0, 0)')
   await expect(control.first()).toHaveCSS('color', 'rgb(85, 87, 83)')
+  await expect(afterInvalid.first()).toHaveCSS('color', 'rgb(85, 87, 83)')
   await shot(app, 'invalid-bytes')
 })

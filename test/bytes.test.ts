@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { hexdumpLines, parseHex, visibleText, type ParseResult } from '../src/shared/bytes'
 import { parseTextIn } from '../src/shared/compose'
 import { textEncodings } from '../src/shared/encodings'
+import { languages, translate } from '../src/shared/i18n'
 
 const ok = (r: ReturnType<typeof parseHex>): number[] => {
   if (!r.ok) throw new Error(`parse failed at ${r.index}: ${r.reason}`)
@@ -59,6 +60,18 @@ describe('parseTextIn (the input line and auto-replies, text mode)', () => {
     expect(parseTextIn('trailing\\', 'utf-8')).toEqual({ ok: false, index: 8, reason: 'badEscape' })
     // The index counts UTF-16 units of what was typed, so a CJK prefix counts one each.
     expect(parseTextIn('中文\\?', 'gbk')).toEqual({ ok: false, index: 2, reason: 'badEscape' })
+  })
+
+  it('the bad-escape message names every escape the parser takes, in each language', () => {
+    const escapes = ['\\r', '\\n', '\\t', '\\0', '\\e', '\\\\', '\\xNN', '\\uNNNN']
+    for (const e of escapes) expect(parseTextIn(e.replace('NNNN', '0041').replace('NN', '41'), 'utf-8').ok, e).toBe(true)
+    for (const lang of languages) {
+      const named = translate(lang, 'parse.badEscape').split(/[\s，：、]+/)
+      expect(
+        escapes.filter((e) => !named.includes(e)),
+        lang
+      ).toEqual([])
+    }
   })
 
   it('reports a character the encoding cannot hold at its column, typed or escaped', () => {

@@ -72,6 +72,31 @@ const at = (e: LogEntry, tUs: number, connId = 1): LogEntry => (e.kind === 'traf
 const GREEN = '\x1b[32m'
 const CYAN = '\x1b[36m'
 
+/** The colour, bold and inverse a terminal draws the first character of `text` in, reading the SGR codes of `s` as it would. */
+function styleAt(s: string, text: string): { fg: number; bold: boolean; inverse: boolean } {
+  const style = { fg: 39, bold: false, inverse: false }
+  const shown: { ch: string; style: typeof style }[] = []
+  for (const m of s.matchAll(/\x1b\[([0-9;]*)m|[^\x1b]/g)) {
+    if (m[1] === undefined) shown.push({ ch: m[0], style: { ...style } })
+    else
+      for (const code of (m[1] || '0').split(';').map(Number)) {
+        if (code === 0) Object.assign(style, { fg: 39, bold: false, inverse: false })
+        else if (code === 1) style.bold = true
+        else if (code === 7) style.inverse = true
+        else if ((code >= 30 && code <= 39) || (code >= 90 && code <= 97)) style.fg = code
+      }
+  }
+  const at = shown
+    .map((c) => c.ch)
+    .join('')
+    .indexOf(text)
+  if (at < 0) throw new Error(`${JSON.stringify(text)} is not shown`)
+  return shown[at]!.style
+}
+const DIM = { fg: 90, bold: false, inverse: false }
+const IN = { fg: 32, bold: false, inverse: false }
+const INVALID = { fg: 31, bold: true, inverse: true }
+
 describe('terminal rendering: colours, time, filters, split, steps', () => {
   it('colours received records green and sent records cyan, header and bytes alike', () => {
     const r = renderer()
@@ -91,6 +116,19 @@ describe('terminal rendering: colours, time, filters, split, steps', () => {
     expect(s).toContain('\x1b[1;31;7m\\xff\\xfe\x1b[0m')
     expect(s).not.toContain('\x1b[90m\\xff')
     expect(strip(s)).toContain('a\\r\\xff\\xfeb')
+  })
+
+  it('a control character right after an invalid byte is dim too, and the text after it is the direction colour', () => {
+    for (const controls of ['escapes', 'pictures'] as const) {
+      const cr = controls === 'escapes' ? '\\r' : '␍'
+      const s = renderer({ controls }).render(traffic(Uint8Array.of(0x61, 0xff, 0x0d, 0x62, 0xfe, 0xfd, 0x0a, 0x00, 0x63)))
+      expect(styleAt(s, '\\xff'), controls).toEqual(INVALID)
+      expect(styleAt(s, cr), controls).toEqual(DIM)
+      expect(styleAt(s, 'b'), controls).toEqual(IN)
+      expect(styleAt(s, '\\xfd'), controls).toEqual(INVALID)
+      expect(styleAt(s, controls === 'escapes' ? '\\n' : '␊'), controls).toEqual(DIM)
+      expect(styleAt(s, 'c'), controls).toEqual(IN)
+    }
   })
 
   it('delta timestamps count from the previous record shown', () => {

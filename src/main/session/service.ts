@@ -3,7 +3,7 @@
 // bytes, the list of recent sessions, playback on screen and replay against live peers.
 // A recording that cannot start, or stops because a write failed, never stops the app: it
 // is reported (session.recording, and on every live pane) and every command still answers.
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { MessageRef, PaneError, ResultMap, SessionSummary } from '../../shared/contract'
@@ -265,7 +265,8 @@ export class SessionService implements SessionHandler {
     if (!f) return []
     try {
       const list = JSON.parse(readFileSync(f, 'utf8')) as unknown
-      return Array.isArray(list) ? list.filter((p): p is string => typeof p === 'string').slice(0, MAX_RECENT) : []
+      // A file deleted or moved since is not offered.
+      return Array.isArray(list) ? list.filter((p): p is string => typeof p === 'string' && existsSync(p)).slice(0, MAX_RECENT) : []
     } catch {
       return []
     }

@@ -6,6 +6,8 @@ import { languages, type Lang } from '../../shared/i18n'
 import { formatBytes } from '../../shared/bytes'
 import { webApi } from './api'
 import { useI18n } from './i18n'
+import { Notice } from './Notice'
+import { shortcutOf } from './shortcuts'
 import { Pane } from './pane/Pane'
 import type { LiveKind } from '../../shared/pane-kinds'
 import type { SplitLayout } from '../../shared/workspace'
@@ -111,16 +113,12 @@ export function App() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
-      const key = e.key.toLowerCase()
-      if (e.ctrlKey && !e.altKey && (key === 's' || key === 'o')) {
-        e.preventDefault()
-        if (key === 's' && s.savedPath && !e.shiftKey) void s.save(s.savedPath)
-        else s.setDialog({ kind: key === 's' ? 'save' : 'open', initial: key === 's' ? s.suggestion() : (s.recent[0] ?? '') })
-        return
-      }
-      if (!(e.ctrlKey && e.altKey)) return
-      if (e.key.toLowerCase() === 't') void newPair('tcp')
-      else if (e.key.toLowerCase() === 'u') void newPair('udp')
+      const shortcut = shortcutOf(e)
+      if (shortcut === 'save' && s.savedPath) void s.save(s.savedPath)
+      else if (shortcut === 'save' || shortcut === 'saveAs') s.setDialog({ kind: 'save', initial: s.suggestion() })
+      else if (shortcut === 'open') s.setDialog({ kind: 'open', initial: s.recent[0] ?? '' })
+      else if (shortcut === 'tcpPair') void newPair('tcp')
+      else if (shortcut === 'udpPair') void newPair('udp')
       else return
       e.preventDefault()
     }
@@ -164,7 +162,7 @@ export function App() {
           {t('session.exportWorkspace')}
         </button>
         {(s.recent.length > 0 || s.recovered.length > 0) && (
-          <select aria-label={t('session.recent')} value="" onChange={(e) => e.target.value && void s.open(e.target.value)}>
+          <select aria-label={t('session.recent')} value="" onChange={(e) => e.target.value && void s.openRecent(e.target.value)}>
             <option value="">{t('session.recent')}</option>
             {s.recent.map((p) => (
               <option key={p} value={p}>
@@ -182,7 +180,10 @@ export function App() {
             )}
           </select>
         )}
-        <span className="spacer" />
+        {/* The toolbar's free room is the window's notice place: a notice there moves nothing. */}
+        <span className="spacer">
+          <Notice notice={s.message} onDone={s.dismissMessage} />
+        </span>
         <label className="lang">
           {t('toolbar.language')}
           <select aria-label={t('toolbar.language')} value={lang} onChange={(e) => setLang(e.target.value as Lang)}>
@@ -203,11 +204,6 @@ export function App() {
             setPanes((ps) => ps.filter((m) => m.kind !== 'playback'))
           }}
         />
-      )}
-      {s.message && (
-        <div className="notice" role="status" onAnimationEnd={() => s.setMessage(undefined)}>
-          {s.message}
-        </div>
       )}
       {s.dialog && (
         <PathDialog

@@ -5,6 +5,8 @@ import { parseHex } from '../../../shared/bytes'
 import { formatBytesAs, type CopyFormat } from '../../../shared/copy-formats'
 import type { PaneError, SendTarget as ContractTarget } from '../../../shared/contract'
 import { useI18n } from '../i18n'
+import { Notice, useNotice } from '../Notice'
+import { shortcutOf } from '../shortcuts'
 import { api } from '../api'
 import { configurePane, startPane, stopPane, storeOf, type PaneModel } from '../workspace'
 import { Composer, type Outgoing, type SendTarget } from './Composer'
@@ -38,7 +40,7 @@ export function Pane({ model, onChange, onClose, maximized, onMaximize, onExport
   const setView = (view: ViewSettings): void => onChange({ view })
   const [paused, setPaused] = useState(false)
   const [redrawSignal, setRedrawSignal] = useState(0)
-  const [notice, setNotice] = useState<string | undefined>()
+  const [notice, say, dismiss] = useNotice()
   const traffic = useRef<TrafficViewHandle>(null)
   const options = useMemo<RenderOptions>(() => ({ ...viewSettings, lang }), [viewSettings, lang])
   useEffect(() => {
@@ -76,14 +78,14 @@ export function Pane({ model, onChange, onClose, maximized, onMaximize, onExport
   }
 
   const copy = (format: CopyFormat): void => {
-    // The selected bytes; a selection of headers only, the records it touches; none, the newest record.
+    // The selected bytes; a selection of headers only, the records it touches; none, nothing.
     const sel = traffic.current?.selectedBytes()
-    if (!sel) return setNotice(t('view.nothingToCopy'))
+    if (!sel) return say(t('view.nothingSelected'))
     const text = formatBytesAs(sel.bytes, format, viewSettings.encoding)
     const what = { n: sel.records, bytes: sel.bytes.byteLength, format: t(`copy.${format}`) }
     navigator.clipboard.writeText(text).then(
-      () => setNotice(sel.exact ? t('view.copiedBytes', what) : t('view.copied', what)),
-      () => setNotice(t('view.copyFailed'))
+      () => say(sel.exact ? t('view.copiedBytes', what) : t('view.copied', what)),
+      () => say(t('view.copyFailed'), true)
     )
   }
 
@@ -106,16 +108,12 @@ export function Pane({ model, onChange, onClose, maximized, onMaximize, onExport
       className={`pane pane-${model.kind}${maximized ? ' maximized' : ''}`}
       aria-label={title}
       onKeyDown={(e) => {
-        if (e.ctrlKey && e.altKey && e.key.toLowerCase() === 'm') {
-          e.preventDefault()
-          onMaximize()
-        } else if (e.ctrlKey && e.key.toLowerCase() === 'l') {
-          e.preventDefault()
-          clear()
-        } else if (e.altKey && e.key.toLowerCase() === 'h') {
-          e.preventDefault()
-          setView({ ...viewSettings, view: viewSettings.view === 'hex' ? 'text' : 'hex' })
-        }
+        const shortcut = shortcutOf(e)
+        if (shortcut === 'maximize') onMaximize()
+        else if (shortcut === 'clear') clear()
+        else if (shortcut === 'toggleHex') setView({ ...viewSettings, view: viewSettings.view === 'hex' ? 'text' : 'hex' })
+        else return
+        e.preventDefault()
       }}
     >
       <header className="pane-head">
@@ -169,12 +167,10 @@ export function Pane({ model, onChange, onClose, maximized, onMaximize, onExport
         onFind={find}
         onCopy={copy}
       />
-      {notice && (
-        <div className="notice" role="status" onAnimationEnd={() => setNotice(undefined)}>
-          {notice}
-        </div>
-      )}
-      <TrafficView ref={traffic} store={store} options={options} label={t('view.terminal', { pane: title })} redrawSignal={redrawSignal} paused={paused} />
+      <div className="traffic-area">
+        <TrafficView ref={traffic} store={store} options={options} label={t('view.terminal', { pane: title })} redrawSignal={redrawSignal} paused={paused} />
+        <Notice notice={notice} onDone={dismiss} />
+      </div>
       {!view && (
         <Composer
           paneKind={model.kind}

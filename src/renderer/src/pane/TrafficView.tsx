@@ -12,6 +12,7 @@ import type { LogEntry } from './log'
 import { estimateRows, mainPart, pieces, redrawTail, TerminalRenderer, type RenderOptions } from './render'
 import { bodyLines, selectedOffsets, takeSelected } from './byte-map'
 import { useI18n } from '../i18n'
+import { shortcutOf } from '../shortcuts'
 
 /** Where a search landed: the match shown (0-based) of how many; undefined when none. */
 export type FindResult = { index: number; count: number } | undefined
@@ -23,14 +24,13 @@ export interface TrafficViewHandle {
   findBytes(bytes: Uint8Array, backwards: boolean): FindResult
   /** Resolves once everything written so far has been drawn. */
   drawn(): Promise<void>
-  /** What Copy takes: see {@link Selected}; undefined when no record is on screen. */
+  /** What Copy takes: see {@link Selected}; undefined when nothing is selected or the selection touches no record. */
   selectedBytes(): Selected | undefined
 }
 
 /**
  * The payload bytes the selection covers, in order (`exact`); or, when it covers none (only
- * headers and notes), the whole payloads of the `records` it touches; or, with nothing
- * selected, the newest record's.
+ * headers and notes), the whole payloads of the `records` it touches.
  */
 export interface Selected {
   bytes: Uint8Array
@@ -155,6 +155,8 @@ export function TrafficView({ store, options, label, redrawSignal, paused, ref }
     finder.onDidChangeResults((r) => (lastResults.current = r))
     t.loadAddon(fit)
     t.loadAddon(finder)
+    // The view is read-only: the app's shortcuts pass xterm by (it would stop them) to the pane and the window.
+    t.attachCustomKeyEventHandler((e) => shortcutOf(e) === undefined)
     t.open(host.current!)
     term.current = t
     search.current = finder
@@ -256,11 +258,10 @@ export function TrafficView({ store, options, label, redrawSignal, paused, ref }
     drawn: () => new Promise<void>((resolve) => (term.current ? term.current.write('\x1b[0m', resolve) : resolve())),
     selectedBytes: () => {
       const t = term.current
+      const range = t?.hasSelection() ? t.getSelectionPosition() : undefined
+      if (!t || !range) return undefined
       const live = marked.current.filter((m) => !m.marker.isDisposed)
-      if (!t || live.length === 0) return undefined
       const payload = (m: Marked): Uint8Array => mainPart(m.entry.rec, m.entry.bytes).bytes
-      const range = t.hasSelection() ? t.getSelectionPosition() : undefined
-      if (!range) return { bytes: payload(live[live.length - 1]!), records: 1, exact: false }
       const touched: { bytes: Uint8Array; offsets: number[] | undefined }[] = []
       for (let i = 0; i < live.length; i++) {
         const first = live[i]!.marker.line
@@ -283,7 +284,7 @@ export function TrafficView({ store, options, label, redrawSignal, paused, ref }
             : undefined
         })
       }
-      return { ...takeSelected(touched), records: touched.length }
+      return touched.length === 0 ? undefined : { ...takeSelected(touched), records: touched.length }
     }
   }))
 

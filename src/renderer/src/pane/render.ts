@@ -28,6 +28,24 @@ const C = {
   reset: '\x1b[0m'
 }
 
+/**
+ * Drops the switch back to `colour` and to dim again between two dim escapes that nothing else
+ * separates, so a run of escapes is one dim stretch. Only there: after an invalid byte (whose
+ * reset ends in the same colour) the next escape must switch to dim itself.
+ */
+function joinDimRuns(text: string, colour: string): string {
+  const parts = text.split(colour + C.dim)
+  const out = [parts[0]!]
+  for (let i = 1; i < parts.length; i++) {
+    // Every part but the first starts dim; the one before is dim at its end if its last switch is.
+    const prev = parts[i - 1]!
+    const last = prev.lastIndexOf('\x1b[')
+    const dim = last < 0 ? i > 1 : prev.startsWith(C.dim, last)
+    out.push(dim ? parts[i]! : colour + C.dim + parts[i]!)
+  }
+  return out.join('')
+}
+
 /** The most bytes of one message step shown (as hex dump rows); the rest is counted. */
 export const STEP_BYTES = 64 * 1024
 
@@ -129,13 +147,12 @@ export class TerminalRenderer {
     if (o.view === 'hex') return hex()
     // Escapes of control characters are dimmed, invalid bytes stand out in inverse red; a run of
     // either shares one colour switch (binary data is mostly escapes).
-    const text = decodeVisible(bytes, o.encoding, {
+    const visible = decodeVisible(bytes, o.encoding, {
       style: o.controls,
       mark: (x) => `${C.dim}${x}${colour}`,
       invalid: (x) => `${C.invalid}${x}${C.reset}${colour}`
     })
-      .replaceAll(`${colour}${C.dim}`, '')
-      .replaceAll(`${C.reset}${colour}${C.invalid}`, '')
+    const text = joinDimRuns(visible.replaceAll(`${C.reset}${colour}${C.invalid}`, ''), colour)
     const lines = indent(text.replace(/\n$/, '').split('\n'))
     return o.view === 'split' ? lines + C.dim + hex() + colour : lines
   }

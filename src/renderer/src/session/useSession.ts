@@ -6,10 +6,12 @@ import type { PaneError, RecordingState, SessionSummary } from '../../../shared/
 import { readWorkspace, savedPaneById, type SplitLayout } from '../../../shared/workspace'
 import { api } from '../api'
 import { useI18n } from '../i18n'
+import { useNotice } from '../Notice'
 import type { Flow, ResendChoice } from '../pane/FlowList'
 import { closePane, makePane, restorePanes, storeOf, type PaneModel } from '../workspace'
 import { workspaceDocument } from '../saved-workspace'
 import type { AtStake } from './ReplaceDialog'
+import { useAskBeforeUnload } from './ask-before-unload'
 
 export type Dialog = { kind: 'save' | 'open' | 'export' | 'workspace'; initial: string; flow?: Flow } | undefined
 
@@ -35,7 +37,7 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
   /** Recordings an earlier run left behind when it crashed: offered next to the recent sessions. */
   const [recovered, setRecovered] = useState<{ path: string; lastWriteMs: number; bytes: number }[]>([])
   const [dialog, setDialog] = useState<Dialog>()
-  const [message, setMessage] = useState<string | undefined>()
+  const [message, say, dismissMessage] = useNotice()
   const [pending, setPending] = useState<{ summary: SessionSummary; stake: AtStake } | undefined>()
   /** Flows of the opened file not given a pane of their own (they are in the "other flows" pane). */
   const [otherFlows, setOtherFlows] = useState(0)
@@ -50,6 +52,11 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     const timer = setTimeout(() => void api.command({ type: 'session.workspace', workspace: workspaceDocument(panes, layout) }), 300)
     return () => clearTimeout(timer)
   }, [panes, layout])
+
+  /** Live panes with traffic not saved since the last Save. */
+  const unsavedPanes = useCallback(() => panes.filter((p) => p.kind !== 'playback' && storeOf(p.id).lastTrafficMs > savedAt.current), [panes])
+  const hasUnsaved = useCallback(() => unsavedPanes().length > 0, [unsavedPanes])
+  useAskBeforeUnload(hasUnsaved)
 
   const refreshRecent = useCallback(async () => {
     const r = await api.command({ type: 'session.recent' })
@@ -80,7 +87,7 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     if (!r.ok) return err(r.error)
     setSavedPath(r.result.path)
     savedAt.current = Date.now()
-    setMessage(
+    say(
       r.result.incomplete ? t('session.savedIncomplete', { path: r.result.path, why: err(r.result.incomplete) }) : t('session.saved', { path: r.result.path })
     )
     setDialog(undefined)
@@ -99,13 +106,21 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     const live = panes.filter((p) => p.kind !== 'playback')
     const restorable = readWorkspace(s.workspace).panes.length
     const running = live.filter((p) => storeOf(p.id).snapshot().state !== 'idle').length
-    const unsaved = live.filter((p) => storeOf(p.id).lastTrafficMs > savedAt.current).length
+    const unsaved = unsavedPanes().length
     if (restorable > 0 && running + unsaved > 0) {
       setPending({ summary: s, stake: { open: live.length, running, unsaved, restorable, name: s.path.split(/[\\/]/).pop() ?? s.path } })
       return undefined
     }
     await show(s, 'replace')
     return undefined
+  }
+
+  /** Opens a file picked under Recent; a failure is said by the toolbar, and the list is read again (a file gone leaves it). */
+  const openRecent = async (path: string): Promise<void> => {
+    const error = await open(path)
+    if (error === undefined) return
+    say(error, true)
+    await refreshRecent()
   }
 
   /** The answer to the replace question. */
@@ -162,8 +177,8 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     setOtherFlows(rest.length)
     if (restored.length > 0) {
       const closed = gone.filter((p) => p.kind !== 'playback').length
-      if (!replacing) setMessage(t('session.restoredAdded', { n: restored.length }))
-      else setMessage(closed > 0 ? t('session.restoredReplacing', { n: restored.length, closed }) : t('session.restored', { n: restored.length }))
+      if (!replacing) say(t('session.restoredAdded', { n: restored.length }))
+      else say(closed > 0 ? t('session.restoredReplacing', { n: restored.length, closed }) : t('session.restored', { n: restored.length }))
     }
     const started = await api.command({
       type: 'playback.start',
@@ -179,7 +194,7 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     if (!session) return undefined
     const r = await api.command({ type: 'session.export', sessionId: session.sessionId, flowId: flow.id, dir })
     if (!r.ok) return err(r.error)
-    setMessage(t('session.exported', { files: r.result.files.join(', ') }))
+    say(t('session.exported', { files: r.result.files.join(', ') }))
     setDialog(undefined)
     return undefined
   }
@@ -188,7 +203,7 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     await api.command({ type: 'session.workspace', workspace: workspaceDocument(panes, layout) })
     const r = await api.command({ type: 'session.exportWorkspace', path })
     if (!r.ok) return err(r.error)
-    setMessage(t('session.exported', { files: r.result.path }))
+    say(t('session.exported', { files: r.result.path }))
     setDialog(undefined)
     return undefined
   }
@@ -222,10 +237,11 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     dialog,
     setDialog,
     message,
-    setMessage,
+    dismissMessage,
     suggestion,
     save,
     open,
+    openRecent,
     pending,
     choose,
     otherFlows,
