@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Endpoint } from '../src/shared/contract'
 import { SessionWriter } from '../src/main/session/writer'
 import { bounded, closedPort, Peers, python3, waitForOutput } from './peers'
+import { pythonLineServer } from './python-servers'
 
 const cliJs = resolve(__dirname, '../out/main/cli.js')
 const binJs = resolve(__dirname, '../bin/net-playground.js')
@@ -61,31 +62,6 @@ beforeAll(() => {
   u.close()
 })
 
-/** 'ok <line>' for every line; with `odd`, the request 'two' gets 'ok TWO'; with `close`, it closes after the first answer. */
-const SERVER = String.raw`
-import socket, sys, threading
-odd = sys.argv[1] == 'odd'
-close_after_one = sys.argv[1] == 'close'
-srv = socket.socket()
-srv.bind(('127.0.0.1', 0))
-srv.listen(8)
-print(srv.getsockname()[1], flush=True)
-def serve(c):
-    f = c.makefile('rb')
-    while True:
-        line = f.readline()
-        if not line:
-            break
-        req = line.rstrip(b'\n')
-        c.sendall(b'ok TWO\n' if odd and req == b'two' else b'ok ' + req + b'\n')
-        if close_after_one:
-            break
-    c.close()
-while True:
-    c, _ = srv.accept()
-    threading.Thread(target=serve, args=(c,), daemon=True).start()
-`
-
 /** Sends each request, reads its answer line, prints them as JSON, then closes. */
 const CLIENT = String.raw`
 import json, socket, sys
@@ -111,10 +87,7 @@ while True:
     s.sendto(b'ok ' + d, a)
 `
 
-async function server(mode: 'same' | 'odd' | 'close'): Promise<number> {
-  const peer = peers.python(SERVER, mode)
-  return Number((await waitForOutput(peer.stdout, /^(\d+)\n/, `the python3 ${mode} server's port`))[1])
-}
+const server = (mode: 'same' | 'odd' | 'close'): Promise<number> => pythonLineServer(peers, mode)
 
 async function run(args: string[], script = cliJs): Promise<{ code: number | string; stdout: string; stderr: string }> {
   const peer = peers.spawn(process.execPath, [script, ...args])

@@ -1,22 +1,14 @@
 // The boundary: every command is validated in main, and a bad one comes back as
 // BAD_COMMAND with a detail a person can act on. And the web host's binary framing
 // carries payloads as raw bytes.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { commandTypes } from '../src/shared/contract'
 import { decodeFrame, encodeFrame, type WireMessage } from '../src/shared/wire'
-import { bounded } from './peers'
-import { Probe } from './probe'
 
-let probe: Probe
+import { Probe, useProbe } from './probe'
 
-beforeEach(() => {
-  probe = new Probe()
-})
-
-afterEach(async () => {
-  await bounded(probe.dispose(), 'engine dispose')
-  expect(probe.schemaErrors).toEqual([])
-})
+let probe!: Probe
+useProbe((p) => (probe = p))
 
 describe('bad commands', () => {
   const listen = { type: 'tcpServer.listen', paneId: 'p', host: '127.0.0.1', port: 0 }

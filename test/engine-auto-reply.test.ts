@@ -2,23 +2,13 @@
 // node:net / node:dgram peer: echo, text and hex matches, regex captures, delay, once,
 // rule order, disabled rules, and replies that go through framing and transforms.
 import { crc32 as zlibCrc32 } from 'node:zlib'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { AutoReply, CommandInput, Endpoint, PaneConfigInput } from '../src/shared/contract'
-import { bounded } from './peers'
-import { Probe, RawClient, RawUdp, sleep } from './probe'
+import { Probe, RawClient, RawUdp, sleep, useProbe } from './probe'
 
-let probe: Probe
+let probe!: Probe
 const cleanups: (() => unknown)[] = []
-
-beforeEach(() => {
-  probe = new Probe({ statsIntervalMs: 20 })
-})
-
-afterEach(async () => {
-  await bounded(probe.dispose(), 'engine dispose')
-  for (const c of cleanups.splice(0)) await c()
-  expect(probe.schemaErrors).toEqual([])
-})
+useProbe((p) => (probe = p), { statsIntervalMs: 20 }, cleanups)
 
 const text = (t: string, extra: Partial<AutoReply['reply']> = {}): AutoReply['reply'] => ({
   kind: 'template',

@@ -5,10 +5,9 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineEvent } from '../src/shared/contract'
-import { bounded } from './peers'
-import { Probe, RawServer, RawUdp, sleep } from './probe'
+import { Probe, RawServer, RawUdp, sleep, useProbe } from './probe'
 
 type Progress = Extract<EngineEvent, { type: 'job.progress' }>
 
@@ -24,15 +23,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-beforeEach(() => {
-  probe = new Probe({ statsIntervalMs: 20 })
-})
-
-afterEach(async () => {
-  await bounded(probe.dispose(), 'engine dispose')
-  for (const c of cleanups.splice(0)) await c()
-  expect(probe.schemaErrors).toEqual([])
-})
+useProbe((p) => (probe = p), { statsIntervalMs: 20 }, cleanups)
 
 async function rawServer(onSocket?: Parameters<typeof RawServer.listen>[0]): Promise<RawServer> {
   const s = await RawServer.listen(onSocket)

@@ -2,11 +2,11 @@
 // plain node:net / node:dgram peer), and how a pane shows what a plain peer wrote, as
 // message records with their parts (wire, unframe, each undone step).
 import { crc32 as zlibCrc32, gunzipSync, gzipSync } from 'node:zlib'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { CommandInput, Endpoint, PaneConfigInput } from '../src/shared/contract'
-import { bounded } from './peers'
+
 import { errorMessage } from '../src/shared/i18n'
-import { Probe, RawClient, RawServer, RawUdp, type Shown } from './probe'
+import { Probe, RawClient, RawServer, RawUdp, type Shown, useProbe } from './probe'
 import { expectReason } from './why'
 
 type Framing = NonNullable<PaneConfigInput['framing']>
@@ -20,18 +20,9 @@ const crcBE = (data: Buffer): Buffer => {
   return out
 }
 
-let probe: Probe
+let probe!: Probe
 const cleanups: (() => unknown)[] = []
-
-beforeEach(() => {
-  probe = new Probe({ statsIntervalMs: 20 })
-})
-
-afterEach(async () => {
-  await bounded(probe.dispose(), 'engine dispose')
-  for (const c of cleanups.splice(0)) await c()
-  expect(probe.schemaErrors).toEqual([])
-})
+useProbe((p) => (probe = p), { statsIntervalMs: 20 }, cleanups)
 
 async function rawServer(...args: Parameters<typeof RawServer.listen>): Promise<RawServer> {
   const s = await RawServer.listen(...args)

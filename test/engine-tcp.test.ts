@@ -1,9 +1,9 @@
 // TCP server and client panes over real loopback sockets: listen, accept, send to one or
 // all, byte counters, half-close, graceful close, reset, stop, pane close.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Endpoint } from '../src/shared/contract'
 import { bounded } from './peers'
-import { Probe } from './probe'
+import { Probe, useProbe } from './probe'
 import { TcpConnection } from '../src/main/engine/connection'
 
 const u8 = (s: string): Uint8Array => new TextEncoder().encode(s)
@@ -14,16 +14,8 @@ interface Connected {
   remote: Endpoint
 }
 
-let probe: Probe
-
-beforeEach(() => {
-  probe = new Probe({ statsIntervalMs: 20 })
-})
-
-afterEach(async () => {
-  await bounded(probe.dispose(), 'engine dispose')
-  expect(probe.schemaErrors).toEqual([])
-})
+let probe!: Probe
+useProbe((p) => (probe = p), { statsIntervalMs: 20 })
 
 async function listen(paneId: string, host = '127.0.0.1'): Promise<Endpoint> {
   const { local } = await probe.ok<{ local: Endpoint }>({ type: 'tcpServer.listen', paneId, host, port: 0 })

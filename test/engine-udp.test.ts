@@ -1,22 +1,14 @@
 // UDP panes over real loopback sockets: bind, datagrams both ways with the sender's
 // address, boundaries kept, IPv6, and the ways a send is refused.
-import { afterEach, beforeEach, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import type { Endpoint } from '../src/shared/contract'
-import { bounded } from './peers'
-import { Probe } from './probe'
+
+import { Probe, useProbe } from './probe'
 
 const u8 = (s: string): Uint8Array => new TextEncoder().encode(s)
 
-let probe: Probe
-
-beforeEach(() => {
-  probe = new Probe({ statsIntervalMs: 20 })
-})
-
-afterEach(async () => {
-  await bounded(probe.dispose(), 'engine dispose')
-  expect(probe.schemaErrors).toEqual([])
-})
+let probe!: Probe
+useProbe((p) => (probe = p), { statsIntervalMs: 20 })
 
 async function bind(paneId: string, host = '127.0.0.1', port = 0): Promise<Endpoint> {
   const { local } = await probe.ok<{ local: Endpoint }>({ type: 'udp.bind', paneId, host, port })

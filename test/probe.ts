@@ -1,6 +1,8 @@
 // Test helper: drives an Engine and collects what it emits, acking display data like a
 // renderer that keeps up (unless told not to).
 import dgram from 'node:dgram'
+import { afterEach, beforeEach, expect } from 'vitest'
+import { bounded } from './peers'
 import net from 'node:net'
 import { Engine, type EngineOptions, type TrafficTap } from '../src/main/engine/engine'
 import {
@@ -287,4 +289,19 @@ export class RawUdp {
   close(): Promise<void> {
     return new Promise((resolve) => this.socket.close(() => resolve()))
   }
+}
+
+/**
+ * A fresh Probe for each test of the file, handed to `set`; after each test it is disposed
+ * (bounded), then `cleanups` run, and every event and result it saw must have matched the
+ * contract.
+ */
+export function useProbe(set: (probe: Probe) => void, options?: EngineOptions, cleanups: (() => unknown)[] = []): void {
+  let current: Probe
+  beforeEach(() => set((current = new Probe(options))))
+  afterEach(async () => {
+    await bounded(current.dispose(), 'engine dispose')
+    for (const c of cleanups.splice(0)) await c()
+    expect(current.schemaErrors).toEqual([])
+  })
 }

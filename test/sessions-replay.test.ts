@@ -4,63 +4,34 @@
 // request differently it shows where; standing in for the server, it answers a raw client
 // with the recorded answers. A real loopback capture (dumpcap, where it can capture) and the
 // same exchange written as tcpdump writes it (classic pcap) replay the same way.
-import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
-import net from 'node:net'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Endpoint, EngineEvent, SessionSummary } from '../src/shared/contract'
 import { withSessions } from '../src/main/session/service'
 import { openSession } from '../src/main/session/reader'
-import { bounded, lineServer as nodeLineServer, Peers, waitForOutput } from './peers'
-import { Probe, RawClient, sleep } from './probe'
+import { bounded, lineServer as nodeLineServer, Peers } from './peers'
+import { pythonLineServer } from './python-servers'
+import { startCapture, type Capture } from './dumpcap'
+import { Probe, RawClient } from './probe'
 import { epochNs, LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, writeTcpdumpPcap, type Seen } from './tcpdump-pcap'
 
 const dir = mkdtempSync(join(tmpdir(), 'np-sessions-replay-'))
 const peers = new Peers()
 const probes: Probe[] = []
-let capture: ChildProcess | undefined
+let capture: Capture | null = null
 
 afterEach(async () => {
   await peers.killAll()
   await Promise.all(probes.splice(0).map((p) => p.dispose()))
-  if (capture && capture.exitCode === null && capture.signalCode === null) {
-    const gone = new Promise<void>((r) => capture!.once('exit', () => r()))
-    capture.kill('SIGKILL')
-    await bounded(gone, 'dumpcap to exit')
-  }
-  capture = undefined
+  await capture?.stop()
+  capture = null
 })
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-/** A line server: 'ok <line>' for every line; with `odd`, the request 'two' gets 'ok TWO'. */
-const SERVER = String.raw`
-import socket, sys, threading
-odd = sys.argv[1] == 'odd'
-srv = socket.socket()
-srv.bind(('127.0.0.1', 0))
-srv.listen(8)
-print(srv.getsockname()[1], flush=True)
-def serve(c):
-    f = c.makefile('rb')
-    while True:
-        line = f.readline()
-        if not line:
-            break
-        req = line.rstrip(b'\n')
-        c.sendall(b'ok TWO\n' if odd and req == b'two' else b'ok ' + req + b'\n')
-    c.close()
-while True:
-    c, _ = srv.accept()
-    threading.Thread(target=serve, args=(c,), daemon=True).start()
-`
-
-/** The python3 line server (a peer nobody here wrote), 'same' or 'odd' answers. */
-async function lineServer(mode: 'same' | 'odd'): Promise<number> {
-  const peer = peers.python(SERVER, mode)
-  return Number((await waitForOutput(peer.stdout, /^(\d+)\n/, `the python3 ${mode} server's port`))[1])
-}
+/** The python3 line server: 'ok <line>' for every line ('odd': 'two' gets 'ok TWO'). */
+const lineServer = (mode: 'same' | 'odd'): Promise<number> => pythonLineServer(peers, mode)
 
 function probe(): Probe {
   const p = new Probe({ sessions: withSessions({ dir: join(dir, 'sessions') }) })
@@ -202,63 +173,6 @@ describe('replay of a recorded conversation', () => {
   })
 })
 
-// ---------------------------------------------------------------------------------------
-// A capture made by dumpcap on the loopback interface.
-
-/** Starts dumpcap; resolves null when it cannot capture here (no dumpcap, no permission). */
-function startCapture(port: number, file: string): Promise<ChildProcess | null> {
-  return new Promise((resolve) => {
-    const p = spawn('dumpcap', ['-i', 'lo', '-f', `tcp port ${port}`, '-w', file, '-a', 'duration:20', '-q'], { stdio: ['ignore', 'ignore', 'pipe'] })
-    capture = p
-    let err = ''
-    const timer = setTimeout(() => resolve(existsSync(file) ? p : null), 4000)
-    p.on('error', () => {
-      clearTimeout(timer)
-      resolve(null)
-    })
-    p.on('exit', () => {
-      clearTimeout(timer)
-      resolve(null)
-    })
-    p.stderr!.on('data', (d: Buffer) => {
-      err += d.toString()
-      if (/File:|Capturing on/.test(err)) {
-        clearTimeout(timer)
-        // dumpcap says so a little before the filter is really in place.
-        setTimeout(() => resolve(p), 500)
-      }
-    })
-  })
-}
-
-/**
- * dumpcap says it captures a little before its filter is in place (later still on a busy
- * machine): probe connections until one shows up in the file. The capture, or null (then
- * dumpcap is stopped) when none does within 10 s.
- */
-async function captureWorks(port: number, file: string): Promise<ChildProcess | null> {
-  const p = capture!
-  for (const started = Date.now(); Date.now() - started < 10_000;) {
-    const probe = net.connect(port, '127.0.0.1')
-    probe.on('error', () => {})
-    await new Promise<void>((r) => probe.once('connect', () => r()).once('error', () => r()))
-    probe.end()
-    await sleep(300)
-    try {
-      const s = openSession(file)
-      const seen = s.index.flows.some((f) => f.proto === 'tcp')
-      s.close()
-      if (seen) return p
-    } catch {
-      /* not written yet */
-    }
-  }
-  const stopped = new Promise<void>((r) => p.once('exit', () => r()))
-  p.kill('SIGINT')
-  await bounded(stopped, 'dumpcap to stop')
-  return null
-}
-
 describe('replay of a foreign capture', () => {
   it('a capture of a request/response exchange (dumpcap where it can capture, and as tcpdump writes it) replays against a live server with no difference', async () => {
     // A node:net line server, the same protocol.
@@ -266,7 +180,7 @@ describe('replay of a foreign capture', () => {
     try {
       const port = server.port
       const file = join(dir, 'lo.pcapng')
-      const dumpcap = (await startCapture(port, file)) && (await captureWorks(port, file))
+      const dumpcap = (capture = await startCapture(port, file))
       if (!dumpcap)
         console.warn(
           'sessions-replay: dumpcap cannot capture on lo here (not installed, or no permission to capture); only the tcpdump-format pcaps built from the same traffic are replayed.'
@@ -297,10 +211,8 @@ describe('replay of a foreign capture', () => {
       writeTcpdumpPcap(files[0]!, LINKTYPE_ETHERNET, [{ ...conversation, closeNs: epochNs() }])
       writeTcpdumpPcap(files[1]!, LINKTYPE_LINUX_SLL, [{ ...conversation, closeNs: epochNs() }])
       if (dumpcap) {
-        await sleep(300) // let dumpcap write the last packets
-        const stopped = new Promise<void>((r) => dumpcap.once('exit', () => r()))
-        dumpcap.kill('SIGINT')
-        await bounded(stopped, 'dumpcap to stop')
+        await dumpcap.stop()
+        capture = null
         expect(statSync(file).size).toBeGreaterThan(0)
         files.unshift(file)
       }
