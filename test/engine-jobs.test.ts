@@ -8,6 +8,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineEvent } from '../src/shared/contract'
 import { Probe, RawServer, RawUdp, sleep, useProbe } from './probe'
+import { getEventListeners } from 'node:events'
+import { pause } from '../src/main/engine/jobs'
 
 type Progress = Extract<EngineEvent, { type: 'job.progress' }>
 
@@ -51,6 +53,33 @@ async function finished(paneId: string, jobId: number, timeoutMs = 5000): Promis
 const ticks = (wire: Buffer): string[] => wire.toString().split(';').filter(Boolean)
 
 describe('repeat', () => {
+  it("a repeat's waits leave no abort listener behind: 50 sends, no MaxListenersExceededWarning, none left on the signal", async () => {
+    const warnings: string[] = []
+    const onWarning = (w: Error): void => void warnings.push(`${w.name}: ${w.message}`)
+    process.on('warning', onWarning)
+    try {
+      const raw = await rawServer()
+      const connId = await connect('cli', raw.port)
+      const r = await probe.ok<{ jobId: number }>({
+        type: 'send',
+        paneId: 'cli',
+        target: connId,
+        payload: { text: '.', mode: 'text' },
+        repeat: { everyMs: 1, times: 50 }
+      })
+      await finished('cli', r.jobId)
+      await raw.untilReceived(50)
+      // Node warns on the 11th listener of one signal; the wait of each send added one before.
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(warnings.filter((w) => w.includes('MaxListenersExceeded'))).toEqual([])
+    } finally {
+      process.off('warning', onWarning)
+    }
+    const signal = new AbortController().signal
+    for (let i = 0; i < 20; i++) await pause(0, signal)
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0)
+  })
+
   it('everyMs 20, times 5: five sends on the wire; progress ends with done 5 of 5, finished', async () => {
     const raw = await rawServer()
     const connId = await connect('cli', raw.port)

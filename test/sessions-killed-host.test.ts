@@ -3,22 +3,21 @@
 // with an exact, non-empty prefix of what was sent, and say that the recording was
 // interrupted. A file cut in the middle of a block must open too, and say where it was cut.
 // The next run of the host offers the left-behind recording (session.recent's recovered).
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { openSession, type OpenSession } from '../src/main/session/reader'
 import { withSessions } from '../src/main/session/service'
-import { decodeFrame, encodeFrame } from '../src/shared/wire'
-import type { EngineEvent, SessionSummary } from '../src/shared/contract'
+import type { SessionSummary } from '../src/shared/contract'
 import { english } from './message-refs'
-import { bounded, waitForOutput } from './peers'
+import { bounded } from './peers'
+import { startHostProcess, webJs, WireClient } from './web-host-client'
 import { Probe, until } from './probe'
 
-const webJs = resolve(__dirname, '../out/main/web.js')
 beforeAll(() => {
   if (!existsSync(webJs)) throw new Error(`${webJs} is missing: build first (npx electron-vite build, or npm test which builds before the unit tests)`)
 })
@@ -31,42 +30,6 @@ function block(k: number): Buffer {
   b.writeUInt32BE(k, 0)
   for (let i = 4; i < SIZE; i++) b[i] = (k * 31 + i) & 0xff
   return b
-}
-
-/** A WebSocket client of the web host speaking the binary wire format. */
-class WireClient {
-  private nextId = 1
-  readonly events: EngineEvent[] = []
-  private readonly waiting = new Map<number, (b: Record<string, unknown>) => void>()
-  constructor(readonly ws: WebSocket) {
-    ws.on('message', (raw: Buffer) => {
-      const msg = decodeFrame(new Uint8Array(raw))
-      if (msg.kind === 'event') this.events.push(msg.body as EngineEvent)
-      if (msg.kind === 'response') this.waiting.get(msg.id)?.(msg.body)
-    })
-    ws.on('error', () => {})
-  }
-  static open(port: number, token: string): Promise<WireClient> {
-    return bounded(
-      new Promise<WireClient>((ok, fail) => {
-        const ws = new WebSocket(`ws://127.0.0.1:${port}/api?token=${token}`, { headers: { Origin: `http://127.0.0.1:${port}` } })
-        ws.once('open', () => ok(new WireClient(ws)))
-        ws.once('unexpected-response', (_q, res) => fail(new Error(`web host refused the WebSocket: ${res.statusCode}`)))
-        ws.once('error', fail)
-      }),
-      'the WebSocket to open'
-    )
-  }
-  command(body: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const id = this.nextId++
-    return bounded(
-      new Promise((ok) => {
-        this.waiting.set(id, ok)
-        this.ws.send(encodeFrame({ kind: 'command', id, body }))
-      }),
-      `${String(body['type'])} over the WebSocket`
-    )
-  }
 }
 
 /** The chunks of the server pane's connection, read back in order (bytes the pane received). */
@@ -110,14 +73,9 @@ const token = 'crash-test-token'
 
 /** Starts the web host (node out/main/web.js) on a free port with its recordings in `sessionDir`. */
 async function startHost(sessionDir: string): Promise<{ port: number; exited: Promise<string> }> {
-  const host = spawn(process.execPath, [webJs, '--port', '0', '--token', token, '--session-dir', sessionDir], { stdio: ['ignore', 'pipe', 'pipe'] })
-  child = host
-  let out = ''
-  host.stdout!.setEncoding('utf8').on('data', (s: string) => (out += s))
-  host.stderr!.setEncoding('utf8').on('data', (s: string) => (out += s))
-  const exited = new Promise<string>((r) => host.once('exit', (code, signal) => r(signal ?? String(code))))
-  const port = Number((await waitForOutput(() => out, /web host: http:\/\/127\.0\.0\.1:(\d+)\/\?token=/, 'the web host URL'))[1])
-  return { port, exited }
+  const host = await startHostProcess(sessionDir, token)
+  child = host.child
+  return host
 }
 
 describe('a web host killed while it records', () => {

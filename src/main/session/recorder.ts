@@ -16,7 +16,7 @@ export interface Recordable {
 /** Errors remembered per connection until it closes (a bound: errors of connections that never close). */
 const MAX_CONN_ERRORS = 1024
 
-/** A running recording: how much it has recorded (chunks and lifecycle events), and how to stop it. */
+/** A running recording: how many chunks of traffic it has recorded (what Save would keep), and how to stop it. */
 export interface Recording {
   readonly activity: number
   stop(): void
@@ -32,7 +32,6 @@ export function record(source: Recordable, writer: SessionWriter): Recording {
   })
   const offEvent = source.onPaneEvent((e) => {
     if (source.kindOf?.(e.paneId) === 'playback') return
-    if (e.type !== 'data' && e.type !== 'conn.stats' && e.type !== 'job.progress') activity++
     switch (e.type) {
       case 'conn.open':
         writer.connOpen({ paneId: e.paneId, connId: e.connId, local: e.local, remote: e.remote, initiator: e.initiator, tNs: usToNs(e.tUs) })

@@ -3,7 +3,7 @@
 // bytes, the list of recent sessions, playback on screen and replay against live peers.
 // A recording that cannot start, or stops because a write failed, never stops the app: it
 // is reported (session.recording, and on every live pane) and every command still answers.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { MessageRef, PaneError, ResultMap, SessionSummary } from '../../shared/contract'
@@ -12,6 +12,7 @@ import { readWorkspace } from '../../shared/workspace'
 import type { Engine, Handlers, SessionCommandType, SessionHandler } from '../engine/engine'
 import { nowNs } from '../engine/clock'
 import { EngineError, fail, failWith, toPaneError } from '../engine/errors'
+import { makeFolder } from './make-folder'
 import { Playback, sessionSpan } from './playback'
 import { record, type Recording } from './recorder'
 import { openSession, SessionFileError, type OpenSession } from './reader'
@@ -96,7 +97,7 @@ export class SessionService implements SessionHandler {
     this.dir = options.dir ?? join(tmpdir(), 'net-playground')
     const path = join(this.dir, `recording-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-${++instances}.pcapng`)
     try {
-      mkdirSync(this.dir, { recursive: true })
+      makeFolder(this.dir)
       this.writer = SessionWriter.open(path, { application: 'Net Playground', onError: (err) => this.writeFailed(err) })
       this.recordingPath = path
       this.recording = record(engine, this.writer)
@@ -241,7 +242,7 @@ export class SessionService implements SessionHandler {
     const name = (e: { address: string; port: number }): string => formatTarget(e.address, e.port).replace(/[^\w.-]+/g, '_')
     const out = resolve(dir)
     try {
-      mkdirSync(out, { recursive: true })
+      makeFolder(out)
       const files: string[] = []
       for (const d of ['out', 'in'] as const) {
         const parts = flow.chunks.filter((c) => c.dir === d).map((c) => file.readSync(c))
