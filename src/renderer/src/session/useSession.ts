@@ -1,6 +1,7 @@
 // The session side of the window: keeping the recording's copy of the workspace current (never
-// with keys), save / save as / open / recent (asking whether the keys go into the file), the opened session with its read-only panes and its
-// restored workspace, and the replays started from them.
+// with keys), save / save as / open / recent (asking whether the keys go into the file), the
+// opened session with its read-only panes and its restored workspace, and the replays started
+// from them.
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { PaneError, RecordingState, SessionSummary } from '../../../shared/contract'
 import { readWorkspace, savedPaneById, type SplitLayout } from '../../../shared/workspace'
