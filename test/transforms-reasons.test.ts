@@ -159,6 +159,11 @@ const cases: { what: string; key: MessageKey; reason: () => unknown }[] = [
   // Key settings that skipped validation: the schema's reason on the stage, and the cipher's own.
   { what: 'key: none given', key: 'why.cipher.noKey', reason: () => outReason({ kind: 'encrypt', algo: 'aes-256-gcm' }) },
   {
+    what: 'key: left out of the saved session (a restored pane, a recorded one played back)',
+    key: 'why.cipher.keyOmitted',
+    reason: () => outReason({ kind: 'encrypt', algo: 'aes-256-gcm', keyOmitted: 'passphrase' })
+  },
+  {
     what: 'key: hex and passphrase both',
     key: 'why.cipher.keyAndPassphrase',
     reason: () => outReason({ kind: 'encrypt', algo: 'aes-256-gcm', keyHex: KEY32, passphrase: 'pw' })

@@ -147,14 +147,18 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pane.configure'), paneId: paneIdSchema, config: paneConfigSchema }),
   // Sessions: the recording (always on), saving it, opening a saved one or a capture.
   z.object({ type: z.literal('session.info') }),
+  // The workspace the recording carries: written into it without keys (workspace-keys.ts).
   z.object({ type: z.literal('session.workspace'), workspace: z.unknown() }),
-  z.object({ type: z.literal('session.save'), path: filePathSchema }),
+  // `workspace`: the one to write into this copy, keys included, when the person chose to
+  // include them (the recording never holds keys); without it the copy has the recording's.
+  z.object({ type: z.literal('session.save'), path: filePathSchema, workspace: z.unknown().optional() }),
   z.object({ type: z.literal('session.open'), path: filePathSchema }),
   z.object({ type: z.literal('session.recent') }),
   z.object({ type: z.literal('session.close'), sessionId: z.number().int() }),
   z.object({ type: z.literal('session.export'), sessionId: z.number().int(), flowId: z.number().int(), dir: filePathSchema }),
-  // The workspace alone (panes, settings, snippets, rules) as JSON, for version control.
-  z.object({ type: z.literal('session.exportWorkspace'), path: filePathSchema }),
+  // The workspace alone (panes, settings, snippets, rules) as JSON, for version control;
+  // `workspace` as for session.save: given when the person chose to include the keys.
+  z.object({ type: z.literal('session.exportWorkspace'), path: filePathSchema, workspace: z.unknown().optional() }),
   // Playback on screen: the flows of an opened session shown in read-only panes.
   z.object({
     type: z.literal('playback.start'),

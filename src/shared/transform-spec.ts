@@ -22,7 +22,13 @@ export interface EncryptSettings {
   keyHex?: string | undefined
   passphrase?: string | undefined
   ivHex?: string | undefined
+  /** The key was left out of a saved workspace (workspace-keys.ts): which field it was, so the pane asks for it. */
+  keyOmitted?: KeyField | undefined
 }
+
+/** Where an encrypt step's key is given: in hex, or as a passphrase. */
+export const keyFields = ['keyHex', 'passphrase'] as const
+export type KeyField = (typeof keyFields)[number]
 
 export type KeyMaterial =
   | { ok: true; key: { kind: 'hex'; bytes: Uint8Array } | { kind: 'passphrase'; text: string }; iv?: Uint8Array }
@@ -38,6 +44,9 @@ export function readKeyMaterial(s: EncryptSettings): KeyMaterial {
   const hasHex = s.keyHex !== undefined && s.keyHex.trim() !== ''
   const hasPass = s.passphrase !== undefined && s.passphrase !== ''
   if (hasHex && hasPass) return { ok: false, field: 'passphrase', reason: { key: 'why.cipher.keyAndPassphrase' } }
+  // A key left out of a saved session is wanted, not forgotten: say so, at the field it was in.
+  if (!hasHex && !hasPass && s.keyOmitted !== undefined)
+    return { ok: false, field: s.keyOmitted, reason: { key: 'why.cipher.keyOmitted', params: { algo: s.algo } } }
   if (!hasHex && !hasPass) return { ok: false, field: 'keyHex', reason: { key: 'why.cipher.noKey', params: { algo: s.algo } } }
   let iv: Uint8Array | undefined
   // GCM makes a fresh IV for every message, so a fixed ivHex means nothing to it.
@@ -92,21 +101,22 @@ export function stepApplies(step: { dir?: StepDir | undefined }, dir: 'out' | 'i
   return step.dir !== (dir === 'out' ? 'in' : 'out')
 }
 
-const encryptStepSchema = z
-  .object({
-    kind: z.literal('encrypt'),
-    dir: dirSchema,
-    algo: z.enum(cipherAlgos),
-    keyHex: z.string().max(1000).optional(),
-    passphrase: z.string().max(1000).optional(),
-    ivHex: z.string().max(1000).optional()
-  })
-  .superRefine((step, ctx) => {
-    const r = readKeyMaterial(step)
-    // The issue's message is the English sentence (a rejected command's detail); `params.reason`
-    // is the same in words of the catalog, for a form or a stage to show in the reader's language.
-    if (!r.ok) ctx.addIssue({ code: 'custom', message: translateRef('en', r.reason), path: [r.field], params: { reason: r.reason } })
-  })
+const encryptShape = {
+  kind: z.literal('encrypt'),
+  dir: dirSchema,
+  algo: z.enum(cipherAlgos),
+  keyHex: z.string().max(1000).optional(),
+  passphrase: z.string().max(1000).optional(),
+  ivHex: z.string().max(1000).optional(),
+  keyOmitted: z.enum(keyFields).optional()
+}
+
+const encryptStepSchema = z.object(encryptShape).superRefine((step, ctx) => {
+  const r = readKeyMaterial(step)
+  // The issue's message is the English sentence (a rejected command's detail); `params.reason`
+  // is the same in words of the catalog, for a form or a stage to show in the reader's language.
+  if (!r.ok) ctx.addIssue({ code: 'custom', message: translateRef('en', r.reason), path: [r.field], params: { reason: r.reason } })
+})
 
 /** The catalog reason a key-settings issue of the schema carries, or undefined for any other issue. */
 export function issueReason(issue: z.core.$ZodIssue | undefined): MessageRef | undefined {
@@ -120,3 +130,10 @@ export const transformStepSchema = z.discriminatedUnion('kind', [
 ])
 export type TransformStep = z.infer<typeof transformStepSchema>
 export const transformStepsSchema = z.array(transformStepSchema).max(8, 'at most 8 transform steps')
+
+/**
+ * An encrypt step whose key was left out of a saved workspace, waiting for it: the forgiving
+ * reader of a workspace keeps it (with transformStepSchema, which refuses it, it would be
+ * dropped), while the engine refuses to configure a pane with it until the key is given.
+ */
+export const keyOmittedStepSchema = z.object({ ...encryptShape, keyOmitted: z.enum(keyFields) })

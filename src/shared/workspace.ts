@@ -6,7 +6,7 @@
 // writes every documented field, so an exported workspace shows all of them.
 import { z } from 'zod'
 import { autoReplySchema, framingSchema, templateModeSchema, textEncodingSchema } from './contract'
-import { transformStepSchema } from './transform-spec'
+import { keyOmittedStepSchema, transformStepSchema } from './transform-spec'
 import { liveKinds } from './pane-kinds'
 
 export const WORKSPACE_VERSION = 1
@@ -90,11 +90,13 @@ export type Sequence = z.output<typeof sequenceSchema>
 /**
  * A pane's framing, transforms and auto-replies as saved: each part read on its own, so one
  * damaged rule does not cost the others. The engine checks the whole again on pane.configure.
+ * An encrypt step whose key was left out of the file (workspace-keys.ts) is kept, waiting for
+ * its key: the engine refuses it until the key is given.
  */
 export const savedConfigSchema = z
   .object({
     framing: framingSchema.catch({ kind: 'raw' }),
-    transforms: listOf(transformStepSchema, 8),
+    transforms: listOf(z.union([transformStepSchema, keyOmittedStepSchema]), 8),
     autoReplies: listOf(autoReplySchema, 64)
   })
   .catch({ framing: { kind: 'raw' }, transforms: [], autoReplies: [] })

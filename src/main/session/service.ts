@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path'
 import type { MessageRef, PaneError, ResultMap, SessionSummary } from '../../shared/contract'
 import { formatTarget } from '../../shared/i18n'
 import { readWorkspace } from '../../shared/workspace'
+import { withoutKeys } from '../../shared/workspace-keys'
 import type { Engine, Handlers, SessionCommandType, SessionHandler } from '../engine/engine'
 import { nowNs } from '../engine/clock'
 import { EngineError, fail, failWith, toPaneError } from '../engine/errors'
@@ -111,11 +112,12 @@ export class SessionService implements SessionHandler {
     return {
       'session.info': async () => this.info(),
       'session.workspace': async (cmd) => {
-        this.workspace = cmd.workspace
-        this.writer?.workspace(cmd.workspace, nowNs())
+        // The recording never holds keys, whatever a client sends (a saved copy may: save).
+        this.workspace = withoutKeys(cmd.workspace)
+        this.writer?.workspace(this.workspace, nowNs())
         return {}
       },
-      'session.save': async (cmd) => this.save(cmd.path),
+      'session.save': async (cmd) => this.save(cmd.path, cmd.workspace),
       'session.open': async (cmd) => this.open(cmd.path),
       'session.recent': async () => ({ paths: this.recent(), recovered: this.recovered() }),
       'session.close': async (cmd) => {
@@ -127,7 +129,7 @@ export class SessionService implements SessionHandler {
         const to = resolve(cmd.path)
         try {
           // Every documented field, from the one schema, defaults included.
-          writeFileSync(to, JSON.stringify(readWorkspace(this.workspace), null, 2) + '\n')
+          writeFileSync(to, JSON.stringify(readWorkspace(cmd.workspace ?? this.workspace), null, 2) + '\n')
         } catch (err) {
           throw new EngineError(toPaneError(err, { op: 'export' }))
         }
@@ -174,11 +176,12 @@ export class SessionService implements SessionHandler {
   }
 
   /**
-   * A copy of the recording so far (with the latest workspace) at `path`. When the recording
+   * A copy of the recording so far (with the latest workspace; `workspace`, the one with keys
+   * the person chose to include, goes into the copy only) at `path`. When the recording
    * had stopped, the copy holds what came before, without the closing block (it opens as
    * interrupted), and the answer says so: a cut copy is never presented as whole.
    */
-  private save(path: string): ResultMap['session.save'] {
+  private save(path: string, workspace?: unknown): ResultMap['session.save'] {
     const writer = this.writer
     if (!writer || !this.recordingPath) return failWith('NOT_RUNNING', { key: 'why.recordingOffNoSave' })
     if (this.workspace !== undefined) writer.workspace(this.workspace, nowNs())
@@ -187,7 +190,7 @@ export class SessionService implements SessionHandler {
     try {
       copyFileSync(this.recordingPath, to)
       // The copy ends with the end-of-session block and is on the disk when Save returns.
-      if (!this.problem) sealCopy(to, nowNs())
+      if (!this.problem) sealCopy(to, nowNs(), workspace)
     } catch (err) {
       throw new EngineError(toPaneError(err, { op: 'save' }))
     }

@@ -31,14 +31,19 @@ export function endBlock(tNs: bigint, how: 'closed' | 'saved'): Uint8Array {
 
 /**
  * Ends a saved copy of the recording: appends the end block and fsyncs the file, so the copy
- * is complete on disk when Save returns.
+ * is complete on disk when Save returns. `workspace`, if given, is written just before it (the
+ * last workspace of a file wins): the keys the person chose to include, which the recording
+ * itself never holds. One too large for a block is left out (the recording's stands).
  */
-export function sealCopy(path: string, tNs: bigint): void {
+export function sealCopy(path: string, tNs: bigint, workspace?: unknown): void {
   const fd = fs.openSync(path, 'a')
   try {
-    const b = endBlock(tNs, 'saved')
-    let off = 0
-    while (off < b.length) off += fs.writeSync(fd, b, off, b.length - off)
+    const json = workspace === undefined ? undefined : toJson({ t: 'workspace', tNs, workspace })
+    const blocks = json !== undefined && Buffer.byteLength(json) <= MAX_JSON ? [encodeRecordBlock(json)] : []
+    for (const b of [...blocks, endBlock(tNs, 'saved')]) {
+      let off = 0
+      while (off < b.length) off += fs.writeSync(fd, b, off, b.length - off)
+    }
     fs.fsyncSync(fd)
   } finally {
     fs.closeSync(fd)

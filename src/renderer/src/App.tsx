@@ -19,6 +19,7 @@ import { useSession } from './session/useSession'
 import { SessionBar } from './session/SessionBar'
 import { PathDialog } from './session/PathDialog'
 import { ReplaceDialog } from './session/ReplaceDialog'
+import { KeysDialog } from './session/KeysDialog'
 
 export function App() {
   const { t, err, lang, setLang } = useI18n()
@@ -220,6 +221,7 @@ export function App() {
           }}
         />
       )}
+      {s.keysQuestion && <KeysDialog n={s.keysQuestion.n} onChoose={s.keysQuestion.answer} />}
       {s.pending && <ReplaceDialog stake={s.pending.stake} onChoose={(choice) => void s.choose(choice)} />}
       {s.recording.problem && (
         <div className="banner" role="alert">

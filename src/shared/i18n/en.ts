@@ -280,6 +280,14 @@ export const en = {
   'transforms.dir.out': 'outgoing only',
   'transforms.dir.in': 'incoming only',
   'transforms.hint': 'Sending applies the steps top to bottom, then framing; receiving undoes them bottom to top.',
+  'keys.enter': "Step {n}: this step's key was left out of the saved session: enter it, then press Apply",
+  'keys.startRefused':
+    'Not started: the key of step {n} ({algo}) was left out of the saved session. Enter it under Framing, transforms, auto-replies and press Apply.',
+  'keys.ask.title': 'Include the keys in the file?',
+  'keys.ask.text':
+    '{n} encryption step(s) have a key or passphrase. Left out, the file can be mailed: whoever opens it is asked for the key. Included, anyone who has the file can decrypt the traffic.',
+  'keys.ask.leaveOut': 'Leave keys out',
+  'keys.ask.include': 'Include keys',
   // Why a message step did what it did (framing, checksums, compression, ciphers): the reasons
   // the engine gives as MessageRefs, shown on a message's parts and in BAD_FRAME/BAD_TEMPLATE.
   'why.frame.badDelimiter': 'the delimiter must be 1 to 16 bytes in hex, e.g. 0a or 0d0a',
@@ -306,6 +314,7 @@ export const en = {
   'why.cipher.shortForBlock': 'too short: {n} bytes, {algo} ciphertext is at least one {block}-byte block',
   'why.cipher.partialBlock': '{n} bytes of ciphertext is not a whole number of {block}-byte blocks: data was cut or added to',
   'why.cipher.noKey': '{algo} needs a key: give keyHex or passphrase',
+  'why.cipher.keyOmitted': '{algo}: the key was left out of the saved session',
   'why.cipher.keyAndPassphrase': 'give keyHex or passphrase, not both',
   'why.cipher.keyNotHex': "keyHex is not hex: '{char}' is not a hex digit (at position {pos})",
   'why.cipher.keyOddHex': 'keyHex is not hex: an odd number of hex digits (at position {pos})',

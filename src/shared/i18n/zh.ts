@@ -282,6 +282,13 @@ export const zh: Record<MessageKey, string> = {
   'transforms.dir.out': '仅发送',
   'transforms.dir.in': '仅接收',
   'transforms.hint': '发送时从上到下依次执行各步，然后分帧；接收时从下到上逆向还原。',
+  'keys.enter': '第 {n} 步：保存会话时没有包含这一步的密钥，请输入密钥，然后按“应用”',
+  'keys.startRefused': '未启动：保存会话时没有包含第 {n} 步（{algo}）的密钥。请在“分帧、变换、自动回复”中输入密钥并按“应用”。',
+  'keys.ask.title': '在文件中包含密钥吗？',
+  'keys.ask.text':
+    '有 {n} 个加密步骤设置了密钥或口令。不包含时，文件可以放心发给别人：打开文件的人会被要求输入密钥。包含时，拿到文件的任何人都能解密其中的流量。',
+  'keys.ask.leaveOut': '不包含密钥',
+  'keys.ask.include': '包含密钥',
   // 消息各步骤的原因（分帧、校验和、压缩、加密）：引擎以 MessageRef 给出，显示在消息的各部分上。
   'why.frame.badDelimiter': '分隔符必须是 1 到 16 个字节的十六进制，例如 0a 或 0d0a',
   'why.frame.badFixedLength': '固定长度必须在 1 到 {max} 字节之间',
@@ -307,6 +314,7 @@ export const zh: Record<MessageKey, string> = {
   'why.cipher.shortForBlock': '数据太短：只有 {n} 字节，{algo} 密文至少是一个 {block} 字节的分组',
   'why.cipher.partialBlock': '{n} 字节的密文不是 {block} 字节分组的整数倍：数据被截断或多出了内容',
   'why.cipher.noKey': '{algo} 需要密钥：请填写十六进制密钥或口令',
+  'why.cipher.keyOmitted': '{algo}：保存会话时没有包含密钥',
   'why.cipher.keyAndPassphrase': '十六进制密钥和口令只能填写一个',
   'why.cipher.keyNotHex': '密钥不是十六进制：第 {pos} 个字符“{char}”不是十六进制数字',
   'why.cipher.keyOddHex': '密钥不是十六进制：十六进制数字的个数为奇数（第 {pos} 个字符处）',

@@ -40,6 +40,8 @@ export function Pane({ model, onChange, onClose, maximized, onMaximize, onExport
   const setView = (view: ViewSettings): void => onChange({ view })
   const [paused, setPaused] = useState(false)
   const [redrawSignal, setRedrawSignal] = useState(0)
+  /** Counts Starts refused for a key left out: each opens the settings at that key's field. */
+  const [askKey, setAskKey] = useState(0)
   const [notice, say, dismiss] = useNotice()
   const traffic = useRef<TrafficViewHandle>(null)
   const options = useMemo<RenderOptions>(() => ({ ...viewSettings, lang }), [viewSettings, lang])
@@ -132,12 +134,21 @@ export function Pane({ model, onChange, onClose, maximized, onMaximize, onExport
         </button>
       </header>
       {!view && (
-        <Settings model={model} snap={snap} running={running} onChange={onChange} onStart={(port) => void start(port)} onStop={() => void stopPane(model)} />
+        <Settings
+          model={model}
+          snap={snap}
+          running={running}
+          onChange={onChange}
+          onStart={(port) => void start(port)}
+          onStop={() => void stopPane(model)}
+          onKeyWanted={() => setAskKey((n) => n + 1)}
+        />
       )}
       {!view && (
         <PaneSettings
           kind={model.kind}
           config={model.config}
+          askKey={askKey}
           onApply={(config) => {
             const next = { ...model, config }
             onChange({ config })

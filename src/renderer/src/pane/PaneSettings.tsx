@@ -1,9 +1,11 @@
 // A pane's message settings: framing (receive and send), the transform pipeline, and the
 // auto-reply rules. Edited as a draft; Apply checks it against the contract's schema and
-// shows the first problem where it was made.
-import { useState } from 'react'
+// shows the first problem where it was made. A step whose key was left out of the saved
+// session says so and has its key field focused (on restore, and when Start was refused).
+import { useEffect, useId, useRef, useState } from 'react'
 import { flagsOk, paneConfigSchema, type AutoReply, type PaneConfig, type PaneConfigInput } from '../../../shared/contract'
-import { checksumAlgos, cipherAlgos, compressAlgos, issueReason, stepDirs, type StepDir } from '../../../shared/transform-spec'
+import { checksumAlgos, cipherAlgos, compressAlgos, issueReason, stepDirs, type KeyField, type StepDir } from '../../../shared/transform-spec'
+import { keyWanted, wantsKey } from '../../../shared/workspace-keys'
 import { translateRef } from '../../../shared/i18n'
 import { EncodingSelect } from './EncodingSelect'
 import { useI18n } from '../i18n'
@@ -16,20 +18,49 @@ interface Props {
   kind: PaneKind
   config: PaneConfigInput
   onApply(config: PaneConfig): void
+  /** Changes when Start was refused for a key left out: the settings open at its field. */
+  askKey: number
 }
 
 const newStep = (kind: Step['kind']): Step =>
   kind === 'checksum' ? { kind, algo: 'crc32' } : kind === 'compress' ? { kind, algo: 'gzip' } : { kind, algo: 'aes-256-gcm', passphrase: '' }
 
+/** The step with a key typed into `field` (a passphrase and a hex key exclude each other); a key given is no longer one left out. */
+const withKey = (s: Extract<Step, { kind: 'encrypt' }>, field: KeyField, text: string): Step => {
+  const other = field === 'passphrase' ? 'keyHex' : 'passphrase'
+  return { ...s, [field]: text || undefined, [other]: text ? undefined : s[other], keyOmitted: text ? undefined : s.keyOmitted }
+}
+
 const newRule = (): AutoReply => ({ enabled: true, match: { kind: 'any' }, reply: { kind: 'echo' }, delayMs: 0, once: false })
 
-export function PaneSettings({ kind, config, onApply }: Props) {
+export function PaneSettings({ kind, config, onApply, askKey }: Props) {
   const { t, lang } = useI18n()
   const [framing, setFraming] = useState<Framing>(config.framing ?? { kind: 'raw' })
   const [steps, setSteps] = useState<Step[]>(config.transforms ?? [])
   const [rules, setRules] = useState<AutoReply[]>(config.autoReplies ?? [])
   const [problem, setProblem] = useState<string | undefined>()
   const [applied, setApplied] = useState(false)
+  const keyId = useId()
+  const details = useRef<HTMLDetailsElement>(null)
+  const applyButton = useRef<HTMLButtonElement>(null)
+  const keyInputs = useRef(new Map<string, HTMLInputElement>())
+  const keyInput = (i: number, field: KeyField) => (el: HTMLInputElement | null) => {
+    if (el) keyInputs.current.set(`${i}:${field}`, el)
+    else keyInputs.current.delete(`${i}:${field}`)
+  }
+
+  // A restored pane whose key was left out opens at that key's field; so does a refused Start.
+  // On restore only the first such pane takes the focus.
+  useEffect(() => {
+    const wanted = keyWanted({ transforms: steps })
+    if (!details.current || (!wanted && askKey === 0)) return
+    details.current.open = true
+    // The key typed but not applied yet: Apply is what is left to do.
+    const el = wanted ? keyInputs.current.get(`${wanted.n - 1}:${wanted.field}`) : applyButton.current
+    if (askKey > 0 || !document.activeElement?.closest('.pane-settings')) el?.focus()
+    // Only on mount and on a refused Start: typing in the draft must not move the focus.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [askKey])
 
   const apply = (): void => {
     const badFlags = rules.findIndex((r) => r.match.kind === 'regex' && !flagsOk(r.match.flags ?? ''))
@@ -69,7 +100,7 @@ export function PaneSettings({ kind, config, onApply }: Props) {
   }
 
   return (
-    <details className="pane-settings">
+    <details className="pane-settings" ref={details}>
       <summary>{t('settings.title')}</summary>
       <fieldset>
         <legend>{t('framing.title')}</legend>
@@ -159,6 +190,11 @@ export function PaneSettings({ kind, config, onApply }: Props) {
         <ol className="steps">
           {steps.map((s, i) => (
             <li key={i} className="row">
+              {wantsKey(s) && (
+                <div className="field-error key-wanted" role="alert" id={`${keyId}-${i}`}>
+                  {t('keys.enter', { n: i + 1 })}
+                </div>
+              )}
               <span>{t(`transforms.${s.kind}`)}</span>
               <select aria-label={t('transforms.algo', { n: i + 1 })} value={s.algo} onChange={(e) => setStep(i, { ...s, algo: e.target.value } as Step)}>
                 {(s.kind === 'checksum' ? checksumAlgos : s.kind === 'compress' ? compressAlgos : cipherAlgos).map((a) => (
@@ -170,16 +206,22 @@ export function PaneSettings({ kind, config, onApply }: Props) {
               {s.kind === 'encrypt' && (
                 <>
                   <input
+                    ref={keyInput(i, 'passphrase')}
                     aria-label={t('transforms.passphrase', { n: i + 1 })}
                     placeholder={t('transforms.passphrase', { n: i + 1 })}
+                    aria-invalid={wantsKey(s) ? true : undefined}
+                    aria-describedby={wantsKey(s) ? `${keyId}-${i}` : undefined}
                     value={s.passphrase ?? ''}
-                    onChange={(e) => setStep(i, { ...s, passphrase: e.target.value || undefined, keyHex: e.target.value ? undefined : s.keyHex })}
+                    onChange={(e) => setStep(i, withKey(s, 'passphrase', e.target.value))}
                   />
                   <input
+                    ref={keyInput(i, 'keyHex')}
                     aria-label={t('transforms.keyHex', { n: i + 1 })}
                     placeholder={t('transforms.keyHex', { n: i + 1 })}
+                    aria-invalid={wantsKey(s) ? true : undefined}
+                    aria-describedby={wantsKey(s) ? `${keyId}-${i}` : undefined}
                     value={s.keyHex ?? ''}
-                    onChange={(e) => setStep(i, { ...s, keyHex: e.target.value || undefined, passphrase: e.target.value ? undefined : s.passphrase })}
+                    onChange={(e) => setStep(i, withKey(s, 'keyHex', e.target.value))}
                   />
                   {s.algo !== 'aes-256-gcm' && (
                     <input
@@ -393,7 +435,7 @@ export function PaneSettings({ kind, config, onApply }: Props) {
         </button>
       </fieldset>
       <div className="row">
-        <button type="button" className="primary" onClick={apply}>
+        <button ref={applyButton} type="button" className="primary" onClick={apply}>
           {t('settings.apply')}
         </button>
         {applied && <span role="status">{t('settings.applied')}</span>}

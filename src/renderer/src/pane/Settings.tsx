@@ -1,4 +1,5 @@
-// A pane's settings line: host, port, start/stop, and its status in words.
+// A pane's settings line: host, port, start/stop, and its status in words. Start is refused
+// while a step's key, left out of the saved session, has not been given.
 import { useState } from 'react'
 import { useI18n } from '../i18n'
 import type { PaneModel } from '../workspace'
@@ -7,6 +8,7 @@ import { showEndpoint } from './render'
 import { checkHost, parsePort, type FieldError } from './validate'
 import type { MessageKey } from '../../../shared/i18n'
 import { formatBytes } from '../../../shared/bytes'
+import { keyWanted } from '../../../shared/workspace-keys'
 
 interface Props {
   model: PaneModel
@@ -15,17 +17,24 @@ interface Props {
   onChange(patch: Partial<PaneModel>): void
   onStart(port: number): void
   onStop(): void
+  /** Start was refused for a key left out: show where to enter it. */
+  onKeyWanted(): void
 }
 
 const startKey: Record<PaneModel['kind'], MessageKey> = { 'tcp-server': 'pane.listen', 'tcp-client': 'pane.connect', udp: 'pane.bind', playback: 'pane.start' }
 const stopKey: Record<PaneModel['kind'], MessageKey> = { 'tcp-server': 'pane.stop', 'tcp-client': 'pane.disconnect', udp: 'pane.stop', playback: 'pane.stop' }
 
-export function Settings({ model, snap, running, onChange, onStart, onStop }: Props) {
+export function Settings({ model, snap, running, onChange, onStart, onStop, onKeyWanted }: Props) {
   const { t, err } = useI18n()
   const [fieldError, setFieldError] = useState<FieldError | undefined>()
+  /** Start was refused for a key left out; said until the key is applied. */
+  const [keyRefused, setKeyRefused] = useState(false)
+  const wanted = keyWanted(model.config)
   const client = model.kind === 'tcp-client'
 
   const start = (): void => {
+    setKeyRefused(wanted !== undefined)
+    if (wanted) return onKeyWanted()
     const hostErr = checkHost(model.host)
     const p = parsePort(model.port, client ? 1 : 0)
     if (hostErr || 'error' in p) {
@@ -84,6 +93,11 @@ export function Settings({ model, snap, running, onChange, onStart, onStop }: Pr
       {fieldError && (
         <div className="field-error" role="alert">
           {t(fieldError.key, fieldError.params)}
+        </div>
+      )}
+      {keyRefused && wanted && (
+        <div className="field-error" role="alert">
+          {t('keys.startRefused', { n: wanted.n, algo: wanted.algo })}
         </div>
       )}
       <div className={`status state-${snap.state}`} role="status" aria-label={t('pane.status')}>

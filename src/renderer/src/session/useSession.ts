@@ -1,9 +1,11 @@
-// The session side of the window: keeping the recording's copy of the workspace current,
-// save / save as / open / recent, the opened session with its read-only panes and its
-// restored workspace, and the replays started from them.
+// The session side of the window: keeping the recording's copy of the workspace current (never
+// with keys), save / save as / open / recent (asking whether the keys go into the file), the
+// opened session with its read-only panes and its restored workspace, and the replays started
+// from them.
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { PaneError, RecordingState, SessionSummary } from '../../../shared/contract'
 import { readWorkspace, savedPaneById, type SplitLayout } from '../../../shared/workspace'
+import { keyCount, withoutKeys } from '../../../shared/workspace-keys'
 import { api } from '../api'
 import { useI18n } from '../i18n'
 import { useNotice } from '../Notice'
@@ -11,6 +13,7 @@ import type { Flow, ResendChoice } from '../pane/FlowList'
 import { closePane, makePane, restorePanes, storeOf, type PaneModel } from '../workspace'
 import { workspaceDocument } from '../saved-workspace'
 import type { AtStake } from './ReplaceDialog'
+import type { KeysChoice } from './KeysDialog'
 import { useAskBeforeUnload } from './ask-before-unload'
 
 export type Dialog = { kind: 'save' | 'open' | 'export' | 'workspace'; initial: string; flow?: Flow } | undefined
@@ -43,15 +46,34 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
   const [otherFlows, setOtherFlows] = useState(0)
   /** The running recording: on, off (it could not start) or failed (a write failed), and why. */
   const [recording, setRecording] = useState<{ state: RecordingState; problem?: PaneError }>({ state: 'on' })
+  /** The question on Save whether to include the keys, while it is asked. */
+  const [keysQuestion, setKeysQuestion] = useState<{ n: number; answer(choice: KeysChoice): void } | undefined>()
   const home = useRef('')
   const savedAt = useRef(0)
   const { layout } = ws
 
-  // The recording carries the workspace (live panes, split sizes), so a saved session restores it.
+  // The recording carries the workspace (live panes, split sizes), so a saved session restores
+  // it; never its keys: a saved copy gets them only when the person says so (writtenDown).
   useEffect(() => {
-    const timer = setTimeout(() => void api.command({ type: 'session.workspace', workspace: workspaceDocument(panes, layout) }), 300)
+    const timer = setTimeout(() => void api.command({ type: 'session.workspace', workspace: withoutKeys(workspaceDocument(panes, layout)) }), 300)
     return () => clearTimeout(timer)
   }, [panes, layout])
+
+  /**
+   * The workspace as a file gets it: the recording's copy brought up to date (without keys), and,
+   * when some step has a key, the question whether to include them: `workspace` is then the one
+   * with keys for the file, or undefined (the recording's). Undefined when the person cancelled.
+   */
+  const writtenDown = async (): Promise<{ workspace?: unknown } | undefined> => {
+    const doc = workspaceDocument(panes, layout)
+    const n = keyCount(doc)
+    const choice = n === 0 ? 'leaveOut' : await new Promise<KeysChoice>((answer) => setKeysQuestion({ n, answer }))
+    setKeysQuestion(undefined)
+    if (choice === 'cancel') return undefined
+    // The engine has the workspace as of the last pause in changes; send the current one first.
+    await api.command({ type: 'session.workspace', workspace: withoutKeys(doc) })
+    return choice === 'include' ? { workspace: doc } : {}
+  }
 
   /** Live panes with traffic not saved since the last Save. */
   const unsavedPanes = useCallback(() => panes.filter((p) => p.kind !== 'playback' && storeOf(p.id).lastTrafficMs > savedAt.current), [panes])
@@ -81,9 +103,10 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
   const suggestion = (): string => savedPath ?? `${home.current || '/tmp'}/session-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.pcapng`
 
   const save = async (path: string): Promise<string | undefined> => {
-    // The engine has the workspace as of the last pause in changes; send the current one first.
-    await api.command({ type: 'session.workspace', workspace: workspaceDocument(panes, layout) })
-    const r = await api.command({ type: 'session.save', path })
+    if (keysQuestion) return undefined
+    const keys = await writtenDown()
+    if (!keys) return undefined
+    const r = await api.command({ type: 'session.save', path, ...keys })
     if (!r.ok) return err(r.error)
     setSavedPath(r.result.path)
     savedAt.current = Date.now()
@@ -200,8 +223,10 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
   }
 
   const exportWorkspace = async (path: string): Promise<string | undefined> => {
-    await api.command({ type: 'session.workspace', workspace: workspaceDocument(panes, layout) })
-    const r = await api.command({ type: 'session.exportWorkspace', path })
+    if (keysQuestion) return undefined
+    const keys = await writtenDown()
+    if (!keys) return undefined
+    const r = await api.command({ type: 'session.exportWorkspace', path, ...keys })
     if (!r.ok) return err(r.error)
     say(t('session.exported', { files: r.result.path }))
     setDialog(undefined)
@@ -236,6 +261,7 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     recovered,
     dialog,
     setDialog,
+    keysQuestion,
     message,
     dismissMessage,
     suggestion,
