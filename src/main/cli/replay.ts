@@ -9,6 +9,7 @@ import { errorMessage } from '../../shared/i18n'
 import { formatDiff } from '../../shared/diff-format'
 import type { EngineEvent, PaneError } from '../../shared/contract'
 import { EXIT, fail, splitTarget, type Args } from './args'
+import { flowList, flowTable } from './flows'
 import { openSessionFile } from './session-file'
 
 export const replayUsage = `net-playground replay <file> --target host:port [--side client|server] [--flow N]
@@ -47,6 +48,7 @@ export async function replay(a: Args, usage: string): Promise<never> {
   const timing = (a['timing'] as string | undefined) ?? (a['speed'] === undefined ? 'answer' : 'scaled')
   if (!['answer', 'original', 'scaled'].includes(timing)) fail(`--timing is answer, original or scaled\n${usage}`)
   if (side === 'client' && target.port === 0) fail('--target needs the port of the live server (1 to 65535)')
+  if (a['flow'] !== undefined && !/^\d+$/.test(String(a['flow']))) fail(`--flow is a flow's number (net-playground flows <file> lists them)\n${usage}`)
   const speed = a['speed'] === undefined ? 1 : Number(a['speed'])
   if (!(speed >= 0.01 && speed <= 100)) fail('--speed must be a number from 0.01 to 100')
 
@@ -57,8 +59,7 @@ export async function replay(a: Args, usage: string): Promise<never> {
   const flows = session.flows
   const flowId = a['flow'] === undefined ? flows[0]?.id : Number(a['flow'])
   const flow = flows.find((f) => f.id === flowId)
-  if (!flow)
-    fail(`no TCP or UDP flow ${a['flow'] ?? ''} in ${session.path} (flows: ${flows.map((f) => `${f.id} (${f.proto.toUpperCase()})`).join(', ') || 'none'})`)
+  if (!flow) fail(flows.length ? `no flow ${String(a['flow'])} in ${session.path}; pick one with --flow N:\n${flowTable(flows).join('\n')}` : flowList(session))
 
   const paneId = 'replay'
   let differing = 0
