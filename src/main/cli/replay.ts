@@ -85,7 +85,8 @@ export async function replay(a: Args, usage: string): Promise<never> {
     timing: timing as 'answer',
     speed
   })
-  if (!r.ok) fail(problem(r.error))
+  // The live side could not be reached (refused, timed out, unreachable) or, side server, taken (port in use).
+  if (!r.ok) fail(problem(r.error), EXIT.unreachable)
   running = true
   const proto = flow.proto.toUpperCase()
   if (side === 'server') {
@@ -94,7 +95,7 @@ export async function replay(a: Args, usage: string): Promise<never> {
   } else console.log(`replaying flow ${flow.id} (${proto}) of ${session.path} against ${target.host}:${target.port}`)
   const result = await done
   await engine.dispose()
-  if (result.error) fail(problem(result.error))
+  if (result.error) fail(problem(result.error), EXIT.unreachable)
   console.log(summary(result))
   process.exit((differing || result.differing) && a['check'] ? EXIT.failed : EXIT.ok)
 }
