@@ -5,6 +5,8 @@ import { withSessions } from '../session/service'
 import { formatBytes } from '../../shared/bytes'
 import { formatTarget } from '../../shared/i18n'
 import type { SessionSummary } from '../../shared/contract'
+import { savedPaneById } from '../../shared/workspace'
+import { paneLabel } from '../runner/lines'
 import { EXIT, fail, type Args } from './args'
 import { openSessionFile } from './session-file'
 
@@ -24,9 +26,16 @@ export function formatDuration(ns: bigint): string {
 /**
  * The flows as a table, a header and one line each: number, protocol, endpoints (for a
  * session, the pane's side first; for a capture, the client's), bytes each way, duration,
- * and for a session the pane and connection that recorded it.
+ * and for a session the pane and connection that recorded it (by its name when the session's
+ * workspace has the pane).
  */
-export function flowTable(flows: readonly Flow[]): string[] {
+export function flowTable(flows: readonly Flow[], workspace?: unknown): string[] {
+  const recorder = (f: Flow): string => {
+    if (f.paneId === undefined) return ''
+    const saved = savedPaneById(workspace, f.paneId)
+    const pane = saved && saved.n > 0 ? paneLabel(saved.kind, saved.n) : `pane ${f.paneId}`
+    return f.connId ? `${pane}, connection ${f.connId}` : pane
+  }
   const rows = [
     ['flow', 'proto', 'endpoints', '→ bytes', '← bytes', 'duration', 'recorded by'],
     ...flows.map((f) => [
@@ -36,7 +45,7 @@ export function flowTable(flows: readonly Flow[]): string[] {
       formatBytes(f.bytesOut),
       formatBytes(f.bytesIn),
       formatDuration(BigInt(f.lastNs) - BigInt(f.firstNs)),
-      f.paneId === undefined ? '' : `pane ${f.paneId}${f.connId ? `, connection ${f.connId}` : ''}`
+      recorder(f)
     ])
   ]
   // A capture's flows have no pane: no such column.
@@ -49,7 +58,10 @@ export function flowTable(flows: readonly Flow[]): string[] {
 export function flowList(session: SessionSummary): string {
   const n = session.flows.length
   if (n === 0) return `no TCP or UDP flows in ${session.path}`
-  return [`${n} flow${n === 1 ? '' : 's'} in ${session.path} (→: from the first endpoint to the second, ←: back)`, ...flowTable(session.flows)].join('\n')
+  return [
+    `${n} flow${n === 1 ? '' : 's'} in ${session.path} (→: from the first endpoint to the second, ←: back)`,
+    ...flowTable(session.flows, session.workspace)
+  ].join('\n')
 }
 
 export async function flows(a: Args, usage: string): Promise<never> {

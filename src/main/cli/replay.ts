@@ -59,7 +59,12 @@ export async function replay(a: Args, usage: string): Promise<never> {
   const flows = session.flows
   const flowId = a['flow'] === undefined ? flows[0]?.id : Number(a['flow'])
   const flow = flows.find((f) => f.id === flowId)
-  if (!flow) fail(flows.length ? `no flow ${String(a['flow'])} in ${session.path}; pick one with --flow N:\n${flowTable(flows).join('\n')}` : flowList(session))
+  if (!flow)
+    fail(
+      flows.length
+        ? `no flow ${String(a['flow'])} in ${session.path}; pick one with --flow N:\n${flowTable(flows, session.workspace).join('\n')}`
+        : flowList(session)
+    )
 
   const paneId = 'replay'
   let differing = 0
