@@ -1,4 +1,4 @@
-// The command line, for scripts and CI (README, "The command line"):
+// The command line, for scripts and CI (README: "Replay against a live peer", "Headless runner"):
 //   net-playground replay <file> --target host:port [...]   re-send a recorded flow against a live peer
 //   net-playground flows <file>                              list its flows: endpoints, bytes, duration
 //   net-playground run <workspace.json|session.pcapng> [...] start a workspace's panes without a window

@@ -1,7 +1,7 @@
 // What every command of the command line shares: reading its arguments, its exit codes, and
 // saying why it stops.
 
-/** The command line's exit codes (README, "The command line"). */
+/** The command line's exit codes (README: "Replay against a live peer", "Headless runner"), said in its usage. */
 export const EXIT = {
   /** Done: the replay went as recorded (or ran without --check), the runner stopped cleanly. */
   ok: 0,
