@@ -56,6 +56,7 @@ export class Runner {
   /** Panes that did not start and sequences that did not run (or broke off). */
   failures = 0
   private stopping = false
+  private starting: Promise<void> | undefined
   /** Panes whose command is under way: its failure is said with the command, not again as the pane's error event. */
   private readonly quiet = new Set<string>()
   private readonly jobEnds = new Map<string, JobEnd>()
@@ -83,7 +84,11 @@ export class Runner {
   }
 
   /** Starts every pane: servers and UDP sockets first, then clients; one line each, how it started or why not. */
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    return (this.starting ??= this.startAll())
+  }
+
+  private async startAll(): Promise<void> {
     const clientsLast = [...this.panes.filter((p) => p.saved.kind !== 'tcp-client'), ...this.panes.filter((p) => p.saved.kind === 'tcp-client')]
     for (const p of clientsLast) {
       if (this.stopping) return
@@ -170,6 +175,8 @@ export class Runner {
   /** Stops every started pane (clients first, so servers see them leave) and its sequences; one line each. */
   async stop(): Promise<void> {
     this.stopping = true
+    // A pane starting now is stopped too: the starts end with it.
+    await this.starting
     const started = this.panes.filter((p) => p.local)
     for (const p of [...started.filter((s) => s.saved.kind === 'tcp-client'), ...started.filter((s) => s.saved.kind !== 'tcp-client')]) {
       await this.engine.command({ type: 'send.stop', paneId: p.id })
