@@ -1,8 +1,9 @@
 // The command line: `net-playground replay <file> --target host:port [--check]` against live
 // python3 servers (exit 0 when every answer matches, 1 with a readable diff when one does not
 // or when the server closes early, 2 for a missing file, a file that is no capture, a bad
-// --target); `--speed X` alone replays at scaled timing; a UDP flow; and `--side server`,
-// playing the recorded server to one python3 client and checking its requests.
+// --target, 3 when the live peer cannot be reached or the stand-in's port is taken); `--speed X`
+// alone replays at scaled timing; a UDP flow; and `--side server`, playing the recorded server
+// to one python3 client and checking its requests.
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
@@ -157,13 +158,15 @@ describe('net-playground replay (client side)', () => {
     expect(usage.stderr).toContain('usage: net-playground replay <file>')
   })
 
-  it('exits 2 and says so when nothing listens at the target', async () => {
+  it('exits 3 (the live peer could not be reached, not bad usage) and says so when nothing listens at the target', async () => {
     const port = await closedPort()
     const r = await run(['replay', session, '--target', `127.0.0.1:${port}`, '--check'])
-    expect(r.code).toBe(2)
+    expect(r.code).toBe(3)
     expect(r.stderr).toContain(`Connection refused: nothing is listening on 127.0.0.1:${port}`)
     // Said once.
     expect(r.stderr.split('Connection refused').length).toBe(2)
+    // Without --check too: the replay did not happen.
+    expect((await run(['replay', session, '--target', `127.0.0.1:${port}`])).code).toBe(3)
   })
 })
 
@@ -217,6 +220,19 @@ describe('net-playground replay: timing, early close, UDP', () => {
 })
 
 describe('net-playground replay --side server', () => {
+  it('exits 3 and says why when the --target port is taken', async () => {
+    const taken = net.createServer()
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', () => r()))
+    try {
+      const port = (taken.address() as net.AddressInfo).port
+      const r = await run(['replay', session, '--side', 'server', '--target', `127.0.0.1:${port}`, '--check'])
+      expect(r.code).toBe(3)
+      expect(r.stderr).toContain(`Address in use: another socket is already bound to 127.0.0.1:${port}`)
+    } finally {
+      await new Promise<void>((r) => taken.close(() => r()))
+    }
+  })
+
   it('exits 1 with --check and a readable diff when the live client sends a different request', async () => {
     const cli = peers.spawn(process.execPath, [cliJs, 'replay', session, '--side', 'server', '--target', '127.0.0.1:0', '--check'])
     const port = Number((await waitForOutput(cli.stdout, /standing in for the recorded server on 127\.0\.0\.1:(\d+)/, 'the stand-in port'))[1])

@@ -300,7 +300,10 @@ export const sessionSummarySchema = z.object({
       remote: endpointSchema,
       chunks: z.number().int(),
       bytesIn: z.number(),
-      bytesOut: z.number()
+      bytesOut: z.number(),
+      /** When the flow began (opened, or its first chunk) and last did something (ns, decimal strings): its duration. */
+      firstNs: z.string(),
+      lastNs: z.string()
     })
   ),
   /**

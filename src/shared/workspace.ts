@@ -158,3 +158,8 @@ export function readWorkspace(v: unknown): Workspace {
 export function savedPaneById(workspace: unknown, id: string): SavedPane | undefined {
   return readWorkspace(workspace).panes.find((p) => p.id === id)
 }
+
+/** Where a UDP pane sends: the input's destination, or, when its port is empty, the pair's other socket (peerPort). */
+export function udpDestination(p: Pick<SavedPane, 'composer' | 'peerPort'>): { host: string; port: string } {
+  return { host: p.composer.udpHost, port: p.composer.udpPort || p.peerPort || '' }
+}

@@ -47,6 +47,16 @@ function recordedPanes(ix: OpenSession['index']): SessionSummary['panes'] {
   return [...counts].map(([paneId, events]) => ({ paneId, events }))
 }
 
+/** A flow's first and last moment: its opening, chunks, half-closes and close (ns, as decimal strings). */
+function flowSpan(f: OpenSession['index']['flows'][number]): { firstNs: string; lastNs: string } {
+  const times = [f.opened, f.chunks[0]?.tNs, f.chunks.at(-1)?.tNs, f.closed?.tNs, ...(f.halfClosed ?? []).map((h) => h.tNs)].filter(
+    (t): t is bigint => t !== undefined
+  )
+  const first = times.reduce((a, b) => (b < a ? b : a), times[0] ?? 0n)
+  const last = times.reduce((a, b) => (b > a ? b : a), first)
+  return { firstNs: String(first), lastNs: String(last) }
+}
+
 /**
  * A session or capture file that cannot be opened or read, as the engine reports it: ENOENT
  * (not found) or BAD_SESSION, the path as the detail (language-neutral), why as a catalog message.
@@ -227,7 +237,8 @@ export class SessionService implements SessionHandler {
         remote: f.remote,
         chunks: f.chunks.length,
         bytesIn: f.chunks.reduce((n, c) => n + (c.dir === 'in' ? c.len : 0), 0),
-        bytesOut: f.chunks.reduce((n, c) => n + (c.dir === 'out' ? c.len : 0), 0)
+        bytesOut: f.chunks.reduce((n, c) => n + (c.dir === 'out' ? c.len : 0), 0),
+        ...flowSpan(f)
       })),
       panes: recordedPanes(ix),
       startNs: String(span.startNs),

@@ -13,6 +13,7 @@ import type { PaneKind } from '../../../shared/pane-kinds'
 import { useI18n } from '../i18n'
 import { HISTORY_MAX, type Sequence, type Snippet } from '../workspace'
 import type { PaneError } from '../../../shared/contract'
+import type { SequenceCommandSteps } from '../../../shared/sequences'
 import { Snippets } from './Snippets'
 import type { ConnView, JobView } from './pane-store'
 import { showEndpoint } from './render'
@@ -43,7 +44,7 @@ interface Props {
   onSend(out: Outgoing, to: SendTarget): void
   /** Resolves to the engine's refusal, if any (shown under the input). */
   onSendFile(path: string, to: SendTarget, datagramSize: number): Promise<PaneError | undefined>
-  onSendSequence(steps: { template: Outgoing['template']; delayMs: number }[], to: SendTarget): Promise<PaneError | undefined>
+  onSendSequence(steps: SequenceCommandSteps, to: SendTarget): Promise<PaneError | undefined>
   onStop(jobId?: number): void
 }
 
@@ -166,18 +167,11 @@ export function Composer(props: Props) {
     onSend({ template: { text: s.text, mode: s.mode, encoding: s.encoding } }, to)
   }
 
-  /** Checks every step where it was saved, then hands the sequence to the engine. */
-  const runSequence = async (steps: { snippet: Snippet; delayMs: number }[]): Promise<string | undefined> => {
+  /** Hands the sequence (its steps checked by Snippets, with sequenceSteps) to the engine. */
+  const runSequence = async (steps: SequenceCommandSteps): Promise<string | undefined> => {
     const to = destination()
     if (!to) return undefined
-    for (const { snippet: s } of steps) {
-      const r = composeMessage(s.text, s.mode, s.encoding, checkingContext)
-      if (!r.ok) return `${s.name}: ${t(`parse.${r.reason}` as FieldError['key'], { pos: r.index + 1, char: r.char ?? '' })}`
-    }
-    const e = await onSendSequence(
-      steps.map(({ snippet: s, delayMs }) => ({ template: { text: s.text, mode: s.mode, encoding: s.encoding }, delayMs })),
-      to
-    )
+    const e = await onSendSequence(steps, to)
     return e && (e.detail ? `${err(e)} ${e.detail}` : err(e))
   }
 

@@ -17,7 +17,7 @@ import { TrafficView, type FindResult, type TrafficViewHandle } from './TrafficV
 import { Settings } from './Settings'
 import { ViewBar } from './ViewBar'
 import { defaultRenderOptions, type RenderOptions } from './render'
-import type { ViewSettings } from '../../../shared/workspace'
+import { udpDestination, type ViewSettings } from '../../../shared/workspace'
 
 interface Props {
   model: PaneModel
@@ -55,6 +55,8 @@ export function Pane({ model, onChange, onClose, maximized, onMaximize, onExport
   const view = model.kind === 'playback'
   const running = snap.state !== 'idle'
   const canSend = model.kind === 'udp' ? snap.state === 'bound' : snap.conns.length > 0
+  // A UDP pane sends where its input says, or to its pair's other socket.
+  const udpPort = udpDestination(model).port
 
   const targetOf = (to: SendTarget): ContractTarget => (to.kind === 'udp' ? { host: to.host, port: to.port } : to.target)
   const send = (out: Outgoing, to: SendTarget): void => {
@@ -188,7 +190,7 @@ export function Pane({ model, onChange, onClose, maximized, onMaximize, onExport
           conns={snap.conns}
           jobs={snap.jobs}
           disabled={!canSend}
-          settings={model.composer.udpPort || !model.peerPort ? model.composer : { ...model.composer, udpPort: model.peerPort }}
+          settings={udpPort === model.composer.udpPort ? model.composer : { ...model.composer, udpPort }}
           onSettings={(composer) => onChange({ composer })}
           snippets={model.snippets}
           onSnippets={(snippets) => onChange({ snippets })}

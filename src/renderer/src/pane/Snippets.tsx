@@ -4,6 +4,7 @@
 import { useState } from 'react'
 import { useI18n } from '../i18n'
 import type { Sequence, SequenceStep, Snippet } from '../workspace'
+import { sequenceSteps, type SequenceCommandSteps } from '../../../shared/sequences'
 import type { FieldError } from './validate'
 
 interface Props {
@@ -17,8 +18,8 @@ interface Props {
   onSnippets(s: Snippet[]): void
   onSequences(s: Sequence[]): void
   onSend(s: Snippet): void
-  /** Runs the sequence; resolves to a problem to show, if any. */
-  onRun(steps: { snippet: Snippet; delayMs: number }[]): Promise<string | undefined>
+  /** Runs the sequence's checked steps; resolves to a problem to show, if any. */
+  onRun(steps: SequenceCommandSteps): Promise<string | undefined>
 }
 
 export const MAX_DELAY_MS = 600_000
@@ -67,15 +68,13 @@ export function Snippets({ snippets, sequences, disabled, canSave, current, onSn
   const run = async (q: Sequence): Promise<void> => {
     if (Object.keys(drafts).some((k) => k.startsWith(`${q.name}/`)))
       return setProblem({ seq: q.name, error: { key: 'seq.badDelay', params: { max: MAX_DELAY_MS } } })
-    if (q.steps.length === 0) return setProblem({ seq: q.name, error: { key: 'seq.empty', params: {} } })
-    const steps: { snippet: Snippet; delayMs: number }[] = []
-    for (const [i, st] of q.steps.entries()) {
-      const snippet = snippets.find((s) => s.name === st.snippet)
-      if (!snippet) return setProblem({ seq: q.name, error: { key: 'seq.missingSnippet', params: { n: i + 1, name: st.snippet } } })
-      steps.push({ snippet, delayMs: st.delayMs })
+    const r = sequenceSteps(q, snippets)
+    if (!r.ok) {
+      const error = { key: r.problem.key, params: r.problem.params ?? {} }
+      return setProblem({ seq: q.name, error: r.snippet === undefined ? error : `${r.snippet}: ${t(error.key, error.params)}` })
     }
     setProblem(undefined)
-    const why = await onRun(steps)
+    const why = await onRun(r.steps)
     if (why) setProblem({ seq: q.name, error: why })
   }
 
