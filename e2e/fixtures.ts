@@ -24,30 +24,9 @@ export const test = base.extend<{ app: Page }, { hostUrl: string; sessionDir: st
   ],
   hostUrl: [
     async ({ sessionDir }, use) => {
-      const entry = join(root, 'out/main/web.js')
-      if (!existsSync(entry)) throw new Error('out/main/web.js is missing: run `npm run build` first')
-      const token = randomBytes(16).toString('hex')
-      const child: ChildProcess = spawn(process.execPath, [entry, '--port', '0', '--token', token, '--session-dir', sessionDir], {
-        stdio: ['ignore', 'pipe', 'inherit']
-      })
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('web host did not start in 10 s')), 10_000)
-        let out = ''
-        child.stdout!.on('data', (b: Buffer) => {
-          out += b.toString()
-          const m = /(http:\/\/\S+)/.exec(out)
-          if (m) {
-            clearTimeout(timer)
-            resolve(m[1]!)
-          }
-        })
-        child.once('exit', (code) => reject(new Error(`web host exited with ${code}`)))
-      })
-      await use(url)
-      // The host keeps (or removes) each tab's recording as it stops: let it finish.
-      const exited = new Promise((r) => child.once('exit', r))
-      child.kill('SIGTERM')
-      await exited
+      const host = await startHost(sessionDir)
+      await use(host.url)
+      await host.stop()
     },
     { scope: 'worker' }
   ],
@@ -65,6 +44,38 @@ export const test = base.extend<{ app: Page }, { hostUrl: string; sessionDir: st
 })
 
 export { expect }
+
+/** The built web host, started with its recordings in `sessionDir`; `stop` waits until it has exited. */
+export async function startHost(sessionDir: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const entry = join(root, 'out/main/web.js')
+  if (!existsSync(entry)) throw new Error('out/main/web.js is missing: run `npm run build` first')
+  const token = randomBytes(16).toString('hex')
+  const child: ChildProcess = spawn(process.execPath, [entry, '--port', '0', '--token', token, '--session-dir', sessionDir], {
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
+  const exited = new Promise((r) => child.once('exit', r))
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('web host did not start in 10 s')), 10_000)
+    let out = ''
+    child.stdout!.on('data', (b: Buffer) => {
+      out += b.toString()
+      const m = /(http:\/\/\S+)/.exec(out)
+      if (m) {
+        clearTimeout(timer)
+        resolve(m[1]!)
+      }
+    })
+    child.once('exit', (code) => reject(new Error(`web host exited with ${code}`)))
+  })
+  return {
+    url,
+    // The host keeps (or removes) each tab's recording as it stops: let it finish.
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+      await exited
+    }
+  }
+}
 
 export const shot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ path: join(__dirname, 'screenshots', `${name}.png`) })
 

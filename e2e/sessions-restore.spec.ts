@@ -53,6 +53,8 @@ test('a saved session opened in an empty window brings its panes back, stopped, 
   for (let i = 0; i < 4; i++) await split.press('ArrowRight')
   await expect.poll(async () => (await width(server)) / (await width(client))).toBeGreaterThan(1.2)
   const ratio = (await width(server)) / (await width(client))
+  // The client's input adds no line ending.
+  await client.getByRole('combobox', { name: 'Line ending' }).selectOption('none')
   await send(client, 'a;b;')
   await expect(screen(server)).toContainText('61')
   await saveAs(app, file)
@@ -77,6 +79,7 @@ test('a saved session opened in an empty window brings its panes back, stopped, 
   await expect(server2.getByRole('combobox', { name: 'View encoding' })).toHaveValue('gbk')
   await expect(server2.getByRole('combobox', { name: 'Timestamps' })).toHaveValue('delta')
   await expect(client2.getByRole('radio', { name: 'Text' })).toHaveAttribute('aria-checked', 'true')
+  await expect(client2.getByRole('combobox', { name: 'Line ending' })).toHaveValue('none')
   expect(Math.abs((await width(server2)) / (await width(client2)) - ratio)).toBeLessThan(0.05)
   // The recorded traffic is there too, read-only, below.
   await expect(pane(app, /Recorded: TCP server 1/)).toBeVisible()

@@ -19,3 +19,19 @@ test('a UDP pair: datagrams both ways, with the sender address, boundaries kept'
   await expect(screen(a)).toContainText('pong\\n')
   await shot(app, 'udp-pair')
 })
+
+test('a UDP socket bound on port 0 writes down the port it got, so a reload binds the same one and its peers keep it', async ({ app }) => {
+  await app.getByRole('button', { name: 'UDP socket', exact: true }).click()
+  const u = pane(app, 'UDP pane 1')
+  await expect(u.getByRole('textbox', { name: 'Local port' })).toHaveValue('0')
+  await u.getByRole('button', { name: 'Bind' }).click()
+  await expect(u.getByRole('status')).toContainText(/bound on 127\.0\.0\.1:\d+/)
+  const port = /:(\d+)/.exec((await u.getByRole('status').textContent()) ?? '')![1]!
+  await expect(u.getByRole('textbox', { name: 'Local port' })).toHaveValue(port)
+  // The next visit: the restored pane binds that port again.
+  await app.reload()
+  const again = pane(app, 'UDP pane 1')
+  await expect(again.getByRole('textbox', { name: 'Local port' })).toHaveValue(port)
+  await again.getByRole('button', { name: 'Bind' }).click()
+  await expect(again.getByRole('status')).toContainText(`bound on 127.0.0.1:${port}`)
+})

@@ -55,6 +55,9 @@ describe('a session folder that cannot be made', () => {
     await c.write('still works')
     await p.untilBytes('srv', 11)
     c.close()
+    // The pane's log says, once, that its traffic is not recorded.
+    const said = p.of('error', 'srv').filter((e) => e.error.op === 'record')
+    expect(said.map((e) => e.error.reason?.key)).toEqual(['why.recordingOff'])
     // Save says there is nothing to save, in words.
     const save = await p.cmd({ type: 'session.save', path: join(tmp, 'x.pcapng') })
     expect(save).toEqual({ ok: false, error: { code: 'NOT_RUNNING', reason: { key: 'why.recordingOffNoSave' } } })

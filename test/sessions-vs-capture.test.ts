@@ -33,9 +33,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 /** What happened on one TCP connection, as a list: each side's data (runs joined) and its SYN, FIN and RST, in order. */
 function conversation(file: string, clientPort: number): string[] {
-  const r = spawnSync('tshark', ['-r', file, '-Y', `tcp.port == ${clientPort}`, '-T', 'fields', '-e', 'tcp.srcport', '-e', 'tcp.flags', '-e', 'tcp.payload', '-E', 'separator=|'], {
-    encoding: 'utf8'
-  })
+  const r = spawnSync(
+    'tshark',
+    ['-r', file, '-Y', `tcp.port == ${clientPort}`, '-T', 'fields', '-e', 'tcp.srcport', '-e', 'tcp.flags', '-e', 'tcp.payload', '-E', 'separator=|'],
+    {
+      encoding: 'utf8'
+    }
+  )
   if (r.status !== 0) throw new Error(`tshark -r ${file}: ${r.stderr}`)
   const out: string[] = []
   for (const line of r.stdout.split('\n').filter(Boolean)) {

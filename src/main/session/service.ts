@@ -90,6 +90,8 @@ export class SessionService implements SessionHandler {
   readonly recordingPath: string | undefined
   /** Why there is no recording (it could not start), or why it stopped (a write failed). */
   private problem: { state: 'off' | 'failed'; error: PaneError } | undefined
+  /** The panes whose log already says that the recording is off or stopped. */
+  private readonly told = new Set<string>()
   /** The recording's activity count when it was last saved: more since means unsaved traffic. */
   private savedActivity = 0
   private workspace: unknown
@@ -105,6 +107,10 @@ export class SessionService implements SessionHandler {
     this.replays = new Replays(engine)
     this.handlers = this.table()
     if (options.record === false) return
+    // A pane that starts while there is no recording says so in its log, once.
+    engine.onPaneEvent((e) => {
+      if (e.type === 'pane.state' && e.state !== 'idle' && e.state !== 'connecting') this.tell(e.paneId)
+    })
     this.dir = options.dir ?? join(tmpdir(), 'net-playground')
     const path = join(this.dir, `recording-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-${++instances}.pcapng`)
     try {
@@ -178,7 +184,15 @@ export class SessionService implements SessionHandler {
     const error = recordingProblem(err, { key: 'why.recordingStopped', params: { path: this.recordingPath ?? '' } })
     this.problem = { state: 'failed', error }
     this.engine.emit({ type: 'session.recording', recording: 'failed', problem: error })
-    for (const paneId of this.engine.livePanes()) this.engine.emitOnPane({ type: 'error', paneId, error })
+    for (const paneId of this.engine.livePanes()) this.tell(paneId)
+  }
+
+  /** Says in a live pane's log, once, that the recording is off or stopped, and why. */
+  private tell(paneId: string): void {
+    if (!this.problem || this.told.has(paneId) || this.engine.kindOf(paneId) === 'playback') return
+    this.told.add(paneId)
+    // After the pane's own event (its state), not inside it.
+    queueMicrotask(() => this.engine.emitOnPane({ type: 'error', paneId, error: this.problem!.error }))
   }
 
   private session(id: number): { file: OpenSession; path: string } {
