@@ -64,8 +64,3 @@ async function filterInPlace(port: number, file: string): Promise<boolean> {
   }
   return false
 }
-
-/** Whether this machine lets us capture (root, dumpcap installed): a test that needs it says so when not. */
-export function captureExpected(): boolean {
-  return process.getuid?.() === 0
-}

@@ -185,14 +185,6 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   return out
 }
 
-export type LineEnding = 'none' | 'lf' | 'cr' | 'crlf'
-export const lineEndingBytes: Record<LineEnding, Uint8Array> = {
-  none: new Uint8Array(0),
-  lf: Uint8Array.of(10),
-  cr: Uint8Array.of(13),
-  crlf: Uint8Array.of(13, 10)
-}
-
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`

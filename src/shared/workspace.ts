@@ -100,7 +100,6 @@ export const savedConfigSchema = z
     autoReplies: listOf(autoReplySchema, 64)
   })
   .catch({ framing: { kind: 'raw' }, transforms: [], autoReplies: [] })
-export type SavedConfig = z.output<typeof savedConfigSchema>
 
 const portText = z.union([z.string().max(16), z.number().int().min(0).max(65535).transform(String)])
 

@@ -25,7 +25,6 @@ import { send, sendFile, sequence } from './sends'
 import type { TrafficTap } from './taps'
 
 export type { TrafficTap } from './taps'
-export { EngineError } from './errors'
 
 /** A handler for each command type, its result typed by the result schemas. */
 export type Handler<T extends CommandType> = (cmd: CommandMap[T]) => Promise<ResultMap[T]>

@@ -19,7 +19,6 @@ export const RECORD_TAG = 'NetPlay:'
 
 export const BYTE_ORDER_MAGIC = 0x1a2b3c4d
 
-export const OPT_ENDOFOPT = 0
 export const OPT_COMMENT = 1
 export const OPT_CUSTOM_BIN = 2989
 export const OPT_CUSTOM_BIN_NOCOPY = 19373
@@ -29,7 +28,6 @@ export const OPT_CUSTOM_BIN_NOCOPY = 19373
  * our record blocks.
  */
 export const OPT_FLOW = 0xce50
-export const SHB_HARDWARE = 2
 export const SHB_OS = 3
 export const SHB_USERAPPL = 4
 export const IF_NAME = 2

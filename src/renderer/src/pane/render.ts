@@ -111,12 +111,6 @@ export class TerminalRenderer {
     }
   }
 
-  renderAll(entries: readonly LogEntry[]): string {
-    let s = ''
-    for (const e of entries) s += this.render(e)
-    return s
-  }
-
   private stamp(tUs: number): string {
     if (this.o.time === 'off') return ''
     if (this.o.time === 'absolute') return `${C.dim}${formatTime(tUs)}${C.reset} `
