@@ -18,7 +18,6 @@ import { nowNs } from '../engine/clock'
 import { FORMAT_VERSION, KIND_DATA, KIND_MORE, KIND_OUT, MAX_BLOCK } from './constants'
 import { maxPayload, packetLen, synOptions, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, writePacket, type PacketSpec } from './packets'
 
-
 /**
  * The end-of-session block: the last block of a complete file. A file of ours without it was
  * cut short (the app stopped before closing or saving it). `how`: 'closed' (the recording
