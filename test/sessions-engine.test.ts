@@ -291,6 +291,18 @@ describe('a session recorded by the engine', () => {
     expect(rst.stdout.split(/\s+/).filter(Boolean)).toEqual([String(cli2.local.port), String(cli2.local.port)])
   })
 
+  it('Export workspace writes every documented field, defaults included, from the one schema', async () => {
+    await rec.ok({ type: 'session.workspace', workspace: { panes: [{ kind: 'tcp-client', port: 80, host: 'example.org' }] } })
+    const to = join(tmp, 'exported-workspace.json')
+    await rec.ok({ type: 'session.exportWorkspace', path: to })
+    const ws = JSON.parse(readFileSync(to, 'utf8')) as { version: number; panes: Record<string, unknown>[] }
+    expect(ws.version).toBe(1)
+    expect(Object.keys(ws.panes[0]!).sort()).toEqual(['composer', 'config', 'history', 'host', 'kind', 'n', 'port', 'sequences', 'snippets', 'view'])
+    expect(ws.panes[0]).toMatchObject({ kind: 'tcp-client', host: 'example.org', port: '80', history: [], snippets: [], sequences: [] })
+    expect(ws.panes[0]!['config']).toEqual({ framing: { kind: 'raw' }, transforms: [], autoReplies: [] })
+    expect(ws.panes[0]!['composer']).toMatchObject({ lineEnding: 'lf', mode: 'text' })
+  })
+
   it('session.info names the recording; it exists while the engine runs and dispose removes it', async () => {
     const info = await rec.ok<{ path: string; bytes: number }>({ type: 'session.info' })
     expect(info.path).toBe(recordingPath)
