@@ -48,7 +48,21 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: ['electron', 'react'], patterns: ['**/session/**', '**/renderer/**', '**/preload/**', '../index', '../ipc', '../web-host', '../cli'] }
+        {
+          paths: ['electron', 'react'],
+          patterns: [
+            '**/session/**',
+            '**/renderer/**',
+            '**/preload/**',
+            '**/runner/**',
+            '**/cli/**',
+            '**/main/index',
+            '**/ipc',
+            '**/web-host',
+            '**/web',
+            '**/cli'
+          ]
+        }
       ]
     }
   },

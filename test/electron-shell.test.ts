@@ -27,6 +27,7 @@ const seen = {
   ipcHandlers: new Map<string, Handler>(),
   ipcListeners: new Map<string, Handler>(),
   rendererSent: [] as { channel: string; args: unknown[] }[],
+  quits: 0,
   windows: [] as { options: { webPreferences: Record<string, unknown> }; contents: FakeContents; loaded?: string }[],
   appHandlers: new Map<string, (...a: unknown[]) => void>(),
   permissionRequest: undefined as undefined | ((wc: unknown, p: string, cb: (ok: boolean) => void) => void),
@@ -62,7 +63,7 @@ const electronStub = {
   app: {
     whenReady: () => Promise.resolve(),
     on: (name: string, fn: (...a: unknown[]) => void) => seen.appHandlers.set(name, fn),
-    quit: () => {},
+    quit: () => void seen.quits++,
     getPath: () => sessionsDir
   },
   BrowserWindow: class {
@@ -72,7 +73,10 @@ const electronStub = {
       seen.windows.push(this as never)
       ;(this as unknown as { contents: FakeContents }).contents = this.webContents
     }
-    on() {}
+    handlers = new Map<string, (...a: unknown[]) => void>()
+    on(name: string, fn: (...a: unknown[]) => void) {
+      this.handlers.set(name, fn)
+    }
     once() {}
     show() {}
     loadFile(f: string) {
@@ -363,6 +367,25 @@ describe('Electron main bundle', () => {
     expect(prevented).toBe(1)
     contents.handlers.get('will-attach-webview')!(ev)
     expect(prevented).toBe(2)
+  })
+})
+
+describe('Electron main bundle: quitting', () => {
+  it("waits for a closed window's engine (its sockets closed, its recording kept or removed) before the app quits", async () => {
+    const win = seen.windows[0] as unknown as { handlers: Map<string, () => void> }
+    const handler = seen.ipcHandlers.get('np:command')!
+    const r = (await handler(trustedEvent(), { type: 'tcpServer.listen', paneId: 'q-s', host: '127.0.0.1', port: 0 })) as Response<'tcpServer.listen'>
+    if (!r.ok) throw new Error('listen failed')
+    win.handlers.get('closed')!()
+    let prevented = 0
+    seen.appHandlers.get('will-quit')!({ preventDefault: () => prevented++ })
+    expect(prevented, 'the quit waits').toBe(1)
+    const quitsBefore = seen.quits
+    await waitUntil('the app to quit once the engine is gone', async () => seen.quits > quitsBefore)
+    expect(await portOpen(r.result.local.port)).toBe(false)
+    // Nothing left to wait for: the next quit goes through.
+    seen.appHandlers.get('will-quit')!({ preventDefault: () => prevented++ })
+    expect(prevented).toBe(1)
   })
 })
 

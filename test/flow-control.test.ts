@@ -307,3 +307,45 @@ describe('the backlog is what the screen draws in about two seconds', () => {
     expect(ch.paused).toBe(false)
   })
 })
+
+it("small writes drawn at once do not lower the measured speed: after typing, a flood still gets the fast screen's backlog", async () => {
+  const KiB = 1024
+  const clock = { ms: 0 }
+  const sent: EngineEvent[] = []
+  const ch = new DisplayChannel('p', (e) => sent.push(e), {
+    flushMs: 10_000,
+    flushBytes: 16 * KiB,
+    highWater: 16 * KiB,
+    minBacklog: 32 * KiB,
+    maxBacklog: 8 * MiB,
+    now: () => clock.ms
+  })
+  const drawn = (): number => sent.reduce((n, e) => n + (e.type === 'data' ? e.data.byteLength : 0), 0)
+  let acked = 0
+  // A fast screen (1 MiB/s) draws a burst: the channel learns its speed.
+  for (let i = 0; i < 64; i++) ch.push({ connId: 1, dir: 'in', tUs: i, len: 4 * KiB }, new Uint8Array(4 * KiB))
+  for (let i = 0; i < 1000 && ch.backlog > 0; i++) {
+    const n = drawn() - acked
+    clock.ms += n / (MiB / 1000)
+    ch.ack(n)
+    acked += n
+    await new Promise((r) => setImmediate(r))
+  }
+  const ack = (): void => {
+    const n = drawn() - acked
+    ch.ack(n)
+    acked += n
+  }
+  ack()
+  const learned = ch.backlogBound
+  expect(learned).toBeGreaterThan(MiB)
+  // Then someone types: 6 B lines, each drawn 2 ms after it was sent.
+  for (let i = 0; i < 50; i++) {
+    ch.push({ connId: 1, dir: 'in', tUs: 1000 + i, len: 6 }, new Uint8Array(6))
+    await new Promise((r) => setImmediate(r))
+    clock.ms += 2
+    ack()
+    clock.ms += 500
+  }
+  expect(ch.backlogBound).toBe(learned)
+})

@@ -30,7 +30,11 @@ function createWindow(adapter: IpcAdapter): BrowserWindow {
     webPreferences: secureWebPreferences(join(__dirname, '../preload/index.js'))
   })
   const detach = adapter.attach(win.webContents)
-  win.on('closed', () => void detach())
+  win.on('closed', () => {
+    const ended = detach()
+    ending.add(ended)
+    void ended.finally(() => ending.delete(ended))
+  })
   win.once('ready-to-show', () => win.show())
   if (devUrl) void win.loadURL(devUrl)
   else void win.loadFile(rendererFile)
@@ -64,6 +68,15 @@ void app.whenReady().then(() => {
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow(adapter)
   })
+})
+
+// Each closed window's engine closes its sockets and keeps (or removes) its recording before
+// the app quits: an unsaved recording is closed properly and offered at the next start.
+const ending = new Set<Promise<void>>()
+app.on('will-quit', (event) => {
+  if (ending.size === 0) return
+  event.preventDefault()
+  void Promise.allSettled([...ending]).then(() => app.quit())
 })
 
 app.on('window-all-closed', () => {

@@ -87,6 +87,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     void serveStatic(req, res)
   })
 
+  /** Each tab's engine, until it has closed its sockets and kept or removed its recording. */
+  const ending = new Set<Promise<void>>()
   const wss = new WebSocketServer({ noServer: true, maxPayload: 128 * 1024 * 1024 })
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://x')
@@ -97,7 +99,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
       return
     }
-    wss.handleUpgrade(req, socket, head, (ws) => serveClient(ws, options.sessionDir))
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const ended = serveClient(ws, options.sessionDir)
+      ending.add(ended)
+      void ended.then(() => ending.delete(ended))
+    })
   })
 
   await new Promise<void>((resolveListen, reject) => {
@@ -115,12 +121,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       await new Promise<void>((r) => wss.close(() => r()))
       server.closeAllConnections()
       await new Promise<void>((r) => server.close(() => r()))
+      // Every tab's recording is kept or removed before the host is done.
+      await Promise.all([...ending])
     }
   }
 }
 
-/** One browser tab = one engine: its sockets live and die with its WebSocket. */
-function serveClient(ws: WebSocket, sessionDir: string | undefined): void {
+/** One browser tab = one engine: its sockets live and die with its WebSocket. Resolves once the engine is gone. */
+function serveClient(ws: WebSocket, sessionDir: string | undefined): Promise<void> {
   // For measuring only (npm run bench): NP_RECORD=0 turns the recording off, NP_STATS_MS sets
   // how often connection byte counts are reported (250 ms otherwise).
   const statsMs = Number(process.env['NP_STATS_MS'])
@@ -147,6 +155,6 @@ function serveClient(ws: WebSocket, sessionDir: string | undefined): void {
       if (ws.readyState === ws.OPEN) ws.send(encodeFrame({ kind: 'response', id, body: response }))
     })
   })
-  ws.on('close', () => void engine.dispose())
   ws.on('error', () => ws.terminate())
+  return new Promise((resolve) => ws.on('close', () => void engine.dispose().then(resolve)))
 }

@@ -4,7 +4,7 @@
 // with the side it came from.
 import type { Socket } from 'node:net'
 import { failWith, toPaneError } from './errors'
-import { nowUs } from './clock'
+import { nowNs, nowUs } from './clock'
 import { toEndpoint } from './endpoint'
 import type { Outgoing } from './live-traffic'
 import type { PaneContext } from './pane-kind'
@@ -135,16 +135,24 @@ export class TcpConnection {
 
   /**
    * Hands bytes to the socket. They count as sent (and are recorded and shown) once the socket
-   * took them: a write the kernel refuses (the peer reset the connection) leaves no trace but
-   * the error.
+   * took them: at once when the kernel took them all as they were written (the usual case, so
+   * they keep their place among the reads), else when the last of them was flushed. A write the
+   * kernel refuses (the peer reset the connection) leaves no trace but the error.
    */
   private writeOut(out: Outgoing): boolean {
-    const more = this.socket.write(out.wire, (err) => {
-      if (err) return
+    const queuedBefore = this.socket.writableLength
+    const tNs = nowNs()
+    let counted = false
+    const count = (): void => {
+      counted = true
       this.bytesOut += out.wire.byteLength
-      this.ctx.traffic.sent(this.id, out)
+      this.ctx.traffic.sent(this.id, out, undefined, tNs)
       this.ctx.statsChanged()
+    }
+    const more = this.socket.write(out.wire, (err) => {
+      if (!err && !counted) count()
     })
+    if (this.socket.writableLength === queuedBefore && !this.socket.destroyed) count()
     if (this.halfClosedByPeer) this.watchForReset()
     return more
   }
@@ -158,7 +166,9 @@ export class TcpConnection {
    */
   private watchForReset(): void {
     // Once this side sent FIN too, the connection ends normally and the kernel forgets the peer's address anyway.
-    if (this.resetCheck || this.closed || this.localEnded) return
+    if (this.closed || this.localEnded) return
+    // Each write starts the checks over: its RST comes within milliseconds on loopback.
+    if (this.resetCheck) clearTimeout(this.resetCheck)
     let i = 0
     const check = (): void => {
       this.resetCheck = undefined

@@ -61,6 +61,12 @@ export class DisplayChannel {
   private rate: number | undefined
   /** Since when the screen has had undrawn bytes without acknowledging any. */
   private busySince = 0
+  /**
+   * The bytes in flight are a measure of the screen's speed: a full batch, or one sent while
+   * more waited. A small write drawn at once measures how soon the screen answers, not how
+   * fast it draws, and is left out of the rate.
+   */
+  private measuring = false
 
   private readonly opts: DisplayOptions
 
@@ -158,6 +164,7 @@ export class DisplayChannel {
       this.queued -= size
       // Count it as unacknowledged before it leaves: a renderer may acknowledge synchronously.
       if (this.unacked === 0) this.busySince = this.opts.now()
+      if (size * 2 >= this.opts.flushBytes || this.pending > 0) this.measuring = true
       this.unacked += size
       this.send({ type: 'data', paneId: this.paneId, records, data: concatBytes(chunks) })
     }
@@ -196,11 +203,14 @@ export class DisplayChannel {
     if (bytes > 0 && this.unacked > 0) {
       // The screen drew `bytes` in the time since it last caught up or acknowledged.
       const now = this.opts.now()
-      const sample = Math.min(bytes, this.unacked) / Math.max(1, now - this.busySince)
-      this.rate = this.rate === undefined ? sample : this.rate + RATE_WEIGHT * (sample - this.rate)
+      if (this.measuring) {
+        const sample = Math.min(bytes, this.unacked) / Math.max(1, now - this.busySince)
+        this.rate = this.rate === undefined ? sample : this.rate + RATE_WEIGHT * (sample - this.rate)
+      }
       this.busySince = now
     }
     this.unacked = Math.max(0, this.unacked - bytes)
+    if (this.unacked === 0) this.measuring = false
     if (this.pending > 0 && this.unacked < this.opts.highWater) {
       // The renderer caught up: the next batch goes right away (after this turn's reads).
       this.cancelTimer?.()

@@ -102,7 +102,10 @@ export class Engine {
         return {}
       },
       'pane.stop': async (cmd) => {
-        await this.running(cmd.paneId).runtime.stop()
+        const pane = this.running(cmd.paneId)
+        // Its repeats, files and sequences end with it.
+        pane.jobs.stop()
+        await pane.runtime.stop()
         return {}
       },
       'pane.configure': async (cmd) => {
@@ -299,11 +302,11 @@ export class Engine {
     }
   }
 
-  /** Closes every pane (window closed, web client gone, test over). */
+  /** Closes every pane (window closed, web client gone, test over), then the session layer, which records their closing. */
   async dispose(): Promise<void> {
     clearInterval(this.statsTimer)
-    await this.sessions?.dispose()
     await Promise.all([...this.panes.keys()].map((id) => this.closePane(id)))
+    await this.sessions?.dispose()
   }
 
   get paneCount(): number {

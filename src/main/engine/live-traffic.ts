@@ -77,9 +77,8 @@ export class LiveTraffic {
     return { wire: message.wire, message }
   }
 
-  /** Bytes the socket accepted for sending: recorded, then shown. */
-  sent(connId: number, out: Outgoing, peer?: Endpoint): void {
-    const tNs = nowNs()
+  /** Bytes the socket accepted for sending (at `tNs`, when they were written): recorded, then shown. */
+  sent(connId: number, out: Outgoing, peer?: Endpoint, tNs = nowNs()): void {
     this.tap({ paneId: this.pane.paneId, connId, dir: 'out', tNs, bytes: out.wire, ...(peer ? { peer } : {}) })
     this.pane.show({ connId, dir: 'out', tUs: Number(tNs / 1000n), ...(peer ? { peer } : {}) }, out.message ? undefined : out.wire, out.message)
   }

@@ -26,7 +26,7 @@ export interface PaneRuntime {
   readonly kind: PaneKind
   /** What a send goes to: one of its connections or all of them (a stream), or a host and port (datagrams). */
   readonly sendsTo?: 'connections' | 'addresses'
-  /** One payload to the target, through the pane's message path; resolves once the socket took it. */
+  /** One payload to the target, through the pane's message path; resolves once it is handed to the socket (it counts as sent when the socket took it). */
   send?(target: SendTarget, payload: Uint8Array): Promise<Sent>
   /** A file to the target, as a job with progress. */
   sendFile?(target: SendTarget, path: string, datagramSize: number): Promise<{ jobId: number; total: number }>

@@ -56,12 +56,19 @@ export class Pane implements PaneContext, TrafficHost {
     return this.replier
   }
 
-  /** New framing, transforms, auto-replies. An unfinished frame the old framing held is dropped, and the log says so. */
+  /**
+   * New framing, transforms, auto-replies. When the framing or the transforms change, an
+   * unfinished frame the old framing held is dropped, and the log says so; new auto-replies
+   * alone keep the message path as it is.
+   */
   configure(config: PaneConfig): void {
-    for (const { connId, bytes } of this.messagePath.pending()) this.note('warn', { key: 'log.framingChanged', params: { id: connId, bytes } })
+    const samePath = JSON.stringify([config.framing, config.transforms]) === JSON.stringify([this.config.framing, this.config.transforms])
+    if (!samePath) {
+      for (const { connId, bytes } of this.messagePath.pending()) this.note('warn', { key: 'log.framingChanged', params: { id: connId, bytes } })
+      this.messagePath = new MessagePath(config)
+    }
     this.config = config
     this.replier.dispose()
-    this.messagePath = new MessagePath(config)
     this.replier = new AutoReplier(config.autoReplies)
   }
 

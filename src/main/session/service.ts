@@ -180,6 +180,9 @@ export class SessionService implements SessionHandler {
 
   /** A write of the recording failed (disk full, file gone): the session bar and every live pane's log say so, once. */
   private writeFailed(err: Error): void {
+    // The writer also reports a call it could not make sense of (and dropped); only a failed
+    // write to the disk (an errno: ENOSPC, EIO, ...) stops the recording.
+    if (typeof (err as NodeJS.ErrnoException).code !== 'string') return console.warn('net-playground: a record was dropped:', err.message)
     if (this.problem) return
     const error = recordingProblem(err, { key: 'why.recordingStopped', params: { path: this.recordingPath ?? '' } })
     this.problem = { state: 'failed', error }

@@ -243,7 +243,11 @@ export class SessionWriter {
         this.tcpPacket(conn, ackFromLocal, TCP_ACK, new Uint8Array(0), 0, 0, c.tNs, ackFromLocal ? KIND_OUT : 0, { comment })
       } else {
         const fromLocal = (c.by ?? 'local') === 'local'
-        this.tcpPacket(conn, fromLocal, TCP_RST | TCP_ACK, new Uint8Array(0), 0, 0, c.tNs, fromLocal ? KIND_OUT : 0, { comment })
+        // A side that had already sent its FIN has closed its socket: its RST is the kernel's
+        // answer to data that came after, a bare RST with no ACK (as a capture shows it); a side
+        // that aborts its own open connection sends RST with ACK.
+        const answered = (fromLocal ? conn.local : conn.remote).finSent
+        this.tcpPacket(conn, fromLocal, answered ? TCP_RST : TCP_RST | TCP_ACK, new Uint8Array(0), 0, 0, c.tNs, fromLocal ? KIND_OUT : 0, { comment })
       }
       conn.closed = true
       this.releaseMirror(conn)

@@ -22,7 +22,7 @@ export function createWebApi(location: Location): WebApi {
   })
   ws.addEventListener('close', () => {
     connectionListeners.forEach((l) => l(false))
-    for (const resolve of pending.values()) resolve({ ok: false, error: { code: 'UNKNOWN', detail: 'connection to the host lost' } })
+    for (const resolve of pending.values()) resolve({ ok: false, error: { code: 'UNKNOWN', reason: { key: 'why.hostLost' } } })
     pending.clear()
   })
   ws.addEventListener('message', (ev: MessageEvent<ArrayBuffer>) => {
@@ -42,7 +42,7 @@ export function createWebApi(location: Location): WebApi {
         pending.set(id, resolve as (r: Response) => void)
         if (ws.readyState === WebSocket.OPEN) ws.send(frame)
         else if (ws.readyState === WebSocket.CONNECTING) queue.push(frame)
-        else resolve({ ok: false, error: { code: 'UNKNOWN', detail: 'not connected to the host' } } as Response<T>)
+        else resolve({ ok: false, error: { code: 'UNKNOWN', reason: { key: 'why.hostLost' } } } as Response<T>)
       })
     },
     ack(ack) {

@@ -207,6 +207,8 @@ export const en = {
   'err.ENOSPC': 'No space left on the disk.',
   'err.EROFS': 'The disk is read-only.',
   'err.EIO': 'The disk could not be read or written (input/output error).',
+  'why.hostLost': 'the connection to the web host is lost: reload the page.',
+  'why.connectCancelled': 'the pane was closed while it connected.',
   'log.framingChanged': 'Framing changed: {bytes} B of an unfinished frame on connection #{id} were dropped.',
   'job.file': 'File',
   'job.repeat': 'Repeat',

@@ -209,6 +209,8 @@ export const zh: Record<MessageKey, string> = {
   'err.ENOSPC': '磁盘空间不足。',
   'err.EROFS': '磁盘是只读的。',
   'err.EIO': '磁盘读写出错（输入/输出错误）。',
+  'why.hostLost': '与 Web 主机的连接已断开：请重新加载页面。',
+  'why.connectCancelled': '面板在连接过程中被关闭了。',
   'log.framingChanged': '分帧设置已更改：连接 #{id} 上未完成帧的 {bytes} B 已丢弃。',
   'job.file': '文件',
   'job.repeat': '重复',

@@ -30,7 +30,7 @@ export class TcpClientPane implements PaneRuntime {
         this.connecting = {
           cancel: () => {
             clearTimeout(timer)
-            reject(Object.assign(new Error('connect cancelled: the pane was closed'), { code: 'NOT_RUNNING' }))
+            reject(new EngineError({ code: 'NOT_RUNNING', reason: { key: 'why.connectCancelled' } }))
           }
         }
         socket.once('connect', () => {

@@ -11,14 +11,22 @@ export class TcpServerPane implements PaneRuntime {
   readonly sendsTo = 'connections'
   readonly kind = 'tcp-server'
   private server: net.Server | undefined
+  /** A listen under way: a second one is refused, and stop() waits for it (then closes what it opened). */
+  private starting: Promise<unknown> | undefined
   private readonly conns: TcpConns
 
   constructor(private readonly ctx: PaneContext) {
     this.conns = new TcpConns(ctx)
   }
 
-  async listen(host: string, port: number): Promise<{ local: Endpoint }> {
-    if (this.server) fail('ALREADY_RUNNING')
+  listen(host: string, port: number): Promise<{ local: Endpoint }> {
+    if (this.server || this.starting) fail('ALREADY_RUNNING')
+    const started = this.open(host, port)
+    this.starting = started.catch(() => {}).finally(() => (this.starting = undefined))
+    return started
+  }
+
+  private async open(host: string, port: number): Promise<{ local: Endpoint }> {
     const server = net.createServer({ allowHalfOpen: true })
     server.on('connection', (socket) => {
       socket.on('error', () => {}) // reported by the connection; never thrown
@@ -57,6 +65,7 @@ export class TcpServerPane implements PaneRuntime {
   }
 
   async stop(): Promise<void> {
+    await this.starting
     const server = this.server
     this.server = undefined
     if (!server) return

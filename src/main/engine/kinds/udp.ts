@@ -16,13 +16,21 @@ export class UdpPane implements PaneRuntime {
   readonly sendsTo = 'addresses'
   readonly kind = 'udp'
   private socket: dgram.Socket | undefined
+  /** A bind under way: a second one is refused, and stop() waits for it (then closes what it opened). */
+  private starting: Promise<unknown> | undefined
   private bytesIn = 0
   private bytesOut = 0
 
   constructor(private readonly ctx: PaneContext) {}
 
-  async bind(host: string, port: number): Promise<{ local: Endpoint }> {
-    if (this.socket) fail('ALREADY_RUNNING')
+  bind(host: string, port: number): Promise<{ local: Endpoint }> {
+    if (this.socket || this.starting) fail('ALREADY_RUNNING')
+    const started = this.open(host, port)
+    this.starting = started.catch(() => {}).finally(() => (this.starting = undefined))
+    return started
+  }
+
+  private async open(host: string, port: number): Promise<{ local: Endpoint }> {
     const family = net.isIPv6(host) ? 'udp6' : 'udp4'
     // A roomy receive buffer (the kernel caps it at net.core.rmem_max) so a burst is not
     // dropped while the event loop is busy batching the previous one.
@@ -106,6 +114,7 @@ export class UdpPane implements PaneRuntime {
   }
 
   async stop(): Promise<void> {
+    await this.starting
     const socket = this.socket
     this.socket = undefined
     if (!socket) return
