@@ -3,20 +3,21 @@
 // bytes, the list of recent sessions, playback on screen and replay against live peers.
 // A recording that cannot start, or stops because a write failed, never stops the app: it
 // is reported (session.recording, and on every live pane) and every command still answers.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import type { MessageRef, PaneError, ResultMap, SessionSummary } from '../../shared/contract'
-import { formatTarget } from '../../shared/i18n'
+import type { MessageRef, PaneError, ResultMap } from '../../shared/contract'
 import { readWorkspace } from '../../shared/workspace'
 import type { Engine, Handlers, SessionCommandType, SessionHandler } from '../engine/engine'
 import { nowNs } from '../engine/clock'
 import { EngineError, fail, failWith, toPaneError } from '../engine/errors'
-import { Playback, sessionSpan } from './playback'
+import { exportFlow } from './flow-export'
+import { Playback } from './playback'
 import { record, type Recording } from './recorder'
-import { openSession, SessionFileError, type OpenSession } from './reader'
+import { openSessionSliced, SessionFileError, type OpenSession } from './reader'
 import { Replays } from './replay'
-import { sealCopy, SessionWriter } from './writer'
+import { summarize } from './summary'
+import { saveCopy, SessionWriter } from './writer'
 
 /** The engine option that plugs sessions in: `new Engine({ sessions: withSessions({ dir }) })`. */
 export const withSessions =
@@ -36,14 +37,6 @@ const MAX_RECENT = 10
 const RECORDING_NAME = /^recording-.*-(\d+)-\d+\.pcapng$/
 /** A recording kept when its window or tab closed with traffic not saved: left-<…>.pcapng. */
 const LEFT_NAME = /^left-.*\.pcapng$/
-
-/** Our session's recorded panes, by their lifecycle records (a capture has none). */
-function recordedPanes(ix: OpenSession['index']): SessionSummary['panes'] {
-  if (ix.kind !== 'session') return []
-  const counts = new Map<string, number>()
-  for (const e of ix.events) if (e.paneId !== undefined) counts.set(e.paneId, (counts.get(e.paneId) ?? 0) + 1)
-  return [...counts].map(([paneId, events]) => ({ paneId, events }))
-}
 
 /**
  * A session or capture file that cannot be opened or read, as the engine reports it: ENOENT
@@ -82,6 +75,8 @@ export class SessionService implements SessionHandler {
   private savedActivity = 0
   private workspace: unknown
   private readonly opened = new Map<number, { file: OpenSession; path: string }>()
+  /** Files still being indexed (session.open under way), each stopped by session.close of its id. */
+  private readonly opening = new Map<number, AbortController>()
   private readonly playbacks = new Map<number, Playback>()
   private readonly replays: Replays
   private nextId = 1
@@ -141,7 +136,7 @@ export class SessionService implements SessionHandler {
       },
       'playback.control': async (cmd) => {
         const p = this.playbacks.get(cmd.sessionId) ?? failWith('NOT_RUNNING', { key: 'why.playbackNotStarted' })
-        p.control(cmd.action, cmd.offsetNs === undefined ? undefined : BigInt(cmd.offsetNs), cmd.speed)
+        await p.control(cmd.action, cmd.offsetNs === undefined ? undefined : BigInt(cmd.offsetNs), cmd.speed)
         return {}
       },
       'replay.resend': (cmd) => this.replays.resend(this.session(cmd.sessionId).file, cmd),
@@ -175,81 +170,75 @@ export class SessionService implements SessionHandler {
   /**
    * A copy of the recording so far (with the latest workspace) at `path`. When the recording
    * had stopped, the copy holds what came before, without the closing block (it opens as
-   * interrupted), and the answer says so: a cut copy is never presented as whole.
+   * interrupted), and the answer says so: a cut copy is never presented as whole. The copy
+   * runs in the thread pool; the recording goes on meanwhile and the copy ends where it stood
+   * at the moment of Save.
    */
-  private save(path: string): ResultMap['session.save'] {
+  private async save(path: string): Promise<ResultMap['session.save']> {
     const writer = this.writer
     if (!writer || !this.recordingPath) return failWith('NOT_RUNNING', { key: 'why.recordingOffNoSave' })
     if (this.workspace !== undefined) writer.workspace(this.workspace, nowNs())
     writer.flush()
+    // What the file holds now; a failed recording holds what it wrote, whatever it counted.
+    const bytes = writer.bytesWritten
+    const whole = !this.problem
+    const activity = this.recording?.activity ?? 0
     const to = resolve(path)
     try {
-      copyFileSync(this.recordingPath, to)
       // The copy ends with the end-of-session block and is on the disk when Save returns.
-      if (!this.problem) sealCopy(to, nowNs())
+      await saveCopy(this.recordingPath, to, whole ? { bytes, endNs: nowNs() } : undefined)
     } catch (err) {
       throw new EngineError(toPaneError(err, { op: 'save' }))
     }
-    this.savedActivity = this.recording?.activity ?? 0
+    this.savedActivity = Math.max(this.savedActivity, activity)
     this.remember(to)
-    return { path: to, bytes: writer.bytesWritten, ...(this.problem ? { incomplete: this.problem.error } : {}) }
+    return { path: to, bytes, ...(this.problem ? { incomplete: this.problem.error } : {}) }
   }
 
-  private open(path: string): ResultMap['session.open'] {
+  /**
+   * Opens a session or capture. Its index is built in slices (the engine's sockets and timers
+   * keep running), reported by session.opening every ~200 ms while it lasts; session.close
+   * with its id stops it. Several files may be opening at once.
+   */
+  private async open(path: string): Promise<ResultMap['session.open']> {
     const full = resolve(path)
-    let file: OpenSession
-    try {
-      file = openSession(full)
-    } catch (err) {
-      if (err instanceof SessionFileError) fileFailure(err, full, 'open')
-      throw err
-    }
     const sessionId = this.nextId++
-    this.opened.set(sessionId, { file, path: full })
-    this.remember(full)
-    const ix = file.index
-    const span = sessionSpan(ix)
-    return {
-      sessionId,
-      kind: ix.kind,
-      path: full,
-      workspace: ix.workspace,
-      flows: ix.flows.map((f) => ({
-        id: f.id,
-        proto: f.proto,
-        ...(f.paneId !== undefined ? { paneId: f.paneId } : {}),
-        ...(f.connId !== undefined ? { connId: f.connId } : {}),
-        local: f.local,
-        remote: f.remote,
-        chunks: f.chunks.length,
-        bytesIn: f.chunks.reduce((n, c) => n + (c.dir === 'in' ? c.len : 0), 0),
-        bytesOut: f.chunks.reduce((n, c) => n + (c.dir === 'out' ? c.len : 0), 0)
-      })),
-      panes: recordedPanes(ix),
-      startNs: String(span.startNs),
-      endNs: String(span.endNs),
-      ...(ix.truncated ? { truncated: ix.truncated.reason } : {}),
-      ...(ix.interrupted ? { interrupted: ix.interrupted } : {}),
-      ...(ix.notes?.length ? { notes: ix.notes } : {})
+    const stop = new AbortController()
+    this.opening.set(sessionId, stop)
+    const stopped = (): never => fail('NOT_RUNNING', full, { op: 'open', reason: { key: 'why.openStopped' } })
+    try {
+      let file: OpenSession
+      try {
+        file = await openSessionSliced(full, {
+          signal: stop.signal,
+          onProgress: (bytes, total) => this.engine.emit({ type: 'session.opening', sessionId, path: full, bytes, total })
+        })
+      } catch (err) {
+        if (stop.signal.aborted) stopped()
+        if (err instanceof SessionFileError) fileFailure(err, full, 'open')
+        throw err
+      }
+      const summary = await summarize(sessionId, full, file)
+      if (stop.signal.aborted) {
+        file.close()
+        stopped()
+      }
+      this.opened.set(sessionId, { file, path: full })
+      this.remember(full)
+      return summary
+    } finally {
+      this.opening.delete(sessionId)
     }
   }
 
-  /** A flow's bytes, one file per direction, named by its endpoints. */
-  private exportFlow(sessionId: number, flowId: number, dir: string): ResultMap['session.export'] {
+  /** A flow's bytes, one file per direction, named by its endpoints (streamed: any size). */
+  private async exportFlow(sessionId: number, flowId: number, dir: string): Promise<ResultMap['session.export']> {
     const { file, path: from } = this.session(sessionId)
     const flow = file.index.flows.find((f) => f.id === flowId) ?? fail('NO_CONNECTION', `flow ${flowId}`)
-    const name = (e: { address: string; port: number }): string => formatTarget(e.address, e.port).replace(/[^\w.-]+/g, '_')
     const out = resolve(dir)
     try {
       mkdirSync(out, { recursive: true })
-      const files: string[] = []
-      for (const d of ['out', 'in'] as const) {
-        const parts = flow.chunks.filter((c) => c.dir === d).map((c) => file.readSync(c))
-        const path = join(out, `flow-${flow.id}-${name(flow.local)}-${d === 'out' ? 'to' : 'from'}-${name(flow.remote)}.bin`)
-        writeFileSync(path, Buffer.concat(parts))
-        files.push(path)
-      }
-      return { files }
+      return { files: await exportFlow(file, flow, out) }
     } catch (err) {
       if (err instanceof SessionFileError) fileFailure(err, from, 'export')
       throw new EngineError(toPaneError(err, { op: 'export' }))
@@ -311,6 +300,7 @@ export class SessionService implements SessionHandler {
   }
 
   private closeSession(id: number): void {
+    this.opening.get(id)?.abort()
     this.playbacks.get(id)?.dispose()
     this.playbacks.delete(id)
     this.opened.get(id)?.file.close()
@@ -324,7 +314,7 @@ export class SessionService implements SessionHandler {
    */
   async dispose(): Promise<void> {
     this.replays.dispose()
-    for (const id of [...this.opened.keys()]) this.closeSession(id)
+    for (const id of [...this.opened.keys(), ...this.opening.keys()]) this.closeSession(id)
     this.recording?.stop()
     const path = this.recordingPath
     if (!this.writer || !path) return
