@@ -2,7 +2,7 @@
 // their byte counts, recorded panes, span and what the reader noted. Counting the bytes
 // walks every chunk, so it runs in slices like the index it summarizes.
 import type { SessionSummary } from '../../shared/contract'
-import { sessionSpan } from './playback'
+import { sessionSpan } from './playback-steps'
 import type { OpenSession, SessionIndex } from './reader'
 import { Slicer } from './slices'
 

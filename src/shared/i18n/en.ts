@@ -210,6 +210,8 @@ export const en = {
   'err.EROFS': 'The disk is read-only.',
   'err.EIO': 'The disk could not be read or written (input/output error).',
   'log.framingChanged': 'Framing changed: {bytes} B of an unfinished frame on connection #{id} were dropped.',
+  'log.playbackEarlier':
+    '… {size} in {records} earlier read(s) and write(s) not redrawn: the view shows the last of what came before this moment; the file has them all',
   'job.file': 'File',
   'job.repeat': 'Repeat',
   'job.sequence': 'Sequence',

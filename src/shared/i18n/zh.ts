@@ -212,6 +212,7 @@ export const zh: Record<MessageKey, string> = {
   'err.EROFS': '磁盘是只读的。',
   'err.EIO': '磁盘读写出错（输入/输出错误）。',
   'log.framingChanged': '分帧设置已更改：连接 #{id} 上未完成帧的 {bytes} B 已丢弃。',
+  'log.playbackEarlier': '… 此刻之前还有 {records} 次读写共 {size} 未重绘：视图只显示此刻之前的最后一部分；文件中都有',
   'job.file': '文件',
   'job.repeat': '重复',
   'job.sequence': '序列',

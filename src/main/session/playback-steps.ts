@@ -1,0 +1,206 @@
+// What a playback plays: an opened session's chunks and lifecycle records as steps in time
+// order, each on the view pane that shows it, and what a seek needs to know without reading
+// the chunks: how many steps lie before a moment, where the newest bytes a pane's screen can
+// hold begin (from the chunks' lengths in the index), and when each connection ends.
+import { endpointSchema, paneErrorSchema, paneStateSchema, type EngineEvent } from '../../shared/contract'
+import type { ChunkRef, Flow, SessionIndex } from './reader'
+
+/** A lifecycle step, ready to be shown on its view pane. */
+export type Lifecycle =
+  | { t: 'open'; flow: Flow }
+  | { t: 'half'; flow: Flow; by: 'local' | 'peer' }
+  | { t: 'closed'; flow: Flow; how: 'close' | 'reset' | 'error' }
+  | { t: 'state'; state: EngineEvent & { type: 'pane.state' } }
+  | { t: 'error'; error: (EngineEvent & { type: 'error' })['error'] }
+
+export interface Step {
+  offsetNs: bigint
+  paneId: string
+  /** A chunk (with its flow), or a lifecycle step. */
+  flow?: Flow
+  ref?: ChunkRef
+  life?: Lifecycle
+}
+
+/** The view panes of a playback: each shows some flows and, for our sessions, a recorded pane's own events. */
+export interface ViewSpec {
+  paneId: string
+  flowIds: number[]
+  recordedPane?: string
+}
+
+/** The time a session spans: its first and last packet or lifecycle record. */
+export function sessionSpan(ix: SessionIndex): { startNs: bigint; endNs: bigint } {
+  let start = ix.firstNs
+  let end = ix.lastNs
+  for (const e of ix.events) {
+    if (start === undefined || e.tNs < start) start = e.tNs
+    if (end === undefined || e.tNs > end) end = e.tNs
+  }
+  return { startNs: start ?? 0n, endNs: end ?? start ?? 0n }
+}
+
+const OPENING = new Set(['listening', 'connecting', 'connected', 'bound'])
+
+/** The first index in the sorted list `xs` whose value is at least `v` (xs.length if none). */
+function lowerBound(xs: readonly number[], v: number, lo = 0, hi = xs.length): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (xs[mid]! < v) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+export class Steps {
+  readonly list: Step[]
+  readonly startNs: bigint
+  readonly endNs: bigint
+  /** Per view pane: the recorded pane it stands for, when exactly one (its framing and transforms decode what it shows). */
+  readonly recordedOf = new Map<string, string | undefined>()
+  /** Per view pane: the indices of its chunk steps, and their lengths summed (sums[k]: the first k chunks). */
+  private readonly chunksOf = new Map<string, { at: number[]; sums: number[] }>()
+  /** Per flow: the index of the step that closes it. */
+  private readonly closeAt = new Map<number, number>()
+
+  constructor(ix: SessionIndex, views: ViewSpec[]) {
+    const byId = new Map(ix.flows.map((f) => [f.id, f]))
+    /** Which view pane shows a flow; which one shows a recorded pane's own events. */
+    const viewOfFlow = new Map<number, string>()
+    const viewOfPane = new Map<string, string>()
+    const raw: { tNs: bigint; cls: number; paneId: string; flow?: Flow; ref?: ChunkRef; life?: Lifecycle }[] = []
+    for (const p of views) {
+      const recorded = new Set<string>()
+      // The recorded pane it stands for: its listening, errors... even without a connection.
+      if (p.recordedPane !== undefined && ix.kind === 'session') {
+        recorded.add(p.recordedPane)
+        viewOfPane.set(p.recordedPane, p.paneId)
+      }
+      for (const id of p.flowIds) {
+        const flow = byId.get(id)
+        if (!flow) continue
+        viewOfFlow.set(id, p.paneId)
+        if (flow.paneId !== undefined) {
+          recorded.add(flow.paneId)
+          if (!viewOfPane.has(flow.paneId)) viewOfPane.set(flow.paneId, p.paneId)
+        }
+        for (const ref of flow.chunks) raw.push({ tNs: ref.tNs, cls: 1, paneId: p.paneId, flow, ref })
+        // A capture has no lifecycle records: its TCP flows' SYN, FIN and RST stand for them.
+        if (ix.kind !== 'session' && flow.proto === 'tcp') {
+          if (flow.opened !== undefined) raw.push({ tNs: flow.opened, cls: 0, paneId: p.paneId, life: { t: 'open', flow } })
+          for (const h of flow.halfClosed ?? []) raw.push({ tNs: h.tNs, cls: 2, paneId: p.paneId, life: { t: 'half', flow, by: h.by } })
+          if (flow.closed)
+            raw.push({ tNs: flow.closed.tNs, cls: 2, paneId: p.paneId, life: { t: 'closed', flow, how: flow.closed.how === 'reset' ? 'reset' : 'close' } })
+        }
+      }
+      this.recordedOf.set(p.paneId, recorded.size === 1 ? [...recorded][0] : undefined)
+    }
+    if (ix.kind === 'session') {
+      for (const e of ix.events) {
+        const view = e.flowId !== undefined ? viewOfFlow.get(e.flowId) : e.paneId !== undefined ? viewOfPane.get(e.paneId) : undefined
+        const life = view === undefined ? undefined : lifecycle(e, e.flowId === undefined ? undefined : byId.get(e.flowId))
+        if (view !== undefined && life)
+          raw.push({ tNs: e.tNs, cls: life.t === 'open' || (life.t === 'state' && OPENING.has(life.state.state)) ? 0 : 2, paneId: view, life })
+      }
+    }
+    // In time order (lifecycle records have µs precision): within one µs, openings before
+    // the chunks and endings after them; otherwise in file order (the sort is stable).
+    const us = (t: bigint): bigint => t / 1000n
+    raw.sort((a, b) => {
+      const d = us(a.tNs) - us(b.tNs)
+      return d < 0n ? -1 : d > 0n ? 1 : a.cls - b.cls
+    })
+    const span = sessionSpan(ix)
+    this.startNs = span.startNs
+    this.endNs = span.endNs
+    let last = 0n
+    this.list = raw.map((r) => {
+      // Offsets never go back (a µs-precise ending sorted after a chunk of the same µs).
+      const off = r.tNs - this.startNs
+      last = off > last ? off : last
+      return { offsetNs: last, paneId: r.paneId, ...(r.flow ? { flow: r.flow } : {}), ...(r.ref ? { ref: r.ref } : {}), ...(r.life ? { life: r.life } : {}) }
+    })
+    for (const [i, s] of this.list.entries()) {
+      if (s.ref) {
+        let c = this.chunksOf.get(s.paneId)
+        if (!c) this.chunksOf.set(s.paneId, (c = { at: [], sums: [0] }))
+        c.at.push(i)
+        c.sums.push(c.sums.at(-1)! + s.ref.len)
+      } else if (s.life?.t === 'closed') this.closeAt.set(s.life.flow.id, i)
+    }
+  }
+
+  /** How many steps lie at or before `offsetNs` (the steps' offsets never go back). */
+  upTo(offsetNs: bigint): number {
+    let lo = 0
+    let hi = this.list.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (this.list[mid]!.offsetNs <= offsetNs) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+
+  /**
+   * Of a pane's chunks among steps [from, end): the step where the newest ones holding at most
+   * `room` bytes begin (always at least its newest chunk), or `end` when it has none there.
+   * The chunks before it are only counted; nothing is read to find it.
+   */
+  tailStart(paneId: string, from: number, end: number, room: number): number {
+    const c = this.chunksOf.get(paneId)
+    if (!c) return end
+    const lo = lowerBound(c.at, from)
+    const hi = lowerBound(c.at, end)
+    if (hi <= lo) return end
+    // The first k whose chunks k..hi-1 fit the room (sums never go down).
+    const k = Math.min(lowerBound(c.sums, c.sums[hi]! - room, lo, hi), hi - 1)
+    return c.at[k]!
+  }
+
+  /** The index of the step that closes a flow (Infinity: it never closes in this session). */
+  closesAt(flowId: number): number {
+    return this.closeAt.get(flowId) ?? Infinity
+  }
+}
+
+/** A recorded lifecycle block as a step, or undefined for what the pane did not show. */
+function lifecycle(e: SessionIndex['events'][number], flow: Flow | undefined): Lifecycle | undefined {
+  const j = e.json
+  switch (j['t']) {
+    case 'conn.open':
+      return flow?.proto === 'tcp' ? { t: 'open', flow } : undefined
+    case 'conn.halfClosed':
+      return flow?.proto === 'tcp' && (j['by'] === 'local' || j['by'] === 'peer') ? { t: 'half', flow, by: j['by'] } : undefined
+    case 'conn.closed': {
+      const how = j['how'] === 'reset' || j['how'] === 'error' ? j['how'] : 'close'
+      return flow?.proto === 'tcp' ? { t: 'closed', flow, how } : undefined
+    }
+    case 'bind': {
+      const local = endpointSchema.safeParse(j['local'])
+      return { t: 'state', state: { type: 'pane.state', paneId: '', state: 'bound', ...(local.success ? { local: local.data } : {}) } }
+    }
+    case 'event': {
+      if (j['kind'] === 'error') {
+        const error = paneErrorSchema.safeParse(j['error'])
+        return error.success ? { t: 'error', error: error.data } : undefined
+      }
+      const state = paneStateSchema.safeParse(j['kind'])
+      if (!state.success) return undefined
+      const local = endpointSchema.safeParse(j['local'])
+      const remote = endpointSchema.safeParse(j['remote'])
+      return {
+        t: 'state',
+        state: {
+          type: 'pane.state',
+          paneId: '',
+          state: state.data,
+          ...(local.success ? { local: local.data } : {}),
+          ...(remote.success ? { remote: remote.data } : {})
+        }
+      }
+    }
+    default:
+      return undefined
+  }
+}
