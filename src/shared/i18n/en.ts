@@ -379,6 +379,8 @@ export const en = {
   'session.flows': '{n} flow(s)',
   'session.notes': '{n} note(s) from reading the file',
   'session.notesLabel': 'Notes from reading the file',
+  'session.opening': 'Opening {name}… {percent}%',
+  'session.openingStop': 'Stop opening',
   'why.session.notFound': 'Check the folder and the file name.',
   'why.session.noPermission': 'Permission to read it was denied.',
   'why.session.cannotOpen': 'It cannot be opened ({code}).',

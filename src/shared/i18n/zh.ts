@@ -379,6 +379,8 @@ export const zh: Record<MessageKey, string> = {
   'session.flows': '{n} 个流',
   'session.notes': '读取文件时的 {n} 条说明',
   'session.notesLabel': '读取文件时的说明',
+  'session.opening': '正在打开 {name}… {percent}%',
+  'session.openingStop': '停止打开',
   'why.session.notFound': '请检查文件夹和文件名。',
   'why.session.noPermission': '没有读取它的权限。',
   'why.session.cannotOpen': '无法打开它（{code}）。',
