@@ -5,12 +5,12 @@
 // what the blocking way gave: the summary of the blocking reader, the same records as a fresh
 // seek, a copy equal to the recording plus its end block, files equal to the flow's bytes.
 import { createHash } from 'node:crypto'
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Endpoint, EngineEvent, SessionSummary } from '../src/shared/contract'
-import { openSession, type Flow, type OpenSession } from '../src/main/session/reader'
+import { openSession, openSessionSliced, type Flow, type OpenSession } from '../src/main/session/reader'
 import { withSessions } from '../src/main/session/service'
 import { SessionWriter } from '../src/main/session/writer'
 import { Probe, RawClient } from './probe'
@@ -423,4 +423,54 @@ describe('a seek on a pane with length-prefix framing', () => {
       await fresh.p.dispose()
     }
   }, 60_000)
+})
+
+// The sliced reader runs the blocking reader's scanners, only fed differently (its window is
+// filled in the thread pool): on cut and damaged files it must give the same index, or fail the
+// same way.
+describe('the sliced reader and the blocking one', () => {
+  const outcome = (read: () => OpenSession): string => {
+    try {
+      const f = read()
+      f.close()
+      return JSON.stringify(f.index, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))
+    } catch (err) {
+      return `${(err as { code?: string }).code}: ${JSON.stringify((err as { reason?: unknown }).reason)}`
+    }
+  }
+  const outcomeSliced = async (path: string): Promise<string> => {
+    try {
+      const f = await openSessionSliced(path)
+      return outcome(() => f)
+    } catch (err) {
+      return outcome(() => {
+        throw err
+      })
+    }
+  }
+
+  it('agree on whole, cut and damaged files', async () => {
+    const path = join(dir, 'agree.pcapng')
+    const w = SessionWriter.open(path, { flushMs: 0 })
+    w.workspace({ version: 1, panes: [] }, T0)
+    w.connOpen({ paneId: 'c', connId: 1, local: v4('127.0.0.1', 1), remote: v4('127.0.0.1', 2), initiator: 'local', tNs: T0 })
+    for (let i = 0; i < 40; i++) w.chunk({ paneId: 'c', connId: 1, dir: i % 2 ? 'in' : 'out', tNs: T0 + BigInt(i), bytes: Buffer.alloc(100 + i * 3000, i) })
+    w.close({ paneId: 'c', connId: 1, how: 'reset', by: 'peer', tNs: T0 + 99n })
+    w.close()
+    const whole = readFileSync(path)
+    const variant = join(dir, 'agree-variant.pcapng')
+    let compared = 0
+    for (let i = 0; i < 120; i++) {
+      const b = Buffer.from(whole.subarray(0, i < 60 ? Math.floor((whole.length * i) / 59) : whole.length))
+      // The second half: whole files with a few bytes changed.
+      for (let k = 0; i >= 60 && k < 3; k++) {
+        const at = (i * 7919 * (k + 1)) % b.length
+        b.writeUInt8(b.readUInt8(at) ^ 0x5a, at)
+      }
+      writeFileSync(variant, b)
+      expect(await outcomeSliced(variant), `variant ${i}`).toBe(outcome(() => openSession(variant)))
+      compared++
+    }
+    expect(compared).toBe(120)
+  })
 })

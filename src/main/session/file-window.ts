@@ -1,17 +1,24 @@
 // Sequential reads of a file through a reusable window, so the index is built with a
-// bounded amount of memory (the window, or one block of at most MAX_BLOCK bytes). The
+// bounded amount of memory (the 4 MiB window, or one block of at most MAX_BLOCK bytes). The
 // scanners read through get(); before bytes the window does not hold they say so (a Need),
 // and the sliced reader fills the window with load() in the thread pool, so no read blocks
 // the event loop. Read without that, get() reads what it lacks at once (openSession).
 import * as fs from 'node:fs'
 
-const WINDOW = 1024 * 1024
+/** How much is read at once: few enough reads that their round trips to the thread pool cost little. */
+const WINDOW = 4 * 1024 * 1024
 
-/** Bytes a scanner is about to read that the window does not hold: [offset, offset + len). */
+/**
+ * Bytes a scanner is about to read that the window does not hold: [offset, offset + len).
+ * A Need of no bytes (BREATHE blocks after the last one) only lets the sliced reader look at the clock.
+ */
 export interface Need {
   offset: number
   len: number
 }
+
+/** Blocks a scanner walks between two looks at the clock, however many of them the window holds. */
+export const BREATHE = 1024
 
 export class FileWindow {
   private buf: Buffer = Buffer.alloc(0)

@@ -3,7 +3,7 @@
 import { formatBytes } from '../../shared/bytes'
 import type { CaptureSink, ScanResult } from './capture-sink'
 import { MAX_BLOCK } from './constants'
-import type { FileWindow, Need } from './file-window'
+import { BREATHE, type FileWindow, type Need } from './file-window'
 import { SessionFileError } from './types'
 
 export interface PcapMagic {
@@ -46,6 +46,7 @@ export function* scanPcap(win: FileWindow, magic: PcapMagic, sink: CaptureSink):
   const mul = magic.nanos ? 1n : 1000n
   const rh = magic.recordHeader
   let off = 24
+  let records = 0
   while (off < size) {
     const remain = size - off
     const at = { at: off, fileSize: size }
@@ -68,6 +69,7 @@ export function* scanPcap(win: FileWindow, magic: PcapMagic, sink: CaptureSink):
     const data = win.get(off + rh, incl)!
     sink.packet({ linkType, tNs, data, dataOffset: off + rh, origLen: orig })
     off += rh + incl
+    if (++records % BREATHE === 0) yield { offset: off, len: 0 }
   }
   return {}
 }

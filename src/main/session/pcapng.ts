@@ -24,7 +24,7 @@ import {
   OPT_FLOW,
   RECORD_TAG
 } from './constants'
-import type { FileWindow, Need } from './file-window'
+import { BREATHE, type FileWindow, type Need } from './file-window'
 import { SessionFileError } from './types'
 
 interface Iface {
@@ -101,6 +101,7 @@ export function* scanPcapng(win: FileWindow, sink: CaptureSink): Generator<Need,
   /** This section holds record blocks of ours: our per-packet option (a local-use code) is trusted. */
   let oursInSection = false
   let ifaces: Iface[] = []
+  let blocks = 0
   /** Where the file stops being readable, and why (a `why.session.cut.*` key); before the first section header, the file cannot be opened. */
   const stop = (key: MessageKey, params: Params = {}, cut = false): ScanResult => {
     if (!sectionSeen) {
@@ -233,6 +234,7 @@ export function* scanPcapng(win: FileWindow, sink: CaptureSink): Generator<Need,
         break // name resolution, statistics, journal entries, ...: not needed
     }
     off += len
+    if (++blocks % BREATHE === 0) yield { offset: off, len: 0 }
   }
   return {}
 }
