@@ -4,6 +4,7 @@
 // A recording that cannot start, or stops because a write failed, never stops the app: it
 // is reported (session.recording, and on every live pane) and every command still answers.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { MessageRef, PaneError, ResultMap } from '../../shared/contract'
@@ -80,6 +81,8 @@ export class SessionService implements SessionHandler {
   private readonly playbacks = new Map<number, Playback>()
   private readonly replays: Replays
   private nextId = 1
+  /** The last write of the recent list (see remember). */
+  private recentWritten: Promise<void> = Promise.resolve()
 
   constructor(
     private readonly engine: Engine,
@@ -111,7 +114,10 @@ export class SessionService implements SessionHandler {
       },
       'session.save': async (cmd) => this.save(cmd.path),
       'session.open': async (cmd) => this.open(cmd.path),
-      'session.recent': async () => ({ paths: this.recent(), recovered: this.recovered() }),
+      'session.recent': async () => {
+        await this.recentWritten
+        return { paths: this.recent(), recovered: this.recovered() }
+      },
       'session.close': async (cmd) => {
         this.closeSession(cmd.sessionId)
         return {}
@@ -289,14 +295,18 @@ export class SessionService implements SessionHandler {
     return out.sort((a, b) => b.lastWriteMs - a.lastWriteMs).slice(0, MAX_RECENT)
   }
 
+  /**
+   * Puts a path first in the recent list. Written in the thread pool (a write can wait on a
+   * disk busy with a big Save), one after the other; session.recent reads it after the last.
+   */
   private remember(path: string): void {
     const f = this.recentFile()
     if (!f) return
-    try {
-      writeFileSync(f, JSON.stringify([path, ...this.recent().filter((p) => p !== path)].slice(0, MAX_RECENT)))
-    } catch {
-      /* the list is a convenience: failing to write it loses nothing */
-    }
+    this.recentWritten = this.recentWritten
+      .then(() => writeFile(f, JSON.stringify([path, ...this.recent().filter((p) => p !== path)].slice(0, MAX_RECENT))))
+      .catch(() => {
+        /* the list is a convenience: failing to write it loses nothing */
+      })
   }
 
   private closeSession(id: number): void {
@@ -315,6 +325,7 @@ export class SessionService implements SessionHandler {
   async dispose(): Promise<void> {
     this.replays.dispose()
     for (const id of [...this.opened.keys(), ...this.opening.keys()]) this.closeSession(id)
+    await this.recentWritten
     this.recording?.stop()
     const path = this.recordingPath
     if (!this.writer || !path) return
