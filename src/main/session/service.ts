@@ -224,7 +224,7 @@ export class SessionService implements SessionHandler {
         if (err instanceof SessionFileError) fileFailure(err, full, 'open')
         throw err
       }
-      const summary = await summarize(sessionId, full, file)
+      const summary = summarize(sessionId, full, file)
       if (stop.signal.aborted) {
         file.close()
         stopped()
