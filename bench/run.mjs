@@ -1062,7 +1062,8 @@ async function main() {
       await scenario(`8 session work, ${cfg.sessionMib} MiB`, async () => {
         const free = statfsSync(work)
         const need = 3.5 * cfg.sessionMib * MIB
-        if (free.bavail * free.bsize < need) throw new Error(`needs ${(need / MIB / 1024).toFixed(1)} GiB free in ${work} (the recording, the saved copy, a cp)`)
+        if (free.bavail * free.bsize < need)
+          throw new Error(`needs ${(need / MIB / 1024).toFixed(1)} GiB free in ${work} (the recording, the saved copy, a cp)`)
         for (let i = 0; i < cfg.sessionReps; i++) {
           a8.push(await sessionWork({ mib: cfg.sessionMib, work, timeoutMs: Math.max(120_000, cfg.sessionMib * 300) }))
           tick('s ')
