@@ -231,7 +231,8 @@ the client acknowledging every \`data\` event; the pane's connection is then clo
 timed from sending the command to its answer: \`session.save\` of the running recording (a
 kernel copy in the thread pool, cut to the size at the moment of Save, the end block, fsync),
 \`session.open\` of the saved file (the whole index built), \`playback.start\` with one view
-pane (its steps built and sorted; not sliced, see below), \`playback.control\` seek to 90 % of
+pane (its steps built in slices, sorted in one call when not already in order),
+\`playback.control\` seek to 90 % of
 the session's span, and seek back to 10 %. The
 baselines are \`cp\` of the same file in the same run, right after the app's step (both read
 the file from the page cache), and \`cp\` followed by \`sync FILE\` of the copy (Save fsyncs;

@@ -1,9 +1,11 @@
 // What a playback plays: an opened session's chunks and lifecycle records as steps in time
-// order, each on the view pane that shows it, and what a seek needs to know without reading
-// the chunks: how many steps lie before a moment, where the newest bytes a pane's screen can
-// hold begin (from the chunks' lengths in the index), and when each connection ends.
+// order, each on the view pane that shows it (built in slices), and what a seek needs to know
+// without reading the chunks: how many steps lie before a moment, where the newest bytes a
+// pane's screen can hold begin (from the chunks' lengths in the index), and when each
+// connection ends.
 import { endpointSchema, paneErrorSchema, paneStateSchema, type EngineEvent } from '../../shared/contract'
 import type { ChunkRef, Flow, SessionIndex } from './reader'
+import { Slicer } from './slices'
 
 /** A lifecycle step, ready to be shown on its view pane. */
 export type Lifecycle =
@@ -52,23 +54,38 @@ function lowerBound(xs: readonly number[], v: number, lo = 0, hi = xs.length): n
   return lo
 }
 
+type Raw = { tNs: bigint; cls: number; paneId: string; flow?: Flow; ref?: ChunkRef; life?: Lifecycle }
+
+/** Items handled between two looks at the clock while the steps are built. */
+const PER_LOOK = 1024
+
 export class Steps {
-  readonly list: Step[]
-  readonly startNs: bigint
-  readonly endNs: bigint
-  /** Per view pane: the recorded pane it stands for, when exactly one (its framing and transforms decode what it shows). */
-  readonly recordedOf = new Map<string, string | undefined>()
   /** Per view pane: the indices of its chunk steps, and their lengths summed (sums[k]: the first k chunks). */
   private readonly chunksOf = new Map<string, { at: number[]; sums: number[] }>()
   /** Per flow: the index of the step that closes it. */
   private readonly closeAt = new Map<number, number>()
 
-  constructor(ix: SessionIndex, views: ViewSpec[]) {
+  private constructor(
+    readonly list: Step[],
+    readonly startNs: bigint,
+    readonly endNs: bigint,
+    /** Per view pane: the recorded pane it stands for, when exactly one (its framing and transforms decode what it shows). */
+    readonly recordedOf: Map<string, string | undefined>
+  ) {}
+
+  /** The steps of these view panes, built in slices (a session of a million chunks has a million steps). */
+  static async build(ix: SessionIndex, views: ViewSpec[]): Promise<Steps> {
+    const slicer = new Slicer()
+    let n = 0
+    const look = async (): Promise<void> => {
+      if (++n % PER_LOOK === 0) await slicer.maybeYield()
+    }
     const byId = new Map(ix.flows.map((f) => [f.id, f]))
     /** Which view pane shows a flow; which one shows a recorded pane's own events. */
     const viewOfFlow = new Map<number, string>()
     const viewOfPane = new Map<string, string>()
-    const raw: { tNs: bigint; cls: number; paneId: string; flow?: Flow; ref?: ChunkRef; life?: Lifecycle }[] = []
+    const recordedOf = new Map<string, string | undefined>()
+    const raw: Raw[] = []
     for (const p of views) {
       const recorded = new Set<string>()
       // The recorded pane it stands for: its listening, errors... even without a connection.
@@ -84,7 +101,10 @@ export class Steps {
           recorded.add(flow.paneId)
           if (!viewOfPane.has(flow.paneId)) viewOfPane.set(flow.paneId, p.paneId)
         }
-        for (const ref of flow.chunks) raw.push({ tNs: ref.tNs, cls: 1, paneId: p.paneId, flow, ref })
+        for (const ref of flow.chunks) {
+          raw.push({ tNs: ref.tNs, cls: 1, paneId: p.paneId, flow, ref })
+          await look()
+        }
         // A capture has no lifecycle records: its TCP flows' SYN, FIN and RST stand for them.
         if (ix.kind !== 'session' && flow.proto === 'tcp') {
           if (flow.opened !== undefined) raw.push({ tNs: flow.opened, cls: 0, paneId: p.paneId, life: { t: 'open', flow } })
@@ -93,7 +113,7 @@ export class Steps {
             raw.push({ tNs: flow.closed.tNs, cls: 2, paneId: p.paneId, life: { t: 'closed', flow, how: flow.closed.how === 'reset' ? 'reset' : 'close' } })
         }
       }
-      this.recordedOf.set(p.paneId, recorded.size === 1 ? [...recorded][0] : undefined)
+      recordedOf.set(p.paneId, recorded.size === 1 ? [...recorded][0] : undefined)
     }
     if (ix.kind === 'session') {
       for (const e of ix.events) {
@@ -101,33 +121,52 @@ export class Steps {
         const life = view === undefined ? undefined : lifecycle(e, e.flowId === undefined ? undefined : byId.get(e.flowId))
         if (view !== undefined && life)
           raw.push({ tNs: e.tNs, cls: life.t === 'open' || (life.t === 'state' && OPENING.has(life.state.state)) ? 0 : 2, paneId: view, life })
+        await look()
       }
     }
     // In time order (lifecycle records have µs precision): within one µs, openings before
-    // the chunks and endings after them; otherwise in file order (the sort is stable).
-    const us = (t: bigint): bigint => t / 1000n
-    raw.sort((a, b) => {
-      const d = us(a.tNs) - us(b.tNs)
-      return d < 0n ? -1 : d > 0n ? 1 : a.cls - b.cls
-    })
-    const span = sessionSpan(ix)
-    this.startNs = span.startNs
-    this.endNs = span.endNs
-    let last = 0n
-    this.list = raw.map((r) => {
-      // Offsets never go back (a µs-precise ending sorted after a chunk of the same µs).
-      const off = r.tNs - this.startNs
-      last = off > last ? off : last
-      return { offsetNs: last, paneId: r.paneId, ...(r.flow ? { flow: r.flow } : {}), ...(r.ref ? { ref: r.ref } : {}), ...(r.life ? { life: r.life } : {}) }
-    })
-    for (const [i, s] of this.list.entries()) {
-      if (s.ref) {
-        let c = this.chunksOf.get(s.paneId)
-        if (!c) this.chunksOf.set(s.paneId, (c = { at: [], sums: [0] }))
-        c.at.push(i)
-        c.sums.push(c.sums.at(-1)! + s.ref.len)
-      } else if (s.life?.t === 'closed') this.closeAt.set(s.life.flow.id, i)
+    // the chunks and endings after them; otherwise in file order. The keys are numbers (µs are
+    // exact below 2^53, the year 2255), and a list already in order is not sorted again.
+    const us: number[] = []
+    let ordered = true
+    for (let i = 0; i < raw.length; i++) {
+      us.push(Number(raw[i]!.tNs / 1000n))
+      if (i > 0 && (us[i]! < us[i - 1]! || (us[i] === us[i - 1] && raw[i]!.cls < raw[i - 1]!.cls))) ordered = false
+      await look()
     }
+    const order = raw.map((_, i) => i)
+    // One call, the stable sort of V8: ties stay in file order.
+    if (!ordered) order.sort((a, b) => us[a]! - us[b]! || raw[a]!.cls - raw[b]!.cls)
+    await slicer.maybeYield()
+    const span = sessionSpan(ix)
+    const list: Step[] = []
+    let last = 0n
+    for (const i of order) {
+      const r = raw[i]!
+      // Offsets never go back (a µs-precise ending sorted after a chunk of the same µs).
+      const off = r.tNs - span.startNs
+      last = off > last ? off : last
+      list.push({
+        offsetNs: last,
+        paneId: r.paneId,
+        ...(r.flow ? { flow: r.flow } : {}),
+        ...(r.ref ? { ref: r.ref } : {}),
+        ...(r.life ? { life: r.life } : {})
+      })
+      await look()
+    }
+    const steps = new Steps(list, span.startNs, span.endNs, recordedOf)
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i]!
+      if (s.ref) {
+        let c = steps.chunksOf.get(s.paneId)
+        if (!c) steps.chunksOf.set(s.paneId, (c = { at: [], sums: [0] }))
+        c.sums.push(c.sums[c.at.length]! + s.ref.len)
+        c.at.push(i)
+      } else if (s.life?.t === 'closed') steps.closeAt.set(s.life.flow.id, i)
+      await look()
+    }
+    return steps
   }
 
   /** How many steps lie at or before `offsetNs` (the steps' offsets never go back). */

@@ -65,20 +65,26 @@ export class Playback {
   readonly startNs: bigint
   readonly endNs: bigint
 
-  constructor(
+  private constructor(
     private readonly host: PlaybackHost,
     readonly sessionId: number,
     private readonly file: OpenSession,
-    views: ViewSpec[]
+    views: ViewSpec[],
+    steps: Steps
   ) {
-    this.steps = new Steps(file.index, views)
+    this.steps = steps
     for (const v of views) {
-      const recorded = this.steps.recordedOf.get(v.paneId)
+      const recorded = steps.recordedOf.get(v.paneId)
       host.open(v.paneId, 'playback').configure(recorded === undefined ? defaultPaneConfig : recordedConfig(file.index.workspace, recorded))
     }
-    this.startNs = this.steps.startNs
-    this.endNs = this.steps.endNs
+    this.startNs = steps.startNs
+    this.endNs = steps.endNs
     this.panes = views.map((p) => p.paneId)
+  }
+
+  /** A playback of these view panes; its steps are built in slices first. */
+  static async start(host: PlaybackHost, sessionId: number, file: OpenSession, views: ViewSpec[]): Promise<Playback> {
+    return new Playback(host, sessionId, file, views, await Steps.build(file.index, views))
   }
 
   /** Resolves when the command has taken effect (a seek: when the panes show the new moment). */

@@ -79,6 +79,8 @@ export class SessionService implements SessionHandler {
   /** Files still being indexed (session.open under way), each stopped by session.close of its id. */
   private readonly opening = new Map<number, AbortController>()
   private readonly playbacks = new Map<number, Playback>()
+  /** The latest playback.start of a session whose steps are still being built. */
+  private readonly starting = new Map<number, object>()
   private readonly replays: Replays
   private nextId = 1
   /** The last write of the recent list (see remember). */
@@ -135,8 +137,16 @@ export class SessionService implements SessionHandler {
       },
       'playback.start': async (cmd) => {
         const s = this.session(cmd.sessionId)
+        const mine = {}
+        this.starting.set(cmd.sessionId, mine)
+        const p = await Playback.start(this.engine, cmd.sessionId, s.file, cmd.panes)
+        // Closed, or started again, while its steps were built: this one is not the session's.
+        if (this.opened.get(cmd.sessionId) !== s || this.starting.get(cmd.sessionId) !== mine) {
+          p.dispose()
+          return failWith('NOT_RUNNING', { key: 'why.sessionNotOpen', params: { id: cmd.sessionId } })
+        }
+        this.starting.delete(cmd.sessionId)
         this.playbacks.get(cmd.sessionId)?.dispose()
-        const p = new Playback(this.engine, cmd.sessionId, s.file, cmd.panes)
         this.playbacks.set(cmd.sessionId, p)
         return { startNs: String(p.startNs), endNs: String(p.endNs) }
       },
@@ -313,6 +323,7 @@ export class SessionService implements SessionHandler {
     this.opening.get(id)?.abort()
     this.playbacks.get(id)?.dispose()
     this.playbacks.delete(id)
+    this.starting.delete(id)
     this.opened.get(id)?.file.close()
     this.opened.delete(id)
   }
