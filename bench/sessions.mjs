@@ -41,7 +41,7 @@ async function measured(app, body, ms) {
   if (!r.ok) throw new Error(`${body.type} failed: ${JSON.stringify(r.error)}`)
   const m = await app.host.waitLine(new RegExp(`^\\{"loop":\\{"id":${id},.*\\}\\}$`, 'm'), 5000, `the loop figures of ${body.type}`)
   const loop = JSON.parse(m[0]).loop
-  return { result: r.result, ms: wallMs, stallMs: loop.stallMs, stallRanMs: loop.stallRanMs ?? NaN, gcMs: loop.gcMs }
+  return { result: r.result, ms: wallMs, stallMs: loop.stallMs, stallRanMs: loop.stallRanMs ?? NaN, stallQueuedMs: loop.stallQueuedMs ?? NaN, gcMs: loop.gcMs }
 }
 
 export async function sessionWork({ mib, work, timeoutMs }) {
@@ -168,11 +168,19 @@ export function sessionRows(runs, mib, row) {
     )
     row(
       S,
-      `… of it, the main thread running`,
+      '… of it, the main thread running',
       'ms',
       pick((r) => r[key].stallRanMs),
       pick((r) => r[key].stallMs),
-      'that stall (the rest: waiting for a CPU or the kernel)'
+      'that stall'
+    )
+    row(
+      S,
+      '… of it, waiting for a CPU',
+      'ms',
+      pick((r) => r[key].stallQueuedMs),
+      pick((r) => r[key].stallMs),
+      'that stall'
     )
   }
   row(
@@ -224,8 +232,8 @@ ${table}
 How it is measured: the web host is started with \`NP_LOOP_STATS=1\`, which makes it note, for
 every command, the longest gap between the runs of a 1 ms timer in its own event loop while
 the command ran (src/main/loop-stats.ts), and print it when the command answers, with how much
-of that gap the main thread spent running (Linux schedstat): on this shared 2-core machine
-part of a stall is the thread waiting for a CPU (or in the kernel), not work of ours. A raw Node
+of that gap the main thread spent running and how much waiting for a CPU (Linux schedstat; the
+rest it slept in the kernel): on this shared 2-core machine part of a stall is not work of ours. A raw Node
 writer (bench/peer.mjs \`tcp-writes\`) floods a tcp-server pane with ${mib} MiB in 64 KiB writes,
 the client acknowledging every \`data\` event; the pane's connection is then closed. Then, each
 timed from sending the command to its answer: \`session.save\` of the running recording (a
