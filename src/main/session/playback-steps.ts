@@ -54,10 +54,17 @@ function lowerBound(xs: readonly number[], v: number, lo = 0, hi = xs.length): n
   return lo
 }
 
-type Raw = { tNs: bigint; cls: number; paneId: string; flow?: Flow; ref?: ChunkRef; life?: Lifecycle }
+/** A step before it has its place: µs (a number: exact below 2^53 µs, the year 2255), cls (0 opening, 1 chunk, 2 ending), seq (file order). */
+type Raw = { tNs: bigint; us: number; cls: number; seq: number; paneId: string; flow?: Flow; ref?: ChunkRef; life?: Lifecycle }
+
+/**
+ * `a` plays before `b`: in time order (lifecycle records have µs precision), within one µs
+ * openings before the chunks and endings after them, otherwise in file order.
+ */
+const before = (a: Raw, b: Raw): boolean => a.us < b.us || (a.us === b.us && (a.cls < b.cls || (a.cls === b.cls && a.seq < b.seq)))
 
 /** Items handled between two looks at the clock while the steps are built. */
-const PER_LOOK = 1024
+const PER_LOOK = 256
 
 export class Steps {
   /** Per view pane: the indices of its chunk steps, and their lengths summed (sums[k]: the first k chunks). */
@@ -77,15 +84,25 @@ export class Steps {
   static async build(ix: SessionIndex, views: ViewSpec[]): Promise<Steps> {
     const slicer = new Slicer()
     let n = 0
-    const look = async (): Promise<void> => {
-      if (++n % PER_LOOK === 0) await slicer.maybeYield()
-    }
+    /** Time to look at the clock (an await for every item would cost more than the item). */
+    const look = (): boolean => ++n % PER_LOOK === 0
     const byId = new Map(ix.flows.map((f) => [f.id, f]))
     /** Which view pane shows a flow; which one shows a recorded pane's own events. */
     const viewOfFlow = new Map<number, string>()
     const viewOfPane = new Map<string, string>()
     const recordedOf = new Map<string, string | undefined>()
-    const raw: Raw[] = []
+    // Each flow's chunks, each capture flow's lifecycle, our lifecycle records: runs, each in
+    // time order as the file has them (or sorted alone), merged below.
+    const runs: Raw[][] = []
+    let seq = 0
+    const raw = (tNs: bigint, cls: number, paneId: string, what: Pick<Raw, 'flow' | 'ref' | 'life'>): Raw => ({
+      tNs,
+      us: Number(tNs / 1000n),
+      cls,
+      seq: seq++,
+      paneId,
+      ...what
+    })
     for (const p of views) {
       const recorded = new Set<string>()
       // The recorded pane it stands for: its listening, errors... even without a connection.
@@ -101,48 +118,51 @@ export class Steps {
           recorded.add(flow.paneId)
           if (!viewOfPane.has(flow.paneId)) viewOfPane.set(flow.paneId, p.paneId)
         }
+        const chunks: Raw[] = []
         for (const ref of flow.chunks) {
-          raw.push({ tNs: ref.tNs, cls: 1, paneId: p.paneId, flow, ref })
-          await look()
+          chunks.push(raw(ref.tNs, 1, p.paneId, { flow, ref }))
+          if (look()) await slicer.maybeYield()
         }
+        runs.push(chunks)
         // A capture has no lifecycle records: its TCP flows' SYN, FIN and RST stand for them.
         if (ix.kind !== 'session' && flow.proto === 'tcp') {
-          if (flow.opened !== undefined) raw.push({ tNs: flow.opened, cls: 0, paneId: p.paneId, life: { t: 'open', flow } })
-          for (const h of flow.halfClosed ?? []) raw.push({ tNs: h.tNs, cls: 2, paneId: p.paneId, life: { t: 'half', flow, by: h.by } })
-          if (flow.closed)
-            raw.push({ tNs: flow.closed.tNs, cls: 2, paneId: p.paneId, life: { t: 'closed', flow, how: flow.closed.how === 'reset' ? 'reset' : 'close' } })
+          const life: Raw[] = []
+          if (flow.opened !== undefined) life.push(raw(flow.opened, 0, p.paneId, { life: { t: 'open', flow } }))
+          for (const h of flow.halfClosed ?? []) life.push(raw(h.tNs, 2, p.paneId, { life: { t: 'half', flow, by: h.by } }))
+          if (flow.closed) life.push(raw(flow.closed.tNs, 2, p.paneId, { life: { t: 'closed', flow, how: flow.closed.how === 'reset' ? 'reset' : 'close' } }))
+          runs.push(life)
         }
       }
       recordedOf.set(p.paneId, recorded.size === 1 ? [...recorded][0] : undefined)
     }
     if (ix.kind === 'session') {
+      const records: Raw[] = []
       for (const e of ix.events) {
         const view = e.flowId !== undefined ? viewOfFlow.get(e.flowId) : e.paneId !== undefined ? viewOfPane.get(e.paneId) : undefined
         const life = view === undefined ? undefined : lifecycle(e, e.flowId === undefined ? undefined : byId.get(e.flowId))
         if (view !== undefined && life)
-          raw.push({ tNs: e.tNs, cls: life.t === 'open' || (life.t === 'state' && OPENING.has(life.state.state)) ? 0 : 2, paneId: view, life })
-        await look()
+          records.push(raw(e.tNs, life.t === 'open' || (life.t === 'state' && OPENING.has(life.state.state)) ? 0 : 2, view, { life }))
+        if (look()) await slicer.maybeYield()
+      }
+      runs.push(records)
+    }
+    // A run out of order (a capture's clock went back) is sorted alone, in one call.
+    for (const run of runs) {
+      let ordered = true
+      for (let i = 1; i < run.length && ordered; i++) {
+        ordered = before(run[i - 1]!, run[i]!)
+        if (look()) await slicer.maybeYield()
+      }
+      if (!ordered) {
+        run.sort((x, y) => (before(x, y) ? -1 : 1))
+        await slicer.maybeYield()
       }
     }
-    // In time order (lifecycle records have µs precision): within one µs, openings before
-    // the chunks and endings after them; otherwise in file order. The keys are numbers (µs are
-    // exact below 2^53, the year 2255), and a list already in order is not sorted again.
-    const us: number[] = []
-    let ordered = true
-    for (let i = 0; i < raw.length; i++) {
-      us.push(Number(raw[i]!.tNs / 1000n))
-      if (i > 0 && (us[i]! < us[i - 1]! || (us[i] === us[i - 1] && raw[i]!.cls < raw[i - 1]!.cls))) ordered = false
-      await look()
-    }
-    const order = raw.map((_, i) => i)
-    // One call, the stable sort of V8: ties stay in file order.
-    if (!ordered) order.sort((a, b) => us[a]! - us[b]! || raw[a]!.cls - raw[b]!.cls)
-    await slicer.maybeYield()
+    // The runs merged (a heap of their next items): the same order as one stable sort of all.
     const span = sessionSpan(ix)
     const list: Step[] = []
     let last = 0n
-    for (const i of order) {
-      const r = raw[i]!
+    for (const r of await merged(runs, slicer)) {
       // Offsets never go back (a µs-precise ending sorted after a chunk of the same µs).
       const off = r.tNs - span.startNs
       last = off > last ? off : last
@@ -153,7 +173,7 @@ export class Steps {
         ...(r.ref ? { ref: r.ref } : {}),
         ...(r.life ? { life: r.life } : {})
       })
-      await look()
+      if (look()) await slicer.maybeYield()
     }
     const steps = new Steps(list, span.startNs, span.endNs, recordedOf)
     for (let i = 0; i < list.length; i++) {
@@ -164,7 +184,7 @@ export class Steps {
         c.sums.push(c.sums[c.at.length]! + s.ref.len)
         c.at.push(i)
       } else if (s.life?.t === 'closed') steps.closeAt.set(s.life.flow.id, i)
-      await look()
+      if (look()) await slicer.maybeYield()
     }
     return steps
   }
@@ -201,6 +221,36 @@ export class Steps {
   closesAt(flowId: number): number {
     return this.closeAt.get(flowId) ?? Infinity
   }
+}
+
+/** Runs, each in order, merged into one list in order (in slices: a heap of each run's next item). */
+async function merged(runs: Raw[][], slicer: Slicer): Promise<Raw[]> {
+  const heads = runs.filter((r) => r.length > 0).map((run) => ({ run, at: 0 }))
+  const next = (i: number): Raw => heads[i]!.run[heads[i]!.at]!
+  const down = (i: number): void => {
+    for (;;) {
+      const l = 2 * i + 1
+      let m = i
+      if (l < heads.length && before(next(l), next(m))) m = l
+      if (l + 1 < heads.length && before(next(l + 1), next(m))) m = l + 1
+      if (m === i) return
+      ;[heads[i], heads[m]] = [heads[m]!, heads[i]!]
+      i = m
+    }
+  }
+  for (let i = (heads.length >> 1) - 1; i >= 0; i--) down(i)
+  const out: Raw[] = []
+  while (heads.length > 0) {
+    const h = heads[0]!
+    out.push(h.run[h.at++]!)
+    if (h.at === h.run.length) {
+      heads[0] = heads[heads.length - 1]!
+      heads.pop()
+    }
+    if (heads.length > 0) down(0)
+    if (out.length % PER_LOOK === 0) await slicer.maybeYield()
+  }
+  return out
 }
 
 /** A recorded lifecycle block as a step, or undefined for what the pane did not show. */
