@@ -224,28 +224,30 @@ export function renderSessionSection({ date, machine, mib, reps, table }) {
   return `${BEGIN}
 ## 8. Session work on a big recording
 
-Run ${date} on ${machine}, BENCH_SESSION_MIB=${mib}, ${reps} run(s) (\`BENCH_ONLY=8 npm run bench\`
-rewrites this section alone; a run of the other scenarios keeps it).
+Run ${date} on ${machine};
+BENCH_SESSION_MIB=${mib}, ${reps} run(s). \`BENCH_ONLY=8 npm run bench\` rewrites this section
+alone; a run of the other scenarios keeps it.
 
 ${table}
 
-How it is measured: the web host is started with \`NP_LOOP_STATS=1\`, which makes it note, for
-every command, the longest gap between the runs of a 1 ms timer in its own event loop while
-the command ran (src/main/loop-stats.ts), and print it when the command answers, with how much
-of that gap the main thread spent running and how much waiting for a CPU (Linux schedstat; the
-rest it slept in the kernel): on this shared 2-core machine part of a stall is not work of ours. A raw Node
-writer (bench/peer.mjs \`tcp-writes\`) floods a tcp-server pane with ${mib} MiB in 64 KiB writes,
-the client acknowledging every \`data\` event; the pane's connection is then closed. Then, each
-timed from sending the command to its answer: \`session.save\` of the running recording (a
-kernel copy in the thread pool, cut to the size at the moment of Save, the end block, fsync),
-\`session.open\` of the saved file (the whole index built), \`playback.start\` with one view
-pane (its steps built in slices, sorted in one call when not already in order),
-\`playback.control\` seek to 90 % of
-the session's span, and seek back to 10 %. The
-baselines are \`cp\` of the same file in the same run, right after the app's step (both read
-the file from the page cache), and \`cp\` followed by \`sync FILE\` of the copy (Save fsyncs;
-cp does not). A stall is compared with the issue's bound: no session step may hold the
-event loop for more than 50 ms.
+How it is measured: the web host is started with \`NP_LOOP_STATS=1\`, which makes it note,
+for every command, the longest gap between the runs of a 1 ms timer in its own event loop
+while the command ran (src/main/loop-stats.ts), and print it when the command answers, with
+how much of that gap the main thread spent running and how much waiting for a CPU (Linux
+schedstat; the rest it slept in the kernel): on this shared 2-core machine part of a stall
+is not work of ours. A raw Node writer (bench/peer.mjs \`tcp-writes\`) floods a tcp-server
+pane with ${mib} MiB in 64 KiB writes, the client acknowledging every \`data\` event; the
+pane's connection is then closed. Then, each timed from sending the command to its answer:
+\`session.save\` of the running recording (a kernel copy in the thread pool, cut to the size
+at the moment of Save, the end block, fsync), \`session.open\` of the saved file (the whole
+index built), \`playback.start\` with one view pane (its steps built in slices, sorted in one
+call when not already in order), \`playback.control\` seek to 90 % of the session's span, and
+seek back to 10 %. The baselines are \`cp\` of the same file in the same run, right after
+the app's step (both read the file from the page cache), and \`cp\` followed by \`sync FILE\`
+of the copy (Save fsyncs; cp does not). A stall is compared with the issue's bound: no
+session step may hold the event loop for more than 50 ms. During Save the main thread has
+nothing to do (sampled, its kernel stack is in epoll_wait or preempted); what stall it shows
+is the copy and the disk's writeback taking both cores.
 
 Before this change (commit 7964fa8 with only NP_LOOP_STATS added, the same scenario, 2 GiB,
 3 runs, on the same machine), each of these steps ran in one turn of the event loop:
