@@ -9,11 +9,13 @@
 //   BENCH_UDP=100000     16-byte datagrams in scenario 4 (the 1400-byte run sends a fifth)
 //   BENCH_RTT=2000       exchanges in scenario 5
 //   BENCH_FRAMES=100000  framed messages (64 B payload + CRC-32) in scenario 7
-//   BENCH_ONLY=1,...,7   which scenarios to run (default: all)
+//   BENCH_ONLY=1,...,8   which scenarios to run (default: 1-7; 8 moves several GiB through the disk)
+//   BENCH_SESSION_MIB=2048  the recording scenario 8 saves, opens and seeks in (needs ~3.5× that free in the temp folder)
+//   BENCH_SESSION_REPS   runs of scenario 8 (default: BENCH_REPS)
 //   BENCH_RTT_SECONDS=15 time cap on each app round-trip run (the app's display batching
 //                        puts ~16 ms on each half, so 2000 exchanges would not fit)
 import { execFileSync } from 'node:child_process'
-import { closeSync, existsSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statfsSync, writeFileSync, writeSync } from 'node:fs'
 import { randomFillSync } from 'node:crypto'
 import { crc32 } from 'node:zlib'
 import { cpus, release, tmpdir } from 'node:os'
@@ -38,6 +40,7 @@ import {
   freePort,
   withTimeout
 } from './lib.mjs'
+import { renderSessionSection, sessionRows, sessionSection, sessionWork, spliceSessionSection } from './sessions.mjs'
 
 const envInt = (name, def, min, max) => {
   const v = process.env[name]
@@ -58,8 +61,10 @@ const cfg = {
   udpCount: envInt('BENCH_UDP', 100_000, 100, 1_000_000),
   rttCount: envInt('BENCH_RTT', 2000, 10, 100_000),
   rttSeconds: envInt('BENCH_RTT_SECONDS', 15, 1, 600),
-  frames: envInt('BENCH_FRAMES', 100_000, 100, 1_000_000)
+  frames: envInt('BENCH_FRAMES', 100_000, 100, 1_000_000),
+  sessionMib: envInt('BENCH_SESSION_MIB', 2048, 16, 65536)
 }
+cfg.sessionReps = envInt('BENCH_SESSION_REPS', cfg.reps, 1, 20)
 const only = new Set((process.env.BENCH_ONLY || '1,2,3,4,5,6,7').split(',').map((x) => x.trim()))
 const fileSize = cfg.mib * MIB
 // A flood that does not finish in this time is a failure, not a figure.
@@ -1051,6 +1056,20 @@ async function main() {
       const bad = a7.reduce((n, x) => n + x.bad, 0)
       if (bad > 0) notes.push(`scenario 7: ${bad} records with ok === false over ${cfg.reps} runs, for frames whose CRC-32 is correct`)
     }
+
+    const a8 = []
+    if (only.has('8'))
+      await scenario(`8 session work, ${cfg.sessionMib} MiB`, async () => {
+        const free = statfsSync(work)
+        const need = 3.5 * cfg.sessionMib * MIB
+        if (free.bavail * free.bsize < need)
+          throw new Error(`needs ${(need / MIB / 1024).toFixed(1)} GiB free in ${work} (the recording, the saved copy, a cp)`)
+        for (let i = 0; i < cfg.sessionReps; i++) {
+          a8.push(await sessionWork({ mib: cfg.sessionMib, work, timeoutMs: Math.max(120_000, cfg.sessionMib * 300) }))
+          tick('s ')
+        }
+      })
+    if (a8.length === cfg.sessionReps) sessionRows(a8, cfg.sessionMib, row)
   } finally {
     await killAllChildren()
     rmSync(work, { recursive: true, force: true })
@@ -1061,10 +1080,17 @@ async function main() {
   process.stdout.write('\n' + table + '\n')
   if (notes.length) process.stdout.write(notes.map((n) => `note: ${n}`).join('\n') + '\n')
   process.stdout.write(`\nbench took ${seconds.toFixed(1)} s (plus the build)\n`)
-  // A partial run (BENCH_ONLY) or a failed one does not replace the recorded figures.
-  if (!failures.length && !process.env.BENCH_ONLY) {
-    writeDoc(seconds)
-    process.stdout.write(`wrote docs/benchmarks.md\n`)
+  // A partial run (BENCH_ONLY) or a failed one does not replace the recorded figures, except
+  // scenario 8's own section, which a run of it rewrites alone.
+  const docPath = join(rootDir, 'docs/benchmarks.md')
+  const before = existsSync(docPath) ? readFileSync(docPath, 'utf8') : ''
+  const whole = !failures.length && !process.env.BENCH_ONLY
+  const ran8 = rows.some(isSession)
+  if (whole || ran8) {
+    const section = ran8 ? renderSession() : sessionSection(before)
+    const md = whole ? writeDocText(seconds) : before
+    writeFileSync(docPath, section ? spliceSessionSection(md, section) : md)
+    process.stdout.write(whole ? 'wrote docs/benchmarks.md\n' : 'wrote the scenario 8 section of docs/benchmarks.md\n')
   } else process.stdout.write('docs/benchmarks.md left as it was (partial or failed run)\n')
   if (failures.length) {
     process.stderr.write(`\n${failures.length} scenario(s) failed:\n${failures.map((f) => `  ${f}`).join('\n')}\n`)
@@ -1086,9 +1112,21 @@ function renderText() {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map((r) => line(cells(r)))].join('\n')
 }
 
-function renderMarkdown() {
+/** Scenario 8's rows go to a section of their own. */
+const isSession = (r) => r.scenario.startsWith('8 ')
+
+function renderMarkdown(list = rows.filter((r) => !isSession(r))) {
   const esc = (s) => s.replace(/\|/g, '\\|')
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${cells(r).map(esc).join(' | ')} |`)].join('\n')
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...list.map((r) => `| ${cells(r).map(esc).join(' | ')} |`)].join('\n')
+}
+
+function renderSession() {
+  const date = new Date()
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC')
+  const machine = `\`nproc\` ${sh('nproc', [])} (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ${sh('cp', ['--version']).split('\n')[0]}`
+  return renderSessionSection({ date, machine, mib: cfg.sessionMib, reps: cfg.sessionReps, table: renderMarkdown(rows.filter(isSession)) })
 }
 
 function sh(cmd, args) {
@@ -1099,7 +1137,7 @@ function sh(cmd, args) {
   }
 }
 
-function writeDoc(seconds) {
+function writeDocText(seconds) {
   const date = new Date()
     .toISOString()
     .replace('T', ' ')
@@ -1208,6 +1246,7 @@ plays the renderer (binary frames as in src/shared/wire.ts). All traffic is on 1
    one), so the ratio is the cost of the app's path, not of the CRC; time to its having
    every byte. "Pane raw" is the same app run with no framing or transforms (records are
    then reads); it is also compared with a Node sink that only discards.
+8. **Session work on a big recording** (opt-in: \`BENCH_ONLY=8\`): its own section below.
 
 ## Peers (from shared/PEERS.md)
 
@@ -1225,7 +1264,7 @@ of 3:
 | GUI UDP, 100k × 16 B flood | kernel dropped 89–96% at its socket; log trimmed to 10,000 rows | — |
 | loopback limit | iperf3 19.9–20.6 Gbit/s | raw Node net 1 GiB: 0.9–2.6 GB/s (noisy) |
 `
-  writeFileSync(join(rootDir, 'docs/benchmarks.md'), md)
+  return md
 }
 
 main()

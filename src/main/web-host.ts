@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { Engine } from './engine/engine'
+import { LoopStats } from './loop-stats'
 import { withSessions } from './session/service'
 import { decodeFrame, encodeFrame } from '../shared/wire'
 import { contentSecurityPolicy } from './security'
@@ -127,11 +128,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   }
 }
 
+let loopStats: LoopStats | undefined
+
 /** One browser tab = one engine: its sockets live and die with its WebSocket. Resolves once the engine is gone. */
 function serveClient(ws: WebSocket, sessionDir: string | undefined): Promise<void> {
   // For measuring only (npm run bench): NP_RECORD=0 turns the recording off, NP_STATS_MS sets
-  // how often connection byte counts are reported (250 ms otherwise).
+  // how often connection byte counts are reported (250 ms otherwise), NP_LOOP_STATS=1 prints
+  // how long the event loop stalled during each command (LoopStats).
   const statsMs = Number(process.env['NP_STATS_MS'])
+  if (process.env['NP_LOOP_STATS'] === '1') loopStats ??= new LoopStats()
   const engine = new Engine({
     sessions: withSessions({ dir: sessionDir, record: process.env['NP_RECORD'] !== '0' }),
     ...(Number.isInteger(statsMs) && statsMs >= 1 ? { statsIntervalMs: statsMs } : {})
@@ -151,7 +156,9 @@ function serveClient(ws: WebSocket, sessionDir: string | undefined): Promise<voi
     if (msg.kind === 'ack') return engine.ack(msg.body)
     if (msg.kind !== 'command') return
     const id = msg.id
+    const measured = loopStats?.begin(id, String((msg.body as { type?: unknown } | null)?.type))
     void engine.handle(msg.body).then((response) => {
+      measured?.()
       if (ws.readyState === ws.OPEN) ws.send(encodeFrame({ kind: 'response', id, body: response }))
     })
   })

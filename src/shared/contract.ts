@@ -486,6 +486,11 @@ export const eventSchema = z.discriminatedUnion('type', [
   }),
   // The running recording stopped (a write failed: the disk is full...) or could not start.
   z.object({ type: z.literal('session.recording'), recording: recordingStateSchema, problem: paneErrorSchema.optional() }),
+  // A file being opened (session.open): how far the reading of its index has come, `bytes` of
+  // `total` (the file's size), every ~200 ms while it lasts (none for a file that opens
+  // faster). Its sessionId is the one the open will answer with; session.close with it stops
+  // the opening (the open then fails with NOT_RUNNING).
+  z.object({ type: z.literal('session.opening'), sessionId: z.number().int(), path: z.string(), bytes: z.number(), total: z.number() }),
   // A pane's view must start over (playback seeked backwards).
   z.object({ type: z.literal('pane.cleared'), paneId: z.string() }),
   // Replay: how the live answer (side client) or the live request (side server) compares

@@ -85,18 +85,30 @@ export class MessagePath {
   /** One read (or datagram) → the messages it completes. */
   incoming(connId: number, bytes: Uint8Array, datagram = false): Message[] {
     if (!this.framed || datagram) return [this.undo(bytes)]
-    let deframer = this.deframers.get(connId)
-    if (!deframer) {
-      deframer = new Deframer(this.config.framing)
-      this.deframers.set(connId, deframer)
-    }
-    const r = deframer.push(bytes)
+    const r = this.deframer(connId).push(bytes)
     const messages = r.frames.map((f) => this.undo(f, unframe(this.config.framing, f)))
     if (r.error) {
       const lost = r.discarded ?? new Uint8Array(0)
       messages.push(build([part('wire', 'wire', lost, false, r.error)], lost, lost))
     }
     return messages
+  }
+
+  /**
+   * One read that only moves the connection's deframer on: the frames it completes are dropped,
+   * never decoded (playback passing over what it does not redraw keeps the framing in step).
+   */
+  absorb(connId: number, bytes: Uint8Array): void {
+    if (this.framed) this.deframer(connId).push(bytes)
+  }
+
+  private deframer(connId: number): Deframer {
+    let deframer = this.deframers.get(connId)
+    if (!deframer) {
+      deframer = new Deframer(this.config.framing)
+      this.deframers.set(connId, deframer)
+    }
+    return deframer
   }
 
   /** Bytes of unfinished frames, by connection (what a change of framing would drop). */

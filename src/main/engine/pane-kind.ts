@@ -58,6 +58,8 @@ export interface PaneContext {
   show(record: Omit<TrafficRecord, 'len' | 'parts' | 'ok'>, bytes: Uint8Array | undefined, message?: Message): void
   /** True while the screen only counts records (its backlog is full). */
   readonly screenBehind: boolean
+  /** Display bytes the screen takes now before it would start leaving records out (its backlog's room). */
+  readonly screenRoom: number
   /** The pane's screen starts over (playback went backwards). */
   clearScreen(): void
   /** New framing, transforms and auto-replies for the pane. */

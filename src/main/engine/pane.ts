@@ -94,6 +94,10 @@ export class Pane implements PaneContext, TrafficHost {
     return this.display.paused
   }
 
+  get screenRoom(): number {
+    return Math.max(0, this.display.backlogBound - this.display.backlog)
+  }
+
   show(record: Omit<TrafficRecord, 'len' | 'parts' | 'ok'>, bytes: Uint8Array | undefined, message?: Message): void {
     if (this.display.paused) return this.display.skip(message ? message.size : (bytes?.byteLength ?? 0))
     const data = message ? message.data : (bytes ?? new Uint8Array(0))

@@ -57,6 +57,12 @@ function endpointOf(v: unknown): Endpoint | undefined {
   return { address: o['address'], port: o['port'], family: o['family'] }
 }
 
+/** A chunk joins its flow, and the flow's byte count. */
+function addChunk(flow: Flow, ref: ChunkRef): void {
+  flow.chunks.push(ref)
+  flow.bytes[ref.dir] += ref.len
+}
+
 export class IndexBuilder implements CaptureSink {
   readonly flows: Flow[] = []
   readonly events: SessionIndex['events'] = []
@@ -163,7 +169,7 @@ export class IndexBuilder implements CaptureSink {
       return
     }
     this.finishPartial(this.sessionFlows.get(flowNo))
-    const flow: Flow = { id: this.flows.length, proto, paneId: o['paneId'], local, remote, chunks: [], opened: tNs }
+    const flow: Flow = { id: this.flows.length, proto, paneId: o['paneId'], local, remote, chunks: [], bytes: { in: 0, out: 0 }, opened: tNs }
     if (typeof o['connId'] === 'number') flow.connId = o['connId']
     if (o['initiator'] === 'local' || o['initiator'] === 'remote') flow.initiator = o['initiator']
     this.flows.push(flow)
@@ -212,7 +218,7 @@ export class IndexBuilder implements CaptureSink {
     if (incomplete) this.note({ key: 'note.partialChunk', params: { size: formatBytes(c.len) } })
     const ref: ChunkRef = { dir: c.dir, tNs: c.tNs, len: c.len, offset: c.offset }
     if (c.parts.length > 1) ref.parts = c.parts
-    sf.flow.chunks.push(ref)
+    addChunk(sf.flow, ref)
   }
 
   private endpoints(d: Decoded, data: Uint8Array): { src: Endpoint; dst: Endpoint; srcKey: string; dstKey: string } {
@@ -243,10 +249,11 @@ export class IndexBuilder implements CaptureSink {
         remote: clientIsSrc ? dst : src,
         initiator: 'local',
         chunks: [],
+        bytes: { in: 0, out: 0 },
         opened: tNs
       }
       this.flows.push(flow)
-      const mk = (dir: 'in' | 'out'): TcpDirection => new TcpDirection((offset, len, t) => flow.chunks.push({ dir, tNs: t, len, offset }), this.tcpStats)
+      const mk = (dir: 'in' | 'out'): TcpDirection => new TcpDirection((offset, len, t) => addChunk(flow, { dir, tNs: t, len, offset }), this.tcpStats)
       st = { flow, clientKey: clientIsSrc ? srcKey : dstKey, c2s: mk('out'), s2c: mk('in'), finC: false, finS: false, ended: false }
       if (syn && !ack) st.clientIsn = d.seq
       this.foreignTcp.set(key, st)
@@ -285,12 +292,12 @@ export class IndexBuilder implements CaptureSink {
     const tNs = p.tNs ?? this.lastNs ?? 0n
     let flow = this.foreignUdp.get(key)
     if (!flow) {
-      flow = { id: this.flows.length, proto: 'udp', local: src, remote: dst, initiator: 'local', chunks: [], opened: tNs }
+      flow = { id: this.flows.length, proto: 'udp', local: src, remote: dst, initiator: 'local', chunks: [], bytes: { in: 0, out: 0 }, opened: tNs }
       this.flows.push(flow)
       this.foreignUdp.set(key, flow)
     }
     const local = `${flow.local.address}|${flow.local.port}`
-    flow.chunks.push({ dir: srcKey === local ? 'out' : 'in', tNs, len: d.payloadLen, offset: p.dataOffset + d.payloadAt })
+    addChunk(flow, { dir: srcKey === local ? 'out' : 'in', tNs, len: d.payloadLen, offset: p.dataOffset + d.payloadAt })
   }
 
   // ---- the end ----

@@ -3,7 +3,7 @@
 import { formatBytes } from '../../shared/bytes'
 import type { CaptureSink, ScanResult } from './capture-sink'
 import { MAX_BLOCK } from './constants'
-import type { FileWindow } from './file-window'
+import { BREATHE, type FileWindow, type Need } from './file-window'
 import { SessionFileError } from './types'
 
 export interface PcapMagic {
@@ -32,8 +32,10 @@ export function pcapMagic(m: number): PcapMagic | null {
   }
 }
 
-export function scanPcap(win: FileWindow, magic: PcapMagic, sink: CaptureSink): ScanResult {
+/** Walks the records; yields a Need before bytes the window does not hold (see FileWindow). */
+export function* scanPcap(win: FileWindow, magic: PcapMagic, sink: CaptureSink): Generator<Need, ScanResult> {
   const size = win.size
+  if (!win.holds(0, 24)) yield { offset: 0, len: 24 }
   const head = win.get(0, 24)
   if (!head) throw new SessionFileError('CORRUPT', { key: 'why.session.pcapHeaderCut', params: { size: formatBytes(size) } })
   const hdv = new DataView(head.buffer, head.byteOffset, 24)
@@ -44,10 +46,12 @@ export function scanPcap(win: FileWindow, magic: PcapMagic, sink: CaptureSink): 
   const mul = magic.nanos ? 1n : 1000n
   const rh = magic.recordHeader
   let off = 24
+  let records = 0
   while (off < size) {
     const remain = size - off
     const at = { at: off, fileSize: size }
     if (remain < rh) return { truncated: { atOffset: off, reason: { key: 'why.session.cut.pcapRecordHeader', params: { ...at, count: remain } } } }
+    if (!win.holds(off, rh)) yield { offset: off, len: rh }
     const r = win.get(off, rh)!
     const dv = new DataView(r.buffer, r.byteOffset, rh)
     const sec = dv.getUint32(0, le)
@@ -61,9 +65,11 @@ export function scanPcap(win: FileWindow, magic: PcapMagic, sink: CaptureSink): 
     }
     const tNs = BigInt(sec) * 1_000_000_000n + BigInt(frac) * mul
     sink.countPacket(tNs)
+    if (!win.holds(off + rh, incl)) yield { offset: off + rh, len: incl }
     const data = win.get(off + rh, incl)!
     sink.packet({ linkType, tNs, data, dataOffset: off + rh, origLen: orig })
     off += rh + incl
+    if (++records % BREATHE === 0) yield { offset: off, len: 0 }
   }
   return {}
 }

@@ -24,7 +24,7 @@ import {
   OPT_FLOW,
   RECORD_TAG
 } from './constants'
-import type { FileWindow } from './file-window'
+import { BREATHE, type FileWindow, type Need } from './file-window'
 import { SessionFileError } from './types'
 
 interface Iface {
@@ -92,7 +92,8 @@ function tsConverter(resol: number, offsetSec: bigint): (units: bigint) => bigin
   return (u) => u / div + off
 }
 
-export function scanPcapng(win: FileWindow, sink: CaptureSink): ScanResult {
+/** Walks the blocks; yields a Need before bytes the window does not hold (see FileWindow). */
+export function* scanPcapng(win: FileWindow, sink: CaptureSink): Generator<Need, ScanResult> {
   const size = win.size
   let off = 0
   let le = true
@@ -100,6 +101,7 @@ export function scanPcapng(win: FileWindow, sink: CaptureSink): ScanResult {
   /** This section holds record blocks of ours: our per-packet option (a local-use code) is trusted. */
   let oursInSection = false
   let ifaces: Iface[] = []
+  let blocks = 0
   /** Where the file stops being readable, and why (a `why.session.cut.*` key); before the first section header, the file cannot be opened. */
   const stop = (key: MessageKey, params: Params = {}, cut = false): ScanResult => {
     if (!sectionSeen) {
@@ -114,6 +116,7 @@ export function scanPcapng(win: FileWindow, sink: CaptureSink): ScanResult {
   while (off < size) {
     const remain = size - off
     if (remain < 12) return stop('why.session.cut.strayBytes', { count: remain }, true)
+    if (!win.holds(off, 12)) yield { offset: off, len: 12 }
     const head = win.get(off, 12)!
     const hdv = new DataView(head.buffer, head.byteOffset, 12)
     let type = hdv.getUint32(0, le)
@@ -129,6 +132,7 @@ export function scanPcapng(win: FileWindow, sink: CaptureSink): ScanResult {
     if (len < 12 || len % 4 !== 0) return stop('why.session.cut.badLength', { block, length: formatBytes(len) })
     if (len > MAX_BLOCK) return stop('why.session.cut.tooLarge', { block, length: formatBytes(len) })
     if (len > remain) return stop('why.session.cut.partialBlock', { block, length: formatBytes(len), present: formatBytes(remain) }, true)
+    if (!win.holds(off, len)) yield { offset: off, len }
     const b = win.get(off, len)!
     const dv = new DataView(b.buffer, b.byteOffset, len)
     if (dv.getUint32(len - 4, le) !== len) return stop('why.session.cut.badTrailer', { block })
@@ -230,6 +234,7 @@ export function scanPcapng(win: FileWindow, sink: CaptureSink): ScanResult {
         break // name resolution, statistics, journal entries, ...: not needed
     }
     off += len
+    if (++blocks % BREATHE === 0) yield { offset: off, len: 0 }
   }
   return {}
 }

@@ -2,29 +2,26 @@
 // (scaled by a speed, or instant), with pause and seek. A view pane shows what its recorded
 // pane showed: the chunks (as messages when that pane had framing or transforms, taken from
 // the recorded workspace), the connection lines (open, half-close, close, reset) and its
-// connection list, and the errors. Going backwards clears the panes and redraws everything
-// up to the new moment, so a pane always shows exactly what was on screen at that moment.
-import { defaultPaneConfig, endpointSchema, paneErrorSchema, paneStateSchema, type Endpoint, type EngineEvent, type PaneConfig } from '../../shared/contract'
+// connection list, and the errors. Going backwards clears the panes and plays again up to the
+// new moment, so a pane always shows what was on screen at that moment.
+//
+// Moving to a moment never holds the event loop: one pump walks the steps in slices of
+// SLICE_MS. And it reads only what the screen can hold: of the chunks a move passes, a pane
+// draws its newest ones that fit its screen's room (the display's backlog bound), at least the
+// newest one; the earlier ones are counted from the index without being read (the connection
+// list's byte counts stay exact) and said in one note, "… n earlier read(s) and write(s) not
+// redrawn". Lifecycle steps (connection lines, states, errors) are always shown. A pane with
+// framing needs its deframer's state where the redrawn part begins, so the earlier bytes of
+// the connections still open there go through the deframer (read in slices, not shown);
+// connections that ended before it cost nothing. Without framing every read is one message
+// and nothing earlier is read.
+import { defaultPaneConfig, type Endpoint, type EngineEvent, type PaneConfig } from '../../shared/contract'
+import { formatBytes } from '../../shared/bytes'
 import { savedPaneById } from '../../shared/workspace'
 import type { PlaybackPane } from '../engine/kinds/playback'
-import type { ChunkRef, Flow, OpenSession, SessionIndex } from './reader'
-
-/** A lifecycle step, ready to be shown on its view pane. */
-type Lifecycle =
-  | { t: 'open'; flow: Flow }
-  | { t: 'half'; flow: Flow; by: 'local' | 'peer' }
-  | { t: 'closed'; flow: Flow; how: 'close' | 'reset' | 'error' }
-  | { t: 'state'; state: EngineEvent & { type: 'pane.state' } }
-  | { t: 'error'; error: (EngineEvent & { type: 'error' })['error'] }
-
-interface Step {
-  offsetNs: bigint
-  paneId: string
-  /** A chunk (with its flow), or a lifecycle step. */
-  flow?: Flow
-  ref?: ChunkRef
-  life?: Lifecycle
-}
+import { Steps, type Lifecycle, type Step, type ViewSpec } from './playback-steps'
+import type { ChunkRef, Flow, OpenSession } from './reader'
+import { readChunk, Slicer } from './slices'
 
 /** What playback needs of the engine: its playback panes, and a way to say where it stands. */
 export interface PlaybackHost {
@@ -34,156 +31,70 @@ export interface PlaybackHost {
 
 const TICK_MS = 100
 
-/** The time a session spans: its first and last packet or lifecycle record. */
-export function sessionSpan(ix: SessionIndex): { startNs: bigint; endNs: bigint } {
-  let start = ix.firstNs
-  let end = ix.lastNs
-  for (const e of ix.events) {
-    if (start === undefined || e.tNs < start) start = e.tNs
-    if (end === undefined || e.tNs > end) end = e.tNs
-  }
-  return { startNs: start ?? 0n, endNs: end ?? start ?? 0n }
-}
-
-const OPENING = new Set(['listening', 'connecting', 'connected', 'bound'])
-
 /** The recorded pane's framing and transforms, from the recorded workspace. */
 function recordedConfig(workspace: unknown, paneId: string): PaneConfig {
   return savedPaneById(workspace, paneId)?.config ?? defaultPaneConfig
 }
 
 export class Playback {
-  private readonly steps: Step[]
+  private readonly steps: Steps
   private cursor = 0
   private positionNs = 0n
   private playing = false
   private speed = 1
   private timer: NodeJS.Timeout | undefined
+  /** Bumped whenever the timer stops: a tick that was waiting for the pump then stays quiet. */
+  private ticks = 0
   private wallStart = 0
   private fromNs = 0n
   private readonly panes: string[]
-  /** Bytes shown so far per flow, and the open connections of each view pane (its connection list). */
+  /** Bytes shown (or counted) so far per flow, and the open connections of each view pane (its connection list). */
   private readonly counts = new Map<number, { in: number; out: number }>()
   private readonly open = new Map<string, Set<Flow>>()
   private readonly dirty = new Set<string>()
+  /** Per view pane: chunks passed without being drawn, not said yet. */
+  private readonly passed = new Map<string, { bytes: number; records: number; tUs: number }>()
+  /** Every step at or before this offset is to be shown (or counted). */
+  private goal = 0n
+  /** Per view pane, for the current goal: the step from which its chunks are drawn. */
+  private plan: Map<string, number> | undefined
+  /** Bumped when the panes start over: a chunk read before that is not shown. */
+  private epoch = 0
+  private pump: Promise<void> | undefined
+  private disposed = false
   readonly startNs: bigint
   readonly endNs: bigint
 
-  constructor(
+  private constructor(
     private readonly host: PlaybackHost,
     readonly sessionId: number,
     private readonly file: OpenSession,
-    panes: { paneId: string; flowIds: number[]; recordedPane?: string }[]
+    views: ViewSpec[],
+    steps: Steps
   ) {
-    const ix = file.index
-    const byId = new Map(ix.flows.map((f) => [f.id, f]))
-    /** Which view pane shows a flow; which one shows a recorded pane's own events. */
-    const viewOfFlow = new Map<number, string>()
-    const viewOfPane = new Map<string, string>()
-    const raw: { tNs: bigint; cls: number; paneId: string; flow?: Flow; ref?: ChunkRef; life?: Lifecycle }[] = []
-    for (const p of panes) {
-      const recorded = new Set<string>()
-      // The recorded pane it stands for: its listening, errors... even without a connection.
-      if (p.recordedPane !== undefined && ix.kind === 'session') {
-        recorded.add(p.recordedPane)
-        viewOfPane.set(p.recordedPane, p.paneId)
-      }
-      for (const id of p.flowIds) {
-        const flow = byId.get(id)
-        if (!flow) continue
-        viewOfFlow.set(id, p.paneId)
-        if (flow.paneId !== undefined) {
-          recorded.add(flow.paneId)
-          if (!viewOfPane.has(flow.paneId)) viewOfPane.set(flow.paneId, p.paneId)
-        }
-        for (const ref of flow.chunks) raw.push({ tNs: ref.tNs, cls: 1, paneId: p.paneId, flow, ref })
-        // A capture has no lifecycle records: its TCP flows' SYN, FIN and RST stand for them.
-        if (ix.kind !== 'session' && flow.proto === 'tcp') {
-          if (flow.opened !== undefined) raw.push({ tNs: flow.opened, cls: 0, paneId: p.paneId, life: { t: 'open', flow } })
-          for (const h of flow.halfClosed ?? []) raw.push({ tNs: h.tNs, cls: 2, paneId: p.paneId, life: { t: 'half', flow, by: h.by } })
-          if (flow.closed)
-            raw.push({ tNs: flow.closed.tNs, cls: 2, paneId: p.paneId, life: { t: 'closed', flow, how: flow.closed.how === 'reset' ? 'reset' : 'close' } })
-        }
-      }
-      const view = host.open(p.paneId, 'playback')
-      view.configure(recorded.size === 1 ? recordedConfig(ix.workspace, [...recorded][0]!) : defaultPaneConfig)
+    this.steps = steps
+    for (const v of views) {
+      const recorded = steps.recordedOf.get(v.paneId)
+      host.open(v.paneId, 'playback').configure(recorded === undefined ? defaultPaneConfig : recordedConfig(file.index.workspace, recorded))
     }
-    if (ix.kind === 'session') {
-      for (const e of ix.events) {
-        const view = e.flowId !== undefined ? viewOfFlow.get(e.flowId) : e.paneId !== undefined ? viewOfPane.get(e.paneId) : undefined
-        const life = view === undefined ? undefined : this.lifecycle(e, e.flowId === undefined ? undefined : byId.get(e.flowId))
-        if (view !== undefined && life)
-          raw.push({ tNs: e.tNs, cls: life.t === 'open' || (life.t === 'state' && OPENING.has(life.state.state)) ? 0 : 2, paneId: view, life })
-      }
-    }
-    // In time order (lifecycle records have µs precision): within one µs, openings before
-    // the chunks and endings after them; otherwise in file order (the sort is stable).
-    const us = (t: bigint): bigint => t / 1000n
-    raw.sort((a, b) => {
-      const d = us(a.tNs) - us(b.tNs)
-      return d < 0n ? -1 : d > 0n ? 1 : a.cls - b.cls
-    })
-    const span = sessionSpan(ix)
-    this.startNs = span.startNs
-    this.endNs = span.endNs
-    let last = 0n
-    this.steps = raw.map((r) => {
-      // Offsets never go back (a µs-precise ending sorted after a chunk of the same µs).
-      const off = r.tNs - this.startNs
-      last = off > last ? off : last
-      return { offsetNs: last, paneId: r.paneId, ...(r.flow ? { flow: r.flow } : {}), ...(r.ref ? { ref: r.ref } : {}), ...(r.life ? { life: r.life } : {}) }
-    })
-    this.panes = panes.map((p) => p.paneId)
+    this.startNs = steps.startNs
+    this.endNs = steps.endNs
+    this.panes = views.map((p) => p.paneId)
   }
 
-  /** A recorded lifecycle block as a step, or undefined for what the pane did not show. */
-  private lifecycle(e: SessionIndex['events'][number], flow: Flow | undefined): Lifecycle | undefined {
-    const j = e.json
-    switch (j['t']) {
-      case 'conn.open':
-        return flow?.proto === 'tcp' ? { t: 'open', flow } : undefined
-      case 'conn.halfClosed':
-        return flow?.proto === 'tcp' && (j['by'] === 'local' || j['by'] === 'peer') ? { t: 'half', flow, by: j['by'] } : undefined
-      case 'conn.closed': {
-        const how = j['how'] === 'reset' || j['how'] === 'error' ? j['how'] : 'close'
-        return flow?.proto === 'tcp' ? { t: 'closed', flow, how } : undefined
-      }
-      case 'bind': {
-        const local = endpointSchema.safeParse(j['local'])
-        return { t: 'state', state: { type: 'pane.state', paneId: '', state: 'bound', ...(local.success ? { local: local.data } : {}) } }
-      }
-      case 'event': {
-        if (j['kind'] === 'error') {
-          const error = paneErrorSchema.safeParse(j['error'])
-          return error.success ? { t: 'error', error: error.data } : undefined
-        }
-        const state = paneStateSchema.safeParse(j['kind'])
-        if (!state.success) return undefined
-        const local = endpointSchema.safeParse(j['local'])
-        const remote = endpointSchema.safeParse(j['remote'])
-        return {
-          t: 'state',
-          state: {
-            type: 'pane.state',
-            paneId: '',
-            state: state.data,
-            ...(local.success ? { local: local.data } : {}),
-            ...(remote.success ? { remote: remote.data } : {})
-          }
-        }
-      }
-      default:
-        return undefined
-    }
+  /** A playback of these view panes; its steps are built in slices first. */
+  static async start(host: PlaybackHost, sessionId: number, file: OpenSession, views: ViewSpec[]): Promise<Playback> {
+    return new Playback(host, sessionId, file, views, await Steps.build(file.index, views))
   }
 
-  control(action: 'play' | 'pause' | 'seek' | 'speed', offsetNs?: bigint, speed?: number): void {
+  /** Resolves when the command has taken effect (a seek: when the panes show the new moment). */
+  async control(action: 'play' | 'pause' | 'seek' | 'speed', offsetNs?: bigint, speed?: number): Promise<void> {
     if (action === 'speed' && speed !== undefined) {
       this.anchor()
       this.speed = speed
       if (this.playing) this.schedule()
     } else if (action === 'play') {
-      if (this.cursor >= this.steps.length) this.seek(0n)
+      if (this.cursor >= this.steps.list.length) await this.seek(0n)
       // Anchor first: the clock restarts from where the playback stands, not from the last anchor.
       this.anchor()
       this.playing = true
@@ -193,7 +104,8 @@ export class Playback {
       this.playing = false
       this.stopTimer()
     } else if (action === 'seek' && offsetNs !== undefined) {
-      this.seek(offsetNs)
+      this.stopTimer()
+      await this.seek(offsetNs)
       // The clock restarts at the new position (anchor() would recompute it from the old one).
       this.restartClock()
       if (this.playing) this.schedule()
@@ -201,16 +113,20 @@ export class Playback {
     this.report()
   }
 
-  private seek(offsetNs: bigint): void {
+  private async seek(offsetNs: bigint): Promise<void> {
     const target = offsetNs < 0n ? 0n : offsetNs
-    if (target < this.positionNs) {
+    // Something already shown lies past the target: the panes start over.
+    if (this.cursor > 0 && this.steps.list[this.cursor - 1]!.offsetNs > target) {
       for (const id of this.panes) this.host.open(id, 'playback').clear()
       this.cursor = 0
       this.counts.clear()
       this.open.clear()
+      this.dirty.clear()
+      this.passed.clear()
+      this.epoch++
     }
     this.positionNs = target
-    this.emitUntil(target)
+    await this.moveTo(target)
   }
 
   /** Restarts the wall clock from the current position (after a speed change or seek). */
@@ -236,31 +152,122 @@ export class Playback {
 
   private schedule(): void {
     this.stopTimer()
-    const tick = (): void => {
+    const ticks = this.ticks
+    const tick = async (): Promise<void> => {
       const now = this.currentOffset()
       this.positionNs = now
-      this.emitUntil(now)
+      await this.moveTo(now)
+      // Paused, seeked or closed while the panes caught up: that command reports.
+      if (ticks !== this.ticks || this.disposed) return
       this.report()
-      if (this.cursor >= this.steps.length) {
+      if (this.cursor >= this.steps.list.length) {
         this.playing = false
         this.positionNs = this.endNs - this.startNs
         this.report()
         return
       }
-      const next = this.steps[this.cursor]!.offsetNs
+      const next = this.steps.list[this.cursor]!.offsetNs
       const waitMs = this.speed === 0 ? 0 : Number(next - now) / 1e6 / this.speed
-      this.timer = setTimeout(tick, Math.max(1, Math.min(TICK_MS, waitMs)))
+      this.timer = setTimeout(run, Math.max(1, Math.min(TICK_MS, waitMs)))
     }
-    tick()
+    // A file that cannot be read any more (closed, shrunk) ends the playing, never the engine.
+    const run = (): void => void tick().catch(() => (this.playing = false))
+    run()
   }
 
-  private emitUntil(offsetNs: bigint): void {
-    while (this.cursor < this.steps.length && this.steps[this.cursor]!.offsetNs <= offsetNs) {
-      const s = this.steps[this.cursor++]!
-      if (s.ref && s.flow) this.chunk(s.paneId, s.flow, s.ref)
-      else if (s.life) this.life(s.paneId, s.life, Number((this.startNs + s.offsetNs) / 1000n))
+  /** Shows every step up to `goal`; resolves when the panes are there. */
+  private async moveTo(goal: bigint): Promise<void> {
+    this.goal = goal
+    this.plan = undefined
+    while (!this.disposed && this.cursor < this.steps.upTo(this.goal)) {
+      this.pump ??= this.walk().finally(() => (this.pump = undefined))
+      await this.pump
     }
-    // The connection list's byte counts, as the live pane's stats reports kept them.
+  }
+
+  /** The pump: walks the steps toward the goal, one slice at a time. */
+  private async walk(): Promise<void> {
+    const slicer = new Slicer()
+    for (;;) {
+      const end = this.steps.upTo(this.goal)
+      if (this.disposed || this.cursor >= end) break
+      const plan = (this.plan ??= this.planFor(end))
+      const s = this.steps.list[this.cursor]!
+      if (s.ref && s.flow) {
+        const drawn = this.cursor >= plan.get(s.paneId)!
+        const view = this.host.open(s.paneId, 'playback')
+        const feed = !drawn && view.framed && s.flow.proto === 'tcp' && this.steps.closesAt(s.flow.id) >= plan.get(s.paneId)!
+        if (drawn || feed) {
+          const epoch = this.epoch
+          const read = readChunk(this.file, s.ref)
+          const bytes = read instanceof Promise ? await read : read
+          // The panes started over, or the goal moved, while it was read: decide again.
+          if (epoch !== this.epoch || plan !== this.plan) continue
+          this.cursor++
+          if (drawn) this.chunk(s.paneId, s.flow, s.ref, bytes)
+          else {
+            view.absorb(connIdOf(s.flow), s.ref.dir, bytes)
+            this.pass(s)
+          }
+        } else {
+          this.cursor++
+          this.pass(s)
+        }
+      } else {
+        this.cursor++
+        if (s.life) this.life(s.paneId, s.life, Number((this.startNs + s.offsetNs) / 1000n))
+      }
+      if (slicer.due) {
+        this.reportStats()
+        await slicer.yield()
+      }
+    }
+    for (const paneId of [...this.passed.keys()]) this.sayPassed(paneId)
+    this.reportStats()
+  }
+
+  /** For each view pane: the step from which its chunks up to step `end` are drawn (what its screen holds). */
+  private planFor(end: number): Map<string, number> {
+    const plan = new Map<string, number>()
+    for (const paneId of this.panes) plan.set(paneId, this.steps.tailStart(paneId, this.cursor, end, this.host.open(paneId, 'playback').room()))
+    return plan
+  }
+
+  /** A chunk passed without being drawn: counted on its connection and in the pane's note. */
+  private pass(s: Step): void {
+    const { flow, ref } = s as Required<Pick<Step, 'flow' | 'ref'>>
+    this.count(s.paneId, flow, ref.dir, ref.len)
+    const p = this.passed.get(s.paneId)
+    if (p) {
+      p.bytes += ref.len
+      p.records++
+    } else this.passed.set(s.paneId, { bytes: ref.len, records: 1, tUs: Number(ref.tNs / 1000n) })
+  }
+
+  /** Says what a pane passed without drawing, before whatever it shows next. */
+  private sayPassed(paneId: string): void {
+    const p = this.passed.get(paneId)
+    if (!p) return
+    this.passed.delete(paneId)
+    this.host.open(paneId, 'playback').event({
+      type: 'pane.note',
+      paneId,
+      level: 'info',
+      message: { key: 'log.playbackEarlier', params: { size: formatBytes(p.bytes), records: p.records } },
+      tUs: p.tUs
+    })
+  }
+
+  private count(paneId: string, flow: Flow, dir: 'in' | 'out', len: number): void {
+    const c = this.counts.get(flow.id) ?? { in: 0, out: 0 }
+    this.counts.set(flow.id, c)
+    if (dir === 'in') c.in += len
+    else c.out += len
+    if (this.open.get(paneId)?.has(flow)) this.dirty.add(paneId)
+  }
+
+  /** The connection list's byte counts, as the live pane's stats reports kept them. */
+  private reportStats(): void {
     for (const paneId of this.dirty) {
       const stats = [...(this.open.get(paneId) ?? [])].map((f) => ({
         connId: connIdOf(f),
@@ -272,18 +279,15 @@ export class Playback {
     this.dirty.clear()
   }
 
-  private chunk(paneId: string, flow: Flow, ref: ChunkRef): void {
-    const bytes = this.file.readSync(ref)
-    const c = this.counts.get(flow.id) ?? { in: 0, out: 0 }
-    this.counts.set(flow.id, c)
-    if (ref.dir === 'in') c.in += bytes.byteLength
-    else c.out += bytes.byteLength
-    if (this.open.get(paneId)?.has(flow)) this.dirty.add(paneId)
+  private chunk(paneId: string, flow: Flow, ref: ChunkRef, bytes: Uint8Array): void {
+    this.sayPassed(paneId)
+    this.count(paneId, flow, ref.dir, bytes.byteLength)
     const peer = flow.proto === 'udp' ? flow.remote : undefined
     this.host.open(paneId, 'playback').show(connIdOf(flow), ref.dir, Number(ref.tNs / 1000n), bytes, peer)
   }
 
   private life(paneId: string, life: Lifecycle, tUs: number): void {
+    this.sayPassed(paneId)
     const view = this.host.open(paneId, 'playback')
     switch (life.t) {
       case 'open': {
@@ -335,11 +339,13 @@ export class Playback {
   private stopTimer(): void {
     if (this.timer) clearTimeout(this.timer)
     this.timer = undefined
+    this.ticks++
   }
 
   dispose(): void {
     this.stopTimer()
     this.playing = false
+    this.disposed = true
   }
 }
 

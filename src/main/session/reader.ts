@@ -1,14 +1,16 @@
 // Opens a session (ours) or a foreign capture (pcapng or pcap from tcpdump/Wireshark).
 // The file is read once, block by block, to build the index; payload bytes stay in the
-// file and are read on demand through ChunkRefs.
+// file and are read on demand through ChunkRefs. The app opens in slices (openSessionSliced),
+// so indexing a file of any size never holds the event loop for long.
 import * as fs from 'node:fs'
 import { formatBytes } from '../../shared/bytes'
 import type { MessageRef } from '../../shared/i18n'
 import { IndexBuilder } from './index-builder'
 import { BT_SHB } from './constants'
-import { FileWindow } from './file-window'
+import { FileWindow, type Need } from './file-window'
 import { pcapMagic, scanPcap } from './pcap'
 import { scanPcapng } from './pcapng'
+import { Slicer } from './slices'
 import { SessionFileError, type ChunkRef, type OpenSession, type SessionIndex } from './types'
 
 export { SessionFileError } from './types'
@@ -48,9 +50,11 @@ function openFd(path: string): { fd: number; size: number } {
 /** What a session without its end block says (the writer buffers up to 50 ms before writing). */
 export const INTERRUPTED: MessageRef = { key: 'why.session.interrupted' }
 
-function buildIndex(win: FileWindow): SessionIndex {
+/** Reads the whole file into an index; yields a Need before bytes the window does not hold. */
+function* indexFile(win: FileWindow): Generator<Need, SessionIndex> {
   const size = win.size
   if (size === 0) throw new SessionFileError('NOT_A_CAPTURE', { key: 'why.session.empty' })
+  if (!win.holds(0, 4)) yield { offset: 0, len: Math.min(4, size) }
   const head = win.get(0, Math.min(4, size))!
   const first = head.length === 4 ? new DataView(head.buffer, head.byteOffset, 4).getUint32(0, true) : -1
   const builder = new IndexBuilder()
@@ -59,10 +63,10 @@ function buildIndex(win: FileWindow): SessionIndex {
   const pcap = pcapMagic(first)
   if (first === BT_SHB) {
     kind = 'pcapng'
-    scan = scanPcapng(win, builder)
+    scan = yield* scanPcapng(win, builder)
   } else if (pcap) {
     kind = 'pcap'
-    scan = scanPcap(win, pcap, builder)
+    scan = yield* scanPcap(win, pcap, builder)
   } else {
     const prefix = [0x0a, 0x0d, 0x0d, 0x0a]
     if (head.length < 4 && head.every((b, i) => b === prefix[i]))
@@ -89,21 +93,75 @@ function buildIndex(win: FileWindow): SessionIndex {
   return index
 }
 
-/** Opens a session or capture and indexes it (synchronously; payload bytes are read later, on demand). */
+/** What went wrong while indexing, as the reader reports it (a bug of ours is CORRUPT with its detail). */
+function indexFailure(err: unknown): SessionFileError {
+  if (err instanceof SessionFileError) return err
+  return new SessionFileError('CORRUPT', { key: 'why.session.internal', params: { detail: err instanceof Error ? err.message : String(err) } }, { cause: err })
+}
+
+/** Opens a session or capture and indexes it at once, blocking until done (tests and tools; the app uses openSessionSliced). */
 export function openSession(path: string): OpenSession {
   const { fd, size } = openFd(path)
-  let index: SessionIndex
   const win = new FileWindow(fd, size)
   try {
-    index = buildIndex(win)
+    const walk = indexFile(win)
+    let step = walk.next()
+    // A Need is only a hint here: get() reads what the window lacks.
+    while (!step.done) step = walk.next()
+    return new OpenFile(fd, size, step.value)
   } catch (err) {
     fs.closeSync(fd)
-    if (err instanceof SessionFileError) throw err
-    throw new SessionFileError('CORRUPT', { key: 'why.session.internal', params: { detail: err instanceof Error ? err.message : String(err) } }, { cause: err })
+    throw indexFailure(err)
   } finally {
     win.release()
   }
-  return new OpenFile(fd, size, index)
+}
+
+export interface SlicedOpen {
+  /** Stops the reading: the promise rejects with an AbortError and the file is closed. */
+  signal?: AbortSignal
+  /** How far the index has read, in bytes of the file's size; called at most every PROGRESS_MS. */
+  onProgress?(bytes: number, size: number): void
+}
+
+/** How often a sliced open reports its progress. */
+const PROGRESS_MS = 200
+
+/**
+ * Opens and indexes a file without holding the event loop: the window is filled in the thread
+ * pool and the index is built in slices of at most SLICE_MS. Memory stays as bounded as
+ * openSession's; several files may be opening at once.
+ */
+export async function openSessionSliced(path: string, options: SlicedOpen = {}): Promise<OpenSession> {
+  const { signal, onProgress } = options
+  signal?.throwIfAborted()
+  const { fd, size } = openFd(path)
+  const win = new FileWindow(fd, size)
+  const slicer = new Slicer()
+  let reported = performance.now()
+  try {
+    const walk = indexFile(win)
+    let step = walk.next()
+    while (!step.done) {
+      const need = step.value
+      if (onProgress && performance.now() - reported >= PROGRESS_MS) {
+        reported = performance.now()
+        onProgress(need.offset, size)
+      }
+      // A read in the thread pool lets the loop run: a new slice starts after it.
+      if (await win.load(need.offset, need.len)) slicer.restart()
+      else await slicer.maybeYield()
+      signal?.throwIfAborted()
+      step = walk.next()
+    }
+    return new OpenFile(fd, size, step.value)
+  } catch (err) {
+    fs.closeSync(fd)
+    if (signal?.aborted && err === signal.reason) throw err
+    throw indexFailure(err)
+  } finally {
+    win.release()
+  }
 }
 
 /** Largest chunk read() returns in one piece. */

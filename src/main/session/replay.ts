@@ -6,12 +6,15 @@
 // Timing: 'answer' (each request after the previous answer came; each answer after its
 // request came), 'original' (the recorded times) or 'scaled' (recorded times / speed).
 // Standing in for the server is side server with timing 'answer'. Over UDP each recorded
-// datagram is sent as one datagram and answers are matched to them by order.
+// datagram is sent as one datagram and answers are matched to them by order. Waiting (for an
+// answer, for the peer to go quiet, for a live client's first byte) is waiting on the link: it
+// wakes when bytes arrive, the peer ends or the replay stops, with one timer for its deadline.
 import type { Command, EngineEvent, Endpoint, ResultMap } from '../../shared/contract'
 import { concatBytes } from '../../shared/bytes'
 import type { Engine } from '../engine/engine'
 import { EngineError, fail } from '../engine/errors'
 import type { Flow, OpenSession } from './reader'
+import { Wake } from './wake'
 
 /** The bytes of several parts as one array, copied only when there are several. */
 const joined = (parts: Uint8Array[]): Uint8Array => (parts.length === 1 ? parts[0]! : concatBytes(parts))
@@ -90,6 +93,8 @@ interface Link {
   lastAt: number
   /** The peer closed, reset or half-closed: no more will come. */
   ended?: 'close' | 'reset' | 'error'
+  /** Woken when bytes arrive, the peer ends, or the replay stops. */
+  wake: Wake
   send(bytes: Uint8Array): Promise<void>
 }
 
@@ -164,19 +169,18 @@ export class Replays {
 
   private async resendClient(flow: Flow, exchanges: Exchange[], cmd: Resend): Promise<ResultMap['replay.resend']> {
     const udp = flow.proto === 'udp'
-    const link: Link = { udp, queue: [], lastAt: performance.now(), send: () => Promise.resolve() }
+    const link: Link = { udp, queue: [], lastAt: performance.now(), wake: new Wake(), send: () => Promise.resolve() }
     let connId = -1
     const held = this.hold(cmd.paneId, [
       this.engine.onTraffic((t) => {
         if (t.paneId !== cmd.paneId || t.dir !== 'in' || (!udp && t.connId !== connId)) return
-        link.queue.push(t.bytes)
-        link.lastAt = performance.now()
+        received(link, t.bytes)
       }),
       this.engine.onEvent((e) => {
         if (udp || !('connId' in e) || e.paneId !== cmd.paneId || e.connId !== connId) return
-        if (e.type === 'conn.closed') link.ended = e.how
-        else if (e.type === 'conn.halfClosed' && e.by === 'peer') link.ended = 'close'
-      })
+        ended(link, e)
+      }),
+      () => link.wake.notify()
     ])
     let result: ResultMap['replay.resend']
     try {
@@ -215,10 +219,13 @@ export class Replays {
       // was recorded) is seen whole.
       const asked = performance.now()
       const want = amount(link, ex.response)
-      const waiting = (): boolean => !link.ended && s.alive() && performance.now() - asked < MAX_WAIT_MS
-      while (amount(link, link.queue) < want && performance.now() - link.lastAt < QUIET_MS && waiting()) await sleep(10)
+      const over = (): boolean => link.ended !== undefined || !s.alive()
+      await link.wake.until(
+        () => amount(link, link.queue) >= want || over(),
+        () => Math.min(link.lastAt + QUIET_MS, asked + MAX_WAIT_MS)
+      )
       const settle = want === 0 ? SETTLE_EMPTY_MS : SETTLE_MS
-      while (performance.now() - link.lastAt < settle && waiting()) await sleep(10)
+      await link.wake.until(over, () => Math.min(link.lastAt + settle, asked + MAX_WAIT_MS))
       differing += this.compare(s.paneId, i + 1, 'answer', link.udp, ex.response, link.queue.splice(0))
       if (link.ended && i < s.exchanges.length - 1) return { differing: differing + s.exchanges.length - 1 - i, closedEarly: { after: i + 1, how: link.ended } }
     }
@@ -235,7 +242,7 @@ export class Replays {
     const udp = flow.proto === 'udp'
     const links = new Map<string, Link>()
     const start = (key: string, send: Link['send']): Link => {
-      const link: Link = { udp, queue: [], lastAt: performance.now(), send }
+      const link: Link = { udp, queue: [], lastAt: performance.now(), wake: new Wake(), send }
       links.set(key, link)
       const script: Script = { paneId: cmd.paneId, exchanges, timing: cmd.timing, speed: cmd.speed, alive: held.alive }
       void this.finish(script, 'request', () => this.playServer(script, link))
@@ -253,9 +260,7 @@ export class Replays {
             async (payload) => void (await this.engine.call({ type: 'send', paneId: cmd.paneId, target: { host: peer.address, port: peer.port }, payload }))
           )
         }
-        if (!link) return
-        link.queue.push(t.bytes)
-        link.lastAt = performance.now()
+        if (link) received(link, t.bytes)
       }),
       this.engine.onEvent((e) => {
         if (udp || !('connId' in e) || e.paneId !== cmd.paneId) return
@@ -263,10 +268,11 @@ export class Replays {
         if (e.type === 'conn.open')
           start(String(connId), async (payload) => void (await this.engine.call({ type: 'send', paneId: cmd.paneId, target: connId, payload })))
         const link = links.get(String(connId))
-        if (!link) return
-        if (e.type === 'conn.closed') link.ended = e.how
-        else if (e.type === 'conn.halfClosed' && e.by === 'peer') link.ended = 'close'
-      })
+        if (link) ended(link, e)
+      }),
+      () => {
+        for (const link of links.values()) link.wake.notify()
+      }
     ])
     try {
       return udp
@@ -315,7 +321,10 @@ export class Replays {
     await Promise.all([collect(), s.timing === 'answer' ? Promise.resolve() : answerOnTime()])
     if (closedEarly) return { differing, closedEarly }
     // Anything the client sends after its last recorded request is a difference too.
-    while (!link.ended && s.alive() && performance.now() - link.lastAt < SETTLE_EMPTY_MS) await sleep(10)
+    await link.wake.until(
+      () => link.ended !== undefined || !s.alive(),
+      () => link.lastAt + SETTLE_EMPTY_MS
+    )
     if (link.queue.length) differing += this.compare(s.paneId, n + 1, 'request', link.udp, [], link.queue.splice(0))
     return { differing }
   }
@@ -328,9 +337,15 @@ export class Replays {
   private async takeRequest(s: Script, link: Link, recorded: Uint8Array[]): Promise<Uint8Array[]> {
     const want = amount(link, recorded)
     const since = performance.now()
-    const waiting = (): boolean => !link.ended && s.alive()
-    while (amount(link, link.queue) === 0 && want > 0 && waiting()) await sleep(10)
-    while (amount(link, link.queue) < want && performance.now() - Math.max(link.lastAt, since) < QUIET_MS && waiting()) await sleep(10)
+    const over = (): boolean => link.ended !== undefined || !s.alive()
+    await link.wake.until(
+      () => amount(link, link.queue) > 0 || want === 0 || over(),
+      () => Infinity
+    )
+    await link.wake.until(
+      () => amount(link, link.queue) >= want || over(),
+      () => Math.max(link.lastAt, since) + QUIET_MS
+    )
     if (link.udp) return link.queue.splice(0, want)
     // TCP: exactly the recorded length; what is beyond it belongs to the next request.
     const all = concatBytes(link.queue.splice(0))
@@ -389,6 +404,21 @@ export class Replays {
 interface Outcome {
   differing: number
   closedEarly?: { after: number; how: 'close' | 'reset' | 'error' }
+}
+
+/** Bytes (or a datagram) from the peer: queued, and whoever waits on the link is woken. */
+function received(link: Link, bytes: Uint8Array): void {
+  link.queue.push(bytes)
+  link.lastAt = performance.now()
+  link.wake.notify()
+}
+
+/** The peer closed, reset, or half-closed (it sends no more): the link has ended. */
+function ended(link: Link, e: EngineEvent): void {
+  if (e.type === 'conn.closed') link.ended = e.how
+  else if (e.type === 'conn.halfClosed' && e.by === 'peer') link.ended = 'close'
+  else return
+  link.wake.notify()
 }
 
 const peerKey = (p: Endpoint | undefined): string => (p ? `${p.address}|${p.port}` : '')

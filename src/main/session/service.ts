@@ -3,22 +3,24 @@
 // bytes, the list of recent sessions, playback on screen and replay against live peers.
 // A recording that cannot start, or stops because a write failed, never stops the app: it
 // is reported (session.recording, and on every live pane) and every command still answers.
-import { copyFileSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import type { MessageRef, PaneError, ResultMap, SessionSummary } from '../../shared/contract'
-import { formatTarget } from '../../shared/i18n'
+import type { MessageRef, PaneError, ResultMap } from '../../shared/contract'
 import { readWorkspace } from '../../shared/workspace'
 import { withoutKeys } from '../../shared/workspace-keys'
 import type { Engine, Handlers, SessionCommandType, SessionHandler } from '../engine/engine'
 import { nowNs } from '../engine/clock'
 import { EngineError, fail, failWith, toPaneError } from '../engine/errors'
+import { exportFlow } from './flow-export'
 import { makeFolder } from './make-folder'
-import { Playback, sessionSpan } from './playback'
+import { Playback } from './playback'
 import { record, type Recording } from './recorder'
-import { openSession, SessionFileError, type OpenSession } from './reader'
+import { openSessionSliced, SessionFileError, type OpenSession } from './reader'
 import { Replays } from './replay'
-import { sealCopy, SessionWriter } from './writer'
+import { summarize } from './summary'
+import { saveCopy, SessionWriter } from './writer'
 
 /** The engine option that plugs sessions in: `new Engine({ sessions: withSessions({ dir }) })`. */
 export const withSessions =
@@ -38,24 +40,6 @@ const MAX_RECENT = 10
 const RECORDING_NAME = /^recording-.*-(\d+)-\d+\.pcapng$/
 /** A recording kept when its window or tab closed with traffic not saved: left-<…>.pcapng. */
 const LEFT_NAME = /^left-.*\.pcapng$/
-
-/** Our session's recorded panes, by their lifecycle records (a capture has none). */
-function recordedPanes(ix: OpenSession['index']): SessionSummary['panes'] {
-  if (ix.kind !== 'session') return []
-  const counts = new Map<string, number>()
-  for (const e of ix.events) if (e.paneId !== undefined) counts.set(e.paneId, (counts.get(e.paneId) ?? 0) + 1)
-  return [...counts].map(([paneId, events]) => ({ paneId, events }))
-}
-
-/** A flow's first and last moment: its opening, chunks, half-closes and close (ns, as decimal strings). */
-function flowSpan(f: OpenSession['index']['flows'][number]): { firstNs: string; lastNs: string } {
-  const times = [f.opened, f.chunks[0]?.tNs, f.chunks.at(-1)?.tNs, f.closed?.tNs, ...(f.halfClosed ?? []).map((h) => h.tNs)].filter(
-    (t): t is bigint => t !== undefined
-  )
-  const first = times.reduce((a, b) => (b < a ? b : a), times[0] ?? 0n)
-  const last = times.reduce((a, b) => (b > a ? b : a), first)
-  return { firstNs: String(first), lastNs: String(last) }
-}
 
 /**
  * A session or capture file that cannot be opened or read, as the engine reports it: ENOENT
@@ -96,9 +80,15 @@ export class SessionService implements SessionHandler {
   private savedActivity = 0
   private workspace: unknown
   private readonly opened = new Map<number, { file: OpenSession; path: string }>()
+  /** Files still being indexed (session.open under way), each stopped by session.close of its id. */
+  private readonly opening = new Map<number, AbortController>()
   private readonly playbacks = new Map<number, Playback>()
+  /** The latest playback.start of a session whose steps are still being built. */
+  private readonly starting = new Map<number, object>()
   private readonly replays: Replays
   private nextId = 1
+  /** The last write of the recent list (see remember). */
+  private recentWritten: Promise<void> = Promise.resolve()
 
   constructor(
     private readonly engine: Engine,
@@ -135,7 +125,10 @@ export class SessionService implements SessionHandler {
       },
       'session.save': async (cmd) => this.save(cmd.path, cmd.workspace),
       'session.open': async (cmd) => this.open(cmd.path),
-      'session.recent': async () => ({ paths: this.recent(), recovered: this.recovered() }),
+      'session.recent': async () => {
+        await this.recentWritten
+        return { paths: this.recent(), recovered: this.recovered() }
+      },
       'session.close': async (cmd) => {
         this.closeSession(cmd.sessionId)
         return {}
@@ -153,14 +146,22 @@ export class SessionService implements SessionHandler {
       },
       'playback.start': async (cmd) => {
         const s = this.session(cmd.sessionId)
+        const mine = {}
+        this.starting.set(cmd.sessionId, mine)
+        const p = await Playback.start(this.engine, cmd.sessionId, s.file, cmd.panes)
+        // Closed, or started again, while its steps were built: this one is not the session's.
+        if (this.opened.get(cmd.sessionId) !== s || this.starting.get(cmd.sessionId) !== mine) {
+          p.dispose()
+          return failWith('NOT_RUNNING', { key: 'why.sessionNotOpen', params: { id: cmd.sessionId } })
+        }
+        this.starting.delete(cmd.sessionId)
         this.playbacks.get(cmd.sessionId)?.dispose()
-        const p = new Playback(this.engine, cmd.sessionId, s.file, cmd.panes)
         this.playbacks.set(cmd.sessionId, p)
         return { startNs: String(p.startNs), endNs: String(p.endNs) }
       },
       'playback.control': async (cmd) => {
         const p = this.playbacks.get(cmd.sessionId) ?? failWith('NOT_RUNNING', { key: 'why.playbackNotStarted' })
-        p.control(cmd.action, cmd.offsetNs === undefined ? undefined : BigInt(cmd.offsetNs), cmd.speed)
+        await p.control(cmd.action, cmd.offsetNs === undefined ? undefined : BigInt(cmd.offsetNs), cmd.speed)
         return {}
       },
       'replay.resend': (cmd) => this.replays.resend(this.session(cmd.sessionId).file, cmd),
@@ -206,82 +207,75 @@ export class SessionService implements SessionHandler {
    * A copy of the recording so far (with the latest workspace; `workspace`, the one with keys
    * the person chose to include, goes into the copy only) at `path`. When the recording
    * had stopped, the copy holds what came before, without the closing block (it opens as
-   * interrupted), and the answer says so: a cut copy is never presented as whole.
+   * interrupted), and the answer says so: a cut copy is never presented as whole. The copy
+   * runs in the thread pool; the recording goes on meanwhile and the copy ends where it stood
+   * at the moment of Save.
    */
-  private save(path: string, workspace?: unknown): ResultMap['session.save'] {
+  private async save(path: string, workspace?: unknown): Promise<ResultMap['session.save']> {
     const writer = this.writer
     if (!writer || !this.recordingPath) return failWith('NOT_RUNNING', { key: 'why.recordingOffNoSave' })
     if (this.workspace !== undefined) writer.workspace(this.workspace, nowNs())
     writer.flush()
+    // What the file holds now; a failed recording holds what it wrote, whatever it counted.
+    const bytes = writer.bytesWritten
+    const whole = !this.problem
+    const activity = this.recording?.activity ?? 0
     const to = resolve(path)
     try {
-      copyFileSync(this.recordingPath, to)
       // The copy ends with the end-of-session block and is on the disk when Save returns.
-      if (!this.problem) sealCopy(to, nowNs(), workspace)
+      await saveCopy(this.recordingPath, to, whole ? { bytes, endNs: nowNs(), workspace } : undefined)
     } catch (err) {
       throw new EngineError(toPaneError(err, { op: 'save' }))
     }
-    this.savedActivity = this.recording?.activity ?? 0
+    this.savedActivity = Math.max(this.savedActivity, activity)
     this.remember(to)
-    return { path: to, bytes: writer.bytesWritten, ...(this.problem ? { incomplete: this.problem.error } : {}) }
+    return { path: to, bytes, ...(this.problem ? { incomplete: this.problem.error } : {}) }
   }
 
-  private open(path: string): ResultMap['session.open'] {
+  /**
+   * Opens a session or capture. Its index is built in slices (the engine's sockets and timers
+   * keep running), reported by session.opening every ~200 ms while it lasts; session.close
+   * with its id stops it. Several files may be opening at once.
+   */
+  private async open(path: string): Promise<ResultMap['session.open']> {
     const full = resolve(path)
-    let file: OpenSession
-    try {
-      file = openSession(full)
-    } catch (err) {
-      if (err instanceof SessionFileError) fileFailure(err, full, 'open')
-      throw err
-    }
     const sessionId = this.nextId++
-    this.opened.set(sessionId, { file, path: full })
-    this.remember(full)
-    const ix = file.index
-    const span = sessionSpan(ix)
-    return {
-      sessionId,
-      kind: ix.kind,
-      path: full,
-      workspace: ix.workspace,
-      flows: ix.flows.map((f) => ({
-        id: f.id,
-        proto: f.proto,
-        ...(f.paneId !== undefined ? { paneId: f.paneId } : {}),
-        ...(f.connId !== undefined ? { connId: f.connId } : {}),
-        local: f.local,
-        remote: f.remote,
-        chunks: f.chunks.length,
-        bytesIn: f.chunks.reduce((n, c) => n + (c.dir === 'in' ? c.len : 0), 0),
-        bytesOut: f.chunks.reduce((n, c) => n + (c.dir === 'out' ? c.len : 0), 0),
-        ...flowSpan(f)
-      })),
-      panes: recordedPanes(ix),
-      startNs: String(span.startNs),
-      endNs: String(span.endNs),
-      ...(ix.truncated ? { truncated: ix.truncated.reason } : {}),
-      ...(ix.interrupted ? { interrupted: ix.interrupted } : {}),
-      ...(ix.notes?.length ? { notes: ix.notes } : {})
+    const stop = new AbortController()
+    this.opening.set(sessionId, stop)
+    const stopped = (): never => fail('NOT_RUNNING', full, { op: 'open', reason: { key: 'why.openStopped' } })
+    try {
+      let file: OpenSession
+      try {
+        file = await openSessionSliced(full, {
+          signal: stop.signal,
+          onProgress: (bytes, total) => this.engine.emit({ type: 'session.opening', sessionId, path: full, bytes, total })
+        })
+      } catch (err) {
+        if (stop.signal.aborted) stopped()
+        if (err instanceof SessionFileError) fileFailure(err, full, 'open')
+        throw err
+      }
+      const summary = summarize(sessionId, full, file)
+      if (stop.signal.aborted) {
+        file.close()
+        stopped()
+      }
+      this.opened.set(sessionId, { file, path: full })
+      this.remember(full)
+      return summary
+    } finally {
+      this.opening.delete(sessionId)
     }
   }
 
-  /** A flow's bytes, one file per direction, named by its endpoints. */
-  private exportFlow(sessionId: number, flowId: number, dir: string): ResultMap['session.export'] {
+  /** A flow's bytes, one file per direction, named by its endpoints (streamed: any size). */
+  private async exportFlow(sessionId: number, flowId: number, dir: string): Promise<ResultMap['session.export']> {
     const { file, path: from } = this.session(sessionId)
     const flow = file.index.flows.find((f) => f.id === flowId) ?? fail('NO_CONNECTION', `flow ${flowId}`)
-    const name = (e: { address: string; port: number }): string => formatTarget(e.address, e.port).replace(/[^\w.-]+/g, '_')
     const out = resolve(dir)
     try {
       makeFolder(out)
-      const files: string[] = []
-      for (const d of ['out', 'in'] as const) {
-        const parts = flow.chunks.filter((c) => c.dir === d).map((c) => file.readSync(c))
-        const path = join(out, `flow-${flow.id}-${name(flow.local)}-${d === 'out' ? 'to' : 'from'}-${name(flow.remote)}.bin`)
-        writeFileSync(path, Buffer.concat(parts))
-        files.push(path)
-      }
-      return { files }
+      return { files: await exportFlow(file, flow, out) }
     } catch (err) {
       if (err instanceof SessionFileError) fileFailure(err, from, 'export')
       throw new EngineError(toPaneError(err, { op: 'export' }))
@@ -332,19 +326,25 @@ export class SessionService implements SessionHandler {
     return out.sort((a, b) => b.lastWriteMs - a.lastWriteMs).slice(0, MAX_RECENT)
   }
 
+  /**
+   * Puts a path first in the recent list. Written in the thread pool (a write can wait on a
+   * disk busy with a big Save), one after the other; session.recent reads it after the last.
+   */
   private remember(path: string): void {
     const f = this.recentFile()
     if (!f) return
-    try {
-      writeFileSync(f, JSON.stringify([path, ...this.recent().filter((p) => p !== path)].slice(0, MAX_RECENT)))
-    } catch {
-      /* the list is a convenience: failing to write it loses nothing */
-    }
+    this.recentWritten = this.recentWritten
+      .then(() => writeFile(f, JSON.stringify([path, ...this.recent().filter((p) => p !== path)].slice(0, MAX_RECENT))))
+      .catch(() => {
+        /* the list is a convenience: failing to write it loses nothing */
+      })
   }
 
   private closeSession(id: number): void {
+    this.opening.get(id)?.abort()
     this.playbacks.get(id)?.dispose()
     this.playbacks.delete(id)
+    this.starting.delete(id)
     this.opened.get(id)?.file.close()
     this.opened.delete(id)
   }
@@ -356,7 +356,8 @@ export class SessionService implements SessionHandler {
    */
   async dispose(): Promise<void> {
     this.replays.dispose()
-    for (const id of [...this.opened.keys()]) this.closeSession(id)
+    for (const id of [...this.opened.keys(), ...this.opening.keys()]) this.closeSession(id)
+    await this.recentWritten
     this.recording?.stop()
     const path = this.recordingPath
     if (!this.writer || !path) return

@@ -42,6 +42,8 @@ export interface Flow {
   initiator?: 'local' | 'remote'
   /** In file/time order; dir relative to local. */
   chunks: ChunkRef[]
+  /** The chunks' bytes per direction, summed while indexing (no pass over the chunks needed). */
+  bytes: { in: number; out: number }
   opened?: bigint
   closed?: { tNs: bigint; how: string }
   halfClosed?: { by: 'local' | 'peer'; tNs: bigint }[]

@@ -9,6 +9,7 @@
 // a file that ends at a block boundary (or with one partial block). Memory holds the
 // staging buffer and per-connection state, never the recording.
 import * as fs from 'node:fs'
+import * as fsp from 'node:fs/promises'
 import { randomInt } from 'node:crypto'
 import type { Endpoint } from '../../shared/contract'
 import { samePacketFamily, toPacketAddress } from './addresses'
@@ -28,23 +29,33 @@ export function endBlock(tNs: bigint, how: 'closed' | 'saved'): Uint8Array {
 }
 
 /**
- * Ends a saved copy of the recording: appends the end block and fsyncs the file, so the copy
- * is complete on disk when Save returns. `workspace`, if given, is written just before it (the
- * last workspace of a file wins): the keys the person chose to include, which the recording
- * itself never holds. One too large for a block is left out (the recording's stands).
+ * Saves a copy of the recording at `from` to `to` without blocking the event loop: the kernel
+ * copies the file in the thread pool (copy_file_range or sendfile, as cp does), then the copy
+ * is cut to `end.bytes` (the recording may have grown while it was copied: the copy ends where
+ * it stood at the moment of Save), gets `end.workspace` if given (the workspace with the keys
+ * the person chose to include, which the recording itself never holds; the last workspace of a
+ * file wins; one too large for a block is left out and the recording's stands), its end block,
+ * and is fsynced, so it is complete on disk when the promise resolves. Without `end` (a
+ * recording that stopped on an error) the copy is what the file holds, without an end block.
  */
-export function sealCopy(path: string, tNs: bigint, workspace?: unknown): void {
-  const fd = fs.openSync(path, 'a')
+export async function saveCopy(from: string, to: string, end: { bytes: number; endNs: bigint; workspace?: unknown } | undefined): Promise<void> {
+  await fsp.copyFile(from, to)
+  const fh = await fsp.open(to, 'r+')
   try {
-    const json = workspace === undefined ? undefined : toJson({ t: 'workspace', tNs, workspace })
-    const blocks = json !== undefined && Buffer.byteLength(json) <= MAX_JSON ? [encodeRecordBlock(json)] : []
-    for (const b of [...blocks, endBlock(tNs, 'saved')]) {
-      let off = 0
-      while (off < b.length) off += fs.writeSync(fd, b, off, b.length - off)
+    if (end) {
+      await fh.truncate(end.bytes)
+      const json = end.workspace === undefined ? undefined : toJson({ t: 'workspace', tNs: end.endNs, workspace: end.workspace })
+      const blocks = json !== undefined && Buffer.byteLength(json) <= MAX_JSON ? [encodeRecordBlock(json)] : []
+      let at = end.bytes
+      for (const b of [...blocks, endBlock(end.endNs, 'saved')]) {
+        let off = 0
+        while (off < b.length) off += (await fh.write(b, off, b.length - off, at + off)).bytesWritten
+        at += b.length
+      }
     }
-    fs.fsyncSync(fd)
+    await fh.sync()
   } finally {
-    fs.closeSync(fd)
+    await fh.close()
   }
 }
 

@@ -16,6 +16,7 @@ import { api } from './api'
 import { closePane, loadWorkspace, makePane, saveWorkspace, type PaneModel } from './workspace'
 import { sizesFor } from './saved-workspace'
 import { useSession } from './session/useSession'
+import { OpeningBar } from './session/OpeningBar'
 import { SessionBar } from './session/SessionBar'
 import { PathDialog } from './session/PathDialog'
 import { ReplaceDialog } from './session/ReplaceDialog'
@@ -206,12 +207,18 @@ export function App() {
           }}
         />
       )}
+      {s.opening && s.dialog?.kind !== 'open' && <OpeningBar opening={s.opening} onStop={s.stopOpening} />}
       {s.dialog && (
         <PathDialog
           title={t(`session.dialog.${s.dialog.kind}`)}
           confirm={t(`session.confirm.${s.dialog.kind}`)}
           initial={s.dialog.initial}
-          onCancel={() => s.setDialog(undefined)}
+          status={s.dialog.kind === 'open' && s.opening ? <OpeningBar opening={s.opening} onStop={s.stopOpening} /> : undefined}
+          onCancel={() => {
+            // Cancel while a file is being opened stops the opening too.
+            if (s.dialog?.kind === 'open') s.stopOpening()
+            s.setDialog(undefined)
+          }}
           onConfirm={(path) => {
             const d = s.dialog!
             if (d.kind === 'save') return s.save(path)

@@ -10,12 +10,30 @@ const outKey = (connId: number): number => -1 - connId
 
 export class PlaybackPane implements PaneRuntime {
   readonly kind = 'playback'
+  /** Display bytes per recorded byte: a message shows each of its stages (wire, unframed, each transform). */
+  private stages = 1
 
   constructor(private readonly ctx: PaneContext) {}
 
   /** Decode what is shown with the recorded pane's framing and transforms (auto-replies never run here). */
   configure(config: PaneConfig): void {
     this.ctx.configure({ ...config, autoReplies: [] })
+    this.stages = (config.framing.kind === 'raw' ? 1 : 2) + config.transforms.length
+  }
+
+  /** Recorded bytes the screen can take now without leaving any out. */
+  room(): number {
+    return Math.floor(this.ctx.screenRoom / this.stages)
+  }
+
+  /** Reads are cut into messages: what came before on a connection decides where the next one begins. */
+  get framed(): boolean {
+    return this.ctx.path().framed
+  }
+
+  /** A recorded read or write not shown, only given to its connection's deframer (see MessagePath.absorb). */
+  absorb(connId: number, dir: 'in' | 'out', bytes: Uint8Array): void {
+    this.ctx.path().absorb(dir === 'in' ? connId : outKey(connId), bytes)
   }
 
   /**

@@ -1,6 +1,6 @@
 // Asks for a file or folder path (the web host has no native file dialog, and the same
 // dialog serves the Electron window). Enter confirms, Escape cancels.
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useRef, useState, type ReactNode } from 'react'
 import { useI18n } from '../i18n'
 
 interface Props {
@@ -10,9 +10,11 @@ interface Props {
   /** Runs the action; a returned message is shown in the dialog and keeps it open. */
   onConfirm(path: string): Promise<string | undefined>
   onCancel(): void
+  /** What the action is doing meanwhile (a file being opened), under the path. */
+  status?: ReactNode
 }
 
-export function PathDialog({ title, initial, confirm, onConfirm, onCancel }: Props) {
+export function PathDialog({ title, initial, confirm, onConfirm, onCancel, status }: Props) {
   const { t } = useI18n()
   const [path, setPath] = useState(initial)
   const [error, setError] = useState<string | undefined>()
@@ -47,6 +49,7 @@ export function PathDialog({ title, initial, confirm, onConfirm, onCancel }: Pro
             onKeyDown={(e) => e.key === 'Enter' && void ok()}
           />
         </label>
+        {status}
         {error && (
           <div className="field-error" role="alert">
             {error}

@@ -12,6 +12,7 @@ import { useNotice } from '../Notice'
 import type { Flow, ResendChoice } from '../pane/FlowList'
 import { closePane, makePane, restorePanes, storeOf, type PaneModel } from '../workspace'
 import { workspaceDocument } from '../saved-workspace'
+import type { Opening } from './OpeningBar'
 import type { AtStake } from './ReplaceDialog'
 import type { KeysChoice } from './KeysDialog'
 import { useAskBeforeUnload } from './ask-before-unload'
@@ -44,6 +45,8 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
   const [pending, setPending] = useState<{ summary: SessionSummary; stake: AtStake } | undefined>()
   /** Flows of the opened file not given a pane of their own (they are in the "other flows" pane). */
   const [otherFlows, setOtherFlows] = useState(0)
+  /** A file whose index is still being read (session.opening), until its open answers. */
+  const [opening, setOpening] = useState<Opening | undefined>()
   /** The running recording: on, off (it could not start) or failed (a write failed), and why. */
   const [recording, setRecording] = useState<{ state: RecordingState; problem?: PaneError }>({ state: 'on' })
   /** The question on Save whether to include the keys, while it is asked. */
@@ -97,6 +100,7 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     })
     return api.onEvent((e) => {
       if (e.type === 'session.recording') setRecording({ state: e.recording, ...(e.problem ? { problem: e.problem } : {}) })
+      if (e.type === 'session.opening') setOpening({ sessionId: e.sessionId, path: e.path, bytes: e.bytes, total: e.total })
     })
   }, [refreshRecent])
 
@@ -120,6 +124,7 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
 
   const open = async (path: string): Promise<string | undefined> => {
     const r = await api.command({ type: 'session.open', path })
+    setOpening(undefined)
     if (!r.ok) return err(r.error)
     const s = r.result
     setDialog(undefined)
@@ -248,6 +253,11 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     void api.command({ type: 'replay.standin', sessionId: session.sessionId, flowId: flow.id, paneId: pane.id, host: '127.0.0.1', port })
   }
 
+  /** Stops the file being opened (its open then answers that it was stopped). */
+  const stopOpening = (): void => {
+    if (opening) void api.command({ type: 'session.close', sessionId: opening.sessionId })
+  }
+
   const close = async (): Promise<void> => {
     if (session) await api.command({ type: 'session.close', sessionId: session.sessionId })
     setSession(undefined)
@@ -276,7 +286,9 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     resend,
     standIn,
     close,
-    savedPath
+    savedPath,
+    opening,
+    stopOpening
   }
 }
 

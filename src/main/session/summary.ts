@@ -1,0 +1,54 @@
+// What opening a file tells the renderer (SessionSummary): its kind, workspace, flows with
+// their byte counts (summed by the index builder, so nothing here walks the chunks), recorded
+// panes, span and what the reader noted.
+import type { SessionSummary } from '../../shared/contract'
+import { sessionSpan } from './playback-steps'
+import type { OpenSession, SessionIndex } from './reader'
+
+/** Our session's recorded panes, by their lifecycle records (a capture has none). */
+function recordedPanes(ix: SessionIndex): SessionSummary['panes'] {
+  if (ix.kind !== 'session') return []
+  const counts = new Map<string, number>()
+  for (const e of ix.events) if (e.paneId !== undefined) counts.set(e.paneId, (counts.get(e.paneId) ?? 0) + 1)
+  return [...counts].map(([paneId, events]) => ({ paneId, events }))
+}
+
+/** A flow's first and last moment: its opening, chunks, half-closes and close (ns, as decimal strings). */
+export function flowSpan(f: SessionIndex['flows'][number]): { firstNs: string; lastNs: string } {
+  const times = [f.opened, f.chunks[0]?.tNs, f.chunks.at(-1)?.tNs, f.closed?.tNs, ...(f.halfClosed ?? []).map((h) => h.tNs)].filter(
+    (t): t is bigint => t !== undefined
+  )
+  const first = times.reduce((a, b) => (b < a ? b : a), times[0] ?? 0n)
+  const last = times.reduce((a, b) => (b > a ? b : a), first)
+  return { firstNs: String(first), lastNs: String(last) }
+}
+
+export function summarize(sessionId: number, path: string, file: OpenSession): SessionSummary {
+  const ix = file.index
+  const flows: SessionSummary['flows'] = ix.flows.map((f) => ({
+    id: f.id,
+    proto: f.proto,
+    ...(f.paneId !== undefined ? { paneId: f.paneId } : {}),
+    ...(f.connId !== undefined ? { connId: f.connId } : {}),
+    local: f.local,
+    remote: f.remote,
+    chunks: f.chunks.length,
+    bytesIn: f.bytes.in,
+    bytesOut: f.bytes.out,
+    ...flowSpan(f)
+  }))
+  const span = sessionSpan(ix)
+  return {
+    sessionId,
+    kind: ix.kind,
+    path,
+    workspace: ix.workspace,
+    flows,
+    panes: recordedPanes(ix),
+    startNs: String(span.startNs),
+    endNs: String(span.endNs),
+    ...(ix.truncated ? { truncated: ix.truncated.reason } : {}),
+    ...(ix.interrupted ? { interrupted: ix.interrupted } : {}),
+    ...(ix.notes?.length ? { notes: ix.notes } : {})
+  }
+}
