@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach } from 'vitest'
 import { withSessions } from '../src/main/session/service'
+import type { EngineOptions } from '../src/main/engine/engine'
 import { Probe } from './probe'
 
-export function sessionProbes(name: string): { dir: string; probe: () => Probe; closers: (() => Promise<void> | void)[] } {
+export function sessionProbes(name: string): { dir: string; probe: (options?: EngineOptions) => Probe; closers: (() => Promise<void> | void)[] } {
   const dir = mkdtempSync(join(tmpdir(), `np-${name}-`))
   const probes: Probe[] = []
   const closers: (() => Promise<void> | void)[] = []
@@ -16,8 +17,8 @@ export function sessionProbes(name: string): { dir: string; probe: () => Probe; 
     await Promise.all(closers.splice(0).map((c) => c()))
   })
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
-  const probe = (): Probe => {
-    const p = new Probe({ sessions: withSessions({ dir: join(dir, 'sessions') }) })
+  const probe = (options: EngineOptions = {}): Probe => {
+    const p = new Probe({ ...options, sessions: withSessions({ dir: join(dir, 'sessions') }) })
     probes.push(p)
     return p
   }

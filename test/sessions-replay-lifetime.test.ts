@@ -83,3 +83,36 @@ describe('a stand-in lives as long as its pane', () => {
     expect(d.received().toString()).toBe('live\n')
   })
 })
+
+describe('a stand-in follows what happens, not what the screen has drawn', () => {
+  it("answers a new client at once while the pane's screen is stalled behind an earlier client's traffic", async () => {
+    const saved = join(dir, 'ping-pong-stalled.pcapng')
+    await recordPingPong(saved)
+    const p = probe({ display: { highWater: 1024, flushBytes: 1024 } })
+    // A screen that draws nothing: whatever the pane shows waits.
+    p.autoAck = false
+    const s = await p.ok<SessionSummary>({ type: 'session.open', path: saved })
+    const flow = s.flows.find((f) => f.paneId === 'client')!
+    const { local } = await p.ok<{ local: Endpoint }>({
+      type: 'replay.standin',
+      sessionId: s.sessionId,
+      flowId: flow.id,
+      paneId: 'standin',
+      host: '127.0.0.1',
+      port: 0
+    })
+    // A first client fills the screen's queue (its bytes are not drawn, nor is what follows them).
+    const first = await RawClient.connect(local.port)
+    closers.push(() => first.close())
+    await first.write(Buffer.alloc(2048, 0x2e))
+    await p.waitFor('data', 'standin')
+    await first.write(Buffer.alloc(8192, 0x2e))
+    await p.until(() => p.tapped('standin') >= 10_240, "the first client's bytes")
+    // A second client: its opening waits behind them on the screen, but the stand-in answers it.
+    const second = await RawClient.connect(local.port)
+    closers.push(() => second.close())
+    await second.write('ping\n')
+    expect((await second.untilReceived(5, 'the recorded answer')).toString()).toBe('pong\n')
+    expect(p.of('conn.open', 'standin')).toHaveLength(1)
+  })
+})

@@ -176,7 +176,8 @@ export class Replays {
         if (t.paneId !== cmd.paneId || t.dir !== 'in' || (!udp && t.connId !== connId)) return
         received(link, t.bytes)
       }),
-      this.engine.onEvent((e) => {
+      // The moment it happens, not once the pane's screen has drawn what came before.
+      this.engine.onPaneEvent((e) => {
         if (udp || !('connId' in e) || e.paneId !== cmd.paneId || e.connId !== connId) return
         ended(link, e)
       }),
@@ -262,7 +263,8 @@ export class Replays {
         }
         if (link) received(link, t.bytes)
       }),
-      this.engine.onEvent((e) => {
+      // A new client is answered at once, not once the pane's screen has drawn its opening.
+      this.engine.onPaneEvent((e) => {
         if (udp || !('connId' in e) || e.paneId !== cmd.paneId) return
         const connId = e.connId
         if (e.type === 'conn.open')
