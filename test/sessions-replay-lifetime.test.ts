@@ -35,23 +35,28 @@ function tryConnect(port: number): Promise<string> {
   })
 }
 
+/** Opens `saved` in `p` and stands in for its recorded server on a free port of pane 'standin'. */
+async function standIn(p: ReturnType<typeof probe>, saved: string): Promise<number> {
+  const s = await p.ok<SessionSummary>({ type: 'session.open', path: saved })
+  const flow = s.flows.find((f) => f.paneId === 'client')!
+  const { local } = await p.ok<{ local: Endpoint }>({
+    type: 'replay.standin',
+    sessionId: s.sessionId,
+    flowId: flow.id,
+    paneId: 'standin',
+    host: '127.0.0.1',
+    port: 0
+  })
+  return local.port
+}
+
 describe('a stand-in lives as long as its pane', () => {
   it('pane.close stops listening and closes its connections; the port takes a new listener, and the stand-in no longer answers there', async () => {
     const saved = join(dir, 'ping-pong.pcapng')
     await recordPingPong(saved)
 
     const p = probe()
-    const s = await p.ok<SessionSummary>({ type: 'session.open', path: saved })
-    const flow = s.flows.find((f) => f.paneId === 'client')!
-    const { local } = await p.ok<{ local: Endpoint }>({
-      type: 'replay.standin',
-      sessionId: s.sessionId,
-      flowId: flow.id,
-      paneId: 'standin',
-      host: '127.0.0.1',
-      port: 0
-    })
-    const port = local.port
+    const port = await standIn(p, saved)
 
     // The stand-in answers a live client with the recorded answer.
     const c = await RawClient.connect(port)
@@ -91,25 +96,16 @@ describe('a stand-in follows what happens, not what the screen has drawn', () =>
     const p = probe({ display: { highWater: 1024, flushBytes: 1024 } })
     // A screen that draws nothing: whatever the pane shows waits.
     p.autoAck = false
-    const s = await p.ok<SessionSummary>({ type: 'session.open', path: saved })
-    const flow = s.flows.find((f) => f.paneId === 'client')!
-    const { local } = await p.ok<{ local: Endpoint }>({
-      type: 'replay.standin',
-      sessionId: s.sessionId,
-      flowId: flow.id,
-      paneId: 'standin',
-      host: '127.0.0.1',
-      port: 0
-    })
+    const port = await standIn(p, saved)
     // A first client fills the screen's queue (its bytes are not drawn, nor is what follows them).
-    const first = await RawClient.connect(local.port)
+    const first = await RawClient.connect(port)
     closers.push(() => first.close())
     await first.write(Buffer.alloc(2048, 0x2e))
     await p.waitFor('data', 'standin')
     await first.write(Buffer.alloc(8192, 0x2e))
     await p.until(() => p.tapped('standin') >= 10_240, "the first client's bytes")
     // A second client: its opening waits behind them on the screen, but the stand-in answers it.
-    const second = await RawClient.connect(local.port)
+    const second = await RawClient.connect(port)
     closers.push(() => second.close())
     await second.write('ping\n')
     expect((await second.untilReceived(5, 'the recorded answer')).toString()).toBe('pong\n')

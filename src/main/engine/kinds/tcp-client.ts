@@ -1,20 +1,14 @@
 // A TCP client pane: connects (with a timeout), sends, half-closes, closes, resets.
 import net from 'node:net'
-import type { Endpoint, SendTarget } from '../../../shared/contract'
+import type { Endpoint } from '../../../shared/contract'
 import { TcpConnection } from '../connection'
 import { EngineError, fail, toPaneError } from '../errors'
-import { defineKind, type ConnStats, type PaneContext, type PaneRuntime, type Sent } from '../pane-kind'
-import { TcpConns } from './tcp-conns'
+import { defineKind, type PaneContext } from '../pane-kind'
+import { TcpPane } from './tcp-pane'
 
-export class TcpClientPane implements PaneRuntime {
-  readonly sendsTo = 'connections'
+export class TcpClientPane extends TcpPane {
   readonly kind = 'tcp-client'
-  private readonly conns: TcpConns
   private connecting: { cancel: () => void } | undefined
-
-  constructor(private readonly ctx: PaneContext) {
-    this.conns = new TcpConns(ctx)
-  }
 
   async connect(host: string, port: number, timeoutMs: number): Promise<{ connId: number; local: Endpoint; remote: Endpoint }> {
     if (this.connecting || this.conns.anyOpen) fail('ALREADY_RUNNING')
@@ -63,22 +57,6 @@ export class TcpClientPane implements PaneRuntime {
     this.conns.add(conn)
     this.ctx.emit({ type: 'pane.state', paneId: this.ctx.paneId, state: 'connected', local: conn.local, remote: conn.remote })
     return { connId: conn.id, local: conn.local, remote: conn.remote }
-  }
-
-  send(target: SendTarget, payload: Uint8Array): Promise<Sent> {
-    return this.conns.send(target, payload)
-  }
-
-  sendFile(target: SendTarget, path: string): Promise<{ jobId: number; total: number }> {
-    return this.conns.sendFile(target, path)
-  }
-
-  connection(connId: number, action: 'end' | 'close' | 'reset'): void {
-    this.conns.connection(connId, action)
-  }
-
-  stats(): ConnStats[] {
-    return this.conns.stats()
   }
 
   async stop(): Promise<void> {

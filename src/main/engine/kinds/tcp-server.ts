@@ -3,21 +3,15 @@ import net from 'node:net'
 import { TcpConnection } from '../connection'
 import { fromAddressInfo } from '../endpoint'
 import { EngineError, fail, toPaneError } from '../errors'
-import { defineKind, type ConnStats, type PaneContext, type PaneRuntime, type Sent } from '../pane-kind'
-import type { Endpoint, SendTarget } from '../../../shared/contract'
-import { TcpConns } from './tcp-conns'
+import { defineKind, type PaneContext } from '../pane-kind'
+import type { Endpoint } from '../../../shared/contract'
+import { TcpPane } from './tcp-pane'
 
-export class TcpServerPane implements PaneRuntime {
-  readonly sendsTo = 'connections'
+export class TcpServerPane extends TcpPane {
   readonly kind = 'tcp-server'
   private server: net.Server | undefined
   /** A listen under way: a second one is refused, and stop() waits for it (then closes what it opened). */
   private starting: Promise<unknown> | undefined
-  private readonly conns: TcpConns
-
-  constructor(private readonly ctx: PaneContext) {
-    this.conns = new TcpConns(ctx)
-  }
 
   listen(host: string, port: number): Promise<{ local: Endpoint }> {
     if (this.server || this.starting) fail('ALREADY_RUNNING')
@@ -46,22 +40,6 @@ export class TcpServerPane implements PaneRuntime {
     const local = fromAddressInfo(server.address())
     this.ctx.emit({ type: 'pane.state', paneId: this.ctx.paneId, state: 'listening', local })
     return { local }
-  }
-
-  send(target: SendTarget, payload: Uint8Array): Promise<Sent> {
-    return this.conns.send(target, payload)
-  }
-
-  sendFile(target: SendTarget, path: string): Promise<{ jobId: number; total: number }> {
-    return this.conns.sendFile(target, path)
-  }
-
-  connection(connId: number, action: 'end' | 'close' | 'reset'): void {
-    this.conns.connection(connId, action)
-  }
-
-  stats(): ConnStats[] {
-    return this.conns.stats()
   }
 
   async stop(): Promise<void> {

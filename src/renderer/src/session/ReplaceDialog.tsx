@@ -1,7 +1,7 @@
 // Asked before an opened session's workspace replaces open panes that are running or hold
 // traffic not saved since: replace them, keep them and add the restored panes, or cancel.
-import { useEffect, useRef } from 'react'
 import { useI18n } from '../i18n'
+import { ChoiceDialog } from './ChoiceDialog'
 
 export interface AtStake {
   /** Live panes open now. */
@@ -20,37 +20,23 @@ interface Props {
 
 export function ReplaceDialog({ stake, onChoose }: Props) {
   const { t } = useI18n()
-  const first = useRef<HTMLButtonElement>(null)
-  // The safe choice has the focus: Enter keeps what is open.
-  useEffect(() => first.current?.focus(), [])
   return (
-    <div className="backdrop">
-      <div
-        className="dialog"
-        role="alertdialog"
-        aria-modal="true"
-        aria-labelledby="replace-title"
-        aria-describedby="replace-text"
-        onKeyDown={(e) => e.key === 'Escape' && onChoose('cancel')}
-      >
-        <h3 id="replace-title">{t('session.replace.title', { name: stake.name })}</h3>
-        <p id="replace-text">
+    <ChoiceDialog
+      id="replace"
+      title={t('session.replace.title', { name: stake.name })}
+      text={
+        <>
           {t('session.replace.text', { restorable: stake.restorable, open: stake.open })}
           {stake.running > 0 && <> {t('session.replace.running', { n: stake.running })}</>}
           {stake.unsaved > 0 && <> {t('session.replace.unsaved', { n: stake.unsaved })}</>}
-        </p>
-        <div className="row end">
-          <button type="button" onClick={() => onChoose('cancel')}>
-            {t('session.cancel')}
-          </button>
-          <button ref={first} type="button" onClick={() => onChoose('keep')}>
-            {t('session.replace.keep')}
-          </button>
-          <button type="button" className="primary" onClick={() => onChoose('replace')}>
-            {t('session.replace.replace')}
-          </button>
-        </div>
-      </div>
-    </div>
+        </>
+      }
+      // Keeping what is open is the safe answer: Enter keeps it.
+      choices={[
+        { value: 'keep', label: t('session.replace.keep'), safe: true },
+        { value: 'replace', label: t('session.replace.replace'), primary: true }
+      ]}
+      onChoose={onChoose}
+    />
   )
 }

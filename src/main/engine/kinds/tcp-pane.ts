@@ -1,10 +1,11 @@
-// The connections of a TCP pane, whether it accepted them (server) or made one (client):
-// sending to one or all of them, a file, half-close, close, reset, and their byte counts.
+// The connections of a TCP pane, whether it accepted them (server) or made one (client), and the
+// base both TCP kinds share: sending to one or all of them, a file, half-close, close, reset, counts.
 import type { SendTarget } from '../../../shared/contract'
 import type { TcpConnection } from '../connection'
 import { fail, failWith } from '../errors'
 import { sendFileTcp } from '../file-send'
-import type { ConnStats, PaneContext, Sent } from '../pane-kind'
+import type { ConnStats, PaneContext, PaneRuntime, Sent } from '../pane-kind'
+import type { PaneKind } from '../../../shared/pane-kinds'
 
 export class TcpConns {
   private readonly conns = new Map<number, TcpConnection>()
@@ -67,4 +68,33 @@ export class TcpConns {
     const one = this.conns.get(target)
     return one ? [one] : fail('NO_CONNECTION', undefined, { connId: target })
   }
+}
+
+/** What a TCP pane of either kind is besides how its connections come: it sends, sends files and acts on its connections through them. */
+export abstract class TcpPane implements PaneRuntime {
+  abstract readonly kind: PaneKind
+  readonly sendsTo = 'connections'
+  protected readonly conns: TcpConns
+
+  constructor(protected readonly ctx: PaneContext) {
+    this.conns = new TcpConns(ctx)
+  }
+
+  send(target: SendTarget, payload: Uint8Array): Promise<Sent> {
+    return this.conns.send(target, payload)
+  }
+
+  sendFile(target: SendTarget, path: string): Promise<{ jobId: number; total: number }> {
+    return this.conns.sendFile(target, path)
+  }
+
+  connection(connId: number, action: 'end' | 'close' | 'reset'): void {
+    this.conns.connection(connId, action)
+  }
+
+  stats(): ConnStats[] {
+    return this.conns.stats()
+  }
+
+  abstract stop(): Promise<void>
 }
