@@ -84,6 +84,16 @@ export const pane = (page: Page, name: RegExp | string): Locator => page.getByRo
 /** The text the pane's terminal shows on screen (xterm's rows, as rendered). */
 export const screen = (p: Locator): Locator => p.getByRole('log').locator('.xterm-rows')
 
+/** Searches a pane's traffic view (its whole scrollback, not only the rows on screen). */
+export async function find(p: Locator, query: string, hex: boolean, dir: 'next' | 'previous' = 'next'): Promise<void> {
+  await p.getByRole('textbox', { name: 'Search' }).fill(query)
+  await p.getByRole('checkbox', { name: 'Hex' }).setChecked(hex)
+  await p.getByRole('button', { name: dir === 'next' ? 'Find next' : 'Find previous' }).click()
+}
+
+/** What the pane's search found ("1 of 2", "Not found"). */
+export const results = (p: Locator): Locator => p.getByRole('status', { name: 'Search results' })
+
 export async function send(p: Locator, text: string): Promise<void> {
   const input = p.getByRole('textbox', { name: /Message to send|要发送的内容/ })
   await input.fill(text)

@@ -3,17 +3,9 @@
 import net from 'node:net'
 import { once } from 'node:events'
 import type { Locator, Page } from '@playwright/test'
-import { dragOver, expect, pane, screen, send, shot, tcpPair, test } from './fixtures'
+import { dragOver, expect, find, pane, results, screen, send, shot, tcpPair, test } from './fixtures'
 
 const MiB = 1024 * 1024
-
-async function find(p: Locator, query: string, hex: boolean, dir: 'next' | 'previous' = 'next'): Promise<void> {
-  await p.getByRole('textbox', { name: 'Search' }).fill(query)
-  await p.getByRole('checkbox', { name: 'Hex' }).setChecked(hex)
-  await p.getByRole('button', { name: dir === 'next' ? 'Find next' : 'Find previous' }).click()
-}
-
-const results = (p: Locator): Locator => p.getByRole('status', { name: 'Search results' })
 
 /** The ASCII column of the hex dump rows on screen, joined (a read may start mid-row). */
 async function asciiColumn(p: Locator): Promise<string> {
