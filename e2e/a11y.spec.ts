@@ -1,6 +1,7 @@
 // Every control has an accessible name, in both languages: people with screen readers and
 // the tests themselves find controls by role and name.
 import type { Page } from '@playwright/test'
+import AxeBuilder from '@axe-core/playwright'
 import { expect, shot, test } from './fixtures'
 
 const interactive = new Set(['button', 'textbox', 'combobox', 'checkbox', 'radio', 'spinbutton', 'link', 'slider', 'tab', 'menuitem'])
@@ -45,3 +46,31 @@ test('every control has an accessible name with the settings, snippets and a dia
   await expect(app.getByRole('dialog')).toBeVisible()
   expect(await unnamedControls(app)).toEqual([])
 })
+
+// The dark theme's text against its background: WCAG AA (4.5:1, 3:1 for large text), as axe
+// measures it, in both languages, with traffic, the inspector, a menu and a popover open.
+for (const lang of ['en', 'zh'] as const) {
+  test(`text meets WCAG AA contrast (${lang})`, async ({ app }) => {
+    if (lang === 'zh') await app.getByRole('combobox', { name: 'Language' }).selectOption('zh')
+    await app.getByRole('button', { name: lang === 'en' ? 'New TCP pair' : '新建 TCP 对' }).click()
+    const client = app.getByRole('region').nth(1)
+    await expect(client.getByRole('status').first()).toContainText(/127\.0\.0\.1/)
+    const input = client.getByRole('textbox', { name: lang === 'en' ? 'Message to send' : '要发送的内容' })
+    await input.fill('hello\\x00\\xff')
+    await input.press('Enter')
+    await expect(app.getByRole('region').first().getByRole('log')).toContainText('hello')
+    await app.getByRole('button', { name: lang === 'en' ? 'Inspector' : '检查器' }).click()
+    await client.click()
+    const check = async (): Promise<string[]> => {
+      const r = await new AxeBuilder({ page: app }).withRules(['color-contrast']).analyze()
+      return r.violations.flatMap((v) => v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`))
+    }
+    expect(await check()).toEqual([])
+    await client.getByRole('button', { name: lang === 'en' ? /^More actions/ : /^更多操作/ }).click()
+    expect(await check()).toEqual([])
+    await app.keyboard.press('Escape')
+    await client.getByRole('button', { name: lang === 'en' ? 'Connections (1)' : '连接（1）' }).click()
+    expect(await check()).toEqual([])
+    await shot(app, `contrast-${lang}`)
+  })
+}

@@ -6,7 +6,7 @@ test('a refused connection shows its plain-language message in the pane', async 
   await app.getByRole('button', { name: 'TCP client' }).click()
   const client = pane(app, /TCP client pane/)
   await client.getByRole('textbox', { name: 'Port' }).fill(String(port))
-  await client.getByRole('button', { name: 'Connect' }).click()
+  await client.getByRole('button', { name: 'Connect', exact: true }).click()
   const message = `Connection refused: nothing is listening on 127.0.0.1:${port} — start a server first.`
   await expect(client.getByRole('status')).toContainText(message)
   await expect(screen(client)).toContainText('Connection refused: nothing is listening on')

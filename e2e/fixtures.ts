@@ -86,7 +86,10 @@ export const screen = (p: Locator): Locator => p.getByRole('log').locator('.xter
 
 /** Searches a pane's traffic view (its whole scrollback, not only the rows on screen). */
 export async function find(p: Locator, query: string, hex: boolean, dir: 'next' | 'previous' = 'next'): Promise<void> {
-  await p.getByRole('textbox', { name: 'Search' }).fill(query)
+  const box = p.getByRole('textbox', { name: 'Search' })
+  // The search lies over the terminal once the header's Search button opens it.
+  if (!(await box.isVisible())) await p.getByRole('button', { name: 'Search', exact: true }).click()
+  await box.fill(query)
   await p.getByRole('checkbox', { name: 'Hex' }).setChecked(hex)
   await p.getByRole('button', { name: dir === 'next' ? 'Find next' : 'Find previous' }).click()
 }

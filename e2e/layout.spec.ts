@@ -25,7 +25,7 @@ test('a server with two clients sends to the one chosen in "Send to", or to all'
   await app.getByRole('button', { name: 'TCP client', exact: true }).click()
   const second = pane(app, /TCP client pane/).nth(1)
   await second.getByRole('textbox', { name: 'Port' }).fill(port)
-  await second.getByRole('button', { name: 'Connect' }).click()
+  await second.getByRole('button', { name: 'Connect', exact: true }).click()
   await expect(second.getByRole('status')).toContainText('connected')
   await expect(server.getByRole('table', { name: 'Connections' }).getByRole('row')).toHaveCount(3)
 

@@ -109,7 +109,7 @@ test('a session saved without its keys holds no key anywhere; the restored pane 
   await expect(server2.getByRole('alert').filter({ hasText: refused })).toHaveCount(0)
   await server2.getByRole('button', { name: 'Listen' }).click()
   await expect(status(server2)).toContainText('listening on')
-  await client2.getByRole('button', { name: 'Connect' }).click()
+  await client2.getByRole('button', { name: 'Connect', exact: true }).click()
   await expect(status(client2)).toContainText('connected')
   await send(client2, 'retreat at dusk')
   await expect(screen(server2)).toContainText('retreat at dusk')

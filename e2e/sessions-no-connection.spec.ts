@@ -12,7 +12,7 @@ test('a refused connect and a server nobody reached, saved and opened: their rec
   await app.getByRole('button', { name: 'TCP client' }).click()
   const client = pane(app, /TCP client pane/)
   await client.getByRole('textbox', { name: 'Port' }).fill(String(port))
-  await client.getByRole('button', { name: 'Connect' }).click()
+  await client.getByRole('button', { name: 'Connect', exact: true }).click()
   const refusal = `Connection refused: nothing is listening on 127.0.0.1:${port}`
   await expect(client.getByRole('status')).toContainText(refusal)
 

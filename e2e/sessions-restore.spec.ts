@@ -88,7 +88,7 @@ test('a saved session opened in an empty window brings its panes back, stopped, 
   // They start again: the client connects to the restored server, the snippet goes across.
   await server2.getByRole('button', { name: 'Listen' }).click()
   await expect(status(server2)).toContainText(`listening on 127.0.0.1:${port}`)
-  await client2.getByRole('button', { name: 'Connect' }).click()
+  await client2.getByRole('button', { name: 'Connect', exact: true }).click()
   await expect(status(client2)).toContainText('connected')
   await server2.getByText('Snippets (1)').click()
   await server2.getByRole('button', { name: 'Send snippet greet' }).click()
@@ -132,7 +132,7 @@ test('opening a session while panes are running asks first: cancel keeps all, ke
 
   // Stopped panes that only hold traffic not saved since: still asked, and told why.
   await server.getByRole('button', { name: 'Listen' }).click()
-  await client.getByRole('button', { name: 'Connect' }).click()
+  await client.getByRole('button', { name: 'Connect', exact: true }).click()
   await expect(status(client)).toContainText('connected')
   await send(client, 'unsaved')
   await expect(screen(server)).toContainText('unsaved')

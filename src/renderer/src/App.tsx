@@ -1,29 +1,30 @@
-// The window: a toolbar to open panes and pairs, the language switch, and the workspace of
-// panes side by side with resizable splits; one pane can be maximized over the others.
-import { Fragment, useCallback, useEffect, useState } from 'react'
-import { Group, Panel, Separator } from 'react-resizable-panels'
-import { languages, type Lang } from '../../shared/i18n'
-import { formatBytes } from '../../shared/bytes'
+// The window: the top line, the tabs (the live workspace, and an opened session or capture),
+// the inspector beside them, the window's dialogs, and its toasts.
+import { useCallback, useEffect, useMemo, useState } from 'react'
+import { History, LayoutGrid, X } from 'lucide-react'
 import { webApi } from './api'
 import { useI18n } from './i18n'
 import { Notice } from './Notice'
 import { shortcutOf } from './shortcuts'
-import { Pane } from './pane/Pane'
 import type { LiveKind } from '../../shared/pane-kinds'
 import type { SplitLayout } from '../../shared/workspace'
+import { keyWanted } from '../../shared/workspace-keys'
 import { startTcpPair, startUdpPair } from '../../shared/pane-actions'
 import { api } from './api'
 import { closePane, loadWorkspace, makePane, saveWorkspace, type PaneModel } from './workspace'
-import { sizesFor } from './saved-workspace'
 import { useSession } from './session/useSession'
 import { OpeningBar } from './session/OpeningBar'
-import { SessionBar } from './session/SessionBar'
+import { SessionView } from './session/SessionView'
 import { PathDialog } from './session/PathDialog'
 import { ReplaceDialog } from './session/ReplaceDialog'
 import { KeysDialog } from './session/KeysDialog'
+import { TopBar } from './TopBar'
+import { WorkspaceGrid } from './WorkspaceGrid'
+import { InspectorContext, type InspectorSection, type InspectorState } from './ui/inspector'
+import { InspectorPanel } from './ui/InspectorPanel'
 
 export function App() {
-  const { t, err, lang, setLang } = useI18n()
+  const { t, err } = useI18n()
   const [initial] = useState(loadWorkspace)
   const [panes, setPanes] = useState<PaneModel[]>(initial.panes)
   // Split sizes by position; `grid` remounts the splits when a restored layout replaces them.
@@ -34,6 +35,11 @@ export function App() {
   // it (hidden), so their terminals, inputs and split sizes are exactly as they were on restore.
   const [maxId, setMaxId] = useState<string | undefined>()
   const maximized = panes.some((p) => p.id === maxId) ? maxId : undefined
+  const [tab, setTab] = useState<'workspace' | 'session'>('workspace')
+  const [focused, setFocused] = useState<string | undefined>()
+  const [inspectorOpen, setInspectorOpen] = useState(false)
+  const [slots, setSlots] = useState<InspectorState['slots']>({})
+  const [reveal, setReveal] = useState<{ section: InspectorSection; n: number }>()
 
   useEffect(() => saveWorkspace(panes, layout), [panes, layout])
   useEffect(() => webApi?.onConnectionChange((open) => setHostLost(!open)), [])
@@ -52,39 +58,51 @@ export function App() {
     setGrid((n) => n + 1)
   }, [])
   const s = useSession(panes, add, { layout, setPanes, restoreLayout })
-  // Live panes first, up to three side by side per row; read-only playback panes in rows below.
-  const live = panes.filter((p) => p.kind !== 'playback')
-  const liveRows = rowsOf(live, 3)
-  const rows = [
-    ...liveRows,
-    ...rowsOf(
-      panes.filter((p) => p.kind === 'playback'),
-      3
-    )
-  ]
-  const rowIds = rows.map((row) => `row-${row[0]!.id}`)
-  const percent = (x: number | undefined): number => Math.round((x ?? 0) * 100) / 100
+  const sessionId = s.session?.sessionId
+  // Replays of the opened session live in its tab; once it is closed, in the workspace.
+  const inSession = (p: PaneModel): boolean => p.kind === 'playback' || (p.replayOf !== undefined && p.replayOf === sessionId)
+  const live = panes.filter((p) => !inSession(p))
+  const views = panes.filter((p) => p.kind === 'playback')
+  const replays = panes.filter((p) => p.kind !== 'playback' && inSession(p))
+  const shownTab = s.session ? tab : 'workspace'
+
+  // An opened file shows in its tab.
+  useEffect(() => {
+    if (sessionId !== undefined) setTab('session')
+  }, [sessionId])
+
   // Layout callbacks also fire on mount and on reflow: a change that changes nothing keeps
   // the old value, so it does not re-render (and re-send the workspace) for nothing.
-  const updateLayout = (next: (l: SplitLayout | undefined) => SplitLayout): void =>
-    setLayout((l) => {
-      const n = next(l)
-      return JSON.stringify(n) === JSON.stringify(l) ? l : n
-    })
-  const onRowsChanged = (sizes: Record<string, number>): void =>
-    updateLayout((l) => ({ rows: rowIds.slice(0, liveRows.length).map((id) => percent(sizes[id])), cols: (l?.cols ?? []).slice(0, liveRows.length) }))
-  const onColsChanged = (r: number, sizes: Record<string, number>): void => {
-    if (r >= liveRows.length) return
-    updateLayout((l) => {
-      const cols = (l?.cols ?? []).slice(0, liveRows.length)
-      while (cols.length < liveRows.length) cols.push([])
-      cols[r] = liveRows[r]!.map((p) => percent(sizes[p.id]))
-      return { rows: l?.rows ?? [], cols }
-    })
-  }
+  const updateLayout = useCallback(
+    (next: (l: SplitLayout | undefined) => SplitLayout): void =>
+      setLayout((l) => {
+        const n = next(l)
+        return JSON.stringify(n) === JSON.stringify(l) ? l : n
+      }),
+    []
+  )
+
+  const inspector = useMemo<InspectorState>(() => {
+    const wantsKey = (id: string | undefined): boolean => !!id && keyWanted(panes.find((p) => p.id === id)?.config ?? {}) !== undefined
+    return {
+      focused,
+      open: inspectorOpen,
+      slots,
+      focus: (id) => setFocused(id),
+      inspect: (id, section, ifFree) => {
+        // On restore the first pane whose key was left out keeps the inspector.
+        if (ifFree && inspectorOpen && focused !== id && wantsKey(focused)) return
+        setFocused(id)
+        setInspectorOpen(true)
+        if (section) setReveal((r) => ({ section, n: (r?.n ?? 0) + 1 }))
+      }
+    }
+  }, [focused, inspectorOpen, slots, panes])
+  const focusedPane = panes.find((p) => p.id === focused)
 
   const newPair = useCallback(
     async (kind: 'tcp' | 'udp') => {
+      setTab('workspace')
       if (kind === 'tcp') {
         const server = makePane('tcp-server', '127.0.0.1', '0')
         const client = makePane('tcp-client', '127.0.0.1', '')
@@ -111,14 +129,19 @@ export function App() {
     [add, patch]
   )
 
-  const addSingle = (kind: LiveKind): void => add(makePane(kind, '127.0.0.1', kind === 'tcp-client' ? '' : '0'))
+  const addSingle = (kind: LiveKind): void => {
+    setTab('workspace')
+    add(makePane(kind, '127.0.0.1', kind === 'tcp-client' ? '' : '0'))
+  }
+  const openDialog = useCallback(() => s.setDialog({ kind: 'open', initial: s.recent[0] ?? '' }), [s])
+  const saveAsDialog = useCallback(() => s.setDialog({ kind: 'save', initial: s.suggestion() }), [s])
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       const shortcut = shortcutOf(e)
       if (shortcut === 'save' && s.savedPath) void s.save(s.savedPath)
-      else if (shortcut === 'save' || shortcut === 'saveAs') s.setDialog({ kind: 'save', initial: s.suggestion() })
-      else if (shortcut === 'open') s.setDialog({ kind: 'open', initial: s.recent[0] ?? '' })
+      else if (shortcut === 'save' || shortcut === 'saveAs') saveAsDialog()
+      else if (shortcut === 'open') openDialog()
       else if (shortcut === 'tcpPair') void newPair('tcp')
       else if (shortcut === 'udpPair') void newPair('udp')
       else return
@@ -126,180 +149,170 @@ export function App() {
     }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
-  }, [newPair, s])
+  }, [newPair, s, openDialog, saveAsDialog])
+
+  const closeOne = (id: string): void => {
+    void closePane(id)
+    setMaxId((m) => (m === id ? undefined : m))
+    setPanes((ps) => ps.filter((m) => m.id !== id))
+  }
+  const closeSession = (): void => {
+    void s.close()
+    setPanes((ps) => ps.filter((m) => m.kind !== 'playback'))
+    setTab('workspace')
+  }
+  const sessionName = s.session?.path.split(/[\\/]/).pop() ?? ''
 
   return (
-    <div className="app">
-      <header className="toolbar" role="toolbar" aria-label={t('toolbar.label')}>
-        <h1>Net Playground</h1>
-        <button type="button" className="primary" onClick={() => void newPair('tcp')} title="Ctrl+Alt+T">
-          {t('toolbar.newTcpPair')}
-        </button>
-        <button type="button" className="primary" onClick={() => void newPair('udp')} title="Ctrl+Alt+U">
-          {t('toolbar.newUdpPair')}
-        </button>
-        <span className="sep">{t('toolbar.add')}</span>
-        <button type="button" onClick={() => addSingle('tcp-server')}>
-          {t('toolbar.newTcpServer')}
-        </button>
-        <button type="button" onClick={() => addSingle('tcp-client')}>
-          {t('toolbar.newTcpClient')}
-        </button>
-        <button type="button" onClick={() => addSingle('udp')}>
-          {t('toolbar.newUdp')}
-        </button>
-        <span className="sep">{t('session.label')}</span>
-        {s.savedPath && (
-          <button type="button" onClick={() => void s.save(s.savedPath!)} title={`Ctrl+S · ${s.savedPath}`}>
-            {t('session.save')}
-          </button>
-        )}
-        <button type="button" onClick={() => s.setDialog({ kind: 'save', initial: s.suggestion() })} title="Ctrl+Shift+S">
-          {t('session.saveAs')}
-        </button>
-        <button type="button" onClick={() => s.setDialog({ kind: 'open', initial: s.recent[0] ?? '' })} title="Ctrl+O">
-          {t('session.open')}
-        </button>
-        <button type="button" onClick={() => s.setDialog({ kind: 'workspace', initial: s.suggestion().replace(/\.pcapng$/, '-workspace.json') })}>
-          {t('session.exportWorkspace')}
-        </button>
-        {(s.recent.length > 0 || s.recovered.length > 0) && (
-          <select aria-label={t('session.recent')} value="" onChange={(e) => e.target.value && void s.openRecent(e.target.value)}>
-            <option value="">{t('session.recent')}</option>
-            {s.recent.map((p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
-            {s.recovered.length > 0 && (
-              <optgroup label={t('session.recoveredGroup')}>
-                {s.recovered.map((r) => (
-                  <option key={r.path} value={r.path} title={r.path}>
-                    {t('session.recovered', { time: new Date(r.lastWriteMs).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en'), size: formatBytes(r.bytes) })}
-                  </option>
-                ))}
-              </optgroup>
-            )}
-          </select>
-        )}
-        {/* The toolbar's free room is the window's notice place: a notice there moves nothing. */}
-        <span className="spacer">
-          <Notice notice={s.message} onDone={s.dismissMessage} />
-        </span>
-        <label className="lang">
-          {t('toolbar.language')}
-          <select aria-label={t('toolbar.language')} value={lang} onChange={(e) => setLang(e.target.value as Lang)}>
-            {languages.map((l) => (
-              <option key={l} value={l}>
-                {t(`lang.${l}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-      </header>
-      {s.session && (
-        <SessionBar
-          session={s.session}
-          otherFlows={s.otherFlows}
-          onClose={() => {
-            void s.close()
-            setPanes((ps) => ps.filter((m) => m.kind !== 'playback'))
-          }}
+    <InspectorContext.Provider value={inspector}>
+      <div className="app">
+        <TopBar
+          onPair={(k) => void newPair(k)}
+          onAdd={addSingle}
+          savedPath={s.savedPath}
+          onSave={() => void s.save(s.savedPath!)}
+          onSaveAs={saveAsDialog}
+          onOpen={openDialog}
+          onExportWorkspace={() => s.setDialog({ kind: 'workspace', initial: s.suggestion().replace(/\.pcapng$/, '-workspace.json') })}
+          recent={s.recent}
+          recovered={s.recovered}
+          onOpenRecent={(path) => void s.openRecent(path)}
+          inspectorOpen={inspectorOpen}
+          onInspector={() => setInspectorOpen((o) => !o)}
         />
-      )}
-      {s.opening && s.dialog?.kind !== 'open' && <OpeningBar opening={s.opening} onStop={s.stopOpening} />}
-      {s.dialog && (
-        <PathDialog
-          title={t(`session.dialog.${s.dialog.kind}`)}
-          confirm={t(`session.confirm.${s.dialog.kind}`)}
-          initial={s.dialog.initial}
-          status={s.dialog.kind === 'open' && s.opening ? <OpeningBar opening={s.opening} onStop={s.stopOpening} /> : undefined}
-          onCancel={() => {
-            // Cancel while a file is being opened stops the opening too.
-            if (s.dialog?.kind === 'open') s.stopOpening()
-            s.setDialog(undefined)
-          }}
-          onConfirm={(path) => {
-            const d = s.dialog!
-            if (d.kind === 'save') return s.save(path)
-            if (d.kind === 'open') return s.open(path)
-            if (d.kind === 'workspace') return s.exportWorkspace(path)
-            return s.exportFlow(d.flow!, path)
-          }}
-        />
-      )}
-      {s.keysQuestion && <KeysDialog n={s.keysQuestion.n} onChoose={s.keysQuestion.answer} />}
-      {s.pending && <ReplaceDialog stake={s.pending.stake} onChoose={(choice) => void s.choose(choice)} />}
-      {s.recording.problem && (
-        <div className="banner" role="alert">
-          {err(s.recording.problem)}
-        </div>
-      )}
-      {hostLost && (
-        <div className="banner" role="alert">
-          {t('host.lost')}
-        </div>
-      )}
-      <main className={maximized ? 'workspace has-max' : 'workspace'} aria-label={t('workspace.label')}>
-        {panes.length === 0 ? (
-          <p className="empty">{t('workspace.empty')}</p>
-        ) : (
-          <Group
-            key={grid}
-            orientation="vertical"
-            defaultLayout={sizesFor(layout?.rows, rowIds)}
-            onLayoutChanged={(sizes, meta) => onRowsChanged(meta.requestedLayout ?? sizes)}
-          >
-            {rows.map((row, r) => (
-              <Fragment key={row[0]!.id}>
-                {r > 0 && <Separator className="splitter horizontal" aria-label={t('split.resize')} />}
-                <Panel id={rowIds[r]} minSize="200px">
-                  <Group
-                    orientation="horizontal"
-                    defaultLayout={
-                      r < liveRows.length
-                        ? sizesFor(
-                            layout?.cols[r],
-                            row.map((p) => p.id)
-                          )
-                        : undefined
-                    }
-                    onLayoutChanged={(sizes, meta) => onColsChanged(r, meta.requestedLayout ?? sizes)}
+        {s.opening && s.dialog?.kind !== 'open' && <OpeningBar opening={s.opening} onStop={s.stopOpening} />}
+        <div className="body">
+          <main className="tabs-area" aria-label={t('workspace.label')}>
+            {/* Always there, so opening a file never moves the live panes. */}
+            <div className="tabs" role="tablist" aria-label={t('tabs.label')}>
+              <button
+                type="button"
+                role="tab"
+                id="tab-workspace"
+                aria-controls="panel-workspace"
+                aria-selected={shownTab === 'workspace'}
+                className="tab"
+                onClick={() => setTab('workspace')}
+              >
+                <LayoutGrid size={14} aria-hidden />
+                {t('tabs.workspace', { n: live.length })}
+              </button>
+              {s.session && (
+                <span className="tab-with-close">
+                  <button
+                    type="button"
+                    role="tab"
+                    id="tab-session"
+                    aria-controls="panel-session"
+                    aria-selected={shownTab === 'session'}
+                    className="tab"
+                    title={s.session.path}
+                    onClick={() => setTab('session')}
                   >
-                    {row.map((p, i) => (
-                      <Fragment key={p.id}>
-                        {i > 0 && <Separator className="splitter" aria-label={t('split.resize')} />}
-                        <Panel id={p.id} minSize="240px">
-                          <Pane
-                            model={p}
-                            maximized={p.id === maximized}
-                            onMaximize={() => setMaxId((m) => (m === p.id ? undefined : p.id))}
-                            onExport={(flow) => s.setDialog({ kind: 'export', initial: `${s.suggestion().replace(/\.pcapng$/, '')}-flow-${flow.id}`, flow })}
-                            onResend={s.resend}
-                            onStandIn={s.standIn}
-                            onChange={(change) => patch(p.id, change)}
-                            onClose={() => {
-                              void closePane(p.id)
-                              setMaxId((m) => (m === p.id ? undefined : m))
-                              setPanes((ps) => ps.filter((m) => m.id !== p.id))
-                            }}
-                          />
-                        </Panel>
-                      </Fragment>
-                    ))}
-                  </Group>
-                </Panel>
-              </Fragment>
-            ))}
-          </Group>
+                    <History size={14} aria-hidden />
+                    {sessionName}
+                  </button>
+                  <button
+                    type="button"
+                    className="icon tab-close"
+                    aria-label={t('session.closeNamed', { name: sessionName })}
+                    title={t('session.close')}
+                    onClick={closeSession}
+                  >
+                    <X size={13} aria-hidden />
+                  </button>
+                </span>
+              )}
+            </div>
+            <div className="tab-panels">
+              <div
+                id="panel-workspace"
+                role="tabpanel"
+                aria-labelledby="tab-workspace"
+                className={`workspace${maximized ? ' has-max' : ''}${shownTab === 'workspace' ? '' : ' hidden'}`}
+                inert={shownTab !== 'workspace'}
+              >
+                <WorkspaceGrid
+                  panes={live}
+                  layout={layout}
+                  grid={grid}
+                  onLayout={updateLayout}
+                  maximized={maximized}
+                  onMaximize={(id) => setMaxId((m) => (m === id ? undefined : id))}
+                  onChange={patch}
+                  onClose={closeOne}
+                />
+              </div>
+              {s.session && (
+                <section
+                  id="panel-session"
+                  role="tabpanel"
+                  aria-labelledby="tab-session"
+                  className={`session-tab${shownTab === 'session' ? '' : ' hidden'}`}
+                  inert={shownTab !== 'session'}
+                >
+                  <SessionView
+                    session={s.session}
+                    otherFlows={s.otherFlows}
+                    views={views}
+                    replays={replays}
+                    onClose={closeSession}
+                    onExport={(flow) => s.setDialog({ kind: 'export', initial: `${s.suggestion().replace(/\.pcapng$/, '')}-flow-${flow.id}`, flow })}
+                    onResend={s.resend}
+                    onStandIn={s.standIn}
+                    onChange={patch}
+                    onClosePane={closeOne}
+                  />
+                </section>
+              )}
+            </div>
+          </main>
+          {inspectorOpen && (
+            <InspectorPanel
+              title={focusedPane ? (focusedPane.title ?? t('pane.label', { kind: t(`kind.${focusedPane.kind}`), n: focusedPane.n })) : undefined}
+              reveal={reveal}
+              onSlots={setSlots}
+              onClose={() => setInspectorOpen(false)}
+            />
+          )}
+        </div>
+        {s.dialog && (
+          <PathDialog
+            title={t(`session.dialog.${s.dialog.kind}`)}
+            confirm={t(`session.confirm.${s.dialog.kind}`)}
+            initial={s.dialog.initial}
+            status={s.dialog.kind === 'open' && s.opening ? <OpeningBar opening={s.opening} onStop={s.stopOpening} /> : undefined}
+            onCancel={() => {
+              // Cancel while a file is being opened stops the opening too.
+              if (s.dialog?.kind === 'open') s.stopOpening()
+              s.setDialog(undefined)
+            }}
+            onConfirm={(path) => {
+              const d = s.dialog!
+              if (d.kind === 'save') return s.save(path)
+              if (d.kind === 'open') return s.open(path)
+              if (d.kind === 'workspace') return s.exportWorkspace(path)
+              return s.exportFlow(d.flow!, path)
+            }}
+          />
         )}
-      </main>
-    </div>
+        {s.keysQuestion && <KeysDialog n={s.keysQuestion.n} onChoose={s.keysQuestion.answer} />}
+        {s.pending && <ReplaceDialog stake={s.pending.stake} onChoose={(choice) => void s.choose(choice)} />}
+        {/* Toasts: laid over the window's corner, they never move the layout. */}
+        <div className="toasts">
+          {s.recording.problem && (
+            <div className="toast alert" role="alert">
+              {err(s.recording.problem)}
+            </div>
+          )}
+          {hostLost && (
+            <div className="toast alert" role="alert">
+              {t('host.lost')}
+            </div>
+          )}
+          <Notice notice={s.message} onDone={s.dismissMessage} />
+        </div>
+      </div>
+    </InspectorContext.Provider>
   )
-}
-
-function rowsOf<T>(items: T[], size: number): T[][] {
-  const rows: T[][] = []
-  for (let i = 0; i < items.length; i += size) rows.push(items.slice(i, i + size))
-  return rows
 }

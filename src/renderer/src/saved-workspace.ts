@@ -13,13 +13,15 @@ export interface WindowPane extends Omit<SavedPane, 'kind' | 'id'> {
   flows?: unknown
   /** A title other than "<kind> pane <n>" (playback, replay). */
   title?: string
+  /** A replay's pane: shown in the tab of the session it replays while that is open. */
+  replayOf?: number
 }
 
 /** What is written down: the live panes (not playback panes), each as saved, and the split sizes. */
 export function workspaceDocument(panes: readonly WindowPane[], layout: SplitLayout | undefined): Workspace {
   const saved: SavedPane[] = []
   for (const p of panes) {
-    const { sessionId: _s, flows: _f, title: _t, kind, ...rest } = p
+    const { sessionId: _s, flows: _f, title: _t, replayOf: _r, kind, ...rest } = p
     if (isLiveKind(kind)) saved.push({ ...rest, kind })
   }
   return { version: WORKSPACE_VERSION, panes: saved, ...(layout ? { layout } : {}) }

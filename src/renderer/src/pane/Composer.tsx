@@ -1,4 +1,6 @@
-// The input: a multi-line editor (Enter sends, Shift+Enter breaks the line) in text (with
+// The input: one line that grows when needed — mode, encoding, line ending, whom to send to
+// and repeat as compact chips, the editor, Send — and the running jobs under it. Snippets and
+// sequences are drawn in the inspector. A multi-line editor (Enter sends, Shift+Enter breaks the line) in text (with
 // escapes, in an encoding), hex, base64 or file mode, with {{variables}}, a line ending,
 // whom to send to, repeat, history (saved with the workspace), snippets and sequences. A
 // template that does not parse is marked at the bad character and not sent; the engine
@@ -15,6 +17,8 @@ import { HISTORY_MAX, type Sequence, type Snippet } from '../workspace'
 import type { PaneError } from '../../../shared/contract'
 import type { SequenceCommandSteps } from '../../../shared/sequences'
 import { Snippets } from './Snippets'
+import { Repeat, SendHorizontal } from 'lucide-react'
+import { InspectorPart } from '../ui/inspector'
 import type { ConnView, JobView } from './pane-store'
 import { showEndpoint } from './render'
 import { checkHost, parsePort, type FieldError } from './validate'
@@ -28,6 +32,7 @@ export interface Outgoing {
 }
 
 interface Props {
+  paneId: string
   paneKind: PaneKind
   conns: ConnView[]
   jobs: JobView[]
@@ -63,6 +68,7 @@ const endings: Record<LineEnding, string> = { none: '', lf: '\n', cr: '\r', crlf
 
 export function Composer(props: Props) {
   const {
+    paneId,
     paneKind,
     conns,
     jobs,
@@ -191,9 +197,80 @@ export function Composer(props: Props) {
           ? t('send.placeholderFile')
           : t('send.placeholderText')
 
+  const sendLabel = mode === 'file' ? t('send.sendFile') : repeatOn ? t('send.startRepeat') : t('send.button')
+  const modeSelect = (
+    <select className="chip" aria-label={t('send.mode')} title={t('send.mode')} value={mode} onChange={(e) => set({ mode: e.target.value as InputMode })}>
+      <option value="text">{t('send.modeText')}</option>
+      <option value="hex">{t('send.modeHex')}</option>
+      <option value="base64">{t('send.modeBase64')}</option>
+      <option value="file">{t('send.modeFile')}</option>
+    </select>
+  )
+
   return (
     <div className="composer">
-      <div className="row">
+      <div className="composer-line">
+        {modeSelect}
+        {mode === 'text' && (
+          <>
+            <EncodingSelect className="chip" label={t('send.encoding')} value={encoding} onChange={(v) => set({ encoding: v })} />
+            <select
+              className="chip"
+              aria-label={t('send.lineEnding')}
+              title={t('send.lineEnding')}
+              value={ending}
+              onChange={(e) => set({ lineEnding: e.target.value as LineEnding })}
+            >
+              {(Object.keys(endings) as LineEnding[]).map((le) => (
+                <option key={le} value={le}>
+                  {t(`send.le.${le}`)}
+                </option>
+              ))}
+            </select>
+          </>
+        )}
+        {paneKind === 'tcp-server' && (
+          <select className="chip target" aria-label={t('send.target')} title={t('send.target')} value={liveTarget} onChange={(e) => setTarget(e.target.value)}>
+            <option value="all">{t('send.toAll', { n: conns.length })}</option>
+            {conns.slice(0, 200).map((c) => (
+              <option key={c.id} value={String(c.id)}>
+                {t('send.toConn', { id: c.id, peer: showEndpoint(c.remote) })}
+              </option>
+            ))}
+          </select>
+        )}
+        {paneKind === 'udp' && (
+          <span className="chip-group" title={t('send.udpTo')}>
+            <input
+              className="host"
+              aria-label={t('send.udpHost')}
+              placeholder={t('send.udpHost')}
+              value={udpHost}
+              onChange={(e) => set({ udpHost: e.target.value })}
+            />
+            <input
+              className="port"
+              aria-label={t('send.udpPort')}
+              placeholder={t('send.udpPort')}
+              inputMode="numeric"
+              value={udpPort}
+              onChange={(e) => set({ udpPort: e.target.value })}
+            />
+          </span>
+        )}
+        {mode !== 'file' && (
+          <button
+            type="button"
+            className="chip"
+            aria-pressed={repeatOn}
+            aria-label={t('send.repeat')}
+            title={t('send.repeatHint')}
+            onClick={() => setRepeat({ on: !repeatOn })}
+          >
+            <Repeat size={13} aria-hidden />
+            <span className="label">{t('send.repeat')}</span>
+          </button>
+        )}
         <textarea
           ref={input}
           rows={Math.min(6, Math.max(1, text.split('\n').length))}
@@ -210,17 +287,67 @@ export function Composer(props: Props) {
           }}
           onKeyDown={onKey}
         />
-        <button type="button" className="primary" disabled={disabled} onClick={send}>
-          {mode === 'file' ? t('send.sendFile') : repeatOn ? t('send.startRepeat') : t('send.button')}
+        <button type="button" className="primary send" disabled={disabled} aria-label={sendLabel} title={sendLabel} onClick={send}>
+          <SendHorizontal size={14} aria-hidden />
+          <span className="label">{sendLabel}</span>
         </button>
       </div>
+      {((mode === 'file' && paneKind === 'udp') || (repeatOn && mode !== 'file') || running.length > 1) && (
+        <div className="composer-line options">
+          {mode === 'file' && paneKind === 'udp' && (
+            <label>
+              {t('send.datagram')}
+              <input
+                className="port"
+                aria-label={t('send.datagramSize')}
+                aria-invalid={parseDatagramSize(datagramSize) === undefined ? true : undefined}
+                inputMode="numeric"
+                value={datagramSize}
+                onChange={(e) => {
+                  set({ datagramSize: e.target.value })
+                  setError(parseDatagramSize(e.target.value) === undefined ? { key: 'send.badDatagram', params: { max: MAX_DATAGRAM } } : undefined)
+                }}
+              />
+            </label>
+          )}
+          {repeatOn && mode !== 'file' && (
+            <>
+              <label>
+                {t('send.every')}
+                <input
+                  className="port"
+                  aria-label={t('send.everyMs')}
+                  inputMode="numeric"
+                  value={everyMs}
+                  onChange={(e) => setRepeat({ everyMs: e.target.value })}
+                />
+              </label>
+              <label>
+                {t('send.times')}
+                <input
+                  className="port"
+                  aria-label={t('send.timesHint')}
+                  inputMode="numeric"
+                  value={times}
+                  onChange={(e) => setRepeat({ times: e.target.value })}
+                />
+              </label>
+            </>
+          )}
+          {running.length > 1 && (
+            <button type="button" className="danger" onClick={() => onStop()}>
+              {t('job.stopAll')}
+            </button>
+          )}
+        </div>
+      )}
       {error && (
         <div id={errorId} className="field-error" role="alert">
           {typeof error === 'string' ? error : t(error.key, error.params)}
         </div>
       )}
       {jobs.map((j) => (
-        <div key={j.id} className="job row">
+        <div key={j.id} className="job composer-line">
           <span>{t(`job.${j.kind}`)}</span>
           {j.kind !== 'repeat' ? <progress aria-label={t('job.progress', { id: j.id })} max={Math.max(1, j.total)} value={j.done} /> : null}
           <span className="counter" role="status" aria-label={t('job.status', { id: j.id })}>
@@ -241,119 +368,19 @@ export function Composer(props: Props) {
           )}
         </div>
       ))}
-      <div className="row options">
-        <label>
-          {t('send.mode')}
-          <select aria-label={t('send.mode')} value={mode} onChange={(e) => set({ mode: e.target.value as InputMode })}>
-            <option value="text">{t('send.modeText')}</option>
-            <option value="hex">{t('send.modeHex')}</option>
-            <option value="base64">{t('send.modeBase64')}</option>
-            <option value="file">{t('send.modeFile')}</option>
-          </select>
-        </label>
-        {mode === 'text' && (
-          <>
-            <EncodingSelect label={t('send.encoding')} value={encoding} onChange={(v) => set({ encoding: v })} />
-            <label>
-              {t('send.lineEnding')}
-              <select aria-label={t('send.lineEnding')} value={ending} onChange={(e) => set({ lineEnding: e.target.value as LineEnding })}>
-                {(Object.keys(endings) as LineEnding[]).map((le) => (
-                  <option key={le} value={le}>
-                    {t(`send.le.${le}`)}
-                  </option>
-                ))}
-              </select>
-            </label>
-          </>
-        )}
-        {paneKind === 'tcp-server' && (
-          <label>
-            {t('send.target')}
-            <select aria-label={t('send.target')} value={liveTarget} onChange={(e) => setTarget(e.target.value)}>
-              <option value="all">{t('send.toAll', { n: conns.length })}</option>
-              {conns.slice(0, 200).map((c) => (
-                <option key={c.id} value={String(c.id)}>
-                  {t('send.toConn', { id: c.id, peer: showEndpoint(c.remote) })}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
-        {paneKind === 'udp' && (
-          <>
-            <label>
-              {t('send.udpHost')}
-              <input className="host" aria-label={t('send.udpHost')} value={udpHost} onChange={(e) => set({ udpHost: e.target.value })} />
-            </label>
-            <label>
-              {t('send.udpPort')}
-              <input className="port" aria-label={t('send.udpPort')} inputMode="numeric" value={udpPort} onChange={(e) => set({ udpPort: e.target.value })} />
-            </label>
-          </>
-        )}
-        {mode === 'file' && paneKind === 'udp' && (
-          <label>
-            {t('send.datagram')}
-            <input
-              className="port"
-              aria-label={t('send.datagramSize')}
-              aria-invalid={parseDatagramSize(datagramSize) === undefined ? true : undefined}
-              inputMode="numeric"
-              value={datagramSize}
-              onChange={(e) => {
-                set({ datagramSize: e.target.value })
-                setError(parseDatagramSize(e.target.value) === undefined ? { key: 'send.badDatagram', params: { max: MAX_DATAGRAM } } : undefined)
-              }}
-            />
-          </label>
-        )}
-        {mode !== 'file' && (
-          <label className="check">
-            <input type="checkbox" checked={repeatOn} onChange={(e) => setRepeat({ on: e.target.checked })} />
-            {t('send.repeat')}
-          </label>
-        )}
-        {repeatOn && mode !== 'file' && (
-          <>
-            <label>
-              {t('send.every')}
-              <input
-                className="port"
-                aria-label={t('send.everyMs')}
-                inputMode="numeric"
-                value={everyMs}
-                onChange={(e) => setRepeat({ everyMs: e.target.value })}
-              />
-            </label>
-            <label>
-              {t('send.times')}
-              <input
-                className="port"
-                aria-label={t('send.timesHint')}
-                inputMode="numeric"
-                value={times}
-                onChange={(e) => setRepeat({ times: e.target.value })}
-              />
-            </label>
-          </>
-        )}
-        {running.length > 1 && (
-          <button type="button" className="danger" onClick={() => onStop()}>
-            {t('job.stopAll')}
-          </button>
-        )}
-      </div>
-      <Snippets
-        snippets={snippets}
-        sequences={sequences}
-        disabled={disabled}
-        canSave={text !== '' && mode !== 'file'}
-        current={currentSnippet}
-        onSnippets={onSnippets}
-        onSequences={onSequences}
-        onSend={sendSnippet}
-        onRun={runSequence}
-      />
+      <InspectorPart paneId={paneId} section="snippets">
+        <Snippets
+          snippets={snippets}
+          sequences={sequences}
+          disabled={disabled}
+          canSave={text !== '' && mode !== 'file'}
+          current={currentSnippet}
+          onSnippets={onSnippets}
+          onSequences={onSequences}
+          onSend={sendSnippet}
+          onRun={runSequence}
+        />
+      </InspectorPart>
     </div>
   )
 }

@@ -2,11 +2,13 @@
 // three ways to end one: half-close, close, reset.
 import { formatBytes } from '../../../shared/bytes'
 import { useI18n } from '../i18n'
-import type { ConnView } from './pane-store'
+import type { ClosedConns, ConnView } from './pane-store'
 import { formatTime, showEndpoint } from './render'
 
 interface Props {
   conns: ConnView[]
+  /** Connections that have ended: the list says so rather than "no connections yet". */
+  closed: ClosedConns
   onAction(action: 'conn.end' | 'conn.close' | 'conn.reset', connId: number): void
   /** A playback pane: the list as it was, without the actions. */
   readOnly?: boolean
@@ -15,9 +17,17 @@ interface Props {
 /** Rows drawn at most; a server with thousands of clients lists the oldest and counts the rest. */
 const MAX_ROWS = 200
 
-export function ConnList({ conns, onAction, readOnly = false }: Props) {
+export function ConnList({ conns, closed, onAction, readOnly = false }: Props) {
   const { t } = useI18n()
-  if (conns.length === 0) return <p className="conns-empty">{t('conns.none')}</p>
+  if (conns.length === 0) {
+    const last = closed.last
+    const text = !last
+      ? t('conns.none')
+      : closed.count === 1
+        ? t(`conns.closedOne.${last.how === 'reset' ? (last.by === 'peer' ? 'peerReset' : 'localReset') : last.how}`, { id: last.id })
+        : t('conns.closedMany', { n: closed.count })
+    return <p className="conns-empty">{text}</p>
+  }
   return (
     <table className="conns" aria-label={t('conns.title')}>
       <thead>

@@ -2,6 +2,7 @@
 // UDP): export its bytes, re-send one side against a live peer (the client side to a live
 // server, or the server side to a live client, with a timing), stand in for its server.
 import { useState } from 'react'
+import { Download, Repeat2, Server } from 'lucide-react'
 import type { SessionSummary } from '../../../shared/contract'
 import { formatBytes } from '../../../shared/bytes'
 import { useI18n } from '../i18n'
@@ -22,12 +23,15 @@ export const FLOWS_PER_PAGE = 50
 
 interface Props {
   flows: Flow[]
+  /** Whether the flow's conversation is the one shown. */
+  shownId(flow: Flow): boolean
+  onShow(flow: Flow): void
   onExport(flow: Flow): void
   onResend(flow: Flow, choice: ResendChoice): void
   onStandIn(flow: Flow, port: number): void
 }
 
-export function FlowList({ flows, onExport, onResend, onStandIn }: Props) {
+export function FlowList({ flows, shownId, onShow, onExport, onResend, onStandIn }: Props) {
   const { t } = useI18n()
   const [host, setHost] = useState('127.0.0.1')
   const [port, setPort] = useState('')
@@ -58,29 +62,35 @@ export function FlowList({ flows, onExport, onResend, onStandIn }: Props) {
           <tr>
             <th>#</th>
             <th>{t('flows.endpoints')}</th>
-            <th>{t('conns.out')}</th>
             <th>{t('conns.in')}</th>
+            <th>{t('conns.out')}</th>
             <th>{t('conns.actions')}</th>
           </tr>
         </thead>
         <tbody>
           {flows.slice(at, at + FLOWS_PER_PAGE).map((f) => (
-            <tr key={f.id}>
-              <td>{f.id}</td>
+            <tr key={f.id} className={shownId(f) ? 'shown' : undefined}>
+              <td>
+                <button type="button" className="flow-show" aria-pressed={shownId(f)} aria-label={t('flows.showOf', { id: f.id })} onClick={() => onShow(f)}>
+                  {f.id}
+                </button>
+              </td>
               <td>
                 {f.proto.toUpperCase()} {showEndpoint(f.local)} ⇄ {showEndpoint(f.remote)}
               </td>
-              <td>{formatBytes(f.bytesOut)}</td>
               <td>{formatBytes(f.bytesIn)}</td>
+              <td>{formatBytes(f.bytesOut)}</td>
               <td className="actions">
-                <button type="button" aria-label={t('flows.exportOf', { id: f.id })} onClick={() => onExport(f)}>
-                  {t('flows.export')}
+                <button type="button" className="icon" aria-label={t('flows.exportOf', { id: f.id })} title={t('flows.export')} onClick={() => onExport(f)}>
+                  <Download size={14} aria-hidden />
                 </button>
                 {(f.proto === 'tcp' || f.proto === 'udp') && (
                   <>
                     <button
                       type="button"
+                      className="icon"
                       aria-label={t('flows.resendOf', { id: f.id })}
+                      title={t('flows.resend')}
                       onClick={() => {
                         // The server side listens: port 0 takes a free one.
                         const p = target(side === 'server' ? 0 : 1)
@@ -90,17 +100,19 @@ export function FlowList({ flows, onExport, onResend, onStandIn }: Props) {
                         onResend(f, { side, host: host.trim(), port: p, timing, speed: timing === 'scaled' ? s : 1 })
                       }}
                     >
-                      {t('flows.resend')}
+                      <Repeat2 size={14} aria-hidden />
                     </button>
                     <button
                       type="button"
+                      className="icon"
                       aria-label={t('flows.standInOf', { id: f.id })}
+                      title={t('flows.standIn')}
                       onClick={() => {
                         const p = target(0)
                         if (p !== undefined) onStandIn(f, p)
                       }}
                     >
-                      {t('flows.standIn')}
+                      <Server size={14} aria-hidden />
                     </button>
                   </>
                 )}

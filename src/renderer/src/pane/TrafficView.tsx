@@ -24,6 +24,8 @@ export interface TrafficViewHandle {
   findBytes(bytes: Uint8Array, backwards: boolean): FindResult
   /** Resolves once everything written so far has been drawn. */
   drawn(): Promise<void>
+  /** Takes the search's highlights (and a found byte selection) away. */
+  clearHighlights(): void
   /** What Copy takes: see {@link Selected}; undefined when nothing is selected or the selection touches no record. */
   selectedBytes(): Selected | undefined
 }
@@ -161,6 +163,8 @@ export function TrafficView({ store, options, label, redrawSignal, paused, ref }
     term.current = t
     search.current = finder
     const refit = (): void => {
+      // A terminal in a hidden tab keeps its size (a fit to nothing would make it one row).
+      if (!host.current || host.current.clientHeight === 0 || host.current.clientWidth === 0) return
       try {
         fit.fit()
       } catch {
@@ -254,6 +258,11 @@ export function TrafficView({ store, options, label, redrawSignal, paused, ref }
         t.select(start.col, start.row, (end.row - start.row) * t.cols + end.col + 2 - start.col)
       }
       return { index: at, count: hits.length }
+    },
+    clearHighlights: () => {
+      search.current?.clearDecorations()
+      term.current?.clearSelection()
+      byteCursor.current = { key: '', at: -1 }
     },
     drawn: () => new Promise<void>((resolve) => (term.current ? term.current.write('\x1b[0m', resolve) : resolve())),
     selectedBytes: () => {

@@ -26,11 +26,18 @@ export interface JobView {
   error?: PaneError
 }
 
+/** How many connections have ended since the pane started, and how the last one did. */
+export interface ClosedConns {
+  count: number
+  last?: { id: number; how: 'close' | 'reset' | 'error'; by?: 'local' | 'peer' }
+}
+
 export interface PaneSnapshot {
   state: PaneState
   local?: Endpoint
   remote?: Endpoint
   conns: ConnView[]
+  closed: ClosedConns
   lastError?: PaneError
   bytesIn: number
   bytesOut: number
@@ -43,7 +50,7 @@ export type LogSink = (entries: LogEntry[], done: () => void) => void
 
 export class PaneStore {
   readonly log = new PaneLog()
-  private snap: PaneSnapshot = { state: 'idle', conns: [], bytesIn: 0, bytesOut: 0, jobs: [] }
+  private snap: PaneSnapshot = { state: 'idle', conns: [], closed: { count: 0 }, bytesIn: 0, bytesOut: 0, jobs: [] }
   private readonly subs = new Set<() => void>()
   private sink: LogSink | undefined
   /** Called when the engine cleared the pane (playback went backwards): the view redraws. */
@@ -110,7 +117,9 @@ export class PaneStore {
           state: ev.state,
           local: ev.local ?? (ev.state === 'idle' ? undefined : this.snap.local),
           remote: ev.remote,
-          lastError: ev.state === 'idle' ? this.snap.lastError : undefined
+          lastError: ev.state === 'idle' ? this.snap.lastError : undefined,
+          // A new run starts a new count of ended connections.
+          closed: this.snap.state === 'idle' && ev.state !== 'idle' ? { count: 0 } : this.snap.closed
         })
         // A read-only pane has no status line: where the recorded pane listened (or was bound) is a line of its own.
         if (this.kind === 'playback' && ev.local && (ev.state === 'listening' || ev.state === 'bound')) {
@@ -143,7 +152,10 @@ export class PaneStore {
         ])
         return
       case 'conn.closed':
-        this.update({ conns: this.snap.conns.filter((c) => c.id !== ev.connId) })
+        this.update({
+          conns: this.snap.conns.filter((c) => c.id !== ev.connId),
+          closed: { count: this.snap.closed.count + 1, last: { id: ev.connId, how: ev.how, ...(ev.by ? { by: ev.by } : {}) } }
+        })
         this.add([
           {
             kind: 'note',
@@ -182,7 +194,7 @@ export class PaneStore {
         return
       case 'pane.cleared':
         this.log.clear()
-        this.update({ conns: [], jobs: [] })
+        this.update({ conns: [], closed: { count: 0 }, jobs: [] })
         this.cleared?.()
         return
       case 'replay.diff': {

@@ -1,5 +1,6 @@
 // Asked before an opened session's workspace replaces open panes that are running or hold
-// traffic not saved since: replace them, keep them and add the restored panes, or cancel.
+// traffic not saved since: replace them, keep them and add the restored panes, keep them and
+// only look at the recording (in its tab), or cancel.
 import { useI18n } from '../i18n'
 import { ChoiceDialog } from './ChoiceDialog'
 
@@ -15,7 +16,7 @@ export interface AtStake {
 
 interface Props {
   stake: AtStake
-  onChoose(choice: 'replace' | 'keep' | 'cancel'): void
+  onChoose(choice: 'replace' | 'keep' | 'view' | 'cancel'): void
 }
 
 export function ReplaceDialog({ stake, onChoose }: Props) {
@@ -33,6 +34,7 @@ export function ReplaceDialog({ stake, onChoose }: Props) {
       }
       // Keeping what is open is the safe answer: Enter keeps it.
       choices={[
+        { value: 'view', label: t('session.replace.view') },
         { value: 'keep', label: t('session.replace.keep'), safe: true },
         { value: 'replace', label: t('session.replace.replace'), primary: true }
       ]}

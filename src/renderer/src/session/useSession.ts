@@ -16,6 +16,7 @@ import type { Opening } from './OpeningBar'
 import type { AtStake } from './ReplaceDialog'
 import type { KeysChoice } from './KeysDialog'
 import { useAskBeforeUnload } from './ask-before-unload'
+import { startKey } from '../pane/Address'
 
 export type Dialog = { kind: 'save' | 'open' | 'export' | 'workspace'; initial: string; flow?: Flow } | undefined
 
@@ -152,7 +153,7 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
   }
 
   /** The answer to the replace question. */
-  const choose = async (choice: 'replace' | 'keep' | 'cancel'): Promise<void> => {
+  const choose = async (choice: 'replace' | 'keep' | 'view' | 'cancel'): Promise<void> => {
     const p = pending
     setPending(undefined)
     if (!p) return
@@ -161,7 +162,7 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
   }
 
   /** Shows an opened file: its workspace's panes restored (stopped), its flows as read-only panes. */
-  const show = async (s: SessionSummary, mode: 'replace' | 'keep'): Promise<void> => {
+  const show = async (s: SessionSummary, mode: 'replace' | 'keep' | 'view'): Promise<void> => {
     if (session && session.sessionId !== s.sessionId) await api.command({ type: 'session.close', sessionId: session.sessionId })
     // One read-only pane per recorded pane (our sessions) or per flow (captures). A recorded
     // pane that never had a connection (a refused connect, a server nobody reached) has one
@@ -193,7 +194,8 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     })
     if (rest.length > 0)
       views.push({ ...makePane('playback', '', ''), sessionId: s.sessionId, flows: rest, title: t('session.otherFlows', { n: rest.length }) })
-    const restored = restorePanes(s.workspace, mode === 'replace')
+    // 'view': the recording only, in its tab; the open panes stay as they are.
+    const restored = mode === 'view' ? [] : restorePanes(s.workspace, mode === 'replace')
     // The previous file's read-only panes go; the live ones too when the file brings its own.
     const replacing = mode === 'replace' && restored.length > 0
     const gone = panes.filter((p) => p.kind === 'playback' || replacing)
@@ -205,8 +207,10 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     setOtherFlows(rest.length)
     if (restored.length > 0) {
       const closed = gone.filter((p) => p.kind !== 'playback').length
-      if (!replacing) say(t('session.restoredAdded', { n: restored.length }))
-      else say(closed > 0 ? t('session.restoredReplacing', { n: restored.length, closed }) : t('session.restored', { n: restored.length }))
+      // The words on the buttons that start them: Listen, Connect, Bind.
+      const actions = [...new Set(restored.map((p) => t(startKey[p.kind])))].join(t('list.or'))
+      if (!replacing) say(t('session.restoredAdded', { n: restored.length, actions }))
+      else say(closed > 0 ? t('session.restoredReplacing', { n: restored.length, closed, actions }) : t('session.restored', { n: restored.length, actions }))
     }
     const started = await api.command({
       type: 'playback.start',
@@ -242,14 +246,14 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     if (!session) return
     const kind = flow.proto === 'udp' ? 'udp' : c.side === 'server' ? 'tcp-server' : 'tcp-client'
     const pane = kind === 'udp' && c.side === 'client' ? makePane(kind, '0.0.0.0', '0', String(c.port)) : makePane(kind, c.host, String(c.port))
-    add({ ...pane, title: t('session.replayPane', { id: flow.id }) })
+    add({ ...pane, title: t('session.replayPane', { id: flow.id }), replayOf: session.sessionId })
     void api.command({ type: 'replay.resend', sessionId: session.sessionId, flowId: flow.id, paneId: pane.id, ...c })
   }
 
   const standIn = (flow: Flow, port: number): void => {
     if (!session) return
     const pane = makePane(flow.proto === 'udp' ? 'udp' : 'tcp-server', '127.0.0.1', String(port))
-    add({ ...pane, title: t('session.standInPane', { id: flow.id }) })
+    add({ ...pane, title: t('session.standInPane', { id: flow.id }), replayOf: session.sessionId })
     void api.command({ type: 'replay.standin', sessionId: session.sessionId, flowId: flow.id, paneId: pane.id, host: '127.0.0.1', port })
   }
 

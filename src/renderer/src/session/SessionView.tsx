@@ -1,0 +1,89 @@
+// An opened session or capture, in its own tab: the timeline on top, the flows on the left
+// (each row shows its conversation), one conversation on the right (as Wireshark's Follow
+// Stream), and the panes its replays opened under it. The read-only panes of the other
+// conversations stay mounted, hidden, so each keeps its place in the playback.
+import { useState } from 'react'
+import type { SessionSummary } from '../../../shared/contract'
+import { useI18n } from '../i18n'
+import { FlowList, type Flow, type ResendChoice } from '../pane/FlowList'
+import { Pane } from '../pane/Pane'
+import type { PaneModel } from '../workspace'
+import { SessionBar } from './SessionBar'
+
+interface Props {
+  session: SessionSummary
+  otherFlows: number
+  /** The read-only panes, one per recorded pane (or per flow of a capture). */
+  views: PaneModel[]
+  /** Live panes the replays of this session opened. */
+  replays: PaneModel[]
+  onClose(): void
+  onExport(flow: Flow): void
+  onResend(flow: Flow, choice: ResendChoice): void
+  onStandIn(flow: Flow, port: number): void
+  onChange(id: string, patch: Partial<PaneModel>): void
+  onClosePane(id: string): void
+}
+
+export function SessionView(p: Props) {
+  const { t } = useI18n()
+  const [chosen, setChosen] = useState<string | undefined>()
+  const [maxId, setMaxId] = useState<string | undefined>()
+  const shown = p.views.find((v) => v.id === chosen) ?? p.views[0]
+  const viewOf = (flow: Flow): PaneModel | undefined => p.views.find((v) => v.flows?.some((f) => f.id === flow.id))
+  // A recorded pane without a connection has no flow: it is listed by its name.
+  const empty = p.views.filter((v) => !v.flows?.length)
+
+  return (
+    <div className="session-view">
+      <SessionBar session={p.session} otherFlows={p.otherFlows} onClose={p.onClose} />
+      <div className="session-body">
+        <div className="session-side">
+          <FlowList
+            flows={p.session.flows}
+            shownId={(f) => viewOf(f)?.id === shown?.id}
+            onShow={(f) => setChosen(viewOf(f)?.id)}
+            onExport={p.onExport}
+            onResend={p.onResend}
+            onStandIn={p.onStandIn}
+          />
+          {empty.length > 0 && (
+            <ul className="plain-list" aria-label={t('session.emptyPanes')}>
+              {empty.map((v) => (
+                <li key={v.id}>
+                  <button type="button" aria-pressed={v.id === shown?.id} onClick={() => setChosen(v.id)}>
+                    {v.title}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+        <div className="session-main">
+          <div className="conversation">
+            {p.views.map((v) => (
+              <div key={v.id} className={v.id === shown?.id ? 'conversation-pane' : 'conversation-pane hidden'} inert={v.id !== shown?.id}>
+                <Pane model={v} maximized={false} onChange={(c) => p.onChange(v.id, c)} />
+              </div>
+            ))}
+          </div>
+          {p.replays.length > 0 && (
+            <div className="replays" aria-label={t('session.replays')} role="group">
+              {p.replays.map((r) => (
+                <div key={r.id} className={maxId === r.id ? 'replay maximized' : 'replay'}>
+                  <Pane
+                    model={r}
+                    maximized={maxId === r.id}
+                    onMaximize={() => setMaxId((m) => (m === r.id ? undefined : r.id))}
+                    onChange={(c) => p.onChange(r.id, c)}
+                    onClose={() => p.onClosePane(r.id)}
+                  />
+                </div>
+              ))}
+            </div>
+          )}
+        </div>
+      </div>
+    </div>
+  )
+}
