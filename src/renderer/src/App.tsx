@@ -22,6 +22,7 @@ import { TopBar } from './TopBar'
 import { WorkspaceGrid } from './WorkspaceGrid'
 import { InspectorContext, type InspectorSection, type InspectorState } from './ui/inspector'
 import { InspectorPanel } from './ui/InspectorPanel'
+import { paneTitle } from './saved-workspace'
 
 export function App() {
   const { t, err } = useI18n()
@@ -269,7 +270,7 @@ export function App() {
           </main>
           {inspectorOpen && (
             <InspectorPanel
-              title={focusedPane ? (focusedPane.title ?? t('pane.label', { kind: t(`kind.${focusedPane.kind}`), n: focusedPane.n })) : undefined}
+              title={focusedPane ? paneTitle(focusedPane, t) : undefined}
               reveal={reveal}
               onSlots={setSlots}
               onClose={() => setInspectorOpen(false)}

@@ -2,6 +2,7 @@
 // and saved split sizes put back in place. Pure functions, no DOM.
 import { WORKSPACE_VERSION, type SavedPane, type SplitLayout, type Workspace } from '../../shared/workspace'
 import { isLiveKind, type PaneKind } from '../../shared/pane-kinds'
+import type { MessageKey, Params } from '../../shared/i18n'
 
 /** A pane as the window holds it: what is saved of it, and what only the window knows. */
 export interface WindowPane extends Omit<SavedPane, 'kind' | 'id'> {
@@ -11,8 +12,8 @@ export interface WindowPane extends Omit<SavedPane, 'kind' | 'id'> {
   sessionId?: number
   /** Playback panes: the recorded flows they show. */
   flows?: unknown
-  /** A title other than "<kind> pane <n>" (playback, replay). */
-  title?: string
+  /** A title other than "<kind> pane <n>" (playback, replay): words, or how to say them in the language chosen now. */
+  title?: string | ((t: (key: MessageKey, params?: Params) => string) => string)
   /** A replay's pane: shown in the tab of the session it replays while that is open. */
   replayOf?: number
 }
@@ -31,4 +32,10 @@ export function workspaceDocument(panes: readonly WindowPane[], layout: SplitLay
 export function sizesFor(saved: readonly number[] | undefined, ids: readonly string[]): Record<string, number> | undefined {
   if (!saved || saved.length !== ids.length || ids.length === 0) return undefined
   return Object.fromEntries(ids.map((id, i) => [id, saved[i]!]))
+}
+
+/** A pane's title in the language chosen now. */
+export function paneTitle(p: WindowPane, t: (key: MessageKey, params?: Params) => string): string {
+  if (typeof p.title === 'function') return p.title(t)
+  return p.title ?? t('pane.label', { kind: t(`kind.${p.kind}`), n: p.n })
 }

@@ -3,7 +3,6 @@
 // Bind / Stop. Start is refused while a step's key, left out of the saved session, has not
 // been given. What went wrong (a bad port, a refused connect) is said on a line of its own
 // under the header (AddressProblem), so the header never grows.
-import { useState } from 'react'
 import { useI18n } from '../i18n'
 import type { PaneModel } from '../workspace'
 import type { PaneSnapshot } from './pane-store'
@@ -38,13 +37,15 @@ export function checkStart(model: PaneModel): { port: number } | { problem: NonN
   return { port: p.port }
 }
 
-/** The status in words: the state, and where. */
-export function useStatusText(snap: PaneSnapshot): string {
+/** The status in words: the state, and where; `short`: a client's peer only (its own port is in the full text). */
+export function useStatusText(snap: PaneSnapshot, short = false): string {
   const { t } = useI18n()
   if (snap.state === 'listening' && snap.local) return t('state.listeningOn', { addr: showEndpoint(snap.local) })
   if (snap.state === 'bound' && snap.local) return t('state.boundOn', { addr: showEndpoint(snap.local) })
   if (snap.state === 'connected' && snap.local && snap.remote)
-    return t('state.connectedTo', { local: showEndpoint(snap.local), remote: showEndpoint(snap.remote) })
+    return short
+      ? t('state.connectedShort', { remote: showEndpoint(snap.remote) })
+      : t('state.connectedTo', { local: showEndpoint(snap.local), remote: showEndpoint(snap.remote) })
   return t(`state.${snap.state}`)
 }
 
@@ -96,7 +97,8 @@ interface Props extends Omit<FieldsProps, 'invalid'> {
 /** The header's part: fields (stopped) or status (running), then the main action. */
 export function Address({ model, snap, running, problem, onChange, onStart, onStop }: Props) {
   const { t } = useI18n()
-  const status = useStatusText(snap)
+  const status = useStatusText(snap, true)
+  const full = useStatusText(snap)
   return (
     <form
       className={`address state-${snap.state}`}
@@ -107,7 +109,7 @@ export function Address({ model, snap, running, problem, onChange, onStart, onSt
       }}
     >
       {!running && <AddressFields model={model} running={running} invalid={problem !== undefined && 'field' in problem} onChange={onChange} />}
-      <span className="status" role="status" aria-label={t('pane.status')} title={status}>
+      <span className="status" role="status" aria-label={t('pane.status')} title={full}>
         <span className="dot" aria-hidden="true" />
         <span className="status-text">{status}</span>
       </span>

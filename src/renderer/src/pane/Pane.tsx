@@ -24,6 +24,7 @@ import { udpDestination, type ViewMode, type ViewSettings } from '../../../share
 import { InspectorPart, useInspector } from '../ui/inspector'
 import type { MenuEntry } from '../ui/Menu'
 import { keyWanted } from '../../../shared/workspace-keys'
+import { paneTitle } from '../saved-workspace'
 
 interface Props {
   model: PaneModel
@@ -67,7 +68,7 @@ export function Pane({ model, onChange, onClose, maximized, onMaximize }: Props)
     // Only when the pane is made.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [])
-  const title = model.title ?? t('pane.label', { kind: t(`kind.${model.kind}`), n: model.n })
+  const title = paneTitle(model, t)
   const playback = model.kind === 'playback'
   const running = snap.state !== 'idle'
   const canSend = model.kind === 'udp' ? snap.state === 'bound' : snap.conns.length > 0

@@ -1,7 +1,8 @@
 // A pane's one header line (as tmux's status line): kind, title, address and state, the main
 // action, its connections, and what is used every minute — text / hex / split, search, pause,
 // clear, settings, maximize, close; everything, these too, in its menu (⋯). A narrow pane hides
-// the less used of these from the line (container queries in styles.css); the menu keeps them.
+// the less used of these from the line (container queries in styles.css); the menu keeps them,
+// and one button steps through text / hex / split.
 import type { ReactNode } from 'react'
 import { Binary, CaseSensitive, Columns2, Eraser, Maximize2, Minimize2, MoreHorizontal, Pause, Play, Search, SlidersHorizontal, X } from 'lucide-react'
 import type { ViewMode } from '../../../shared/workspace'
@@ -38,6 +39,8 @@ const viewIcon: Record<ViewMode, ReactNode> = {
   split: <Columns2 size={15} aria-hidden />
 }
 
+const nextView: Record<ViewMode, ViewMode> = { text: 'hex', hex: 'split', split: 'text' }
+
 export function PaneHeader(p: Props) {
   const { t } = useI18n()
   const on = (what: string): string => `${what}: ${p.title}`
@@ -64,6 +67,16 @@ export function PaneHeader(p: Props) {
             </button>
           ))}
         </span>
+        {/* A narrow pane has one button that steps through the three views. */}
+        <button
+          type="button"
+          className="icon opt-cycle"
+          aria-label={t('view.cycle', { view: t(`view.${p.view}`), next: t(`view.${nextView[p.view]}`) })}
+          title={t('view.cycle', { view: t(`view.${p.view}`), next: t(`view.${nextView[p.view]}`) })}
+          onClick={() => p.onView(nextView[p.view])}
+        >
+          {viewIcon[p.view]}
+        </button>
         <button
           type="button"
           className="icon opt-search"
@@ -104,7 +117,7 @@ export function PaneHeader(p: Props) {
       )}
       <Menu label={on(t('pane.menu'))} trigger={<MoreHorizontal size={16} aria-hidden />} entries={p.menu} />
       {p.onClose && (
-        <button type="button" className="icon" aria-label={on(t('pane.close'))} title={t('pane.close')} onClick={p.onClose}>
+        <button type="button" className="icon opt-close" aria-label={on(t('pane.close'))} title={t('pane.close')} onClick={p.onClose}>
           <X size={15} aria-hidden />
         </button>
       )}

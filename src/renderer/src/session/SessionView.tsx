@@ -9,6 +9,7 @@ import { FlowList, type Flow, type ResendChoice } from '../pane/FlowList'
 import { Pane } from '../pane/Pane'
 import type { PaneModel } from '../workspace'
 import { SessionBar } from './SessionBar'
+import { paneTitle } from '../saved-workspace'
 
 interface Props {
   session: SessionSummary
@@ -52,7 +53,7 @@ export function SessionView(p: Props) {
               {empty.map((v) => (
                 <li key={v.id}>
                   <button type="button" aria-pressed={v.id === shown?.id} onClick={() => setChosen(v.id)}>
-                    {v.title}
+                    {paneTitle(v, t)}
                   </button>
                 </li>
               ))}

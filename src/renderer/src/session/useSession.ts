@@ -188,12 +188,17 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
         sessionId: s.sessionId,
         flows: flows.length ? flows : undefined,
         title: own
-          ? t('session.recordedPane', { pane: recordedName(s, key, (k) => t(`kind.${k}` as 'kind.udp')) })
-          : t('session.flowPane', { id: flows[0]!.id })
+          ? (tr: typeof t) => tr('session.recordedPane', { pane: recordedName(s, key, (k) => tr(`kind.${k}` as 'kind.udp')) })
+          : (tr: typeof t) => tr('session.flowPane', { id: flows[0]!.id })
       }
     })
     if (rest.length > 0)
-      views.push({ ...makePane('playback', '', ''), sessionId: s.sessionId, flows: rest, title: t('session.otherFlows', { n: rest.length }) })
+      views.push({
+        ...makePane('playback', '', ''),
+        sessionId: s.sessionId,
+        flows: rest,
+        title: (tr: typeof t) => tr('session.otherFlows', { n: rest.length })
+      })
     // 'view': the recording only, in its tab; the open panes stay as they are.
     const restored = mode === 'view' ? [] : restorePanes(s.workspace, mode === 'replace')
     // The previous file's read-only panes go; the live ones too when the file brings its own.
@@ -246,14 +251,14 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     if (!session) return
     const kind = flow.proto === 'udp' ? 'udp' : c.side === 'server' ? 'tcp-server' : 'tcp-client'
     const pane = kind === 'udp' && c.side === 'client' ? makePane(kind, '0.0.0.0', '0', String(c.port)) : makePane(kind, c.host, String(c.port))
-    add({ ...pane, title: t('session.replayPane', { id: flow.id }), replayOf: session.sessionId })
+    add({ ...pane, title: (tr: typeof t) => tr('session.replayPane', { id: flow.id }), replayOf: session.sessionId })
     void api.command({ type: 'replay.resend', sessionId: session.sessionId, flowId: flow.id, paneId: pane.id, ...c })
   }
 
   const standIn = (flow: Flow, port: number): void => {
     if (!session) return
     const pane = makePane(flow.proto === 'udp' ? 'udp' : 'tcp-server', '127.0.0.1', String(port))
-    add({ ...pane, title: t('session.standInPane', { id: flow.id }), replayOf: session.sessionId })
+    add({ ...pane, title: (tr: typeof t) => tr('session.standInPane', { id: flow.id }), replayOf: session.sessionId })
     void api.command({ type: 'replay.standin', sessionId: session.sessionId, flowId: flow.id, paneId: pane.id, host: '127.0.0.1', port })
   }
 
