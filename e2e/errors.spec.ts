@@ -3,18 +3,21 @@ import { closedPort, expect, pane, screen, shot, test } from './fixtures'
 
 test('a refused connection shows its plain-language message in the pane', async ({ app }) => {
   const port = await closedPort()
-  await app.getByRole('button', { name: 'TCP client' }).click()
+  await app.getByRole('button', { name: 'Add pane' }).click()
+  await app.getByRole('menuitem', { name: 'TCP client' }).click()
   const client = pane(app, /TCP client pane/)
   await client.getByRole('textbox', { name: 'Port' }).fill(String(port))
   await client.getByRole('button', { name: 'Connect', exact: true }).click()
   const message = `Connection refused: nothing is listening on 127.0.0.1:${port} — start a server first.`
-  await expect(client.getByRole('status')).toContainText(message)
+  // A stopped pane's error is the line under its header.
+  await expect(client.getByRole('alert')).toContainText(message)
   await expect(screen(client)).toContainText('Connection refused: nothing is listening on')
   await shot(app, 'refused')
 })
 
 test('a bad port is refused where it was typed, and a port in use says so', async ({ app }) => {
-  await app.getByRole('button', { name: 'TCP server' }).click()
+  await app.getByRole('button', { name: 'Add pane' }).click()
+  await app.getByRole('menuitem', { name: 'TCP server' }).click()
   const server = pane(app, /TCP server pane/)
   await server.getByRole('textbox', { name: 'Local port' }).fill('70000')
   await server.getByRole('button', { name: 'Listen' }).click()
@@ -27,7 +30,7 @@ test('a bad port is refused where it was typed, and a port in use says so', asyn
   try {
     await server.getByRole('textbox', { name: 'Local port' }).fill(String(port))
     await server.getByRole('button', { name: 'Listen' }).click()
-    await expect(server.getByRole('status')).toContainText(`Address in use: another socket is already bound to 127.0.0.1:${port}`)
+    await expect(server.getByRole('alert')).toContainText(`Address in use: another socket is already bound to 127.0.0.1:${port}`)
     await shot(app, 'port-in-use')
   } finally {
     busy.close()

@@ -12,7 +12,8 @@ test('20 MiB from socat into a screen that stopped drawing: every byte counted, 
   const file = join(mkdtempSync(join(tmpdir(), 'np-fire-')), 'r.bin')
   writeFileSync(file, randomBytes(20 * 1024 * 1024))
   const acks = await holdAcks(app)
-  await app.getByRole('button', { name: 'TCP server' }).click()
+  await app.getByRole('button', { name: 'Add pane' }).click()
+  await app.getByRole('menuitem', { name: 'TCP server' }).click()
   const server = pane(app, /TCP server pane/)
   await server.getByRole('button', { name: 'Listen' }).click()
   await expect(server.getByRole('status')).toContainText(/listening on 127\.0\.0\.1:\d+/)
@@ -22,6 +23,7 @@ test('20 MiB from socat into a screen that stopped drawing: every byte counted, 
   const exit = await new Promise<number | null>((resolve) => socat.on('exit', resolve))
   expect(exit).toBe(0)
   // The connection took every byte while the screen drew nothing more.
+  await server.getByRole('button', { name: /^Connections \(\d+\)$/ }).click()
   await expect(server.getByRole('table', { name: 'Connections' })).toContainText('20.0 MiB')
   await expect.poll(() => acks.held(), { message: 'the screen drew (and acknowledged) its first batch' }).toBeGreaterThan(0)
   await expect(screen(server)).not.toContainText('not drawn')

@@ -13,10 +13,13 @@ test('switching to 简体中文 translates the window and the pane, and traffic 
   await expect(screen(server)).toContainText('你好\\n')
   await expect(app.getByRole('combobox', { name: '语言' })).toHaveValue('zh')
   // The newer parts speak Chinese too: message settings, view bar, input options.
-  await server.getByText('分帧、变换、自动回复').click()
-  await expect(server.getByRole('combobox', { name: '分帧方式' })).toBeVisible()
-  await expect(server.getByRole('button', { name: '+ 校验和' })).toBeVisible()
-  await expect(server.getByRole('combobox', { name: '显示编码' })).toBeVisible()
+  // The server's settings are in the inspector beside the workspace.
+  await server.getByRole('button', { name: /^设置: / }).click()
+  const inspector = app.getByRole('complementary', { name: '检查器' })
+  await inspector.getByText('分帧、变换、自动回复').click()
+  await expect(inspector.getByRole('combobox', { name: '分帧方式' })).toBeVisible()
+  await expect(inspector.getByRole('button', { name: '+ 校验和' })).toBeVisible()
+  await expect(inspector.getByRole('combobox', { name: '显示编码' })).toBeVisible()
   await expect(client.getByRole('combobox', { name: '发送编码' })).toBeVisible()
   await expect(app.getByRole('button', { name: '另存为…' })).toBeVisible()
   await shot(app, 'chinese')

@@ -1,4 +1,12 @@
+import type { Locator } from '@playwright/test'
 import { expect, pane, screen, send, shot, test } from './fixtures'
+
+/** The pane's connection table, in the popover its header's Connections button opens. */
+async function connections(p: Locator): Promise<Locator> {
+  const table = p.getByRole('table', { name: 'Connections' })
+  if (!(await table.isVisible())) await p.getByRole('button', { name: /^Connections \(\d+\)$/ }).click()
+  return table
+}
 
 test('the split between two panes can be resized with the keyboard', async ({ app }) => {
   await app.getByRole('button', { name: 'New TCP pair' }).click()
@@ -22,12 +30,14 @@ test('a server with two clients sends to the one chosen in "Send to", or to all'
   await expect(first.getByRole('status')).toContainText('connected')
   const port = /listening on 127\.0\.0\.1:(\d+)/.exec((await server.getByRole('status').textContent()) ?? '')![1]!
 
-  await app.getByRole('button', { name: 'TCP client', exact: true }).click()
+  await app.getByRole('button', { name: 'Add pane' }).click()
+  await app.getByRole('menuitem', { name: 'TCP client' }).click()
   const second = pane(app, /TCP client pane/).nth(1)
   await second.getByRole('textbox', { name: 'Port' }).fill(port)
   await second.getByRole('button', { name: 'Connect', exact: true }).click()
   await expect(second.getByRole('status')).toContainText('connected')
-  await expect(server.getByRole('table', { name: 'Connections' }).getByRole('row')).toHaveCount(3)
+  await expect((await connections(server)).getByRole('row')).toHaveCount(3)
+  await app.keyboard.press('Escape')
 
   const target = server.getByRole('combobox', { name: 'Send to' })
   await expect(target.getByRole('option')).toHaveText([/All connections \(2\)/, /^#1 /, /^#2 /])

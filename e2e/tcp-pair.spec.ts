@@ -1,4 +1,12 @@
+import type { Locator } from '@playwright/test'
 import { expect, pane, screen, send, shot, test } from './fixtures'
+
+/** The pane's connection table, in the popover its header's Connections button opens. */
+async function connections(p: Locator): Promise<Locator> {
+  const table = p.getByRole('table', { name: 'Connections' })
+  if (!(await table.isVisible())) await p.getByRole('button', { name: /^Connections \(\d+\)$/ }).click()
+  return table
+}
 
 test('a TCP pair: hello from the client arrives at the server, in text and in hex, and the answer comes back', async ({ app }) => {
   await app.getByRole('button', { name: 'New TCP pair' }).click()
@@ -6,7 +14,7 @@ test('a TCP pair: hello from the client arrives at the server, in text and in he
   const client = pane(app, /TCP client pane/)
   await expect(server.getByRole('status')).toContainText(/listening on 127\.0\.0\.1:\d+/)
   await expect(client.getByRole('status')).toContainText(/connected 127\.0\.0\.1:\d+ → 127\.0\.0\.1:\d+/)
-  await expect(server.getByRole('table', { name: 'Connections' }).getByRole('row')).toHaveCount(2)
+  await expect((await connections(server)).getByRole('row')).toHaveCount(2)
 
   await send(client, 'hello')
   await expect(screen(server)).toContainText('◀ in #1 · 6 B')
@@ -15,7 +23,7 @@ test('a TCP pair: hello from the client arrives at the server, in text and in he
 
   await send(server, 'hi, client\\r')
   await expect(screen(client)).toContainText('hi, client\\r\\n')
-  await expect(server.getByRole('table', { name: 'Connections' })).toContainText('12 B')
+  await expect(await connections(server)).toContainText('12 B')
 
   await server.getByRole('radio', { name: 'Hex' }).click()
   await expect(screen(server)).toContainText('00000000  68 65 6c 6c 6f 0a')
@@ -29,14 +37,14 @@ test('server pane: half-close, close and reset a connection from the list', asyn
   const client = pane(app, /TCP client pane/)
   await expect(client.getByRole('status')).toContainText('connected')
 
-  await client.getByRole('button', { name: 'Half-close connection 1' }).click()
+  await (await connections(client)).getByRole('button', { name: 'Half-close connection 1' }).click()
   await expect(screen(server)).toContainText('connection #1: peer half-closed (FIN received)')
-  await expect(server.getByRole('table', { name: 'Connections' })).toContainText('peer sent FIN')
+  await expect(await connections(server)).toContainText('peer sent FIN')
   // Half-closed: the server can still send, and the client still reads.
   await send(server, 'still here')
   await expect(screen(client)).toContainText('still here')
 
-  await server.getByRole('button', { name: 'Reset connection 1' }).click()
+  await (await connections(server)).getByRole('button', { name: 'Reset connection 1' }).click()
   await expect(screen(server)).toContainText('connection #1 closed (reset)')
   await expect(screen(client)).toContainText('Connection reset by the peer')
   await expect(client.getByRole('status')).toContainText('stopped')

@@ -21,13 +21,16 @@ test('a UDP pair: datagrams both ways, with the sender address, boundaries kept'
 })
 
 test('a UDP socket bound on port 0 writes down the port it got, so a reload binds the same one and its peers keep it', async ({ app }) => {
-  await app.getByRole('button', { name: 'UDP socket', exact: true }).click()
+  await app.getByRole('button', { name: 'Add pane' }).click()
+  await app.getByRole('menuitem', { name: 'UDP socket' }).click()
   const u = pane(app, 'UDP pane 1')
   await expect(u.getByRole('textbox', { name: 'Local port' })).toHaveValue('0')
   await u.getByRole('button', { name: 'Bind' }).click()
   await expect(u.getByRole('status')).toContainText(/bound on 127\.0\.0\.1:\d+/)
   const port = /:(\d+)/.exec((await u.getByRole('status').textContent()) ?? '')![1]!
-  await expect(u.getByRole('textbox', { name: 'Local port' })).toHaveValue(port)
+  // While it runs, its address fields are the inspector's.
+  await u.getByRole('button', { name: 'Settings: UDP pane 1' }).click()
+  await expect(app.getByRole('complementary', { name: 'Inspector' }).getByRole('textbox', { name: 'Local port' })).toHaveValue(port)
   // The next visit: the restored pane binds that port again.
   await app.reload()
   const again = pane(app, 'UDP pane 1')

@@ -131,6 +131,22 @@ function selectedLines(t: Terminal, first: number, last: number, range: Range): 
   return lines
 }
 
+/**
+ * The ANSI colours render.ts writes with, where xterm's defaults fall short of WCAG AA (4.5:1)
+ * on the terminal's #0f1216: dim (bright black, 2.57:1 before), red (errors, and the background
+ * an invalid byte is drawn on: 3.19:1), magenta (warnings: 2.85:1), blue (3.17:1). Each is now
+ * at least 5.4:1 on the background (see e2e/a11y.spec.ts).
+ */
+const palette = {
+  red: '#f05454',
+  blue: '#729fcf',
+  magenta: '#ad7fa8',
+  brightBlack: '#848a94',
+  brightRed: '#ff7a7a',
+  brightBlue: '#9ec2ea',
+  brightMagenta: '#d08cc8'
+}
+
 export function TrafficView({ store, options, label, redrawSignal, paused, ref }: Props) {
   const { t: tr } = useI18n()
   const host = useRef<HTMLDivElement>(null)
@@ -147,7 +163,9 @@ export function TrafficView({ store, options, label, redrawSignal, paused, ref }
       scrollback: SCROLLBACK,
       fontSize: 13,
       fontFamily: "'DejaVu Sans Mono', 'Noto Sans Mono CJK SC', Menlo, Consolas, monospace",
-      theme: { background: '#0f1216', foreground: '#d8dee9', cursor: '#0f1216', selectionBackground: '#2f6bc088' },
+      theme: { background: '#0f1216', foreground: '#d8dee9', cursor: '#0f1216', selectionBackground: '#2f6bc088', ...palette },
+      // Text on a search match or the selection is lightened or darkened as far as AA needs.
+      minimumContrastRatio: 4.5,
       cursorStyle: 'bar',
       cursorInactiveStyle: 'none',
       allowProposedApi: true
