@@ -7,15 +7,43 @@ import { join } from 'node:path'
 import type { Locator } from '@playwright/test'
 import { dragOver, expect, screen, send, shot, tcpPair, test } from './fixtures'
 
-async function openSettings(p: Locator): Promise<void> {
-  await p.getByText('Framing, transforms, auto-replies').click()
+/** The inspector, showing the settings of `p` (opened from the pane's menu). */
+async function inspect(p: Locator): Promise<Locator> {
+  const app = p.page()
+  await p.getByRole('button', { name: /^More actions: / }).click()
+  await app.getByRole('menuitem', { name: 'Settings', exact: true }).click()
+  const inspector = app.getByRole('complementary', { name: 'Inspector' })
+  await expect(inspector.getByRole('heading', { name: `Settings of ${await p.getAttribute('aria-label')}` })).toBeVisible()
+  return inspector
 }
 
-/** Applies the pane's message settings, then folds them away (the terminal gets its room back). */
-async function apply(p: Locator): Promise<void> {
-  await p.getByRole('button', { name: 'Apply' }).click()
-  await expect(p.getByRole('status').filter({ hasText: 'Applied' })).toBeVisible()
-  await p.getByText('Framing, transforms, auto-replies').click()
+/** Opens the pane's message settings in the inspector; returns the inspector. */
+async function openSettings(p: Locator): Promise<Locator> {
+  const s = await inspect(p)
+  await s.getByText('Framing, transforms, auto-replies').click()
+  return s
+}
+
+/** Applies the message settings shown in the inspector `s`, then folds them away. */
+async function apply(s: Locator): Promise<void> {
+  await s.getByRole('button', { name: 'Apply' }).click()
+  await expect(s.getByRole('status').filter({ hasText: 'Applied' })).toBeVisible()
+  await s.getByText('Framing, transforms, auto-replies').click()
+}
+
+/** Copies the selection of `p` from the pane's menu ("Copy as <format>"). */
+async function copy(p: Locator): Promise<void> {
+  await p.getByRole('button', { name: /^More actions: / }).click()
+  await p
+    .page()
+    .getByRole('menuitem', { name: /^Copy as / })
+    .click()
+}
+
+/** Opens the pane's connections (a popover under its header); returns their table. */
+async function connections(p: Locator): Promise<Locator> {
+  await p.getByRole('button', { name: /^Connections \(\d+\)$/ }).click()
+  return p.getByRole('table', { name: 'Connections' })
 }
 
 test('a GBK string: sent as GBK bytes, read in GBK on the other side', async ({ app }) => {
@@ -23,7 +51,7 @@ test('a GBK string: sent as GBK bytes, read in GBK on the other side', async ({ 
   await client.getByRole('combobox', { name: 'Send encoding' }).selectOption('gbk')
   await send(client, '你好，世界')
   await expect(screen(server)).toContainText('◀ in #1 · 11 B')
-  await server.getByRole('combobox', { name: 'View encoding' }).selectOption('gbk')
+  await (await inspect(server)).getByRole('combobox', { name: 'View encoding' }).selectOption('gbk')
   await expect(screen(server)).toContainText('你好，世界\\n')
   await server.getByRole('radio', { name: 'Split' }).click()
   await expect(screen(server)).toContainText('c4 e3 ba c3')
@@ -33,14 +61,14 @@ test('a GBK string: sent as GBK bytes, read in GBK on the other side', async ({ 
 test('a length-prefixed message with a CRC-32: framed on the wire, shown as one message with its steps', async ({ app }) => {
   const { server, client } = await tcpPair(app)
   for (const p of [server, client]) {
-    await openSettings(p)
-    await p.getByRole('combobox', { name: 'Framing' }).selectOption('length')
-    await p.getByRole('button', { name: '+ Checksum' }).click()
-    await apply(p)
+    const s = await openSettings(p)
+    await s.getByRole('combobox', { name: 'Framing' }).selectOption('length')
+    await s.getByRole('button', { name: '+ Checksum' }).click()
+    await apply(s)
   }
   await client.getByRole('combobox', { name: 'Line ending' }).selectOption('none')
   await send(client, '123456789')
-  await server.getByRole('checkbox', { name: 'Steps' }).check()
+  await (await inspect(server)).getByRole('checkbox', { name: 'Steps' }).check()
   await expect(screen(server)).toContainText('◀ in #1 · message 9 B')
   await expect(screen(server)).toContainText('123456789')
   // On the wire: a 2-byte big-endian length (13 = 9 + 4), the payload, CRC-32 cb f4 39 26.
@@ -51,13 +79,13 @@ test('a length-prefixed message with a CRC-32: framed on the wire, shown as one 
 
 test('a checksum mismatch is shown on the record, with the payload', async ({ app }) => {
   const { server, client } = await tcpPair(app)
-  await openSettings(client)
-  await client.getByRole('button', { name: '+ Checksum' }).click()
-  await apply(client)
-  await openSettings(server)
-  await server.getByRole('button', { name: '+ Checksum' }).click()
-  await server.getByRole('combobox', { name: 'Step 1 algorithm' }).selectOption('crc16-modbus')
-  await apply(server)
+  const c = await openSettings(client)
+  await c.getByRole('button', { name: '+ Checksum' }).click()
+  await apply(c)
+  const s = await openSettings(server)
+  await s.getByRole('button', { name: '+ Checksum' }).click()
+  await s.getByRole('combobox', { name: 'Step 1 algorithm' }).selectOption('crc16-modbus')
+  await apply(s)
   await send(client, 'data')
   await expect(screen(server)).toContainText('✗ checksum mismatch')
   await expect(screen(server)).toContainText('data')
@@ -65,13 +93,13 @@ test('a checksum mismatch is shown on the record, with the payload', async ({ ap
 
 test('an auto-reply: the server answers "ping" with "pong" and a counter', async ({ app }) => {
   const { server, client } = await tcpPair(app)
-  await openSettings(server)
-  await server.getByRole('button', { name: '+ Add rule' }).click()
-  await server.getByRole('combobox', { name: 'Rule 1 matches' }).selectOption('regex')
-  await server.getByRole('textbox', { name: 'Rule 1 pattern' }).fill('ping (\\w+)')
-  await server.getByRole('combobox', { name: 'Rule 1 reply' }).selectOption('template')
-  await server.getByRole('textbox', { name: 'Rule 1 reply text' }).fill('pong $1 #{{seq}}\\n')
-  await apply(server)
+  const s = await openSettings(server)
+  await s.getByRole('button', { name: '+ Add rule' }).click()
+  await s.getByRole('combobox', { name: 'Rule 1 matches' }).selectOption('regex')
+  await s.getByRole('textbox', { name: 'Rule 1 pattern' }).fill('ping (\\w+)')
+  await s.getByRole('combobox', { name: 'Rule 1 reply' }).selectOption('template')
+  await s.getByRole('textbox', { name: 'Rule 1 reply text' }).fill('pong $1 #{{seq}}\\n')
+  await apply(s)
   await send(client, 'ping alice')
   await expect(screen(client)).toContainText('pong alice #1\\n')
   await send(client, 'ping bob')
@@ -87,13 +115,15 @@ test('an auto-reply: the server answers "ping" with "pong" and a counter', async
 
 test('repeat: five sends, counted, then done; a bad interval is refused where typed', async ({ app }) => {
   const { server, client } = await tcpPair(app)
-  await client.getByRole('checkbox', { name: 'Repeat' }).check()
+  const repeat = client.getByRole('button', { name: 'Repeat', exact: true })
+  await repeat.click()
+  await expect(repeat).toHaveAttribute('aria-pressed', 'true')
   await client.getByRole('textbox', { name: 'Repeat every (ms)' }).fill('abc')
   await send(client, 'tick {{seq}}')
   await expect(client.getByRole('alert')).toHaveText('The interval must be a whole number of milliseconds, 1 to 3600000')
   await client.getByRole('textbox', { name: 'Repeat every (ms)' }).fill('30')
   await client.getByRole('textbox', { name: 'How many times (0 = until stopped)' }).fill('5')
-  await client.getByRole('button', { name: 'Start' }).click()
+  await client.getByRole('button', { name: 'Start', exact: true }).click()
   await expect(client.getByRole('status', { name: /Job \d+/ })).toContainText('sent 5 of 5 · done')
   for (let i = 1; i <= 5; i++) await expect(screen(server)).toContainText(`tick ${i}\\n`)
 })
@@ -121,13 +151,9 @@ test('a 20 MiB file goes out with a progress bar and arrives whole', async ({ ap
     `a value between 0 and the total among ${seen.join(', ')}`
   ).toBe(true)
   // Every byte arrived: the server's exact count in.
-  await expect(
-    server
-      .getByRole('table', { name: 'Connections' })
-      .getByTitle(`${20 * 1024 * 1024} bytes`)
-      .first()
-  ).toBeVisible()
+  await expect((await connections(server)).getByTitle(`${20 * 1024 * 1024} bytes`).first()).toBeVisible()
   await shot(app, 'file-send')
+  await app.keyboard.press('Escape')
   await client.getByRole('textbox', { name: 'File to send' }).fill('/nonexistent/file.bin')
   await client.getByRole('button', { name: 'Send file' }).click()
   // The error waits behind what the screen has still to draw of the file (in order, bounded
@@ -140,12 +166,15 @@ test('copy a record as a Python bytes literal, and search the hex dump', async (
   const { server, client } = await tcpPair(app)
   await send(client, "it's\\x00")
   await expect(screen(server)).toContainText("it's\\0\\n")
+  // The inspector opens first: it takes width from the panes, and a resize drops the selection.
+  const s = await inspect(server)
   // Its header selected: the whole record.
   await dragOver(app, server, '◀ in')
-  await server.getByRole('combobox', { name: 'Copy as' }).selectOption('python')
-  await server.getByRole('button', { name: 'Copy', exact: true }).click()
+  await s.getByRole('combobox', { name: 'Copy as' }).selectOption('python')
+  await copy(server)
   await expect(server.getByRole('status').filter({ hasText: 'Copied 1 record(s), 6 bytes, as Python bytes' })).toBeVisible()
   expect(await app.evaluate(() => navigator.clipboard.readText())).toBe("b'it\\'s\\x00\\n'")
+  await server.getByRole('button', { name: 'Search', exact: true }).click()
   await server.getByRole('textbox', { name: 'Search' }).fill('27 73')
   await server.getByRole('checkbox', { name: 'Hex' }).check()
   await server.getByRole('button', { name: 'Find next' }).click()

@@ -22,9 +22,39 @@ async function heapMiB(app: Page): Promise<number> {
   return (usage.usedSize + (usage.backingStorageSize ?? 0)) / MiB
 }
 
+/** The inspector, showing the settings of `p` (opened from the pane's menu). */
+async function inspect(p: Locator): Promise<Locator> {
+  const app = p.page()
+  await menu(p, 'Settings')
+  const inspector = app.getByRole('complementary', { name: 'Inspector' })
+  await expect(inspector.getByRole('heading', { name: `Settings of ${await p.getAttribute('aria-label')}` })).toBeVisible()
+  return inspector
+}
+
+/** Picks `item` in the pane's menu (More actions). */
+async function menu(p: Locator, item: string | RegExp): Promise<void> {
+  await p.getByRole('button', { name: /^More actions: / }).click()
+  await p
+    .page()
+    .getByRole('menuitem', { name: item, exact: typeof item === 'string' })
+    .click()
+}
+
+/** Copies the selection of `p` from the pane's menu ("Copy as <format>"). */
+const copy = (p: Locator): Promise<void> => menu(p, /^Copy as /)
+
+/** The pane's connections, opened from its header (a popover); `check` looks, then it closes. */
+async function connections(p: Locator, check: (table: Locator) => Promise<void>): Promise<void> {
+  await p.getByRole('button', { name: /^Connections \(\d+\)$/ }).click()
+  await check(p.getByRole('table', { name: 'Connections' }))
+  await p.page().keyboard.press('Escape')
+  await expect(p.getByRole('table', { name: 'Connections' })).toBeHidden()
+}
+
 test('a 1 MiB payload is shown whole: its first and its last bytes are found in the hex view', async ({ app }) => {
   test.setTimeout(120_000)
-  await app.getByRole('button', { name: 'TCP server' }).click()
+  await app.getByRole('button', { name: 'Add pane' }).click()
+  await app.getByRole('menuitem', { name: 'TCP server' }).click()
   const server = pane(app, /TCP server pane/)
   await server.getByRole('button', { name: 'Listen' }).click()
   await expect(server.getByRole('status').first()).toContainText(/listening on 127\.0\.0\.1:\d+/)
@@ -65,7 +95,7 @@ test('hex search finds bytes across the dump gap and a line break; text search; 
   await send(client, line)
   await send(client, line)
   await expect(screen(server)).toContainText(`${line}\\n`)
-  await expect(server.getByRole('table', { name: 'Connections' })).toContainText('74 B')
+  await connections(server, (table) => expect(table).toContainText('74 B'))
 
   // "h i" are bytes 7 and 8: the two-space gap of the dump falls between them.
   await find(server, '68 69', true)
@@ -104,40 +134,43 @@ test('pause and resume, control pictures, the direction filter, clear, and copy 
   await server.getByRole('button', { name: 'Pause' }).click()
   await send(client, 'two')
   await expect(screen(client)).toContainText('two\\n')
-  await expect(server.getByRole('table', { name: 'Connections' })).toContainText('8 B')
+  await connections(server, (table) => expect(table).toContainText('8 B'))
   await expect(screen(server)).toContainText('one\\n')
   await expect(screen(server)).not.toContainText('two')
   await server.getByRole('button', { name: 'Resume' }).click()
   await expect(screen(server)).toContainText('two\\n')
 
-  await server.getByRole('combobox', { name: 'Control characters' }).selectOption('pictures')
+  // The inspector takes width from the panes: Clear is then in the pane's menu.
+  await (await inspect(server)).getByRole('combobox', { name: 'Control characters' }).selectOption('pictures')
   await expect(screen(server)).toContainText('one␊')
   await expect(screen(server)).toContainText('two␊')
 
   // The client sent two records and gets one answer: filter each way.
   await send(server, 'pong')
   await expect(screen(client)).toContainText('pong\\n')
-  await client.getByRole('combobox', { name: 'Show direction' }).selectOption('in')
+  const direction = (await inspect(client)).getByRole('combobox', { name: 'Show direction' })
+  await direction.selectOption('in')
   await expect(screen(client)).toContainText('◀ in #1 · 5 B')
   await expect(screen(client)).not.toContainText('▶ out')
-  await client.getByRole('combobox', { name: 'Show direction' }).selectOption('out')
+  await direction.selectOption('out')
   await expect(screen(client)).toContainText('two\\n')
   await expect(screen(client)).not.toContainText('◀ in')
   await shot(app, 'view-filter')
 
-  await server.getByRole('button', { name: 'Clear' }).click()
+  await menu(server, 'Clear')
   await send(client, 'three')
   await expect(screen(server)).toContainText('three␊')
   await expect(screen(server)).not.toContainText('one')
 
   // The picture of the line feed is its byte.
+  const format = (await inspect(server)).getByRole('combobox', { name: 'Copy as' })
   await dragOver(app, server, 'three␊')
-  await server.getByRole('combobox', { name: 'Copy as' }).selectOption('c')
-  await server.getByRole('button', { name: 'Copy', exact: true }).click()
+  await format.selectOption('c')
+  await copy(server)
   await expect(server.getByRole('status').filter({ hasText: 'Copied 6 B of the selection as C array' })).toBeVisible()
   expect(await app.evaluate(() => navigator.clipboard.readText())).toBe('{ 0x74, 0x68, 0x72, 0x65, 0x65, 0x0a }')
-  await server.getByRole('combobox', { name: 'Copy as' }).selectOption('base64')
-  await server.getByRole('button', { name: 'Copy', exact: true }).click()
+  await format.selectOption('base64')
+  await copy(server)
   await expect(server.getByRole('status').filter({ hasText: 'as Base64' })).toBeVisible()
   expect(await app.evaluate(() => navigator.clipboard.readText())).toBe('dGhyZWUK')
 })
@@ -147,35 +180,38 @@ test('copy takes exactly the bytes selected with the mouse, in the hex view and 
   const { server, client } = await tcpPair(app)
   await send(client, 'abcdefghijklmnopqrstuvwxyz0123456789')
   await expect(screen(server)).toContainText('0123456789\\n')
-  await server.getByRole('combobox', { name: 'Copy as' }).selectOption('c')
-  const copy = server.getByRole('button', { name: 'Copy', exact: true })
+  const inspector = await inspect(server)
+  await inspector.getByRole('combobox', { name: 'Copy as' }).selectOption('c')
+  // Closed again, so the pane is wide enough for a whole dump line on one row.
+  await inspector.getByRole('button', { name: 'Close the inspector' }).click()
+  await expect(inspector).toBeHidden()
 
   // Hex: "64 65 66" in the middle of the first dump line.
   await server.getByRole('radio', { name: 'Hex' }).click()
   await expect(screen(server)).toContainText('00000000  61 62 63 64 65 66')
   await dragOver(app, server, '64 65 66')
   await shot(app, 'copy-hex-selection')
-  await copy.click()
+  await copy(server)
   await expect(server.getByRole('status').filter({ hasText: 'Copied 3 B of the selection as C array' })).toBeVisible()
   await expect.poll(() => app.evaluate(() => navigator.clipboard.readText())).toBe('{ 0x64, 0x65, 0x66 }')
 
   // From "6e" into the ASCII column: the pairs only, the |ASCII| column adds nothing.
   await dragOver(app, server, '6e 6f 70  |abc', '6d ')
-  await copy.click()
+  await copy(server)
   await expect.poll(() => app.evaluate(() => navigator.clipboard.readText())).toBe('{ 0x6e, 0x6f, 0x70 }')
 
   // Text: "89" and the escape of the line feed are the bytes 38 39 0a.
   await server.getByRole('radio', { name: 'Text' }).click()
   await expect(screen(server)).not.toContainText('00000000')
   await dragOver(app, server, '89\\n')
-  await copy.click()
+  await copy(server)
   await expect(server.getByRole('status').filter({ hasText: 'Copied 3 B of the selection as C array' })).toBeVisible()
   await expect.poll(() => app.evaluate(() => navigator.clipboard.readText())).toBe('{ 0x38, 0x39, 0x0a }')
   await shot(app, 'copy-text-selection')
 
   // Only the header selected: the whole record, as before.
   await dragOver(app, server, '◀ in')
-  await copy.click()
+  await copy(server)
   await expect(server.getByRole('status').filter({ hasText: 'Copied 1 record(s), 37 bytes, as C array' })).toBeVisible()
 })
 
@@ -188,15 +224,15 @@ test('copy takes the selection each time, in every format; its notice never move
   await expect(screen(server)).toContainText('LAST\\n')
   const clipboard = (): Promise<string> => app.evaluate(() => navigator.clipboard.readText())
   const terminal = server.getByRole('log')
-  const format = server.getByRole('combobox', { name: 'Copy as' })
-  const copy = server.getByRole('button', { name: 'Copy', exact: true })
+  // The inspector opens first: it takes width from the panes, and a resize drops the selection.
+  const format = (await inspect(server)).getByRole('combobox', { name: 'Copy as' })
 
   await server.getByRole('radio', { name: 'Hex' }).click()
   await expect(screen(server)).toContainText('00000000  61 62 63 64 65 66')
   await dragOver(app, server, '64 65 66')
   const box = await terminal.boundingBox()
   await format.selectOption('c')
-  await copy.click()
+  await copy(server)
   await expect(server.getByRole('status').filter({ hasText: 'Copied 3 B of the selection as C array' })).toBeVisible()
   expect(await terminal.boundingBox()).toEqual(box)
   await expect.poll(clipboard).toBe('{ 0x64, 0x65, 0x66 }')
@@ -204,14 +240,14 @@ test('copy takes the selection each time, in every format; its notice never move
 
   // The selection is still there: a second copy in another format takes the same bytes.
   await format.selectOption('base64')
-  await copy.click()
+  await copy(server)
   await expect(server.getByRole('status').filter({ hasText: 'Copied 3 B of the selection as Base64' })).toBeVisible()
   expect(await terminal.boundingBox()).toEqual(box)
   await expect.poll(clipboard).toBe('ZGVm')
 
   // A click clears the selection: Copy says there is none and leaves the clipboard alone.
   await terminal.click()
-  await copy.click()
+  await copy(server)
   await expect(server.getByRole('status').filter({ hasText: 'Nothing selected' })).toBeVisible()
   expect(await terminal.boundingBox()).toEqual(box)
   expect(await clipboard()).toBe('ZGVm')
