@@ -262,9 +262,9 @@ test('invalid bytes stand out in inverse red; control characters are dim, right 
   const control = screen(server).locator('span', { hasText: '\\r\\n' })
   const afterInvalid = screen(server).locator('span', { hasText: '\\t' })
   // Inverse red: red behind the bytes. Control escapes: dim grey text on no background.
-  await expect(invalid.first()).toHaveCSS('background-color', 'rgb(204, 0, 0)')
+  await expect(invalid.first()).toHaveCSS('background-color', 'rgb(240, 84, 84)')
   await expect(control.first()).toHaveCSS('background-color', 'rgba(0, 0, 0, 0)')
-  await expect(control.first()).toHaveCSS('color', 'rgb(85, 87, 83)')
-  await expect(afterInvalid.first()).toHaveCSS('color', 'rgb(85, 87, 83)')
+  await expect(control.first()).toHaveCSS('color', 'rgb(132, 138, 148)')
+  await expect(afterInvalid.first()).toHaveCSS('color', 'rgb(132, 138, 148)')
   await shot(app, 'invalid-bytes')
 })
