@@ -14,7 +14,7 @@ test('switching to 简体中文 translates the window and the pane, and traffic 
   await expect(app.getByRole('combobox', { name: '语言' })).toHaveValue('zh')
   // The newer parts speak Chinese too: message settings, view bar, input options.
   // The server's settings are in the inspector beside the workspace.
-  await server.getByRole('button', { name: /^设置: / }).click()
+  await server.getByRole('button', { name: /^设置：/ }).click()
   const inspector = app.getByRole('complementary', { name: '检查器' })
   await inspector.getByText('分帧、变换、自动回复').click()
   await expect(inspector.getByRole('combobox', { name: '分帧方式' })).toBeVisible()

@@ -104,7 +104,7 @@ async function reachable(app: Page, p: Locator, role: 'button' | 'combobox' | 't
   await p.getByRole('button', { name: /^More actions/ }).click()
   const menu = app.getByRole('menu')
   // The menu says "Settings", where the line's button says "Settings: <pane>".
-  const found = await menu.getByRole(role === 'radio' ? 'menuitemcheckbox' : 'menuitem', { name: name.replace(/: .*$/, ''), exact: true }).isVisible()
+  const found = await menu.getByRole(role === 'radio' ? 'menuitemradio' : 'menuitem', { name: name.replace(/: .*$/, ''), exact: true }).isVisible()
   await app.keyboard.press('Escape')
   await expect(menu).toBeHidden()
   return found

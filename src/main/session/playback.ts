@@ -18,6 +18,7 @@
 import { defaultPaneConfig, type Endpoint, type EngineEvent, type PaneConfig } from '../../shared/contract'
 import { formatBytes } from '../../shared/bytes'
 import { savedPaneById } from '../../shared/workspace'
+import { playbackConnId } from '../../shared/flows'
 import type { PlaybackPane } from '../engine/kinds/playback'
 import { Steps, type Lifecycle, type Step, type ViewSpec } from './playback-steps'
 import type { ChunkRef, Flow, OpenSession } from './reader'
@@ -206,7 +207,7 @@ export class Playback {
           this.cursor++
           if (drawn) this.chunk(s.paneId, s.flow, s.ref, bytes)
           else {
-            view.absorb(connIdOf(s.flow), s.ref.dir, bytes)
+            view.absorb(playbackConnId(s.flow), s.ref.dir, bytes)
             this.pass(s)
           }
         } else {
@@ -270,7 +271,7 @@ export class Playback {
   private reportStats(): void {
     for (const paneId of this.dirty) {
       const stats = [...(this.open.get(paneId) ?? [])].map((f) => ({
-        connId: connIdOf(f),
+        connId: playbackConnId(f),
         bytesIn: this.counts.get(f.id)?.in ?? 0,
         bytesOut: this.counts.get(f.id)?.out ?? 0
       }))
@@ -283,7 +284,7 @@ export class Playback {
     this.sayPassed(paneId)
     this.count(paneId, flow, ref.dir, bytes.byteLength)
     const peer = flow.proto === 'udp' ? flow.remote : undefined
-    this.host.open(paneId, 'playback').show(connIdOf(flow), ref.dir, Number(ref.tNs / 1000n), bytes, peer)
+    this.host.open(paneId, 'playback').show(playbackConnId(flow), ref.dir, Number(ref.tNs / 1000n), bytes, peer)
   }
 
   private life(paneId: string, life: Lifecycle, tUs: number): void {
@@ -298,7 +299,7 @@ export class Playback {
         view.event({
           type: 'conn.open',
           paneId,
-          connId: connIdOf(f),
+          connId: playbackConnId(f),
           local: f.local as Endpoint,
           remote: f.remote as Endpoint,
           initiator: f.initiator ?? 'local',
@@ -307,14 +308,14 @@ export class Playback {
         return
       }
       case 'half':
-        view.event({ type: 'conn.halfClosed', paneId, connId: connIdOf(life.flow), by: life.by, tUs })
+        view.event({ type: 'conn.halfClosed', paneId, connId: playbackConnId(life.flow), by: life.by, tUs })
         return
       case 'closed': {
         const f = life.flow
         const c = this.counts.get(f.id) ?? { in: 0, out: 0 }
-        view.closed(connIdOf(f), tUs)
+        view.closed(playbackConnId(f), tUs)
         this.open.get(paneId)?.delete(f)
-        view.event({ type: 'conn.closed', paneId, connId: connIdOf(f), how: life.how, bytesIn: c.in, bytesOut: c.out, tUs })
+        view.event({ type: 'conn.closed', paneId, connId: playbackConnId(f), how: life.how, bytesIn: c.in, bytesOut: c.out, tUs })
         return
       }
       case 'state':
@@ -350,6 +351,3 @@ export class Playback {
 }
 
 /** The connection number a flow had on its pane (a capture's flows: their flow number). */
-function connIdOf(f: Flow): number {
-  return f.connId ?? f.id
-}

@@ -1,7 +1,6 @@
 // The window: the top line, the tabs (the live workspace, and an opened session or capture),
 // the inspector beside them, the window's dialogs, and its toasts.
-import { useCallback, useEffect, useMemo, useState } from 'react'
-import { History, LayoutGrid, X } from 'lucide-react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { webApi } from './api'
 import { useI18n } from './i18n'
 import { Notice } from './Notice'
@@ -23,6 +22,8 @@ import { WorkspaceGrid } from './WorkspaceGrid'
 import { InspectorContext, type InspectorSection, type InspectorState } from './ui/inspector'
 import { InspectorPanel } from './ui/InspectorPanel'
 import { paneTitle } from './saved-workspace'
+import { DocumentTabs } from './DocumentTabs'
+import { fileName } from './session/file-name'
 
 export function App() {
   const { t, err } = useI18n()
@@ -40,7 +41,7 @@ export function App() {
   const [focused, setFocused] = useState<string | undefined>()
   const [inspectorOpen, setInspectorOpen] = useState(false)
   const [slots, setSlots] = useState<InspectorState['slots']>({})
-  const [reveal, setReveal] = useState<{ section: InspectorSection; n: number }>()
+  const [reveal, setReveal] = useState<{ section?: InspectorSection; focus: boolean; n: number }>()
 
   useEffect(() => saveWorkspace(panes, layout), [panes, layout])
   useEffect(() => webApi?.onConnectionChange((open) => setHostLost(!open)), [])
@@ -83,23 +84,31 @@ export function App() {
     []
   )
 
-  const inspector = useMemo<InspectorState>(() => {
-    const wantsKey = (id: string | undefined): boolean => !!id && keyWanted(panes.find((p) => p.id === id)?.config ?? {}) !== undefined
-    return {
-      focused,
-      open: inspectorOpen,
-      slots,
-      focus: (id) => setFocused(id),
-      inspect: (id, section, ifFree) => {
-        // On restore the first pane whose key was left out keeps the inspector.
-        if (ifFree && inspectorOpen && focused !== id && wantsKey(focused)) return
-        setFocused(id)
-        setInspectorOpen(true)
-        if (section) setReveal((r) => ({ section, n: (r?.n ?? 0) + 1 }))
-      }
-    }
-  }, [focused, inspectorOpen, slots, panes])
-  const focusedPane = panes.find((p) => p.id === focused)
+  // The inspector's pane, as the mount effects of many restored panes see it in one commit.
+  const focusedNow = useRef<string | undefined>(undefined)
+  const panesNow = useRef(panes)
+  panesNow.current = panes
+  const inspect = useCallback((id: string, section?: InspectorSection, ifFree = false): boolean => {
+    const wantsKey = (pid: string | undefined): boolean => !!pid && keyWanted(panesNow.current.find((p) => p.id === pid)?.config ?? {}) !== undefined
+    // On restore the first pane whose key was left out keeps the inspector.
+    if (ifFree && focusedNow.current !== id && wantsKey(focusedNow.current)) return false
+    focusedNow.current = id
+    setFocused(id)
+    setInspectorOpen(true)
+    setReveal((r) => ({ section, focus: !ifFree, n: (r?.n ?? 0) + 1 }))
+    return true
+  }, [])
+  const focusPane = useCallback((id: string): void => {
+    focusedNow.current = id
+    setFocused(id)
+  }, [])
+  // The inspector shows a pane of the tab shown, never one hidden in the other tab.
+  const inShownTab = (p: PaneModel): boolean => (shownTab === 'session') === inSession(p)
+  const focusedPane = panes.find((p) => p.id === focused && inShownTab(p))
+  const inspector = useMemo<InspectorState>(
+    () => ({ focused: focusedPane?.id, slots, inspect, focus: focusPane }),
+    [focusedPane?.id, slots, inspect, focusPane]
+  )
 
   const newPair = useCallback(
     async (kind: 'tcp' | 'udp') => {
@@ -162,7 +171,6 @@ export function App() {
     setPanes((ps) => ps.filter((m) => m.kind !== 'playback'))
     setTab('workspace')
   }
-  const sessionName = s.session?.path.split(/[\\/]/).pop() ?? ''
 
   return (
     <InspectorContext.Provider value={inspector}>
@@ -185,46 +193,13 @@ export function App() {
         <div className="body">
           <main className="tabs-area" aria-label={t('workspace.label')}>
             {/* Always there, so opening a file never moves the live panes. */}
-            <div className="tabs" role="tablist" aria-label={t('tabs.label')}>
-              <button
-                type="button"
-                role="tab"
-                id="tab-workspace"
-                aria-controls="panel-workspace"
-                aria-selected={shownTab === 'workspace'}
-                className="tab"
-                onClick={() => setTab('workspace')}
-              >
-                <LayoutGrid size={14} aria-hidden />
-                {t('tabs.workspace', { n: live.length })}
-              </button>
-              {s.session && (
-                <span className="tab-with-close">
-                  <button
-                    type="button"
-                    role="tab"
-                    id="tab-session"
-                    aria-controls="panel-session"
-                    aria-selected={shownTab === 'session'}
-                    className="tab"
-                    title={s.session.path}
-                    onClick={() => setTab('session')}
-                  >
-                    <History size={14} aria-hidden />
-                    {sessionName}
-                  </button>
-                  <button
-                    type="button"
-                    className="icon tab-close"
-                    aria-label={t('session.closeNamed', { name: sessionName })}
-                    title={t('session.close')}
-                    onClick={closeSession}
-                  >
-                    <X size={13} aria-hidden />
-                  </button>
-                </span>
-              )}
-            </div>
+            <DocumentTabs
+              shown={shownTab}
+              onShow={setTab}
+              livePanes={live.length}
+              session={s.session && { name: fileName(s.session.path), path: s.session.path }}
+              onCloseSession={closeSession}
+            />
             <div className="tab-panels">
               <div
                 id="panel-workspace"
@@ -268,14 +243,13 @@ export function App() {
               )}
             </div>
           </main>
-          {inspectorOpen && (
-            <InspectorPanel
-              title={focusedPane ? paneTitle(focusedPane, t) : undefined}
-              reveal={reveal}
-              onSlots={setSlots}
-              onClose={() => setInspectorOpen(false)}
-            />
-          )}
+          <InspectorPanel
+            open={inspectorOpen}
+            title={focusedPane ? paneTitle(focusedPane, t) : undefined}
+            reveal={reveal}
+            onSlots={setSlots}
+            onClose={() => setInspectorOpen(false)}
+          />
         </div>
         {s.dialog && (
           <PathDialog

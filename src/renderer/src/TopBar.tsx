@@ -1,6 +1,6 @@
 // The window's one top line: new pairs and panes, the session's Open / Save / Save as and
 // Recent, the inspector's switch and the language. It never wraps at 1024 px and wider: the
-// less used actions are in menus, and notices are toasts (Toasts.tsx), not words in it.
+// less used actions are in menus, and notices are toasts (App.tsx), not words in it.
 import { FolderOpen, Languages, Plus, Save, PanelRight, MoreHorizontal } from 'lucide-react'
 import { languages, type Lang } from '../../shared/i18n'
 import { formatBytes } from '../../shared/bytes'

@@ -10,7 +10,7 @@ import { sizesFor } from './saved-workspace'
 import type { PaneModel } from './workspace'
 
 /** A row's least height: the header line, the input (two lines in a narrow pane) and ten terminal rows. */
-const MIN_ROW_PX = 290
+const MIN_ROW_PX = 276
 const MIN_COL_PX = 240
 const PER_ROW = 3
 

@@ -99,6 +99,9 @@ export function Address({ model, snap, running, problem, onChange, onStart, onSt
   const { t } = useI18n()
   const status = useStatusText(snap, true)
   const full = useStatusText(snap)
+  // A narrow header shows only where (the dot and the main action say the state).
+  const where =
+    snap.state === 'connected' && snap.remote ? `→ ${showEndpoint(snap.remote)}` : snap.state !== 'idle' && snap.local ? showEndpoint(snap.local) : undefined
   return (
     <form
       className={`address state-${snap.state}`}
@@ -111,7 +114,16 @@ export function Address({ model, snap, running, problem, onChange, onStart, onSt
       {!running && <AddressFields model={model} running={running} invalid={problem !== undefined && 'field' in problem} onChange={onChange} />}
       <span className="status" role="status" aria-label={t('pane.status')} title={full}>
         <span className="dot" aria-hidden="true" />
-        <span className="status-text">{status}</span>
+        <span className="status-text">
+          <span className="status-words">{status}</span>
+          {where && (
+            // A space first: the words and the address never run together in the text.
+            <span className="status-where" aria-hidden="true">
+              {' '}
+              {where}
+            </span>
+          )}
+        </span>
       </span>
       <button type="submit" className={running ? 'main-action' : 'main-action primary'} disabled={snap.state === 'connecting'}>
         {running ? t(stopKey[model.kind]) : t(startKey[model.kind])}

@@ -1,10 +1,9 @@
 // The input: one line that grows when needed — mode, encoding, line ending, whom to send to
-// and repeat as compact chips, the editor, Send — and the running jobs under it. Snippets and
-// sequences are drawn in the inspector. A multi-line editor (Enter sends, Shift+Enter breaks the line) in text (with
-// escapes, in an encoding), hex, base64 or file mode, with {{variables}}, a line ending,
-// whom to send to, repeat, history (saved with the workspace), snippets and sequences. A
-// template that does not parse is marked at the bad character and not sent; the engine
-// expands it at each send.
+// and Repeat as compact chips, then the editor and Send — with the running jobs under it.
+// The editor takes several lines (Enter sends, Shift+Enter breaks the line) in text (with
+// escapes, in an encoding), hex, base64 or file mode, with {{variables}} and a history saved
+// with the workspace. A template that does not parse is marked at the bad character and not
+// sent; the engine expands it at each send. Snippets and sequences are drawn in the inspector.
 import { useId, useRef, useState, type KeyboardEvent } from 'react'
 import { checkingContext, composeMessage, type TemplateMode } from '../../../shared/compose'
 import type { TextEncoding } from '../../../shared/encodings'
@@ -271,26 +270,29 @@ export function Composer(props: Props) {
             <span className="label">{t('send.repeat')}</span>
           </button>
         )}
-        <textarea
-          ref={input}
-          rows={Math.min(6, Math.max(1, text.split('\n').length))}
-          className={`send-input${error ? ' invalid' : ''}`}
-          aria-label={mode === 'file' ? t('send.filePath') : t('send.input')}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? errorId : undefined}
-          placeholder={placeholder}
-          value={text}
-          spellCheck={false}
-          onChange={(e) => {
-            setText(e.target.value)
-            if (error) setError(undefined)
-          }}
-          onKeyDown={onKey}
-        />
-        <button type="button" className="primary send" disabled={disabled} aria-label={sendLabel} title={sendLabel} onClick={send}>
-          <SendHorizontal size={14} aria-hidden />
-          <span className="label">{sendLabel}</span>
-        </button>
+        {/* The editor and Send stay together: only the chips wrap in a narrow pane. */}
+        <span className="composer-edit">
+          <textarea
+            ref={input}
+            rows={Math.min(6, Math.max(1, text.split('\n').length))}
+            className={`send-input${error ? ' invalid' : ''}`}
+            aria-label={mode === 'file' ? t('send.filePath') : t('send.input')}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? errorId : undefined}
+            placeholder={placeholder}
+            value={text}
+            spellCheck={false}
+            onChange={(e) => {
+              setText(e.target.value)
+              if (error) setError(undefined)
+            }}
+            onKeyDown={onKey}
+          />
+          <button type="button" className="primary send" disabled={disabled} aria-label={sendLabel} title={sendLabel} onClick={send}>
+            <SendHorizontal size={14} aria-hidden />
+            <span className="label">{sendLabel}</span>
+          </button>
+        </span>
       </div>
       {((mode === 'file' && paneKind === 'udp') || (repeatOn && mode !== 'file') || running.length > 1) && (
         <div className="composer-line options">

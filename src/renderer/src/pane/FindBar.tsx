@@ -7,12 +7,14 @@ import { useI18n } from '../i18n'
 import type { FindResult } from './TrafficView'
 
 interface Props {
+  /** Changes when the search is asked for again while it shows. */
+  focusSignal: number
   onFind(query: string, hex: boolean, backwards: boolean): Promise<FindResult>
   onClearHighlights(): void
   onClose(): void
 }
 
-export function FindBar({ onFind, onClearHighlights, onClose }: Props) {
+export function FindBar({ focusSignal, onFind, onClearHighlights, onClose }: Props) {
   const { t } = useI18n()
   const [query, setQuery] = useState('')
   const [hexQuery, setHexQuery] = useState(false)
@@ -21,11 +23,13 @@ export function FindBar({ onFind, onClearHighlights, onClose }: Props) {
   const input = useRef<HTMLInputElement>(null)
   const find = (backwards: boolean): void => void onFind(query, hexQuery, backwards).then((r) => setResult(r ?? null))
   const notFound = result === null
-  useEffect(() => input.current?.focus(), [])
-  const close = (): void => {
-    onClearHighlights()
-    onClose()
-  }
+  // Each Ctrl+F (or Search) brings the focus back to the box.
+  useEffect(() => input.current?.focus(), [focusSignal])
+  // However the search goes away (Escape, its close button, the header's Search), its highlights go too.
+  const clearHighlights = useRef(onClearHighlights)
+  clearHighlights.current = onClearHighlights
+  useEffect(() => () => clearHighlights.current(), [])
+  const close = (): void => onClose()
 
   return (
     <div className="find-bar" role="search" aria-label={t('view.search')}>

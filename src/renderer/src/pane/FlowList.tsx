@@ -75,7 +75,7 @@ export function FlowList({ flows, shownId, onShow, onExport, onResend, onStandIn
                   {f.id}
                 </button>
               </td>
-              <td>
+              <td className="endpoints">
                 {f.proto.toUpperCase()} {showEndpoint(f.local)} ⇄ {showEndpoint(f.remote)}
               </td>
               <td>{formatBytes(f.bytesIn)}</td>

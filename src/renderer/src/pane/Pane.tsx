@@ -2,8 +2,7 @@
 // input. Its settings (address, messages, snippets, view) are drawn in the inspector while
 // it is the pane inspected; its connections open from the header.
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
-import { parseHex } from '../../../shared/bytes'
-import { formatBytes } from '../../../shared/bytes'
+import { formatBytes, parseHex } from '../../../shared/bytes'
 import { formatBytesAs, type CopyFormat } from '../../../shared/copy-formats'
 import type { PaneError, SendTarget as ContractTarget } from '../../../shared/contract'
 import { useI18n } from '../i18n'
@@ -47,6 +46,12 @@ export function Pane({ model, onChange, onClose, maximized, onMaximize }: Props)
   const setMode = (view: ViewMode): void => setView({ ...viewSettings, view })
   const [paused, setPaused] = useState(false)
   const [searching, setSearching] = useState(false)
+  /** Counts asks for the search (Ctrl+F, Search): each focuses its box. */
+  const [searchAsked, setSearchAsked] = useState(0)
+  const askSearch = (): void => {
+    setSearching(true)
+    setSearchAsked((n) => n + 1)
+  }
   const [connsOpen, setConnsOpen] = useState(false)
   const [copyFormat, setCopyFormat] = useState<CopyFormat>('hex')
   const [redrawSignal, setRedrawSignal] = useState(0)
@@ -64,7 +69,7 @@ export function Pane({ model, onChange, onClose, maximized, onMaximize }: Props)
   }, [store])
   // A restored pane whose key was left out opens the inspector at that key (the first such pane keeps it).
   useEffect(() => {
-    if (keyWanted(model.config)) inspector.inspect(model.id, 'messages', true)
+    if (keyWanted(model.config) && inspector.inspect(model.id, 'messages', true)) setAskKey((n) => n + 1)
     // Only when the pane is made.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [])
@@ -146,14 +151,15 @@ export function Pane({ model, onChange, onClose, maximized, onMaximize }: Props)
       : []),
     ...(hasConns ? [{ kind: 'item' as const, label: t('conns.button', { n: snap.conns.length }), onSelect: () => setConnsOpen(true) }] : []),
     { kind: 'separator' },
-    ...(['text', 'hex', 'split'] as ViewMode[]).map((v) => ({
-      kind: 'check' as const,
-      label: t(`view.${v}`),
-      checked: viewSettings.view === v,
-      onSelect: () => setMode(v)
-    })),
+    {
+      kind: 'radio',
+      label: t('view.label'),
+      value: viewSettings.view,
+      choices: (['text', 'hex', 'split'] as ViewMode[]).map((v) => ({ value: v, label: t(`view.${v}`) })),
+      onChoose: (v) => setMode(v as ViewMode)
+    },
     { kind: 'separator' },
-    { kind: 'item', label: t('view.search'), hint: 'Ctrl+F', onSelect: () => setSearching(true) },
+    { kind: 'item', label: t('view.search'), hint: 'Ctrl+F', onSelect: askSearch },
     { kind: 'item', label: paused ? t('view.resume') : t('view.pause'), onSelect: () => setPaused(!paused) },
     { kind: 'item', label: t('view.clear'), hint: 'Ctrl+L', onSelect: clear },
     { kind: 'item', label: t('view.copyAs', { format: t(`copy.${copyFormat}`) }), onSelect: copy },
@@ -175,7 +181,7 @@ export function Pane({ model, onChange, onClose, maximized, onMaximize }: Props)
         if (shortcut === 'maximize') onMaximize?.()
         else if (shortcut === 'clear') clear()
         else if (shortcut === 'toggleHex') setMode(viewSettings.view === 'hex' ? 'text' : 'hex')
-        else if (shortcut === 'find') setSearching(true)
+        else if (shortcut === 'find') askSearch()
         else return
         e.preventDefault()
       }}
@@ -183,6 +189,7 @@ export function Pane({ model, onChange, onClose, maximized, onMaximize }: Props)
       <PaneHeader
         kind={model.kind}
         title={title}
+        shortTitle={playback ? undefined : String(model.n)}
         address={
           !playback && <Address model={model} snap={snap} running={running} problem={problem} onChange={change} onStart={() => void start()} onStop={stop} />
         }
@@ -203,7 +210,7 @@ export function Pane({ model, onChange, onClose, maximized, onMaximize }: Props)
         view={viewSettings.view}
         onView={setMode}
         searching={searching}
-        onSearch={() => setSearching((s) => !s)}
+        onSearch={() => (searching ? setSearching(false) : askSearch())}
         paused={paused}
         onPause={() => setPaused(!paused)}
         onClear={clear}
@@ -254,7 +261,9 @@ export function Pane({ model, onChange, onClose, maximized, onMaximize }: Props)
       </InspectorPart>
       <div className="traffic-area">
         <TrafficView ref={traffic} store={store} options={options} label={t('view.terminal', { pane: title })} redrawSignal={redrawSignal} paused={paused} />
-        {searching && <FindBar onFind={find} onClearHighlights={() => traffic.current?.clearHighlights()} onClose={() => setSearching(false)} />}
+        {searching && (
+          <FindBar focusSignal={searchAsked} onFind={find} onClearHighlights={() => traffic.current?.clearHighlights()} onClose={() => setSearching(false)} />
+        )}
         <Notice notice={notice} onDone={dismiss} />
       </div>
       {!playback && (

@@ -14,6 +14,8 @@ import { KindIcon } from '../ui/KindIcon'
 interface Props {
   kind: PaneKind
   title: string
+  /** What a narrow header shows of the title (the pane's number). */
+  shortTitle?: string
   /** Address fields or status, and the main action (live panes). */
   address?: ReactNode
   /** Connections (TCP) or counters (UDP). */
@@ -39,24 +41,45 @@ const viewIcon: Record<ViewMode, ReactNode> = {
   split: <Columns2 size={15} aria-hidden />
 }
 
+const views: ViewMode[] = ['text', 'hex', 'split']
 const nextView: Record<ViewMode, ViewMode> = { text: 'hex', hex: 'split', split: 'text' }
 
 export function PaneHeader(p: Props) {
   const { t } = useI18n()
-  const on = (what: string): string => `${what}: ${p.title}`
+  const on = (action: string): string => t('pane.actionOf', { action, pane: p.title })
   return (
     <header className="pane-head">
       <KindIcon kind={p.kind} />
       <h2 title={p.title}>{p.title}</h2>
+      {p.shortTitle && (
+        <span className="short-title" title={p.title} aria-hidden="true">
+          {p.shortTitle}
+        </span>
+      )}
       {p.address}
       {p.conns}
       <span className="head-tools">
-        <span className="segmented" role="radiogroup" aria-label={t('view.label')}>
-          {(['text', 'hex', 'split'] as ViewMode[]).map((v) => (
+        <span
+          className="segmented"
+          role="radiogroup"
+          aria-label={t('view.label')}
+          onKeyDown={(e) => {
+            // Arrow keys move the choice, as in any radio group (one Tab stop for the three).
+            const step = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? -1 : 0
+            if (!step) return
+            e.preventDefault()
+            const next = views[(views.indexOf(p.view) + step + views.length) % views.length]!
+            p.onView(next)
+            e.currentTarget.querySelector<HTMLElement>(`[data-view="${next}"]`)?.focus()
+          }}
+        >
+          {views.map((v) => (
             <button
               key={v}
               type="button"
               role="radio"
+              data-view={v}
+              tabIndex={p.view === v ? 0 : -1}
               aria-checked={p.view === v}
               aria-label={t(`view.${v}`)}
               title={t(`view.${v}`)}

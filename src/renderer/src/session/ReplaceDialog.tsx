@@ -32,10 +32,10 @@ export function ReplaceDialog({ stake, onChoose }: Props) {
           {stake.unsaved > 0 && <> {t('session.replace.unsaved', { n: stake.unsaved })}</>}
         </>
       }
-      // Keeping what is open is the safe answer: Enter keeps it.
+      // Leaving what is open as it is is the safe answer: Enter opens the recording in its tab only.
       choices={[
-        { value: 'view', label: t('session.replace.view') },
-        { value: 'keep', label: t('session.replace.keep'), safe: true },
+        { value: 'view', label: t('session.replace.view'), safe: true },
+        { value: 'keep', label: t('session.replace.keep') },
         { value: 'replace', label: t('session.replace.replace'), primary: true }
       ]}
       onChoose={onChoose}

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react'
 import type { MessageRef, SessionSummary } from '../../../shared/contract'
 import { api } from '../api'
 import { useI18n } from '../i18n'
+import { fileName } from './file-name'
 
 interface Props {
   session: SessionSummary
@@ -36,9 +37,9 @@ export function SessionBar({ session, otherFlows, onClose }: Props) {
   const control = (action: 'play' | 'pause' | 'seek' | 'speed', extra: { offsetNs?: string; speed?: number } = {}): void =>
     void api.command({ type: 'playback.control', sessionId: session.sessionId, action, ...extra })
 
-  const name = session.path.split(/[\\/]/).pop()
+  const name = fileName(session.path)
   return (
-    <div className="session-bar" role="region" aria-label={t('session.barLabel', { name: name ?? '' })}>
+    <div className="session-bar" role="region" aria-label={t('session.barLabel', { name })}>
       <strong title={session.path}>{name}</strong>
       <span className="muted">
         {t(`session.kind.${session.kind}`)} · {t('session.flows', { n: session.flows.length })}

@@ -2,7 +2,7 @@
 // (each row shows its conversation), one conversation on the right (as Wireshark's Follow
 // Stream), and the panes its replays opened under it. The read-only panes of the other
 // conversations stay mounted, hidden, so each keeps its place in the playback.
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import type { SessionSummary } from '../../../shared/contract'
 import { useI18n } from '../i18n'
 import { FlowList, type Flow, type ResendChoice } from '../pane/FlowList'
@@ -10,6 +10,8 @@ import { Pane } from '../pane/Pane'
 import type { PaneModel } from '../workspace'
 import { SessionBar } from './SessionBar'
 import { paneTitle } from '../saved-workspace'
+import { playbackConnId } from '../../../shared/flows'
+import { defaultViewSettings } from '../../../shared/workspace'
 
 interface Props {
   session: SessionSummary
@@ -28,10 +30,29 @@ interface Props {
 
 export function SessionView(p: Props) {
   const { t } = useI18n()
-  const [chosen, setChosen] = useState<string | undefined>()
+  // One conversation at a time: the flow chosen (the first at the start), shown alone in the
+  // read-only pane that holds it (a pane with several is filtered to it); or a pane that has none.
+  const [shownFlowId, setShownFlowId] = useState<number | undefined>(p.session.flows[0]?.id)
+  const [emptyShown, setEmptyShown] = useState<string | undefined>()
   const [maxId, setMaxId] = useState<string | undefined>()
-  const shown = p.views.find((v) => v.id === chosen) ?? p.views[0]
   const viewOf = (flow: Flow): PaneModel | undefined => p.views.find((v) => v.flows?.some((f) => f.id === flow.id))
+  const shownFlow = p.session.flows.find((f) => f.id === shownFlowId)
+  const shown = (emptyShown && p.views.find((v) => v.id === emptyShown)) || (shownFlow && viewOf(shownFlow)) || p.views[0]
+  const show = (flow: Flow): void => {
+    setEmptyShown(undefined)
+    setShownFlowId(flow.id)
+    const v = viewOf(flow)
+    if (!v || (v.flows?.length ?? 0) < 2) return
+    const view = v.view ?? defaultViewSettings
+    p.onChange(v.id, { view: { ...view, filter: { ...view.filter, connId: playbackConnId(flow) } } })
+  }
+  // The first flow is shown alone from the start, as any flow chosen later.
+  useEffect(() => {
+    const first = p.session.flows[0]
+    if (first) show(first)
+    // Once per opened file.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [p.session.sessionId])
   // A recorded pane without a connection has no flow: it is listed by its name.
   const empty = p.views.filter((v) => !v.flows?.length)
 
@@ -42,8 +63,8 @@ export function SessionView(p: Props) {
         <div className="session-side">
           <FlowList
             flows={p.session.flows}
-            shownId={(f) => viewOf(f)?.id === shown?.id}
-            onShow={(f) => setChosen(viewOf(f)?.id)}
+            shownId={(f) => !emptyShown && f.id === shownFlowId}
+            onShow={show}
             onExport={p.onExport}
             onResend={p.onResend}
             onStandIn={p.onStandIn}
@@ -52,7 +73,7 @@ export function SessionView(p: Props) {
             <ul className="plain-list" aria-label={t('session.emptyPanes')}>
               {empty.map((v) => (
                 <li key={v.id}>
-                  <button type="button" aria-pressed={v.id === shown?.id} onClick={() => setChosen(v.id)}>
+                  <button type="button" aria-pressed={v.id === shown?.id} onClick={() => setEmptyShown(v.id)}>
                     {paneTitle(v, t)}
                   </button>
                 </li>

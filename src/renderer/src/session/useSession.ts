@@ -17,6 +17,7 @@ import type { AtStake } from './ReplaceDialog'
 import type { KeysChoice } from './KeysDialog'
 import { useAskBeforeUnload } from './ask-before-unload'
 import { startKey } from '../pane/Address'
+import { fileName } from './file-name'
 
 export type Dialog = { kind: 'save' | 'open' | 'export' | 'workspace'; initial: string; flow?: Flow } | undefined
 
@@ -35,7 +36,7 @@ export interface WorkspaceAccess {
 }
 
 export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void, ws: WorkspaceAccess) {
-  const { t, err } = useI18n()
+  const { t, err, lang } = useI18n()
   const [session, setSession] = useState<SessionSummary | undefined>()
   const [savedPath, setSavedPath] = useState<string | undefined>()
   const [recent, setRecent] = useState<string[]>([])
@@ -137,7 +138,7 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     const running = live.filter((p) => storeOf(p.id).snapshot().state !== 'idle').length
     const unsaved = unsavedPanes().length
     if (restorable > 0 && running + unsaved > 0) {
-      setPending({ summary: s, stake: { open: live.length, running, unsaved, restorable, name: s.path.split(/[\\/]/).pop() ?? s.path } })
+      setPending({ summary: s, stake: { open: live.length, running, unsaved, restorable, name: fileName(s.path) } })
       return undefined
     }
     await show(s, 'replace')
@@ -213,7 +214,8 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     if (restored.length > 0) {
       const closed = gone.filter((p) => p.kind !== 'playback').length
       // The words on the buttons that start them: Listen, Connect, Bind.
-      const actions = [...new Set(restored.map((p) => t(startKey[p.kind])))].join(t('list.or'))
+      const words = [...new Set(restored.map((p) => t('list.quoted', { word: t(startKey[p.kind]) })))]
+      const actions = new Intl.ListFormat(lang === 'zh' ? 'zh-CN' : 'en', { type: 'disjunction' }).format(words)
       if (!replacing) say(t('session.restoredAdded', { n: restored.length, actions }))
       else say(closed > 0 ? t('session.restoredReplacing', { n: restored.length, closed, actions }) : t('session.restored', { n: restored.length, actions }))
     }

@@ -6,9 +6,9 @@ import type { ReactNode } from 'react'
 
 export type MenuEntry =
   | { kind: 'item'; label: string; onSelect(): void; disabled?: boolean; icon?: ReactNode; hint?: string; danger?: boolean }
-  | { kind: 'check'; label: string; checked: boolean; onSelect(): void; disabled?: boolean }
+  /** One choice of several (text / hex / split): a radio group of the menu. */
+  | { kind: 'radio'; label: string; value: string; choices: { value: string; label: string }[]; onChoose(value: string): void }
   | { kind: 'separator' }
-  | { kind: 'label'; label: string }
 
 interface Props {
   /** The button's accessible name. */
@@ -33,17 +33,17 @@ export function Menu({ label, trigger, entries, className, align = 'end' }: Prop
           {entries.map((e, i) =>
             e.kind === 'separator' ? (
               <DropdownMenu.Separator key={i} className="menu-sep" />
-            ) : e.kind === 'label' ? (
-              <DropdownMenu.Label key={i} className="menu-label">
-                {e.label}
-              </DropdownMenu.Label>
-            ) : e.kind === 'check' ? (
-              <DropdownMenu.CheckboxItem key={i} className="menu-item" checked={e.checked} disabled={e.disabled} onSelect={e.onSelect}>
-                <span className="menu-icon" aria-hidden="true">
-                  {e.checked ? '✓' : ''}
-                </span>
-                {e.label}
-              </DropdownMenu.CheckboxItem>
+            ) : e.kind === 'radio' ? (
+              <DropdownMenu.RadioGroup key={i} value={e.value} onValueChange={e.onChoose} aria-label={e.label}>
+                {e.choices.map((c) => (
+                  <DropdownMenu.RadioItem key={c.value} value={c.value} className="menu-item">
+                    <span className="menu-icon" aria-hidden="true">
+                      {c.value === e.value ? '●' : ''}
+                    </span>
+                    {c.label}
+                  </DropdownMenu.RadioItem>
+                ))}
+              </DropdownMenu.RadioGroup>
             ) : (
               <DropdownMenu.Item key={i} className={e.danger ? 'menu-item danger' : 'menu-item'} disabled={e.disabled} onSelect={e.onSelect}>
                 <span className="menu-icon" aria-hidden="true">
