@@ -1,7 +1,7 @@
 // A pane's one header line (as tmux's status line): kind, title, address and state, the main
 // action, its connections, and what is used every minute — text / hex / split, search, pause,
 // clear, settings, maximize, close; everything, these too, in its menu (⋯). A narrow pane hides
-// the less used of these from the line (container queries in styles.css); the menu keeps them,
+// the less used of these from the line (container queries in styles/pane.css); the menu keeps them,
 // and one button steps through text / hex / split.
 import type { ReactNode } from 'react'
 import { Binary, CaseSensitive, Columns2, Eraser, Maximize2, Minimize2, MoreHorizontal, Pause, Play, Search, SlidersHorizontal, X } from 'lucide-react'
