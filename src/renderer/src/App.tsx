@@ -1,6 +1,6 @@
 // The window: the top line, the tabs (the live workspace, and an opened session or capture),
 // the inspector beside them, the window's dialogs, and its toasts.
-import { useCallback, useEffect, useMemo, useState } from 'react'
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import { History, LayoutGrid, X } from 'lucide-react'
 import { webApi } from './api'
 import { useI18n } from './i18n'
@@ -82,6 +82,12 @@ export function App() {
     []
   )
 
+  // What the inspector shows as last asked: the restored panes ask in one commit, before a
+  // render shows any of their answers, so the state alone would let the last one win.
+  const inspected = useRef({ focused, open: inspectorOpen })
+  useLayoutEffect(() => {
+    inspected.current = { focused, open: inspectorOpen }
+  }, [focused, inspectorOpen])
   const inspector = useMemo<InspectorState>(() => {
     const wantsKey = (id: string | undefined): boolean => !!id && keyWanted(panes.find((p) => p.id === id)?.config ?? {}) !== undefined
     return {
@@ -91,7 +97,9 @@ export function App() {
       focus: (id) => setFocused(id),
       inspect: (id, section, ifFree) => {
         // On restore the first pane whose key was left out keeps the inspector.
-        if (ifFree && inspectorOpen && focused !== id && wantsKey(focused)) return
+        const now = inspected.current
+        if (ifFree && now.open && now.focused !== id && wantsKey(now.focused)) return
+        inspected.current = { focused: id, open: true }
         setFocused(id)
         setInspectorOpen(true)
         if (section) setReveal((r) => ({ section, n: (r?.n ?? 0) + 1 }))
