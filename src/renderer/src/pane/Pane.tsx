@@ -49,7 +49,9 @@ export function Pane({ model, onChange, onClose, maximized, onMaximize }: Props)
   const [connsOpen, setConnsOpen] = useState(false)
   const [copyFormat, setCopyFormat] = useState<CopyFormat>('hex')
   const [redrawSignal, setRedrawSignal] = useState(0)
-  const [problem, setProblem] = useState<StartProblem>()
+  const [startProblem, setProblem] = useState<StartProblem>()
+  // A Start refused for a key left out says so only while the key is still wanted (until Apply).
+  const problem = startProblem && 'key' in startProblem && !keyWanted(model.config) ? undefined : startProblem
   /** Counts Starts refused for a key left out: each opens the settings at that key's field. */
   const [askKey, setAskKey] = useState(0)
   const [notice, say, dismiss] = useNotice()
