@@ -20,7 +20,8 @@ test('a full disk stops the recording: a notice says so and why, every pane logs
   try {
     await page.addInitScript(() => localStorage.setItem('np.lang', 'en'))
     await page.goto(host.url)
-    await page.getByRole('button', { name: 'TCP server' }).click()
+    await page.getByRole('button', { name: 'Add pane' }).click()
+    await page.getByRole('menuitem', { name: 'TCP server' }).click()
     const server = pane(page, /TCP server pane/)
     await server.getByRole('button', { name: 'Listen' }).click()
     await expect(server.getByRole('status').first()).toContainText(/listening on 127\.0\.0\.1:\d+/)
@@ -37,6 +38,7 @@ test('a full disk stops the recording: a notice says so and why, every pane logs
       await find(server, 'No space left on the disk.', false)
       await expect(results(server)).toHaveText('1 of 1', { timeout: 1000 })
     }).toPass({ timeout: 30_000 })
+    await server.getByRole('button', { name: /^Connections \(\d+\)$/ }).click()
     await expect(server.getByRole('table', { name: 'Connections' })).toContainText('256.0 KiB')
     await shot(page, 'recording-stopped')
     sock.destroy()

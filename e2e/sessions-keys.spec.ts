@@ -23,7 +23,19 @@ function savedSteps(file: string): unknown[][] {
   }
 }
 
-async function encrypt(p: Locator): Promise<void> {
+/** Shows the settings of the pane named `title` in the inspector (by its menu's Settings); returns the inspector. */
+async function inspect(app: Page, title: string): Promise<Locator> {
+  await pane(app, title)
+    .getByRole('button', { name: `More actions: ${title}` })
+    .click()
+  await app.getByRole('menuitem', { name: 'Settings' }).click()
+  const inspector = app.getByRole('complementary', { name: 'Inspector' })
+  await expect(inspector.getByRole('heading', { name: `Settings of ${title}` })).toBeVisible()
+  return inspector
+}
+
+async function encrypt(app: Page, title: string): Promise<void> {
+  const p = await inspect(app, title)
   await p.getByText('Framing, transforms, auto-replies').click()
   await p.getByRole('button', { name: '+ Encryption' }).click()
   await p.getByRole('textbox', { name: 'Step 1 passphrase' }).fill(PASSPHRASE)
@@ -56,8 +68,8 @@ test('a session saved without its keys holds no key anywhere; the restored pane 
   const server = pane(app, 'TCP server pane 1')
   const client = pane(app, 'TCP client pane 2')
   await expect(status(client)).toContainText('connected')
-  await encrypt(server)
-  await encrypt(client)
+  await encrypt(app, 'TCP server pane 1')
+  await encrypt(app, 'TCP client pane 2')
   await send(client, 'attack at dawn')
   await expect(screen(server)).toContainText('attack at dawn')
 
@@ -81,30 +93,37 @@ test('a session saved without its keys holds no key anywhere; the restored pane 
   const server2 = pane(app, 'TCP server pane 1')
   const client2 = pane(app, 'TCP client pane 2')
   const ask = "Step 1: this step's key was left out of the saved session: enter it, then press Apply"
-  await expect(server2.getByRole('alert').filter({ hasText: ask })).toBeVisible()
-  await expect(client2.getByRole('alert').filter({ hasText: ask })).toBeVisible()
-  await expect(server2.getByRole('textbox', { name: 'Step 1 passphrase' })).toBeFocused()
+  // The inspector opened at the first such pane's settings (the server's), its key field focused.
+  const inspector = app.getByRole('complementary', { name: 'Inspector' })
+  await expect(inspector.getByRole('heading', { name: 'Settings of TCP server pane 1' })).toBeVisible()
+  await expect(inspector.getByRole('alert').filter({ hasText: ask })).toBeVisible()
+  await expect(inspector.getByRole('textbox', { name: 'Step 1 passphrase' })).toBeFocused()
   // The recorded server, without the key, shows the wire bytes and why they are not decrypted.
   await shot(app, 'keys-restored')
   const recorded = pane(app, /Recorded: TCP server 1/)
-  await recorded.getByRole('button', { name: /^Maximize/ }).click()
+  const shows = app.getByRole('table', { name: 'Recorded flows' }).getByRole('button', { name: /^Show flow \d+$/ })
+  for (let i = 0; !(await recorded.isVisible()) && i < (await shows.count()); i++) await shows.nth(i).click()
+  await expect(recorded).toBeVisible()
   await expect(screen(recorded)).toContainText('the key was left out of the saved session')
   await shot(app, 'keys-playback')
-  await recorded.getByRole('button', { name: /^Restore/ }).click()
+  // The client asks too.
+  await app.getByRole('tab', { name: /^Live panes/ }).click()
+  await expect((await inspect(app, 'TCP client pane 2')).getByRole('alert').filter({ hasText: ask })).toBeVisible()
 
   // Start is refused, and says why, until the key is given and applied.
   await server2.getByRole('button', { name: 'Listen' }).click()
   const refused = 'Not started: the key of step 1 (aes-256-gcm) was left out of the saved session.'
   await expect(server2.getByRole('alert').filter({ hasText: refused })).toBeVisible()
   await expect(status(server2)).toHaveText('stopped')
-  await expect(server2.getByRole('textbox', { name: 'Step 1 passphrase' })).toBeFocused()
+  await expect(inspector.getByRole('heading', { name: 'Settings of TCP server pane 1' })).toBeVisible()
+  await expect(inspector.getByRole('textbox', { name: 'Step 1 passphrase' })).toBeFocused()
   await shot(app, 'keys-start-refused')
-  for (const p of [server2, client2]) {
+  for (const title of ['TCP server pane 1', 'TCP client pane 2']) {
+    const p = await inspect(app, title)
     await p.getByRole('textbox', { name: 'Step 1 passphrase' }).fill(PASSPHRASE)
     await expect(p.getByRole('alert').filter({ hasText: ask })).toHaveCount(0)
     await p.getByRole('button', { name: 'Apply' }).click()
-    // The settings fold away again, giving the terminal its room.
-    await p.getByText('Framing, transforms, auto-replies').click()
+    await expect(p.getByRole('status').filter({ hasText: 'Applied' })).toBeVisible()
   }
   await expect(server2.getByRole('alert').filter({ hasText: refused })).toHaveCount(0)
   await server2.getByRole('button', { name: 'Listen' }).click()

@@ -9,14 +9,17 @@ import { closedPort, expect, pane, screen, shot, test } from './fixtures'
 test('a refused connect and a server nobody reached, saved and opened: their recorded panes show the refusal and the listening', async ({ app }) => {
   const file = join(mkdtempSync(join(tmpdir(), 'np-no-connection-')), 'refused.pcapng')
   const port = await closedPort()
-  await app.getByRole('button', { name: 'TCP client' }).click()
+  await app.getByRole('button', { name: 'Add pane' }).click()
+  await app.getByRole('menuitem', { name: 'TCP client' }).click()
   const client = pane(app, /TCP client pane/)
   await client.getByRole('textbox', { name: 'Port' }).fill(String(port))
   await client.getByRole('button', { name: 'Connect', exact: true }).click()
   const refusal = `Connection refused: nothing is listening on 127.0.0.1:${port}`
-  await expect(client.getByRole('status')).toContainText(refusal)
+  // A stopped pane's error is the line under its header.
+  await expect(client.getByRole('alert')).toContainText(refusal)
 
-  await app.getByRole('button', { name: 'TCP server' }).click()
+  await app.getByRole('button', { name: 'Add pane' }).click()
+  await app.getByRole('menuitem', { name: 'TCP server' }).click()
   const server = pane(app, /TCP server pane/)
   await server.getByRole('button', { name: 'Listen' }).click()
   const status = server.getByRole('status', { name: 'Status' })
@@ -33,9 +36,15 @@ test('a refused connect and a server nobody reached, saved and opened: their rec
   await app.getByRole('button', { name: 'Open…' }).click()
   await app.getByRole('dialog').getByRole('textbox', { name: 'Path' }).fill(file)
   await app.getByRole('dialog').getByRole('button', { name: 'Open' }).click()
+  // Neither has a flow: the tab lists them by name, and shows one at a time.
+  const noFlow = app.getByRole('list', { name: 'Panes without a connection' })
+  await noFlow.getByRole('button', { name: /^Recorded: TCP client/ }).click()
   const recordedClient = pane(app, /Recorded: TCP client/)
+  await expect(recordedClient).toBeVisible()
   await expect(screen(recordedClient)).toContainText('Connection refused: nothing is listening on')
+  await noFlow.getByRole('button', { name: /^Recorded: TCP server/ }).click()
   const recordedServer = pane(app, /Recorded: TCP server/)
+  await expect(recordedServer).toBeVisible()
   await expect(screen(recordedServer)).toContainText(`listening on ${listened}`)
   await shot(app, 'session-no-connection')
 })

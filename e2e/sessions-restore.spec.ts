@@ -25,28 +25,44 @@ async function open(app: Page, file: string): Promise<void> {
 
 const width = async (l: Locator): Promise<number> => (await l.boundingBox())!.width
 
+/** Shows the settings of the pane named `title` in the inspector (by its menu's Settings); returns the inspector. */
+async function inspect(app: Page, title: string): Promise<Locator> {
+  await pane(app, title)
+    .getByRole('button', { name: `More actions: ${title}` })
+    .click()
+  await app.getByRole('menuitem', { name: 'Settings' }).click()
+  const inspector = app.getByRole('complementary', { name: 'Inspector' })
+  await expect(inspector.getByRole('heading', { name: `Settings of ${title}` })).toBeVisible()
+  return inspector
+}
+
+/** The tab with the live panes. */
+const liveTab = (app: Page): Locator => app.getByRole('tab', { name: /^Live panes \(\d+\)$/ })
+
 test('a saved session opened in an empty window brings its panes back, stopped, with their settings, snippets, view and split sizes', async ({ app }) => {
   const file = join(mkdtempSync(join(tmpdir(), 'np-restore-')), 'restore.pcapng')
   await app.getByRole('button', { name: 'New TCP pair' }).click()
   const server = pane(app, 'TCP server pane 1')
   const client = pane(app, 'TCP client pane 2')
   await expect(status(client)).toContainText('connected')
-  const port = await server.getByRole('textbox', { name: 'Local port' }).inputValue()
+  // The server's settings (its address too, while it runs) are in the inspector.
+  let inspector = await inspect(app, 'TCP server pane 1')
+  const port = await inspector.getByRole('textbox', { name: 'Local port' }).inputValue()
   expect(Number(port)).toBeGreaterThan(0)
 
   // The server splits messages at ';', has a snippet, shows hex in GBK with delta times.
-  await server.getByText('Framing, transforms, auto-replies').click()
-  await server.getByRole('combobox', { name: 'Framing' }).selectOption('delimiter')
-  await server.getByRole('textbox', { name: 'Delimiter bytes (hex)' }).fill('3b')
-  await server.getByRole('button', { name: 'Apply' }).click()
+  await inspector.getByText('Framing, transforms, auto-replies').click()
+  await inspector.getByRole('combobox', { name: 'Framing' }).selectOption('delimiter')
+  await inspector.getByRole('textbox', { name: 'Delimiter bytes (hex)' }).fill('3b')
+  await inspector.getByRole('button', { name: 'Apply' }).click()
   await server.getByRole('textbox', { name: 'Message to send' }).fill('welcome')
-  await server.getByText(/^Snippets \(/).click()
-  await server.getByRole('textbox', { name: 'Snippet name' }).fill('greet')
-  await server.getByRole('button', { name: 'Save input as snippet' }).click()
-  await expect(server.getByRole('button', { name: 'Send snippet greet' })).toBeVisible()
+  await inspector.getByText(/^Snippets \(/).click()
+  await inspector.getByRole('textbox', { name: 'Snippet name' }).fill('greet')
+  await inspector.getByRole('button', { name: 'Save input as snippet' }).click()
+  await expect(inspector.getByRole('button', { name: 'Send snippet greet' })).toBeVisible()
   await server.getByRole('radio', { name: 'Hex' }).click()
-  await server.getByRole('combobox', { name: 'View encoding' }).selectOption('gbk')
-  await server.getByRole('combobox', { name: 'Timestamps' }).selectOption('delta')
+  await inspector.getByRole('combobox', { name: 'View encoding' }).selectOption('gbk')
+  await inspector.getByRole('combobox', { name: 'Timestamps' }).selectOption('delta')
   // The split between them moved: the server wider than the client.
   const split = app.getByRole('separator', { name: 'Resize panes' }).first()
   await split.focus()
@@ -66,32 +82,47 @@ test('a saved session opened in an empty window brings its panes back, stopped, 
 
   await open(app, file)
   await expect(app.getByRole('status').filter({ hasText: 'Restored 2 pane(s)' })).toBeVisible()
+  // The recorded traffic is there too, read-only, in the file's tab (shown on opening).
+  const recorded = pane(app, /Recorded: TCP server 1/)
+  const rows = app.getByRole('table', { name: 'Recorded flows' }).getByRole('button', { name: /^Show flow \d+$/ })
+  for (let i = 0; !(await recorded.isVisible()) && i < (await rows.count()); i++) await rows.nth(i).click()
+  await expect(recorded).toBeVisible()
+  await shot(app, 'session-restored-recording')
+  // The restored panes, in the live tab.
+  await liveTab(app).click()
   const server2 = pane(app, 'TCP server pane 1')
   const client2 = pane(app, 'TCP client pane 2')
   await expect(status(server2)).toHaveText('stopped')
   await expect(status(client2)).toHaveText('stopped')
   await expect(server2.getByRole('textbox', { name: 'Local port' })).toHaveValue(port)
   await expect(client2.getByRole('textbox', { name: 'Port' })).toHaveValue(port)
-  await server2.getByText('Framing, transforms, auto-replies').click()
-  await expect(server2.getByRole('combobox', { name: 'Framing' })).toHaveValue('delimiter')
-  await expect(server2.getByRole('textbox', { name: 'Delimiter bytes (hex)' })).toHaveValue('3b')
+  inspector = await inspect(app, 'TCP server pane 1')
+  await inspector.getByText('Framing, transforms, auto-replies').click()
+  await expect(inspector.getByRole('combobox', { name: 'Framing' })).toHaveValue('delimiter')
+  await expect(inspector.getByRole('textbox', { name: 'Delimiter bytes (hex)' })).toHaveValue('3b')
   await expect(server2.getByRole('radio', { name: 'Hex' })).toHaveAttribute('aria-checked', 'true')
-  await expect(server2.getByRole('combobox', { name: 'View encoding' })).toHaveValue('gbk')
-  await expect(server2.getByRole('combobox', { name: 'Timestamps' })).toHaveValue('delta')
-  await expect(client2.getByRole('radio', { name: 'Text' })).toHaveAttribute('aria-checked', 'true')
+  await expect(inspector.getByRole('combobox', { name: 'View encoding' })).toHaveValue('gbk')
+  await expect(inspector.getByRole('combobox', { name: 'Timestamps' })).toHaveValue('delta')
+  // The client, narrower and stopped, keeps its view buttons in its menu.
+  await client2.getByRole('button', { name: 'More actions: TCP client pane 2' }).click()
+  await expect(app.getByRole('menuitemcheckbox', { name: 'Text' })).toHaveAttribute('aria-checked', 'true')
+  await app.keyboard.press('Escape')
+  await expect(app.getByRole('menu')).toHaveCount(0)
   await expect(client2.getByRole('combobox', { name: 'Line ending' })).toHaveValue('none')
   expect(Math.abs((await width(server2)) / (await width(client2)) - ratio)).toBeLessThan(0.05)
-  // The recorded traffic is there too, read-only, below.
-  await expect(pane(app, /Recorded: TCP server 1/)).toBeVisible()
   await shot(app, 'session-restored')
+  // The inspector closed again: the client, the narrower pane, gets its width back.
+  await app.getByRole('button', { name: 'Inspector', pressed: true }).click()
+  await expect(app.getByRole('complementary', { name: 'Inspector' })).toHaveCount(0)
 
   // They start again: the client connects to the restored server, the snippet goes across.
   await server2.getByRole('button', { name: 'Listen' }).click()
   await expect(status(server2)).toContainText(`listening on 127.0.0.1:${port}`)
   await client2.getByRole('button', { name: 'Connect', exact: true }).click()
   await expect(status(client2)).toContainText('connected')
-  await server2.getByText('Snippets (1)').click()
-  await server2.getByRole('button', { name: 'Send snippet greet' }).click()
+  inspector = await inspect(app, 'TCP server pane 1')
+  await inspector.getByText('Snippets (1)').click()
+  await inspector.getByRole('button', { name: 'Send snippet greet' }).click()
   await expect(screen(client2)).toContainText('welcome')
   // The framing went to the engine with the start: ';' ends each message at the server.
   await server2.getByRole('radio', { name: 'Text' }).click()
@@ -117,6 +148,7 @@ test('opening a session while panes are running asks first: cancel keeps all, ke
 
   await open(app, file)
   await ask.getByRole('button', { name: 'Keep them, add the restored panes' }).click()
+  await liveTab(app).click()
   await expect(live).toHaveCount(4)
   await expect(status(pane(app, 'TCP client pane 2'))).toContainText('connected')
   await expect(app.getByRole('status').filter({ hasText: 'Added 2 pane(s)' })).toBeVisible()
@@ -124,6 +156,7 @@ test('opening a session while panes are running asks first: cancel keeps all, ke
   await open(app, file)
   await ask.getByRole('button', { name: 'Replace the open panes' }).click()
   await expect(app.getByRole('status').filter({ hasText: '4 open pane(s) closed' })).toBeVisible()
+  await liveTab(app).click()
   await expect(live).toHaveCount(2)
   const server = pane(app, 'TCP server pane 1')
   const client = pane(app, 'TCP client pane 2')
@@ -151,6 +184,7 @@ test('opening a session while panes are running asks first: cancel keeps all, ke
   await open(app, file)
   await expect(app.getByRole('status').filter({ hasText: '2 open pane(s) closed' })).toBeVisible()
   await expect(ask).toHaveCount(0)
+  await liveTab(app).click()
   await expect(live).toHaveCount(2)
 })
 
@@ -192,20 +226,30 @@ test('a capture with more flows than panes says where the rest are, and its flow
   const bar = app.getByRole('region', { name: 'Session many.pcap' })
   await expect(bar).toContainText('80 flow(s)')
   await expect(bar.getByRole('status')).toHaveText('75 flow(s) not opened as panes: see the flow list of “Other flows (75)”')
-  await expect(app.getByRole('region', { name: /^Capture flow / })).toHaveCount(5)
+  // Five read-only panes (one conversation shown at a time, the others mounted, hidden) and
+  // the pane of the other flows.
+  await expect(app.getByRole('region', { name: /^Capture flow /, includeHidden: true })).toHaveCount(5)
   const others = pane(app, 'Other flows (75)')
-  const list = others.getByRole('table', { name: 'Recorded flows' })
+  await expect(app.getByRole('region', { name: 'Other flows (75)', includeHidden: true })).toHaveCount(1)
+  // The tab's one flow list holds every flow of the file (80), and pages through them.
+  const tab = app.getByRole('tabpanel', { name: 'many.pcap', exact: true })
+  const list = tab.getByRole('table', { name: 'Recorded flows' })
   await expect(list.getByRole('row')).toHaveCount(51)
   await expect(list).toContainText('10.0.0.1:20005')
-  const pages = others.getByRole('group', { name: 'Pages of the flow list' })
-  await expect(pages.getByRole('status')).toHaveText('Flows 1–50 of 75')
+  const pages = tab.getByRole('group', { name: 'Pages of the flow list' })
+  await expect(pages.getByRole('status')).toHaveText('Flows 1–50 of 80')
   await expect(pages.getByRole('button', { name: '◀ Previous' })).toBeDisabled()
+  // Flow 5, the first not given a pane of its own, is in the other flows' conversation.
+  await list.getByRole('button', { name: 'Show flow 5', exact: true }).click()
+  await expect(others).toBeVisible()
   await pages.getByRole('button', { name: 'Next ▶' }).click()
-  await expect(pages.getByRole('status')).toHaveText('Flows 51–75 of 75')
-  await expect(list.getByRole('row')).toHaveCount(26)
+  await expect(pages.getByRole('status')).toHaveText('Flows 51–80 of 80')
+  await expect(list.getByRole('row')).toHaveCount(31)
   await expect(list).toContainText('10.0.0.1:20079')
   await expect(pages.getByRole('button', { name: 'Next ▶' })).toBeDisabled()
   // Its terminal plays back all of them.
+  await list.getByRole('button', { name: 'Show flow 79', exact: true }).click()
+  await expect(others).toBeVisible()
   await expect(screen(others)).toContainText('flow 79')
   await shot(app, 'session-other-flows')
 })

@@ -87,7 +87,26 @@ async function recordTalk(app: Page, file: string): Promise<void> {
   await client.getByRole('button', { name: /Close pane/ }).click()
 }
 
-/** Opens `file`; its restored live panes (not needed here) are closed to give the recordings room. */
+/** The tab an opened `file` shows in (its session bar, flow list, conversation and replays). */
+const sessionTab = (app: Page, file: string): Locator => app.getByRole('tabpanel', { name: basename(file), exact: true })
+
+/**
+ * Shows `recorded` (one of the tab's read-only panes) by the flow list's "Show flow N" of its
+ * flow, and returns that flow's row (its Export / Re-send / Stand in).
+ */
+async function showFlowOf(tab: Locator, recorded: Locator): Promise<Locator> {
+  const rows = tab.getByRole('table', { name: 'Recorded flows' }).getByRole('row')
+  for (const row of await rows.all()) {
+    const show = row.getByRole('button', { name: /^Show flow \d+$/ })
+    if ((await show.count()) === 0) continue
+    await show.click()
+    await expect(show).toHaveAttribute('aria-pressed', 'true')
+    if (await recorded.isVisible()) return row
+  }
+  throw new Error('no flow of the list shows that pane')
+}
+
+/** Opens `file`; its tab shows; the restored live panes (not needed here) are in the live tab, stopped. */
 async function openTalk(app: Page, file: string): Promise<Locator> {
   await app.getByRole('button', { name: 'Open…' }).click()
   await app.getByRole('dialog').getByRole('textbox', { name: 'Path' }).fill(file)
@@ -95,13 +114,10 @@ async function openTalk(app: Page, file: string): Promise<Locator> {
   const bar = app.getByRole('region', { name: `Session ${basename(file)}` })
   await expect(bar).toContainText('Net Playground session')
   // The workspace came back too, stopped (sessions-restore.spec.ts tests it in depth).
+  await app.getByRole('tab', { name: /^Live panes/ }).click()
   await expect(pane(app, 'TCP server pane 1').getByRole('status', { name: 'Status' })).toHaveText('stopped')
-  await pane(app, 'TCP server pane 1')
-    .getByRole('button', { name: /Close pane/ })
-    .click()
-  await pane(app, 'TCP client pane 2')
-    .getByRole('button', { name: /Close pane/ })
-    .click()
+  await app.getByRole('tab', { name: basename(file), exact: true }).click()
+  await expect(bar).toBeVisible()
   return bar
 }
 
@@ -116,7 +132,9 @@ test('save, read with tshark, open, play back, re-send against a live server and
   expect(follow).toContain(Buffer.from('more\n').toString('hex'))
 
   const bar = await openTalk(app, file)
+  const tab = sessionTab(app, file)
   const recorded = pane(app, /Recorded: TCP server/)
+  await showFlowOf(tab, recorded)
   await expect(screen(recorded)).toContainText('hello\\n')
   await expect(screen(recorded)).toContainText('hi, client\\n')
   await shot(app, 'session-open')
@@ -131,12 +149,12 @@ test('save, read with tshark, open, play back, re-send against a live server and
   // Re-send the client side to a python echo server: its answer is not the recorded one.
   const port = await pythonEcho()
   const recordedClient = pane(app, /Recorded: TCP client/)
-  await recordedClient.getByRole('textbox', { name: 'Replay target port' }).fill(String(port))
-  await recordedClient.getByRole('button', { name: /Re-send one side of flow/ }).click()
+  const clientFlow = await showFlowOf(tab, recordedClient)
+  await tab.getByRole('textbox', { name: 'Replay target port' }).fill(String(port))
+  await clientFlow.getByRole('button', { name: /Re-send one side of flow/ }).click()
   const replay = pane(app, /Replay of flow/)
-  // The replay (a live pane) sits in its own row above the recordings: give it the room.
-  await recorded.getByRole('button', { name: /Close pane/ }).click()
-  await recordedClient.getByRole('button', { name: /Close pane/ }).click()
+  // The replay (a live pane) sits under the conversation: maximized, it has the room to show it all.
+  await replay.getByRole('button', { name: /^Maximize pane: / }).click()
   await expect(screen(replay)).toContainText('exchange 1: the live answer differs at byte 1 (recorded 11 B, live 6 B)')
   await expect(screen(replay)).toContainText('replay finished: 2 of 2 answers differ from the recording')
   await shot(app, 'session-replay-diff')
@@ -146,27 +164,24 @@ test('re-send the server side: the app listens, a live python3 client gets the r
   const file = join(mkdtempSync(join(tmpdir(), 'np-session-')), 'talk.pcapng')
   await recordTalk(app, file)
   await openTalk(app, file)
-  await pane(app, /Recorded: TCP server/)
-    .getByRole('button', { name: /Close pane/ })
-    .click()
-  const recordedClient = pane(app, /Recorded: TCP client/)
+  const tab = sessionTab(app, file)
+  const clientFlow = await showFlowOf(tab, pane(app, /Recorded: TCP client/))
 
   // A speed that is not a number is said where it was typed; nothing starts.
   const free = await closedPort()
-  await recordedClient.getByRole('textbox', { name: 'Replay target port' }).fill(String(free))
-  await recordedClient.getByRole('combobox', { name: 'Replay timing' }).selectOption('scaled')
-  await recordedClient.getByRole('textbox', { name: 'Replay speed' }).fill('fast')
-  await recordedClient.getByRole('button', { name: /Re-send one side of flow/ }).click()
-  await expect(recordedClient.getByRole('alert')).toContainText('The replay speed is a number from 0.01 to 100')
+  await tab.getByRole('textbox', { name: 'Replay target port' }).fill(String(free))
+  await tab.getByRole('combobox', { name: 'Replay timing' }).selectOption('scaled')
+  await tab.getByRole('textbox', { name: 'Replay speed' }).fill('fast')
+  await clientFlow.getByRole('button', { name: /Re-send one side of flow/ }).click()
+  await expect(tab.getByRole('alert')).toContainText('The replay speed is a number from 0.01 to 100')
   await expect(pane(app, /Replay of flow/)).toHaveCount(0)
 
   // The server side: its second request differs from the recorded one, and the pane shows where.
-  await recordedClient.getByRole('combobox', { name: 'Replay timing' }).selectOption('answer')
-  await recordedClient.getByRole('combobox', { name: 'Replay side' }).selectOption('server')
-  await recordedClient.getByRole('button', { name: /Re-send one side of flow/ }).click()
+  await tab.getByRole('combobox', { name: 'Replay timing' }).selectOption('answer')
+  await tab.getByRole('combobox', { name: 'Replay side' }).selectOption('server')
+  await clientFlow.getByRole('button', { name: /Re-send one side of flow/ }).click()
   const served = pane(app, /Replay of flow/)
   await expect(served.getByRole('status', { name: 'Status' })).toContainText(`listening on 127.0.0.1:${free}`)
-  await recordedClient.getByRole('button', { name: /Close pane/ }).click()
   const answered = pythonClient(free, ['hello\n', 'MORE\n'])
   await expect(screen(served)).toContainText('exchange 1: the live request matches the recording (6 B)')
   await expect(screen(served)).toContainText('exchange 2: the live request differs at byte 0 (recorded 5 B, live 5 B)')
@@ -190,11 +205,15 @@ test('the workspace alone exports as JSON, with its panes and their rules', asyn
   const file = join(mkdtempSync(join(tmpdir(), 'np-ws-')), 'workspace.json')
   await app.getByRole('button', { name: 'New TCP pair' }).click()
   const server = pane(app, /TCP server pane/)
-  await server.getByText('Framing, transforms, auto-replies').click()
-  await server.getByRole('button', { name: '+ Add rule' }).click()
-  await server.getByRole('button', { name: 'Apply' }).click()
+  // Its rules are in the inspector, opened by the pane's Settings.
+  await server.getByRole('button', { name: /^Settings: / }).click()
+  const inspector = app.getByRole('complementary', { name: 'Inspector' })
+  await inspector.getByText('Framing, transforms, auto-replies').click()
+  await inspector.getByRole('button', { name: '+ Add rule' }).click()
+  await inspector.getByRole('button', { name: 'Apply' }).click()
   await server.getByRole('radio', { name: 'Hex' }).click()
-  await app.getByRole('button', { name: 'Export workspace…' }).click()
+  await app.getByRole('button', { name: 'More', exact: true }).click()
+  await app.getByRole('menuitem', { name: 'Export workspace…' }).click()
   await app.getByRole('dialog').getByRole('textbox', { name: 'Path' }).fill(file)
   await app.getByRole('dialog').getByRole('button', { name: 'Export' }).click()
   await expect(app.getByRole('status').filter({ hasText: `Exported ${file}` })).toBeVisible()
@@ -248,16 +267,14 @@ test('a recording left by a crash is offered at start, opens saying it was inter
     await bar.getByText('1 note(s) from reading the file').click()
     await expect(bar.getByRole('list', { name: 'Notes from reading the file' })).toContainText('record(s) with unreadable content were skipped')
 
-    // The recorded pane shows its lines, its error and its connection list, as it was (with
-    // the restored live pane closed, so the terminal has the room to show them all).
+    // The recorded pane shows its lines, its error and its connection list, as it was (the
+    // restored live pane is in the other tab, so the terminal has the room to show them all).
     const recorded = pane(app, /Recorded: TCP server 1/)
-    await pane(app, 'TCP server pane 1')
-      .getByRole('button', { name: /Close pane/ })
-      .click()
     await expect(screen(recorded)).toContainText('connection #1 opened with 127.0.0.1:40001')
     await expect(screen(recorded)).toContainText('Connection reset by the peer')
     await expect(screen(recorded)).toContainText('connection #1 closed (reset): 13 B in, 0 B out')
     await expect(screen(recorded)).toContainText('still here\\n')
+    await recorded.getByRole('button', { name: /^Connections \(\d+\)$/ }).click()
     const conns = recorded.getByRole('table', { name: 'Connections' })
     await expect(conns.getByRole('row')).toHaveCount(2)
     await expect(conns.getByRole('row').nth(1)).toContainText('127.0.0.1:40002')
