@@ -98,8 +98,10 @@ test('a session saved without its keys holds no key anywhere; the restored pane 
   await expect(inspector.getByRole('heading', { name: 'Settings of TCP server pane 1' })).toBeVisible()
   await expect(inspector.getByRole('alert').filter({ hasText: ask })).toBeVisible()
   await expect(inspector.getByRole('textbox', { name: 'Step 1 passphrase' })).toBeFocused()
-  // The recorded server, without the key, shows the wire bytes and why they are not decrypted.
+  // The recorded server, without the key, shows the wire bytes and why they are not decrypted
+  // (the file's tab: the live panes stayed in view while a key is wanted).
   await shot(app, 'keys-restored')
+  await app.getByRole('tab', { name: /\.pcapng$/ }).click()
   const recorded = pane(app, /Recorded: TCP server 1/)
   const shows = app.getByRole('table', { name: 'Recorded flows' }).getByRole('button', { name: /^Show flow \d+$/ })
   for (let i = 0; !(await recorded.isVisible()) && i < (await shows.count()); i++) await shows.nth(i).click()

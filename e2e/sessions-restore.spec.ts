@@ -105,7 +105,7 @@ test('a saved session opened in an empty window brings its panes back, stopped, 
   await expect(inspector.getByRole('combobox', { name: 'Timestamps' })).toHaveValue('delta')
   // The client, narrower and stopped, keeps its view buttons in its menu.
   await client2.getByRole('button', { name: 'More actions: TCP client pane 2' }).click()
-  await expect(app.getByRole('menuitemcheckbox', { name: 'Text' })).toHaveAttribute('aria-checked', 'true')
+  await expect(app.getByRole('menuitemradio', { name: 'Text' })).toHaveAttribute('aria-checked', 'true')
   await app.keyboard.press('Escape')
   await expect(app.getByRole('menu')).toHaveCount(0)
   await expect(client2.getByRole('combobox', { name: 'Line ending' })).toHaveValue('none')
@@ -225,7 +225,7 @@ test('a capture with more flows than panes says where the rest are, and its flow
   await open(app, file)
   const bar = app.getByRole('region', { name: 'Session many.pcap' })
   await expect(bar).toContainText('80 flow(s)')
-  await expect(bar.getByRole('status')).toHaveText('75 flow(s) not opened as panes: see the flow list of “Other flows (75)”')
+  await expect(bar.getByRole('status')).toHaveText('75 flow(s) share one conversation, “Other flows (75)”: Show flow picks one of them')
   // Five read-only panes (one conversation shown at a time, the others mounted, hidden) and
   // the pane of the other flows.
   await expect(app.getByRole('region', { name: /^Capture flow /, includeHidden: true })).toHaveCount(5)

@@ -273,6 +273,8 @@ test('a recording left by a crash is offered at start, opens saying it was inter
     await expect(screen(recorded)).toContainText('connection #1 opened with 127.0.0.1:40001')
     await expect(screen(recorded)).toContainText('Connection reset by the peer')
     await expect(screen(recorded)).toContainText('connection #1 closed (reset): 13 B in, 0 B out')
+    // One conversation at a time: the second connection's flow shows its own bytes.
+    await app.getByRole('table', { name: 'Recorded flows' }).getByRole('button', { name: 'Show flow 1' }).click()
     await expect(screen(recorded)).toContainText('still here\\n')
     await recorded.getByRole('button', { name: /^Connections \(\d+\)$/ }).click()
     const conns = recorded.getByRole('table', { name: 'Connections' })

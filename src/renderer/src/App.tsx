@@ -68,9 +68,14 @@ export function App() {
   const replays = panes.filter((p) => p.kind !== 'playback' && inSession(p))
   const shownTab = s.session ? tab : 'workspace'
 
-  // An opened file shows in its tab.
+  const panesNow = useRef(panes)
+  panesNow.current = panes
+  // An opened file shows in its tab; unless a pane it restored wants a key left out of it:
+  // the live panes stay in view, the inspector at that key.
   useEffect(() => {
-    if (sessionId !== undefined) setTab('session')
+    if (sessionId === undefined) return
+    const keyWanting = panesNow.current.some((p) => p.kind !== 'playback' && keyWanted(p.config) !== undefined)
+    setTab(keyWanting ? 'workspace' : 'session')
   }, [sessionId])
 
   // Layout callbacks also fire on mount and on reflow: a change that changes nothing keeps
@@ -86,8 +91,6 @@ export function App() {
 
   // The inspector's pane, as the mount effects of many restored panes see it in one commit.
   const focusedNow = useRef<string | undefined>(undefined)
-  const panesNow = useRef(panes)
-  panesNow.current = panes
   const inspect = useCallback((id: string, section?: InspectorSection, ifFree = false): boolean => {
     const wantsKey = (pid: string | undefined): boolean => !!pid && keyWanted(panesNow.current.find((p) => p.id === pid)?.config ?? {}) !== undefined
     // On restore the first pane whose key was left out keeps the inspector.
@@ -95,7 +98,8 @@ export function App() {
     focusedNow.current = id
     setFocused(id)
     setInspectorOpen(true)
-    setReveal((r) => ({ section, focus: !ifFree, n: (r?.n ?? 0) + 1 }))
+    // Settings asked for: the focus goes to the panel; asked for a section (a key), that section's field takes it.
+    setReveal((r) => ({ section, focus: !ifFree && section === undefined, n: (r?.n ?? 0) + 1 }))
     return true
   }, [])
   const focusPane = useCallback((id: string): void => {

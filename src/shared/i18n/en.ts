@@ -481,7 +481,7 @@ export const en = {
   'session.recordedPane': 'Recorded: {pane}',
   'session.flowPane': 'Capture flow {id}',
   'session.otherFlows': 'Other flows ({n})',
-  'session.otherFlowsNote': '{n} flow(s) not opened as panes: see the flow list of “{pane}”',
+  'session.otherFlowsNote': '{n} flow(s) share one conversation, “{pane}”: Show flow picks one of them',
   'session.replayPane': 'Replay of flow {id}',
   'session.standInPane': 'Stand-in for flow {id}',
   'flows.title': 'Recorded flows',

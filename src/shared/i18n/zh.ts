@@ -470,7 +470,7 @@ export const zh: Record<MessageKey, string> = {
   'session.recordedPane': '录制：{pane}',
   'session.flowPane': '抓包流 {id}',
   'session.otherFlows': '其他流（{n}）',
-  'session.otherFlowsNote': '有 {n} 个流未作为窗格打开：请在“{pane}”的流列表中查看',
+  'session.otherFlowsNote': '有 {n} 个流共用一个对话“{pane}”：用“显示流”选择其中之一',
   'session.replayPane': '流 {id} 的重放',
   'session.standInPane': '代替流 {id} 的服务器',
   'flows.title': '录制的流',
