@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import WebSocket from 'ws'
+import { connect } from 'node:net'
 import { startWebHost, type WebHost } from '../src/main/web-host'
 import { decodeFrame, encodeFrame, type WireMessage } from '../src/shared/wire'
 import type { EngineEvent } from '../src/shared/contract'
@@ -95,6 +96,35 @@ describe('web host', () => {
     const bad = await c.command({ type: 'tcpServer.listen', paneId: 's2', host: '127.0.0.1', port: 'eighty' })
     expect(bad).toMatchObject({ ok: false, error: { code: 'BAD_COMMAND' } })
     ws!.close()
+  })
+
+  it('answers a malformed request 400 and closes it, on GET and on upgrade, and keeps serving (issue 10, item 6)', async () => {
+    /** Sends raw request bytes; resolves to all the host answered once it closed the socket (or '' after 5 s, the bug). */
+    const raw = (request: string): Promise<string> =>
+      new Promise((resolve) => {
+        const s = connect(host.port, '127.0.0.1', () => s.write(request))
+        let got = ''
+        const timer = setTimeout(() => {
+          s.destroy()
+          resolve(got || '(held open, no answer)')
+        }, 5000)
+        s.on('data', (b) => (got += b.toString('latin1')))
+        s.on('close', () => {
+          clearTimeout(timer)
+          resolve(got)
+        })
+        s.on('error', () => {})
+      })
+    const upgrade = 'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n'
+    for (const target of ['/%', '/%E0%A4%A', 'http://[']) {
+      for (const extra of ['', upgrade]) {
+        const answer = await raw(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n${extra}\r\n`)
+        expect(answer, `${target}${extra ? ' (upgrade)' : ''}`).toMatch(/^HTTP\/1\.1 400 /)
+      }
+    }
+    // Still serving, at once.
+    const res = await fetch(`${origin()}/`)
+    expect(res.status).toBe(200)
   })
 
   it('closes the sockets of a page when its WebSocket goes away', async () => {

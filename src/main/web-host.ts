@@ -42,6 +42,20 @@ const mime: Record<string, string> = {
   '.json': 'application/json'
 }
 
+/**
+ * A request's target as a path (percent-decoded) and its query; undefined when it does not
+ * parse (`/%`, `/%E0%A4%A`, `http://[`): such a request is answered 400 and closed, never left
+ * hanging with a stack trace (issue 10).
+ */
+function parseTarget(target: string | undefined): { path: string; query: URLSearchParams } | undefined {
+  try {
+    const url = new URL(target ?? '/', 'http://x')
+    return { path: decodeURIComponent(url.pathname), query: url.searchParams }
+  } catch {
+    return undefined
+  }
+}
+
 function sameToken(given: string | null, token: string): boolean {
   if (!given) return false
   const a = Buffer.from(given)
@@ -59,8 +73,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     return names.map((n) => `http://${n}:${port}`)
   }
 
-  const serveStatic = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+  const serveStatic = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
     const file = normalize(join(root, path === '/' ? 'index.html' : path))
     if (file !== root && !file.startsWith(root + sep)) {
       res.writeHead(403).end()
@@ -85,16 +98,25 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       res.writeHead(405).end()
       return
     }
-    void serveStatic(req, res)
+    const url = parseTarget(req.url)
+    if (!url) {
+      res.writeHead(400, { Connection: 'close', 'Content-Type': 'text/plain' }).end('bad request')
+      return
+    }
+    void serveStatic(req, res, url.path)
   })
 
   /** Each tab's engine, until it has closed its sockets and kept or removed its recording. */
   const ending = new Set<Promise<void>>()
   const wss = new WebSocketServer({ noServer: true, maxPayload: 128 * 1024 * 1024 })
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://x')
-    const okPath = url.pathname === '/api'
-    const okToken = sameToken(url.searchParams.get('token'), token)
+    const url = parseTarget(req.url)
+    if (!url) {
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+      return
+    }
+    const okPath = url.path === '/api'
+    const okToken = sameToken(url.query.get('token'), token)
     const okOrigin = originHost().includes(req.headers.origin ?? '')
     if (!okPath || !okToken || !okOrigin) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
