@@ -5,7 +5,7 @@
 // is reported (session.recording, and on every live pane) and every command still answers.
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { tmpdir, userInfo } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { MessageRef, PaneError, ResultMap } from '../../shared/contract'
 import { readWorkspace } from '../../shared/workspace'
@@ -14,7 +14,7 @@ import type { Engine, Handlers, SessionCommandType, SessionHandler } from '../en
 import { nowNs } from '../engine/clock'
 import { EngineError, fail, failWith, toPaneError } from '../engine/errors'
 import { exportFlow } from './flow-export'
-import { makeFolder } from './make-folder'
+import { makeFolder, makePrivateFolder } from './make-folder'
 import { Playback } from './playback'
 import { record, type Recording } from './recorder'
 import { openSessionSliced, SessionFileError, type OpenSession } from './reader'
@@ -101,11 +101,12 @@ export class SessionService implements SessionHandler {
     engine.onPaneEvent((e) => {
       if (e.type === 'pane.state' && e.state !== 'idle' && e.state !== 'connecting') this.tell(e.paneId)
     })
-    this.dir = options.dir ?? join(tmpdir(), 'net-playground')
+    // One folder per user (the system's temporary folder is shared), readable by that user alone.
+    this.dir = options.dir ?? join(tmpdir(), `net-playground-${process.getuid?.() ?? userInfo().username}`)
     const path = join(this.dir, `recording-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-${++instances}.pcapng`)
     try {
-      makeFolder(this.dir)
-      this.writer = SessionWriter.open(path, { application: 'Net Playground', onError: (err) => this.writeFailed(err) })
+      makePrivateFolder(this.dir)
+      this.writer = SessionWriter.open(path, { application: 'Net Playground', private: true, onError: (err) => this.writeFailed(err) })
       this.recordingPath = path
       this.recording = record(engine, this.writer)
     } catch (err) {

@@ -68,6 +68,11 @@ export interface SessionWriterOptions {
   flushBytes?: number
   /** Called once when writing fails (disk full, file gone); the writer then drops everything that follows. */
   onError?: (err: Error) => void
+  /**
+   * A new file only the user may read (0600), never one that exists already nor a link planted
+   * in its place (O_EXCL): the running recording, which holds every byte the panes saw.
+   */
+  private?: boolean
 }
 
 /** A receiver acknowledges with an ACK-only packet when this much has gone unacknowledged. */
@@ -157,7 +162,7 @@ export class SessionWriter {
 
   /** Creates (truncates) the file and writes the Section Header Block, the Interface Description Block and the session record. */
   static open(path: string, options: SessionWriterOptions = {}): SessionWriter {
-    const fd = fs.openSync(path, 'w')
+    const fd = options.private ? fs.openSync(path, 'wx', 0o600) : fs.openSync(path, 'w')
     const w = new SessionWriter(fd, options)
     const application = options.application ?? 'Net Playground'
     w.appendBlock(encodeShb(application))
