@@ -127,6 +127,26 @@ describe('web host', () => {
     expect(res.status).toBe(200)
   })
 
+  it('answers only requests that name it as bound (no DNS rebinding), and sends no referrer (issue 10, item 8)', async () => {
+    const get = (hostHeader: string): Promise<number> =>
+      new Promise((resolve) => {
+        const s = connect(host.port, '127.0.0.1', () => s.write(`GET / HTTP/1.1\r\nHost: ${hostHeader}\r\nConnection: close\r\n\r\n`))
+        let got = ''
+        s.on('data', (b) => (got += b.toString('latin1')))
+        s.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d+)/.exec(got)?.[1] ?? -1)))
+        s.on('error', () => resolve(-1))
+      })
+    expect(await get(`127.0.0.1:${host.port}`)).toBe(200)
+    expect(await get(`localhost:${host.port}`)).toBe(200)
+    expect(await get(`attacker.example:${host.port}`)).toBe(403)
+    expect(await get('127.0.0.1')).toBe(403)
+    // The WebSocket too, with the right token and Origin but a foreign Host.
+    const foreign = await open(`?token=${host.token}`, { Origin: origin(), Host: `rebound.example:${host.port}` })
+    expect(foreign.status).toBe(403)
+    const res = await fetch(`${origin()}/`)
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer')
+  })
+
   it('closes the sockets of a page when its WebSocket goes away', async () => {
     const { ws } = await open(`?token=${host.token}`, { Origin: origin() })
     const c = new Client(ws!)

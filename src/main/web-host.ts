@@ -72,6 +72,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const names = host === '127.0.0.1' || host === 'localhost' ? ['127.0.0.1', 'localhost'] : [host.includes(':') ? `[${host}]` : host]
     return names.map((n) => `http://${n}:${port}`)
   }
+  /** Whether a request names this host as it is bound (a page of another name reached through DNS rebinding does not). */
+  const ownHost = (req: IncomingMessage): boolean => originHost().includes(`http://${req.headers.host ?? ''}`)
 
   const serveStatic = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
     const file = normalize(join(root, path === '/' ? 'index.html' : path))
@@ -85,7 +87,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         'Content-Type': mime[extname(file)] ?? 'application/octet-stream',
         'Content-Security-Policy': contentSecurityPolicy(originHost().map((o) => o.replace('http', 'ws'))),
         'X-Content-Type-Options': 'nosniff',
-        'Cache-Control': 'no-store'
+        'Cache-Control': 'no-store',
+        'Referrer-Policy': 'no-referrer'
       })
       res.end(body)
     } catch {
@@ -103,6 +106,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       res.writeHead(400, { Connection: 'close', 'Content-Type': 'text/plain' }).end('bad request')
       return
     }
+    if (!ownHost(req)) {
+      res.writeHead(403, { Connection: 'close', 'Content-Type': 'text/plain' }).end('unknown host name')
+      return
+    }
     void serveStatic(req, res, url.path)
   })
 
@@ -118,7 +125,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const okPath = url.path === '/api'
     const okToken = sameToken(url.query.get('token'), token)
     const okOrigin = originHost().includes(req.headers.origin ?? '')
-    if (!okPath || !okToken || !okOrigin) {
+    if (!okPath || !okToken || !okOrigin || !ownHost(req)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
       return
     }
