@@ -206,9 +206,9 @@ export async function startApp(env = {}) {
   // The app records everything it sees (as it does for a user); a bench run keeps those
   // recordings in a folder of its own and removes it, even after a SIGKILL.
   const sessions = mkdtempSync(join(tmpdir(), 'np-bench-sessions-'))
-  const host = startChild(process.execPath, [join(rootDir, 'out/main/web.js'), '--port', '0', '--token', token, '--session-dir', sessions], {
+  const host = startChild(process.execPath, [join(rootDir, 'out/main/web.js'), '--port', '0', '--session-dir', sessions], {
     cwd: rootDir,
-    env: { ...process.env, ...env }
+    env: { ...process.env, ...env, NP_WEB_TOKEN: token }
   })
   void host.exited.then(() => rmSync(sessions, { recursive: true, force: true }))
   const m = await host.waitLine(/web host: http:\/\/127\.0\.0\.1:(\d+)\/\?token=/, 10_000, 'the web host to print its URL')

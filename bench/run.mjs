@@ -1166,7 +1166,7 @@ ${renderMarkdown()}
 
 ## How each figure is measured
 
-"The app" is the web host (\`node out/main/web.js --port 0 --token T\`), started fresh as a
+"The app" is the web host (\`NP_WEB_TOKEN=T node out/main/web.js --port 0\`), started fresh as a
 child process for every run, and driven over its WebSocket by a Node \`ws\` client that
 plays the renderer (binary frames as in src/shared/wire.ts). All traffic is on 127.0.0.1.
 

@@ -50,7 +50,8 @@ export async function startHost(sessionDir: string): Promise<{ url: string; stop
   const entry = join(root, 'out/main/web.js')
   if (!existsSync(entry)) throw new Error('out/main/web.js is missing: run `npm run build` first')
   const token = randomBytes(16).toString('hex')
-  const child: ChildProcess = spawn(process.execPath, [entry, '--port', '0', '--token', token, '--session-dir', sessionDir], {
+  const child: ChildProcess = spawn(process.execPath, [entry, '--port', '0', '--session-dir', sessionDir], {
+    env: { ...process.env, NP_WEB_TOKEN: token },
     stdio: ['ignore', 'pipe', 'inherit']
   })
   const exited = new Promise((r) => child.once('exit', r))

@@ -67,7 +67,10 @@ export interface HostProcess {
 
 /** Starts the built web host on a free port with its recordings in `sessionDir`. */
 export async function startHostProcess(sessionDir: string, token: string): Promise<HostProcess> {
-  const child = spawn(process.execPath, [webJs, '--port', '0', '--token', token, '--session-dir', sessionDir], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [webJs, '--port', '0', '--session-dir', sessionDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NP_WEB_TOKEN: token }
+  })
   let out = ''
   child.stdout!.setEncoding('utf8').on('data', (s: string) => (out += s))
   child.stderr!.setEncoding('utf8').on('data', (s: string) => (out += s))

@@ -1,5 +1,7 @@
 // `npm run web`: the same UI in a browser, through the web host.
-//   node out/main/web.js [--host 127.0.0.1] [--port 0] [--token T] [--session-dir DIR]
+//   node out/main/web.js [--host 127.0.0.1] [--port 0] [--session-dir DIR]
+// The token comes from NP_WEB_TOKEN, or is made up and printed: a command-line argument would
+// show in every local user's process list (ps), and the token is what lets a page drive sockets.
 import { join } from 'node:path'
 import { startWebHost } from './web-host'
 
@@ -15,11 +17,17 @@ async function main(): Promise<void> {
     console.error(`--port must be a whole number from 0 to 65535, not "${portArg}"`)
     process.exit(2)
   }
+  if (arg('token') !== undefined) {
+    console.error(
+      "--token would show in every local user's process list: set NP_WEB_TOKEN in the environment instead (or leave it out: one is made up and printed)"
+    )
+    process.exit(2)
+  }
   const host = await startWebHost({
     rootDir: join(__dirname, '../renderer'),
     host: arg('host') ?? '127.0.0.1',
     port,
-    token: arg('token') ?? process.env['NP_WEB_TOKEN'],
+    token: process.env['NP_WEB_TOKEN'],
     sessionDir: arg('session-dir') ?? process.env['NP_SESSION_DIR']
   })
   console.log(`Net Playground web host: ${host.url}`)
