@@ -1,6 +1,6 @@
 // The web host: serves the renderer, and lets only its own page (token + Origin) drive the
 // engine over a binary WebSocket.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -96,6 +96,23 @@ describe('web host', () => {
     const bad = await c.command({ type: 'tcpServer.listen', paneId: 's2', host: '127.0.0.1', port: 'eighty' })
     expect(bad).toMatchObject({ ok: false, error: { code: 'BAD_COMMAND' } })
     ws!.close()
+  })
+
+  it('a page sending a flood of malformed frames gets one log line, not one per frame, and its commands still run (issue 10, item 8)', async () => {
+    const warned = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    try {
+      const { ws } = await open(`?token=${host.token}`, { Origin: origin() })
+      const c = new Client(ws!)
+      for (let i = 0; i < 1000; i++) ws!.send(Buffer.from([1, 2]))
+      // A command after them is answered, so every junk frame before it was read.
+      expect(await c.command({ type: 'session.info' })).toMatchObject({ ok: true })
+      const lines = warned.mock.calls.filter((args) => String(args[0]).includes('dropped a malformed frame'))
+      expect(lines.length).toBeGreaterThanOrEqual(1)
+      expect(lines.length).toBeLessThanOrEqual(2)
+      ws!.close()
+    } finally {
+      warned.mockRestore()
+    }
   })
 
   it('answers a malformed request 400 and closes it, on GET and on upgrade, and keeps serving (issue 10, item 6)', async () => {

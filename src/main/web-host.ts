@@ -173,13 +173,14 @@ function serveClient(ws: WebSocket, sessionDir: string | undefined): Promise<voi
   engine.onEvent((event) => {
     if (ws.readyState === ws.OPEN) ws.send(encodeFrame({ kind: 'event', body: event }))
   })
+  const dropped = quietWarning('net-playground web host: dropped a malformed frame', MALFORMED_QUIET_MS)
   ws.on('message', (raw: Buffer, isBinary: boolean) => {
     let msg
     try {
       if (!isBinary) throw new Error('text frames are not part of the protocol')
       msg = decodeFrame(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength))
     } catch (err) {
-      console.warn('net-playground web host: dropped a malformed frame:', (err as Error).message)
+      dropped.warn((err as Error).message)
       return
     }
     if (msg.kind === 'ack') return engine.ack(msg.body)
@@ -193,4 +194,25 @@ function serveClient(ws: WebSocket, sessionDir: string | undefined): Promise<voi
   })
   ws.on('error', () => ws.terminate())
   return new Promise((resolve) => ws.on('close', () => void engine.dispose().then(resolve)))
+}
+
+/** At most one line about malformed frames per page in this many ms: a page cannot fill the log. */
+const MALFORMED_QUIET_MS = 10_000
+
+/** A warning said once per `quietMs`, the next line counting those left unsaid in between. */
+function quietWarning(what: string, quietMs: number): { warn(detail: string): void } {
+  let unsaid = 0
+  let quietUntil = 0
+  return {
+    warn(detail) {
+      const now = Date.now()
+      if (now < quietUntil) {
+        unsaid++
+        return
+      }
+      console.warn(`${what}: ${detail}${unsaid > 0 ? ` (and ${unsaid} more before it, not each said)` : ''}`)
+      unsaid = 0
+      quietUntil = now + quietMs
+    }
+  }
 }
