@@ -115,6 +115,38 @@ describe('web host', () => {
     }
   })
 
+  it('serves at most its number of tabs at once: one more is refused 503, and a tab closed makes room (issue 10, item 8)', async () => {
+    const small = await startWebHost({ rootDir: root, port: 0, maxClients: 2 })
+    try {
+      const at = (q: string) =>
+        new Promise<{ ws?: WebSocket; status?: number }>((resolve) => {
+          const ws = new WebSocket(`ws://127.0.0.1:${small.port}/api${q}`, { headers: { Origin: `http://127.0.0.1:${small.port}` } })
+          ws.on('open', () => resolve({ ws }))
+          ws.on('unexpected-response', (_req, res) => resolve({ status: res.statusCode }))
+          ws.on('error', () => resolve({ status: -1 }))
+        })
+      const q = `?token=${small.token}`
+      const a = await at(q)
+      const b = await at(q)
+      expect(a.ws && b.ws).toBeTruthy()
+      expect((await at(q)).status).toBe(503)
+      const closed = new Promise((r) => a.ws!.once('close', r))
+      a.ws!.close()
+      await closed
+      // The host sees the close soon after the page does: the next tab gets in.
+      let again = await at(q)
+      for (let i = 0; again.status === 503 && i < 50; i++) {
+        await new Promise((r) => setTimeout(r, 20))
+        again = await at(q)
+      }
+      expect(again.ws).toBeDefined()
+      b.ws!.close()
+      again.ws!.close()
+    } finally {
+      await small.close()
+    }
+  })
+
   it('answers a malformed request 400 and closes it, on GET and on upgrade, and keeps serving (issue 10, item 6)', async () => {
     /** Sends raw request bytes; resolves to all the host answered once it closed the socket (or '' after 5 s, the bug). */
     const raw = (request: string): Promise<string> =>

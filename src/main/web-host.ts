@@ -22,7 +22,12 @@ export interface WebHostOptions {
   host?: string
   port?: number
   token?: string
+  /** Pages (browser tabs) served at once, each with its own engine (default {@link MAX_CLIENTS}); one more is refused 503. */
+  maxClients?: number
 }
+
+/** Tabs one host serves at once by default: each is an engine with its sockets and recording. */
+export const MAX_CLIENTS = 32
 
 export interface WebHost {
   url: string
@@ -127,6 +132,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const okOrigin = originHost().includes(req.headers.origin ?? '')
     if (!okPath || !okToken || !okOrigin || !ownHost(req)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+      return
+    }
+    if (wss.clients.size >= (options.maxClients ?? MAX_CLIENTS)) {
+      socket.end(
+        'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 44\r\n\r\ntoo many tabs open on this host: close one\r\n'
+      )
       return
     }
     wss.handleUpgrade(req, socket, head, (ws) => {

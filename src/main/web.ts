@@ -1,5 +1,5 @@
 // `npm run web`: the same UI in a browser, through the web host.
-//   node out/main/web.js [--host 127.0.0.1] [--port 0] [--session-dir DIR]
+//   node out/main/web.js [--host 127.0.0.1] [--port 0] [--session-dir DIR] [--max-tabs 32]
 // The token comes from NP_WEB_TOKEN, or is made up and printed: a command-line argument would
 // show in every local user's process list (ps), and the token is what lets a page drive sockets.
 import { join } from 'node:path'
@@ -17,6 +17,12 @@ async function main(): Promise<void> {
     console.error(`--port must be a whole number from 0 to 65535, not "${portArg}"`)
     process.exit(2)
   }
+  const maxTabsArg = arg('max-tabs') ?? process.env['NP_MAX_TABS']
+  const maxTabs = maxTabsArg === undefined ? undefined : Number(maxTabsArg)
+  if (maxTabs !== undefined && (!Number.isInteger(maxTabs) || maxTabs < 1 || maxTabs > 10_000)) {
+    console.error(`--max-tabs must be a whole number from 1 to 10000, not "${maxTabsArg}"`)
+    process.exit(2)
+  }
   if (arg('token') !== undefined) {
     console.error(
       "--token would show in every local user's process list: set NP_WEB_TOKEN in the environment instead (or leave it out: one is made up and printed)"
@@ -28,7 +34,8 @@ async function main(): Promise<void> {
     host: arg('host') ?? '127.0.0.1',
     port,
     token: process.env['NP_WEB_TOKEN'],
-    sessionDir: arg('session-dir') ?? process.env['NP_SESSION_DIR']
+    sessionDir: arg('session-dir') ?? process.env['NP_SESSION_DIR'],
+    ...(maxTabs === undefined ? {} : { maxClients: maxTabs })
   })
   console.log(`Net Playground web host: ${host.url}`)
   console.log('Open that address in a browser. The token in it is what lets the page drive sockets; keep it to yourself.')
