@@ -95,6 +95,20 @@ it('{{file:..}} of a missing file: BAD_TEMPLATE naming the file and why, an erro
   expect(raw.received().toString()).toBe('after')
 })
 
+it('a template that would expand past 16 MiB is refused where it passes the limit, said in both languages, and nothing is sent (issue 10, item 4)', async () => {
+  // 300 × 64 KiB of random bytes: 18.75 MiB.
+  const text = 'x'.repeat(10) + '{{random:65536}}'.repeat(300)
+  const err = await probe.fails({ type: 'send', paneId: 'cli', target: connId, payload: { text, mode: 'text' } }, 'BAD_TEMPLATE')
+  // The 257th variable passes 16 MiB (10 B + 256 × 64 KiB = 16 MiB + 10 B): position 10 + 256 × 16 + 1.
+  expect(err.reason).toEqual({ key: 'parse.tooLarge', params: { pos: 10 + 256 * 16 + 1, char: '{' } })
+  expect(errorMessage('en', err)).toContain('over 16 MiB from position 4107')
+  expect(errorMessage('zh', err)).toContain('超过 16 MiB')
+  // A repeat of it is refused the same way, before it starts.
+  await probe.fails({ type: 'send', paneId: 'cli', target: connId, payload: { text, mode: 'text' }, repeat: { everyMs: 10, times: 3 } }, 'BAD_TEMPLATE')
+  expect((await sendTemplate('after')).toString()).toBe('after')
+  expect(raw.received().toString()).toBe('after')
+})
+
 it('hex and base64 modes', async () => {
   expect((await sendTemplate('68 65 6c 6c 6f 0d 0a', 'hex')).toString('hex')).toBe('68656c6c6f0d0a')
   expect((await sendTemplate('0x01,0x02:ff', 'hex')).toString('hex')).toBe('0102ff')

@@ -71,8 +71,12 @@ export function localIsoTime(d: Date): string {
  * and encoding), variables become bytes: seq decimal ASCII, time local ISO-8601 with ms,
  * unixtime decimal seconds, random N random bytes, file the file's bytes. Every error index
  * is into the whole `text`. Reasons: badVariable, a literal parser's own reason,
- * fileUnavailable (no readFile here), fileUnreadable (readFile threw).
+ * fileUnavailable (no readFile here), fileUnreadable (readFile threw), tooLarge (the bytes so
+ * far pass MAX_MESSAGE_BYTES; reported where the part that passed it starts).
  */
+/** What one send may expand to at most (as File mode's one message): 4,096 × {{random:65536}} must not make one 256 MiB send. */
+export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+
 export function expandTemplate(
   text: string,
   literal: (s: string) => ParseResult,
@@ -81,7 +85,12 @@ export function expandTemplate(
   const split = splitTemplate(text)
   if (!split.ok) return split
   const out: Uint8Array[] = []
+  let total = 0
   for (const part of split.parts) {
+    if (out.length > 0) {
+      total += out[out.length - 1]!.byteLength
+      if (total > MAX_MESSAGE_BYTES) return { ok: false, index: part.index, reason: 'tooLarge' }
+    }
     if (part.kind === 'lit') {
       const r = literal(part.text)
       if (!r.ok) return { ok: false, index: part.index + r.index, reason: r.reason }
@@ -112,5 +121,7 @@ export function expandTemplate(
       }
     }
   }
+  total += out.length > 0 ? out[out.length - 1]!.byteLength : 0
+  if (total > MAX_MESSAGE_BYTES) return { ok: false, index: split.parts[split.parts.length - 1]!.index, reason: 'tooLarge' }
   return { ok: true, bytes: concatBytes(out) }
 }

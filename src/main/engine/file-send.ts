@@ -7,9 +7,10 @@ import type { TcpConnection } from './connection'
 import { EngineError, fail, failWith, toPaneError } from './errors'
 import { pause } from './jobs'
 import type { PaneContext } from './pane-kind'
+import { MAX_MESSAGE_BYTES } from '../../shared/variables'
 
-/** The largest file sent as one message (File mode with framing or transforms, {{file:…}}). */
-export const MAX_MESSAGE_FILE = 16 * 1024 * 1024
+// The largest file sent as one message (File mode with framing or transforms, {{file:…}}) is
+// MAX_MESSAGE_BYTES, what any one send may expand to.
 
 const FILE_CHUNK = 64 * 1024
 
@@ -27,10 +28,10 @@ async function fileSize(path: string): Promise<number> {
 export async function sendFileTcp(targets: TcpConnection[], path: string, ctx: PaneContext): Promise<{ jobId: number; total: number }> {
   const total = await fileSize(path)
   if (ctx.traffic.shapesMessages) {
-    if (total > MAX_MESSAGE_FILE) {
+    if (total > MAX_MESSAGE_BYTES) {
       failWith(
         'EMSGSIZE',
-        { key: 'why.fileTooLargeForMessage', params: { path, size: formatBytes(total), max: formatBytes(MAX_MESSAGE_FILE) } },
+        { key: 'why.fileTooLargeForMessage', params: { path, size: formatBytes(total), max: formatBytes(MAX_MESSAGE_BYTES) } },
         { op: 'send' }
       )
     }

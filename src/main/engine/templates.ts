@@ -8,7 +8,7 @@ import { composeMessage } from '../../shared/compose'
 import { formatBytes } from '../../shared/bytes'
 import { isMessageKey } from '../../shared/i18n'
 import { failWith } from './errors'
-import { MAX_MESSAGE_FILE } from './file-send'
+import { MAX_MESSAGE_BYTES } from '../../shared/variables'
 
 /** Why a {{file:…}} could not be read. */
 class FileProblem extends Error {
@@ -29,8 +29,8 @@ function readTemplateFile(path: string): Uint8Array {
     const code = (err as NodeJS.ErrnoException).code ?? String(err)
     throw new FileProblem((pos) => ({ key: 'parse.fileUnreadable', params: { path, pos, code } }))
   }
-  if (size > MAX_MESSAGE_FILE) {
-    throw new FileProblem((pos) => ({ key: 'parse.fileTooLarge', params: { path, pos, size: formatBytes(size), max: formatBytes(MAX_MESSAGE_FILE) } }))
+  if (size > MAX_MESSAGE_BYTES) {
+    throw new FileProblem((pos) => ({ key: 'parse.fileTooLarge', params: { path, pos, size: formatBytes(size), max: formatBytes(MAX_MESSAGE_BYTES) } }))
   }
   try {
     return new Uint8Array(readFileSync(path))

@@ -191,6 +191,7 @@ export const en = {
   'parse.fileUnavailable': 'A file cannot be read here (position {pos})',
   'parse.fileNotRegular': '{path} (position {pos}) is not a regular file',
   'parse.fileTooLarge': '{path} (position {pos}) is {size}: {{file:…}} takes up to {max} (send a bigger file in File mode)',
+  'parse.tooLarge': 'The message would be over 16 MiB from position {pos} on: one send takes up to 16 MiB (send a bigger payload in File mode)',
   'parse.fileUnreadable': 'Cannot read the file {path} (position {pos}): {code}',
   'why.paneKind.tcp-server': 'it is a TCP server pane.',
   'why.paneKind.tcp-client': 'it is a TCP client pane.',

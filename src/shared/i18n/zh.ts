@@ -193,6 +193,7 @@ export const zh: Record<MessageKey, string> = {
   'parse.fileUnavailable': '这里无法读取文件（第 {pos} 个字符）',
   'parse.fileNotRegular': '{path}（第 {pos} 个字符）不是普通文件',
   'parse.fileTooLarge': '{path}（第 {pos} 个字符）有 {size}：{{file:…}} 最多读取 {max}（更大的文件请用“文件”模式发送）',
+  'parse.tooLarge': '从第 {pos} 个字符起消息将超过 16 MiB：一次发送最多 16 MiB（更大的内容请用“文件”模式发送）',
   'parse.fileUnreadable': '无法读取文件 {path}（第 {pos} 个字符）：{code}',
   'why.paneKind.tcp-server': '这是 TCP 服务器面板。',
   'why.paneKind.tcp-client': '这是 TCP 客户端面板。',
