@@ -2,17 +2,13 @@
 // purpose: everything it does with sockets happens in the engine.
 import { app, BrowserWindow, ipcMain, session, shell } from 'electron'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { IpcAdapter } from './ipc'
-import { contentSecurityPolicy, secureWebPreferences } from './security'
+import { contentSecurityPolicy, isOwnPage, secureWebPreferences } from './security'
 
 const rendererFile = join(__dirname, '../renderer/index.html')
 const devUrl = process.env['ELECTRON_RENDERER_URL']
 
-function isTrustedUrl(url: string): boolean {
-  if (devUrl && url.startsWith(devUrl)) return true
-  return url.startsWith(pathToFileURL(rendererFile).href)
-}
+const isTrustedUrl = (url: string): boolean => isOwnPage(url, { rendererFile, devUrl })
 
 // A socket error must never take main down; the engine reports errors as events, and
 // this is the last guard should anything slip through.
