@@ -329,6 +329,22 @@ describe('send.sequence', () => {
     expect(ticks(await raw.untilReceived(17))).toEqual(['HELLO', 'AUTH 2', 'BYE']) // {{seq}} counts the pane's sends
   })
 
+  it('a step right after the last report is still reported while the next step waits (no progress held back for a whole delay)', async () => {
+    const raw = await rawServer()
+    const connId = await connect('cli', raw.port)
+    // Steps 1 and 2 go out together; step 3 waits ten minutes: only a held-back report can say "2 of 3".
+    const { jobId } = await probe.ok<{ jobId: number }>({
+      type: 'send.sequence',
+      paneId: 'cli',
+      target: connId,
+      steps: [step('one;', 0), step('two;', 0), step('three;', 600_000)]
+    })
+    await raw.untilReceived(8, 'the first two steps')
+    await probe.waitFor('job.progress', 'cli', (e) => e.jobId === jobId && e.done === 2 && !e.finished)
+    expect(await probe.ok({ type: 'send.stop', paneId: 'cli', jobId })).toEqual({ stopped: 1 })
+    expect((await finished('cli', jobId)).at(-1)).toMatchObject({ done: 2, total: 3, finished: true })
+  })
+
   it('send.stop halts it between steps: finished, and the later steps never reach the peer', async () => {
     const raw = await rawServer()
     const connId = await connect('cli', raw.port)

@@ -29,25 +29,37 @@ export class Jobs {
     this.running.set(id, controller)
     let done = 0
     let lastReport = 0
-    const report = (finished: boolean, error?: PaneError): void =>
+    /** A progress held back by the rate is reported when the rate allows: a step that came
+     *  right after the last report shows, not only the one after it (seen: "step 1 of 3" for
+     *  the whole 1.5 s wait before step 3). */
+    let trailing: ReturnType<typeof setTimeout> | undefined
+    let ended = false
+    const report = (finished: boolean, error?: PaneError): void => {
+      clearTimeout(trailing)
+      trailing = undefined
+      lastReport = performance.now()
       this.emit({ type: 'job.progress', paneId: this.paneId, jobId: id, kind, done, total, finished, ...(error ? { error } : {}) })
+    }
     const job: Job = {
       id,
       signal: controller.signal,
       progress: (n) => {
         done = n
-        const now = performance.now()
-        if (now - lastReport >= REPORT_MS) {
-          lastReport = now
-          report(false)
-        }
+        if (ended) return
+        const wait = REPORT_MS - (performance.now() - lastReport)
+        if (wait <= 0) report(false)
+        else trailing ??= setTimeout(() => !ended && report(false), wait)
       }
     }
     report(false)
+    const end = (error?: PaneError): void => {
+      ended = true
+      report(true, error)
+    }
     void run(job)
       .then(
-        () => report(true),
-        (err: unknown) => report(true, toPaneError(err))
+        () => end(),
+        (err: unknown) => end(toPaneError(err))
       )
       .finally(() => this.running.delete(id))
     return id
