@@ -5,17 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Locator } from '@playwright/test'
-import { expect, pane, screen, send, shot, tcpPair, test } from './fixtures'
-
-/** The inspector, showing the settings of `p` (opened from the pane's menu). */
-async function inspect(p: Locator): Promise<Locator> {
-  const app = p.page()
-  await p.getByRole('button', { name: /^More actions: / }).click()
-  await app.getByRole('menuitem', { name: 'Settings', exact: true }).click()
-  const inspector = app.getByRole('complementary', { name: 'Inspector' })
-  await expect(inspector.getByRole('heading', { name: `Settings of ${await p.getAttribute('aria-label')}` })).toBeVisible()
-  return inspector
-}
+import { expect, inspect, pane, screen, send, shot, tcpPair, test } from './fixtures'
 
 /** Saves the input of pane `p` as a snippet, from its snippets in the inspector `s`. */
 async function saveSnippet(p: Locator, s: Locator, name: string, text: string): Promise<void> {

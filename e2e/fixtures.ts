@@ -82,6 +82,30 @@ export const shot = (page: Page, name: string): Promise<Buffer> => page.screensh
 
 export const pane = (page: Page, name: RegExp | string): Locator => page.getByRole('region', { name })
 
+/** Picks `item` in the pane's menu (More actions). */
+export async function paneMenu(p: Locator, item: string | RegExp): Promise<void> {
+  await p.getByRole('button', { name: /^More actions: / }).click()
+  await p
+    .page()
+    .getByRole('menuitem', { name: item, exact: typeof item === 'string' })
+    .click()
+}
+
+/** The inspector, showing the settings of `p` (opened from the pane's menu). */
+export async function inspect(p: Locator): Promise<Locator> {
+  await paneMenu(p, 'Settings')
+  const inspector = p.page().getByRole('complementary', { name: 'Inspector' })
+  await expect(inspector.getByRole('heading', { name: `Settings of ${await p.getAttribute('aria-label')}` })).toBeVisible()
+  return inspector
+}
+
+/** The pane's connection list, opened from its header's Connections button if it is not open yet. */
+export async function connections(p: Locator): Promise<Locator> {
+  const table = p.getByRole('table', { name: 'Connections' })
+  if (!(await table.isVisible())) await p.getByRole('button', { name: /^Connections \(\d+\)$/ }).click()
+  return table
+}
+
 /** The text the pane's terminal shows on screen (xterm's rows, as rendered). */
 export const screen = (p: Locator): Locator => p.getByRole('log').locator('.xterm-rows')
 

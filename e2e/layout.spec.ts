@@ -1,12 +1,4 @@
-import type { Locator } from '@playwright/test'
-import { expect, pane, screen, send, shot, test } from './fixtures'
-
-/** The pane's connection table, in the popover its header's Connections button opens. */
-async function connections(p: Locator): Promise<Locator> {
-  const table = p.getByRole('table', { name: 'Connections' })
-  if (!(await table.isVisible())) await p.getByRole('button', { name: /^Connections \(\d+\)$/ }).click()
-  return table
-}
+import { connections, expect, pane, screen, send, shot, test } from './fixtures'
 
 test('the split between two panes can be resized with the keyboard', async ({ app }) => {
   await app.getByRole('button', { name: 'New TCP pair' }).click()

@@ -1,12 +1,5 @@
 import type { Locator, Page } from '@playwright/test'
-import { expect, pane, screen, send, shot, test } from './fixtures'
-
-/** The pane's connection table, in the popover its header's Connections button opens. */
-async function connections(p: Locator): Promise<Locator> {
-  const table = p.getByRole('table', { name: 'Connections' })
-  if (!(await table.isVisible())) await p.getByRole('button', { name: /^Connections \(\d+\)$/ }).click()
-  return table
-}
+import { connections, expect, pane, screen, send, shot, test } from './fixtures'
 
 /** Every pane region a user can see (hidden ones are not in the accessibility tree). */
 const panes = (app: Page): Locator => app.getByRole('region', { name: /pane \d+$/ })

@@ -5,17 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Locator } from '@playwright/test'
-import { dragOver, expect, screen, send, shot, tcpPair, test } from './fixtures'
-
-/** The inspector, showing the settings of `p` (opened from the pane's menu). */
-async function inspect(p: Locator): Promise<Locator> {
-  const app = p.page()
-  await p.getByRole('button', { name: /^More actions: / }).click()
-  await app.getByRole('menuitem', { name: 'Settings', exact: true }).click()
-  const inspector = app.getByRole('complementary', { name: 'Inspector' })
-  await expect(inspector.getByRole('heading', { name: `Settings of ${await p.getAttribute('aria-label')}` })).toBeVisible()
-  return inspector
-}
+import { connections, dragOver, expect, inspect, screen, send, shot, tcpPair, test } from './fixtures'
 
 /** Opens the pane's message settings in the inspector; returns the inspector. */
 async function openSettings(p: Locator): Promise<Locator> {
@@ -38,12 +28,6 @@ async function copy(p: Locator): Promise<void> {
     .page()
     .getByRole('menuitem', { name: /^Copy as / })
     .click()
-}
-
-/** Opens the pane's connections (a popover under its header); returns their table. */
-async function connections(p: Locator): Promise<Locator> {
-  await p.getByRole('button', { name: /^Connections \(\d+\)$/ }).click()
-  return p.getByRole('table', { name: 'Connections' })
 }
 
 test('a GBK string: sent as GBK bytes, read in GBK on the other side', async ({ app }) => {

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import type { Locator, Page } from '@playwright/test'
 import { openSession } from '../src/main/session/reader'
 import { readWorkspace } from '../src/shared/workspace'
-import { expect, pane, screen, send, shot, test } from './fixtures'
+import { expect, inspect, pane, screen, send, shot, test } from './fixtures'
 
 const PASSPHRASE = 'tr0ub4dor&3 sesame'
 const status = (p: Locator): Locator => p.getByRole('status', { name: 'Status' })
@@ -23,19 +23,8 @@ function savedSteps(file: string): unknown[][] {
   }
 }
 
-/** Shows the settings of the pane named `title` in the inspector (by its menu's Settings); returns the inspector. */
-async function inspect(app: Page, title: string): Promise<Locator> {
-  await pane(app, title)
-    .getByRole('button', { name: `More actions: ${title}` })
-    .click()
-  await app.getByRole('menuitem', { name: 'Settings' }).click()
-  const inspector = app.getByRole('complementary', { name: 'Inspector' })
-  await expect(inspector.getByRole('heading', { name: `Settings of ${title}` })).toBeVisible()
-  return inspector
-}
-
 async function encrypt(app: Page, title: string): Promise<void> {
-  const p = await inspect(app, title)
+  const p = await inspect(pane(app, title))
   await p.getByText('Framing, transforms, auto-replies').click()
   await p.getByRole('button', { name: '+ Encryption' }).click()
   await p.getByRole('textbox', { name: 'Step 1 passphrase' }).fill(PASSPHRASE)
@@ -110,7 +99,7 @@ test('a session saved without its keys holds no key anywhere; the restored pane 
   await shot(app, 'keys-playback')
   // The client asks too.
   await app.getByRole('tab', { name: /^Live panes/ }).click()
-  await expect((await inspect(app, 'TCP client pane 2')).getByRole('alert').filter({ hasText: ask })).toBeVisible()
+  await expect((await inspect(pane(app, 'TCP client pane 2'))).getByRole('alert').filter({ hasText: ask })).toBeVisible()
 
   // Start is refused, and says why, until the key is given and applied.
   await server2.getByRole('button', { name: 'Listen' }).click()
@@ -121,7 +110,7 @@ test('a session saved without its keys holds no key anywhere; the restored pane 
   await expect(inspector.getByRole('textbox', { name: 'Step 1 passphrase' })).toBeFocused()
   await shot(app, 'keys-start-refused')
   for (const title of ['TCP server pane 1', 'TCP client pane 2']) {
-    const p = await inspect(app, title)
+    const p = await inspect(pane(app, title))
     await p.getByRole('textbox', { name: 'Step 1 passphrase' }).fill(PASSPHRASE)
     await expect(p.getByRole('alert').filter({ hasText: ask })).toHaveCount(0)
     await p.getByRole('button', { name: 'Apply' }).click()

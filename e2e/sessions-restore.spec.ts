@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Locator, Page } from '@playwright/test'
-import { expect, pane, screen, send, shot, test } from './fixtures'
+import { expect, inspect, pane, screen, send, shot, test } from './fixtures'
 
 const status = (p: Locator): Locator => p.getByRole('status', { name: 'Status' })
 
@@ -25,17 +25,6 @@ async function open(app: Page, file: string): Promise<void> {
 
 const width = async (l: Locator): Promise<number> => (await l.boundingBox())!.width
 
-/** Shows the settings of the pane named `title` in the inspector (by its menu's Settings); returns the inspector. */
-async function inspect(app: Page, title: string): Promise<Locator> {
-  await pane(app, title)
-    .getByRole('button', { name: `More actions: ${title}` })
-    .click()
-  await app.getByRole('menuitem', { name: 'Settings' }).click()
-  const inspector = app.getByRole('complementary', { name: 'Inspector' })
-  await expect(inspector.getByRole('heading', { name: `Settings of ${title}` })).toBeVisible()
-  return inspector
-}
-
 /** The tab with the live panes. */
 const liveTab = (app: Page): Locator => app.getByRole('tab', { name: /^Live panes \(\d+\)$/ })
 
@@ -46,7 +35,7 @@ test('a saved session opened in an empty window brings its panes back, stopped, 
   const client = pane(app, 'TCP client pane 2')
   await expect(status(client)).toContainText('connected')
   // The server's settings (its address too, while it runs) are in the inspector.
-  let inspector = await inspect(app, 'TCP server pane 1')
+  let inspector = await inspect(pane(app, 'TCP server pane 1'))
   const port = await inspector.getByRole('textbox', { name: 'Local port' }).inputValue()
   expect(Number(port)).toBeGreaterThan(0)
 
@@ -96,7 +85,7 @@ test('a saved session opened in an empty window brings its panes back, stopped, 
   await expect(status(client2)).toHaveText('stopped')
   await expect(server2.getByRole('textbox', { name: 'Local port' })).toHaveValue(port)
   await expect(client2.getByRole('textbox', { name: 'Port' })).toHaveValue(port)
-  inspector = await inspect(app, 'TCP server pane 1')
+  inspector = await inspect(pane(app, 'TCP server pane 1'))
   await inspector.getByText('Framing, transforms, auto-replies').click()
   await expect(inspector.getByRole('combobox', { name: 'Framing' })).toHaveValue('delimiter')
   await expect(inspector.getByRole('textbox', { name: 'Delimiter bytes (hex)' })).toHaveValue('3b')
@@ -120,7 +109,7 @@ test('a saved session opened in an empty window brings its panes back, stopped, 
   await expect(status(server2)).toContainText(`listening on 127.0.0.1:${port}`)
   await client2.getByRole('button', { name: 'Connect', exact: true }).click()
   await expect(status(client2)).toContainText('connected')
-  inspector = await inspect(app, 'TCP server pane 1')
+  inspector = await inspect(pane(app, 'TCP server pane 1'))
   await inspector.getByText('Snippets (1)').click()
   await inspector.getByRole('button', { name: 'Send snippet greet' }).click()
   await expect(screen(client2)).toContainText('welcome')

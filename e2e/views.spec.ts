@@ -3,7 +3,7 @@
 import net from 'node:net'
 import { once } from 'node:events'
 import type { Locator, Page } from '@playwright/test'
-import { dragOver, expect, find, pane, results, screen, send, shot, tcpPair, test } from './fixtures'
+import { connections, dragOver, expect, find, inspect, pane, paneMenu, results, screen, send, shot, tcpPair, test } from './fixtures'
 
 const MiB = 1024 * 1024
 
@@ -22,31 +22,12 @@ async function heapMiB(app: Page): Promise<number> {
   return (usage.usedSize + (usage.backingStorageSize ?? 0)) / MiB
 }
 
-/** The inspector, showing the settings of `p` (opened from the pane's menu). */
-async function inspect(p: Locator): Promise<Locator> {
-  const app = p.page()
-  await menu(p, 'Settings')
-  const inspector = app.getByRole('complementary', { name: 'Inspector' })
-  await expect(inspector.getByRole('heading', { name: `Settings of ${await p.getAttribute('aria-label')}` })).toBeVisible()
-  return inspector
-}
-
-/** Picks `item` in the pane's menu (More actions). */
-async function menu(p: Locator, item: string | RegExp): Promise<void> {
-  await p.getByRole('button', { name: /^More actions: / }).click()
-  await p
-    .page()
-    .getByRole('menuitem', { name: item, exact: typeof item === 'string' })
-    .click()
-}
-
 /** Copies the selection of `p` from the pane's menu ("Copy as <format>"). */
-const copy = (p: Locator): Promise<void> => menu(p, /^Copy as /)
+const copy = (p: Locator): Promise<void> => paneMenu(p, /^Copy as /)
 
 /** The pane's connections, opened from its header (a popover); `check` looks, then it closes. */
-async function connections(p: Locator, check: (table: Locator) => Promise<void>): Promise<void> {
-  await p.getByRole('button', { name: /^Connections \(\d+\)$/ }).click()
-  await check(p.getByRole('table', { name: 'Connections' }))
+async function lookAtConnections(p: Locator, check: (table: Locator) => Promise<void>): Promise<void> {
+  await check(await connections(p))
   await p.page().keyboard.press('Escape')
   await expect(p.getByRole('table', { name: 'Connections' })).toBeHidden()
 }
@@ -95,7 +76,7 @@ test('hex search finds bytes across the dump gap and a line break; text search; 
   await send(client, line)
   await send(client, line)
   await expect(screen(server)).toContainText(`${line}\\n`)
-  await connections(server, (table) => expect(table).toContainText('74 B'))
+  await lookAtConnections(server, (table) => expect(table).toContainText('74 B'))
 
   // "h i" are bytes 7 and 8: the two-space gap of the dump falls between them.
   await find(server, '68 69', true)
@@ -134,7 +115,7 @@ test('pause and resume, control pictures, the direction filter, clear, and copy 
   await server.getByRole('button', { name: 'Pause' }).click()
   await send(client, 'two')
   await expect(screen(client)).toContainText('two\\n')
-  await connections(server, (table) => expect(table).toContainText('8 B'))
+  await lookAtConnections(server, (table) => expect(table).toContainText('8 B'))
   await expect(screen(server)).toContainText('one\\n')
   await expect(screen(server)).not.toContainText('two')
   await server.getByRole('button', { name: 'Resume' }).click()
@@ -157,7 +138,7 @@ test('pause and resume, control pictures, the direction filter, clear, and copy 
   await expect(screen(client)).not.toContainText('◀ in')
   await shot(app, 'view-filter')
 
-  await menu(server, 'Clear')
+  await paneMenu(server, 'Clear')
   await send(client, 'three')
   await expect(screen(server)).toContainText('three␊')
   await expect(screen(server)).not.toContainText('one')
