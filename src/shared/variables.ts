@@ -2,6 +2,7 @@
 // {{seq}} {{time}} {{unixtime}} {{random:N}} {{file:/path}}. Only the literal text between
 // them goes through the mode's own parser (text, hex or base64), so a variable's bytes are
 // never re-read as hex or escapes. No Node, no DOM: files come in through the context.
+import { MAX_MESSAGE_BYTES } from './limits'
 import { concatBytes, type ParseResult } from './bytes'
 
 export type VariableName = 'seq' | 'time' | 'unixtime' | 'random' | 'file'
@@ -74,8 +75,6 @@ export function localIsoTime(d: Date): string {
  * fileUnavailable (no readFile here), fileUnreadable (readFile threw), tooLarge (the bytes so
  * far pass MAX_MESSAGE_BYTES; reported where the part that passed it starts).
  */
-/** What one send may expand to at most (as File mode's one message): 4,096 × {{random:65536}} must not make one 256 MiB send. */
-export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 
 export function expandTemplate(
   text: string,

@@ -7,7 +7,7 @@ import type { TcpConnection } from './connection'
 import { EngineError, fail, failWith, toPaneError } from './errors'
 import { pause } from './jobs'
 import type { PaneContext } from './pane-kind'
-import { MAX_MESSAGE_BYTES } from '../../shared/variables'
+import { MAX_MESSAGE_BYTES } from '../../shared/limits'
 
 // The largest file sent as one message (File mode with framing or transforms, {{file:…}}) is
 // MAX_MESSAGE_BYTES, what any one send may expand to.

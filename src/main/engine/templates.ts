@@ -8,7 +8,7 @@ import { composeMessage } from '../../shared/compose'
 import { formatBytes } from '../../shared/bytes'
 import { isMessageKey } from '../../shared/i18n'
 import { failWith } from './errors'
-import { MAX_MESSAGE_BYTES } from '../../shared/variables'
+import { MAX_MESSAGE_BYTES } from '../../shared/limits'
 
 /** Why a {{file:…}} could not be read. */
 class FileProblem extends Error {
