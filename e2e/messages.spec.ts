@@ -145,6 +145,35 @@ test('a 20 MiB file goes out with a progress bar and arrives whole', async ({ ap
   await expect(screen(client)).toContainText('No such file', { timeout: 20_000 })
 })
 
+test("a message that would decompress past the pane's limit stops there and says so; the limit is a setting", async ({ app }) => {
+  const file = join(mkdtempSync(join(tmpdir(), 'np-bomb-')), 'zeros.bin')
+  writeFileSync(file, Buffer.alloc(2 * 1024 * 1024))
+  const { server, client } = await tcpPair(app)
+  for (const p of [server, client]) {
+    const s = await openSettings(p)
+    await s.getByRole('button', { name: '+ Compress' }).click()
+    const limit = s.getByRole('textbox', { name: 'Largest decompressed message, MiB' })
+    await expect(limit).toHaveValue('4')
+    if (p === server) await limit.fill('1')
+    await apply(s)
+  }
+  await client.getByRole('combobox', { name: 'Input mode' }).selectOption('file')
+  await client.getByRole('textbox', { name: 'File to send' }).fill(file)
+  await client.getByRole('button', { name: 'Send file' }).click()
+  // The record's line says why; the bytes that arrived follow it, so search for it (the view scrolls to it).
+  await server.getByRole('button', { name: 'Search', exact: true }).click()
+  await server.getByRole('textbox', { name: 'Search' }).fill('larger than 1.0 MiB')
+  await server.getByRole('button', { name: 'Find next' }).click()
+  await expect(server.getByRole('status', { name: 'Search results' })).toHaveText('1 of 1')
+  await expect(screen(server)).toContainText(
+    "✗ decompressed data would be larger than 1.0 MiB (the pane's limit: Transforms › Largest decompressed message); stopped"
+  )
+  await shot(app, 'inflate-limit')
+  // The setting stays as applied when the settings open again.
+  await expect((await openSettings(server)).getByRole('textbox', { name: 'Largest decompressed message, MiB' })).toHaveValue('1')
+  await shot(app, 'inflate-limit-setting')
+})
+
 test('copy a record as a Python bytes literal, and search the hex dump', async ({ app, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'])
   const { server, client } = await tcpPair(app)

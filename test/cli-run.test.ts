@@ -60,7 +60,8 @@ const server = pane({
         delayMs: 0,
         once: false
       }
-    ]
+    ],
+    maxInflateMiB: 4
   }
 })
 const udp = pane({
@@ -69,7 +70,8 @@ const udp = pane({
   config: {
     framing: { kind: 'raw' },
     transforms: [],
-    autoReplies: [{ enabled: true, match: { kind: 'any' }, reply: { kind: 'echo' }, delayMs: 0, once: false }]
+    autoReplies: [{ enabled: true, match: { kind: 'any' }, reply: { kind: 'echo' }, delayMs: 0, once: false }],
+    maxInflateMiB: 4
   }
 })
 const client = (port: number): unknown =>

@@ -4,7 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import * as zlib from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { applyIncoming, applyOutgoing, MAX_DECOMPRESSED } from '../src/main/engine/transforms/pipeline'
+import { applyIncoming, applyIncomingOffThread, applyOutgoing, MAX_DECOMPRESSED } from '../src/main/engine/transforms/pipeline'
 import { compressAlgos, type CompressAlgo, type TransformStep } from '../src/shared/transform-spec'
 import { expectReason } from './why'
 
@@ -110,8 +110,35 @@ describe('bad compressed data', () => {
     expectReason(
       r.stages[0]!.reason,
       { key: 'why.compress.tooLarge', params: { limit: '64.0 MiB' } },
-      { en: 'decompressed data would be larger than 64.0 MiB; stopped', zh: '解压后的数据将超过 64.0 MiB，已停止' }
+      {
+        en: "decompressed data would be larger than 64.0 MiB (the pane's limit: Transforms › Largest decompressed message); stopped",
+        zh: '解压后的数据将超过 64.0 MiB（本窗格的上限：变换 › 解压后单条消息上限），已停止'
+      }
     )
     expect(r.bytes.length).toBe(bomb.length)
+  })
+
+  it('off the main thread: the same stages, bytes and reasons as on it, with the limit given', async () => {
+    const cases: [CompressAlgo, Uint8Array][] = [
+      ...compressAlgos.map((algo): [CompressAlgo, Uint8Array] => [algo, sent(algo, text)]),
+      ['gzip', Uint8Array.of(1, 2, 3)],
+      ['deflate', zlib.deflateSync(Buffer.alloc(2 * 1024 * 1024 + 1))],
+      ['brotli', zlib.brotliCompressSync(Buffer.alloc(2 * 1024 * 1024 + 1))],
+      ['lzw', sent('lzw', new Uint8Array(2 * 1024 * 1024 + 1))]
+    ]
+    for (const [algo, data] of cases) {
+      const steps = [{ kind: 'checksum', algo: 'crc32', dir: 'out' } as const, step(algo)]
+      const now = applyIncoming(steps, data, 2 * 1024 * 1024)
+      const off = await applyIncomingOffThread(steps, data, 2 * 1024 * 1024)
+      expect(
+        off.stages.map((s) => [s.step, s.op, s.ok, s.reason]),
+        algo
+      ).toEqual(now.stages.map((s) => [s.step, s.op, s.ok, s.reason]))
+      expectSame(off.bytes, now.bytes)
+    }
+    expect((await applyIncomingOffThread([step('deflate')], zlib.deflateSync(Buffer.alloc(2 * 1024 * 1024 + 1)), 2 * 1024 * 1024)).stages[0]!.reason).toEqual({
+      key: 'why.compress.tooLarge',
+      params: { limit: '2.0 MiB' }
+    })
   })
 })

@@ -188,7 +188,10 @@ describe('LZW corrupt input', () => {
     expectReason(
       thrownReason(() => lzwDecompress(packed, 100_000)),
       { key: 'why.compress.tooLarge', params: { limit: '97.7 KiB' } },
-      { en: 'decompressed data would be larger than 97.7 KiB; stopped', zh: '解压后的数据将超过 97.7 KiB，已停止' }
+      {
+        en: "decompressed data would be larger than 97.7 KiB (the pane's limit: Transforms › Largest decompressed message); stopped",
+        zh: '解压后的数据将超过 97.7 KiB（本窗格的上限：变换 › 解压后单条消息上限），已停止'
+      }
     )
   })
 

@@ -11,7 +11,7 @@ const server: WindowPane = {
   n: 3,
   host: '127.0.0.1',
   port: '9000',
-  config: { framing: { kind: 'delimiter', delimiterHex: '0a' }, transforms: [], autoReplies: [] },
+  config: { framing: { kind: 'delimiter', delimiterHex: '0a' }, transforms: [], autoReplies: [], maxInflateMiB: 8 },
   snippets: [{ name: 'hi', text: 'hello', mode: 'text', encoding: 'utf-8' }],
   history: ['hello', 'ping'],
   sequences: [{ name: 'login', steps: [{ snippet: 'hi', delayMs: 100 }] }],
@@ -26,6 +26,15 @@ describe('workspace schema', () => {
     const ws = readWorkspace(doc)
     expect(ws.panes).toEqual([server])
     expect(ws.layout).toEqual({ rows: [60, 40], cols: [[30, 70], [100]] })
+  })
+
+  it('the decompression limit is saved; a workspace saved before it existed, or with one out of range, loads with 4 MiB (issue 10, item 3)', () => {
+    const back = (config: unknown): number => readWorkspace({ panes: [{ ...server, config }] }).panes[0]!.config.maxInflateMiB
+    expect(readWorkspace(JSON.parse(JSON.stringify(workspaceDocument([server], undefined)))).panes[0]!.config.maxInflateMiB).toBe(8)
+    expect(back({ framing: { kind: 'raw' }, transforms: [], autoReplies: [] })).toBe(4)
+    for (const bad of [0, 65, 2.5, '8', null])
+      expect(back({ framing: { kind: 'raw' }, transforms: [], autoReplies: [], maxInflateMiB: bad }), String(bad)).toBe(4)
+    expect(back('garbage')).toBe(4)
   })
 
   it('Line ending None (and every other input setting) survives a save and an Open', () => {
@@ -67,7 +76,7 @@ describe('workspace schema', () => {
     // Damaged entries are dropped; the rest is kept; a damaged part of the config takes its default.
     expect(first.history).toEqual(['a'])
     expect(first.sequences).toEqual([{ name: 'q', steps: [{ snippet: 'hi', delayMs: 5 }] }])
-    expect(first.config).toEqual({ framing: { kind: 'raw' }, transforms: [{ kind: 'checksum', algo: 'crc32' }], autoReplies: [] })
+    expect(first.config).toEqual({ framing: { kind: 'raw' }, transforms: [{ kind: 'checksum', algo: 'crc32' }], autoReplies: [], maxInflateMiB: 4 })
     // Fields this version does not know travel with the pane and the workspace, so a round trip keeps them.
     expect(first.extra).toBe(1)
     expect((ws as unknown as { future: unknown }).future).toEqual({ anything: true })
@@ -76,7 +85,7 @@ describe('workspace schema', () => {
       n: 0,
       host: '127.0.0.1',
       port: '5000',
-      config: { framing: { kind: 'raw' }, transforms: [], autoReplies: [] },
+      config: { framing: { kind: 'raw' }, transforms: [], autoReplies: [], maxInflateMiB: 4 },
       snippets: [{ name: 'ok', text: 't', mode: 'text', encoding: 'utf-8' }],
       history: [],
       sequences: [],
@@ -94,7 +103,7 @@ describe('workspace schema', () => {
     const ws = readWorkspace({ panes: [{ kind: 'tcp-client', port: 80 }] })
     expect(Object.keys(ws)).toEqual(['version', 'panes'])
     expect(Object.keys(ws.panes[0]!).sort()).toEqual(['composer', 'config', 'history', 'host', 'kind', 'n', 'port', 'sequences', 'snippets', 'view'].sort())
-    expect(Object.keys(ws.panes[0]!.config).sort()).toEqual(['autoReplies', 'framing', 'transforms'])
+    expect(Object.keys(ws.panes[0]!.config).sort()).toEqual(['autoReplies', 'framing', 'maxInflateMiB', 'transforms'])
   })
 
   it('reads the older storage format (a bare list of panes), and finds a recorded pane by its id', () => {

@@ -3,7 +3,8 @@
 // from the schemas. Main validates each command; the tests check each event and result.
 // Payloads are always binary (Uint8Array), never arrays, base64 or hex strings.
 import { z } from 'zod'
-import { transformStepsSchema } from './transform-spec'
+import { maxInflateMibSchema, transformStepsSchema } from './transform-spec'
+import { DEFAULT_INFLATE_MIB } from './limits'
 import { textEncodings } from './encodings'
 import { isMessageKey, type MessageKey } from './i18n'
 
@@ -83,7 +84,9 @@ export type AutoReply = z.input<typeof autoReplySchema>
 export const paneConfigSchema = z.object({
   framing: framingSchema.default({ kind: 'raw' }),
   transforms: transformStepsSchema.default([]),
-  autoReplies: z.array(autoReplySchema).max(64).default([])
+  autoReplies: z.array(autoReplySchema).max(64).default([]),
+  /** The most one received message may decompress to, in MiB: past it the step stops and says so. */
+  maxInflateMiB: maxInflateMibSchema.default(DEFAULT_INFLATE_MIB)
 })
 export type PaneConfigInput = z.input<typeof paneConfigSchema>
 export type PaneConfig = z.output<typeof paneConfigSchema>

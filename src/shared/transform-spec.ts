@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import { parseHex } from './bytes'
 import { translateRef, type MessageRef } from './i18n'
+import { MAX_INFLATE_MIB, MIN_INFLATE_MIB } from './limits'
 
 export const checksumAlgos = ['sum8', 'xor8', 'crc16-modbus', 'crc16-ccitt-false', 'crc32', 'md5', 'sha256'] as const
 export const compressAlgos = ['deflate', 'gzip', 'brotli', 'lzw'] as const
@@ -137,3 +138,11 @@ export const transformStepsSchema = z.array(transformStepSchema).max(8, 'at most
  * dropped), while the engine refuses to configure a pane with it until the key is given.
  */
 export const keyOmittedStepSchema = z.object({ ...encryptShape, keyOmitted: z.enum(keyFields) })
+
+/** The most one message of a pane may decompress to, in MiB (limits.ts: its default and range). */
+export const maxInflateMibSchema = z.number().int().min(MIN_INFLATE_MIB).max(MAX_INFLATE_MIB)
+
+/** Whether a pane's incoming messages are decompressed (the steps undone on receipt include one). */
+export function decompressesIncoming(steps: readonly TransformStep[]): boolean {
+  return steps.some((s) => s.kind === 'compress' && stepApplies(s, 'in'))
+}

@@ -6,7 +6,8 @@
 // writes every documented field, so an exported workspace shows all of them.
 import { z } from 'zod'
 import { autoReplySchema, framingSchema, templateModeSchema, textEncodingSchema } from './contract'
-import { keyOmittedStepSchema, transformStepSchema } from './transform-spec'
+import { keyOmittedStepSchema, maxInflateMibSchema, transformStepSchema } from './transform-spec'
+import { DEFAULT_INFLATE_MIB } from './limits'
 import { liveKinds } from './pane-kinds'
 
 export const WORKSPACE_VERSION = 1
@@ -97,9 +98,11 @@ export const savedConfigSchema = z
   .object({
     framing: framingSchema.catch({ kind: 'raw' }),
     transforms: listOf(z.union([transformStepSchema, keyOmittedStepSchema]), 8),
-    autoReplies: listOf(autoReplySchema, 64)
+    autoReplies: listOf(autoReplySchema, 64),
+    // Saved before it was a setting (or out of range): the default.
+    maxInflateMiB: maxInflateMibSchema.catch(DEFAULT_INFLATE_MIB)
   })
-  .catch({ framing: { kind: 'raw' }, transforms: [], autoReplies: [] })
+  .catch({ framing: { kind: 'raw' }, transforms: [], autoReplies: [], maxInflateMiB: DEFAULT_INFLATE_MIB })
 
 const portText = z.union([z.string().max(16), z.number().int().min(0).max(65535).transform(String)])
 

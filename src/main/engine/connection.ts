@@ -45,10 +45,15 @@ export class TcpConnection {
     socket.setNoDelay(true)
     socket.on('data', (chunk: Buffer) => {
       this.bytesIn += chunk.byteLength
-      ctx.traffic.received(id, chunk, undefined, (payload) => {
+      const more = ctx.traffic.received(id, chunk, undefined, (payload) => {
         if (this.isWritable) this.send(payload)
       })
       ctx.statsChanged()
+      // Too many messages wait to be decompressed: read no more until they are (the peer's sends back up).
+      if (!more) {
+        socket.pause()
+        void ctx.traffic.room().then(() => socket.resume())
+      }
     })
     socket.on('end', () => {
       ctx.emit({ type: 'conn.halfClosed', paneId: ctx.paneId, connId: id, by: 'peer', tUs: nowUs() })

@@ -1,10 +1,14 @@
 // The traffic of a live pane: every chunk read or accepted for sending goes to the recorder
-// taps first (never skipped), then through the pane's message path (framing, transforms) to
-// its screen; what is read is also offered to the pane's auto-replies.
+// taps first (never skipped, never delayed), then through the pane's message path (framing,
+// transforms) to its screen; what is read is also offered to the pane's auto-replies. A pane
+// whose transforms decompress does that off the main thread: its screen, its auto-replies and
+// its log wait in order behind the message being decompressed (`inOrder`).
 import type { Endpoint, TrafficRecord } from '../../shared/contract'
 import type { AutoReplier, ReplyAction } from './auto-reply'
 import { nowNs } from './clock'
 import { toPaneError } from './errors'
+import { InOrder } from './in-order'
+import { MAX_INFLATE_QUEUE } from '../../shared/limits'
 import type { Message, MessagePath } from './message-path'
 import type { TrafficTap } from './taps'
 import type { Templates } from './templates'
@@ -27,27 +31,49 @@ export interface TrafficHost {
 }
 
 export class LiveTraffic {
+  /** The pane's screen work, in order (see in-order.ts). */
+  private readonly screen: InOrder
+
   constructor(
     private readonly pane: TrafficHost,
     private readonly tap: (tap: TrafficTap) => void
-  ) {}
+  ) {
+    this.screen = new InOrder(MAX_INFLATE_QUEUE, (err) => pane.error(toPaneError(err, { op: 'read' })))
+  }
 
   /**
    * Bytes read from a connection (UDP: connId 0, the sender as peer, one datagram). `reply`
-   * sends a payload back the way the bytes came (auto-replies).
+   * sends a payload back the way the bytes came (auto-replies). False when messages wait to
+   * be decompressed past the bound: the caller should stop reading until `room()`.
    */
-  received(connId: number, bytes: Uint8Array, peer: Endpoint | undefined, reply: (payload: Uint8Array) => void): void {
+  received(connId: number, bytes: Uint8Array, peer: Endpoint | undefined, reply: (payload: Uint8Array) => void): boolean {
     const tNs = nowNs()
     const tUs = Number(tNs / 1000n)
     this.tap({ paneId: this.pane.paneId, connId, dir: 'in', tNs, bytes, ...(peer ? { peer } : {}) })
     const path = this.pane.path()
     const record = { connId, dir: 'in' as const, tUs, ...(peer ? { peer } : {}) }
+    const datagram = peer !== undefined
     if (!path.active) {
-      this.pane.show(record, bytes)
-      this.answer(bytes, reply)
-      return
-    }
-    const messages = path.incoming(connId, bytes, peer !== undefined)
+      this.inOrder(() => {
+        this.pane.show(record, bytes)
+        this.answer(bytes, reply)
+      })
+    } else if (!path.decompresses) this.inOrder(() => this.deliver(record, path.incoming(connId, bytes, datagram), reply))
+    else this.inOrder(async () => this.deliver(record, await path.incomingOffThread(connId, bytes, datagram), reply))
+    return !this.screen.full
+  }
+
+  /** Resolves once few enough messages wait to be decompressed for reading to go on. */
+  room(): Promise<void> {
+    return this.screen.room()
+  }
+
+  /** Runs `show` now, or, while messages are being decompressed, after them (the pane's log and screen keep their order). */
+  inOrder(show: () => void | Promise<void>): void {
+    this.screen.run(show)
+  }
+
+  private deliver(record: Omit<TrafficRecord, 'len' | 'parts' | 'ok'>, messages: Message[], reply: (payload: Uint8Array) => void): void {
     for (const m of messages) this.pane.show(record, undefined, m)
     for (const m of messages) if (m.ok) this.answer(m.payload, reply)
   }
@@ -80,12 +106,18 @@ export class LiveTraffic {
   /** Bytes the socket accepted for sending (at `tNs`, when they were written): recorded, then shown. */
   sent(connId: number, out: Outgoing, peer?: Endpoint, tNs = nowNs()): void {
     this.tap({ paneId: this.pane.paneId, connId, dir: 'out', tNs, bytes: out.wire, ...(peer ? { peer } : {}) })
-    this.pane.show({ connId, dir: 'out', tUs: Number(tNs / 1000n), ...(peer ? { peer } : {}) }, out.message ? undefined : out.wire, out.message)
+    this.inOrder(() =>
+      this.pane.show({ connId, dir: 'out', tUs: Number(tNs / 1000n), ...(peer ? { peer } : {}) }, out.message ? undefined : out.wire, out.message)
+    )
   }
 
-  /** A connection is gone: whatever it left half-framed is shown. */
+  /** A connection is gone: whatever it left half-framed is shown (after the reads still being decoded). */
   connClosed(connId: number): void {
-    const rest = this.pane.path().closeConn(connId)
-    if (rest) this.pane.show({ connId, dir: 'in', tUs: Number(nowNs() / 1000n) }, undefined, rest)
+    const path = this.pane.path()
+    const tUs = Number(nowNs() / 1000n)
+    this.inOrder(() => {
+      const rest = path.closeConn(connId)
+      if (rest) this.pane.show({ connId, dir: 'in', tUs }, undefined, rest)
+    })
   }
 }

@@ -5,7 +5,8 @@
 import type { MessagePart, MessageRef, PaneConfig } from '../../shared/contract'
 import { concatBytes } from '../../shared/bytes'
 import { Deframer, frame, unframe, type FramingSpec } from '../../shared/framing'
-import { applyIncoming, applyOutgoing } from './transforms/pipeline'
+import { decompressesIncoming } from '../../shared/transform-spec'
+import { applyIncoming, applyIncomingOffThread, applyOutgoing, type PipelineResult } from './transforms/pipeline'
 import { fail } from './errors'
 
 export interface Message {
@@ -55,8 +56,17 @@ const part = (label: string, op: MessagePart['op'], bytes: Uint8Array, ok = true
 
 export class MessagePath {
   private readonly deframers = new Map<number, Deframer>()
+  /** The most one message may decompress to, in bytes (the pane's setting). */
+  private maxInflate = 0
 
-  constructor(private readonly config: PaneConfig) {}
+  constructor(private readonly config: PaneConfig) {
+    this.limitTo(config.maxInflateMiB)
+  }
+
+  /** A new limit for what one message may decompress to; unfinished frames are kept. */
+  limitTo(maxInflateMiB: number): void {
+    this.maxInflate = maxInflateMiB * 1024 * 1024
+  }
 
   get framed(): boolean {
     return this.config.framing.kind !== 'raw'
@@ -64,6 +74,11 @@ export class MessagePath {
 
   get active(): boolean {
     return this.framed || this.config.transforms.length > 0
+  }
+
+  /** Received messages are decompressed: incomingOffThread, not incoming, keeps the event loop free. */
+  get decompresses(): boolean {
+    return decompressesIncoming(this.config.transforms)
   }
 
   /** Payload → wire. Datagrams are not framed (a datagram is already a message). */
@@ -84,14 +99,36 @@ export class MessagePath {
 
   /** One read (or datagram) → the messages it completes. */
   incoming(connId: number, bytes: Uint8Array, datagram = false): Message[] {
-    if (!this.framed || datagram) return [this.undo(bytes)]
-    const r = this.deframer(connId).push(bytes)
-    const messages = r.frames.map((f) => this.undo(f, unframe(this.config.framing, f)))
-    if (r.error) {
-      const lost = r.discarded ?? new Uint8Array(0)
-      messages.push(build([part('wire', 'wire', lost, false, r.error)], lost, lost))
+    return this.deframe(connId, bytes, datagram).map((f) => ('message' in f ? f.message : this.undo(f.wire, f.inner)))
+  }
+
+  /**
+   * incoming, with each message's decompression done off the main thread, one after another.
+   * The read is deframed now: the next read of the connection may be deframed before this resolves.
+   */
+  async incomingOffThread(connId: number, bytes: Uint8Array, datagram = false): Promise<Message[]> {
+    const messages: Message[] = []
+    for (const f of this.deframe(connId, bytes, datagram)) {
+      messages.push(
+        'message' in f ? f.message : this.undone(f.wire, f.inner, await applyIncomingOffThread(this.config.transforms, f.inner ?? f.wire, this.maxInflate))
+      )
     }
     return messages
+  }
+
+  /** A read's frames (wire bytes, and the payload inside the framing), or the message of what could not be framed. */
+  private deframe(connId: number, bytes: Uint8Array, datagram: boolean): ({ wire: Uint8Array; inner?: Uint8Array } | { message: Message })[] {
+    if (!this.framed || datagram) return [{ wire: bytes }]
+    const r = this.deframer(connId).push(bytes)
+    const frames: ({ wire: Uint8Array; inner?: Uint8Array } | { message: Message })[] = r.frames.map((f) => ({
+      wire: f,
+      inner: unframe(this.config.framing, f)
+    }))
+    if (r.error) {
+      const lost = r.discarded ?? new Uint8Array(0)
+      frames.push({ message: build([part('wire', 'wire', lost, false, r.error)], lost, lost) })
+    }
+    return frames
   }
 
   /**
@@ -126,10 +163,14 @@ export class MessagePath {
 
   /** `inner`: the payload of a frame (absent for a datagram or with no framing). */
   private undo(wire: Uint8Array, inner?: Uint8Array): Message {
+    return this.undone(wire, inner, applyIncoming(this.config.transforms, inner ?? wire, this.maxInflate))
+  }
+
+  /** A frame's message: its wire bytes, its unframe step, and each transform undone (`r`). */
+  private undone(wire: Uint8Array, inner: Uint8Array | undefined, r: PipelineResult): Message {
     const parts = [part('wire', 'wire', wire)]
     // Every frame shows its unframe step, also a fixed-length one whose payload is the frame.
     if (inner) parts.push(part(framingLabel(this.config.framing), 'unframe', inner))
-    const r = applyIncoming(this.config.transforms, inner ?? wire)
     for (const s of r.stages) parts.push(part(s.step, s.op, s.bytes, s.ok, s.reason))
     return build(parts, r.bytes, wire)
   }

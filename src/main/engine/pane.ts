@@ -59,14 +59,14 @@ export class Pane implements PaneContext, TrafficHost {
   /**
    * New framing, transforms, auto-replies. When the framing or the transforms change, an
    * unfinished frame the old framing held is dropped, and the log says so; new auto-replies
-   * alone keep the message path as it is.
+   * or a new decompression limit alone keep the message path as it is.
    */
   configure(config: PaneConfig): void {
     const samePath = JSON.stringify([config.framing, config.transforms]) === JSON.stringify([this.config.framing, this.config.transforms])
     if (!samePath) {
       for (const { connId, bytes } of this.messagePath.pending()) this.note('warn', { key: 'log.framingChanged', params: { id: connId, bytes } })
       this.messagePath = new MessagePath(config)
-    }
+    } else this.messagePath.limitTo(config.maxInflateMiB)
     this.config = config
     this.replier.dispose()
     this.replier = new AutoReplier(config.autoReplies)
@@ -75,7 +75,8 @@ export class Pane implements PaneContext, TrafficHost {
   emit(event: PaneEvent): void {
     this.deps.happened(event)
     if (event.type === 'pane.state' || (event.type === 'job.progress' && !event.error)) this.deps.emit(event)
-    else this.display.event(event)
+    // Behind the messages still being decompressed, as behind those already on their way to the screen.
+    else this.traffic.inOrder(() => this.display.event(event))
   }
 
   error(error: PaneError): void {

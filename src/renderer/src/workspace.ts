@@ -9,6 +9,7 @@ import { defaultComposerSettings, defaultViewSettings, readWorkspace, type Saved
 import { api } from './api'
 import { PaneStore } from './pane/pane-store'
 import { workspaceDocument, type WindowPane } from './saved-workspace'
+import { DEFAULT_INFLATE_MIB } from '../../shared/limits'
 
 export { HISTORY_MAX } from '../../shared/workspace'
 export type { Sequence, SequenceStep, Snippet } from '../../shared/workspace'
@@ -51,7 +52,7 @@ export function makePane(kind: PaneKind, host: string, port: string, peerPort?: 
     host,
     port,
     ...(peerPort === undefined ? {} : { peerPort }),
-    config: { framing: { kind: 'raw' }, transforms: [], autoReplies: [] },
+    config: { framing: { kind: 'raw' }, transforms: [], autoReplies: [], maxInflateMiB: DEFAULT_INFLATE_MIB },
     snippets: [],
     history: [],
     sequences: [],

@@ -9,8 +9,22 @@
 //             zlib.compress and Node's zlib.deflateSync make, not raw deflate
 //   gzip      RFC 1952, as gzip.compress / zlib.gzipSync
 //   brotli    RFC 7932, as brotli.compress / zlib.brotliCompressSync
-import { brotliCompressSync, brotliDecompressSync, constants, deflateSync, gunzipSync, gzipSync, inflateSync } from 'node:zlib'
+import { promisify } from 'node:util'
+import {
+  brotliCompressSync,
+  brotliDecompress,
+  brotliDecompressSync,
+  constants,
+  deflateSync,
+  gunzip,
+  gunzipSync,
+  gzipSync,
+  inflate,
+  inflateSync,
+  type ZlibOptions
+} from 'node:zlib'
 import { formatBytes, toHex } from '../../../shared/bytes'
+import { MAX_INFLATE_MIB } from '../../../shared/limits'
 import type { MessageRef } from '../../../shared/i18n'
 import { checksum, checksumLength } from './checksums'
 import { decrypt, encrypt } from './cipher'
@@ -36,21 +50,66 @@ export interface PipelineResult {
   stages: Stage[]
 }
 
-/** Largest output any decompression may produce: a small "zip bomb" must not fill memory. */
-export const MAX_DECOMPRESSED = 64 * 1024 * 1024
+/** Largest output any decompression may produce, whatever a pane's setting (limits.ts): a small "zip bomb" must not fill memory. */
+export const MAX_DECOMPRESSED = MAX_INFLATE_MIB * 1024 * 1024
 
 /** Steps in list order: a checksum is appended, compress compresses, encrypt encrypts. */
 export function applyOutgoing(steps: TransformStep[], payload: Uint8Array): PipelineResult {
-  return run(steps, payload, 'out')
+  return runNow(run(steps, payload, 'out', MAX_DECOMPRESSED))
 }
 
 /**
  * Steps in reverse order, each undone: decrypt, decompress, and a checksum verified and
  * stripped. A checksum mismatch marks the stage and the result not ok but goes on with
  * the stripped payload, so the person still sees what arrived. Any other failure stops.
+ * A decompression stops past `maxOutput` bytes (the pane's setting) and says so.
  */
-export function applyIncoming(steps: TransformStep[], wire: Uint8Array): PipelineResult {
-  return run(Array.isArray(steps) ? [...steps].reverse() : steps, wire, 'in')
+export function applyIncoming(steps: TransformStep[], wire: Uint8Array, maxOutput = MAX_DECOMPRESSED): PipelineResult {
+  return runNow(run(reversed(steps), wire, 'in', maxOutput))
+}
+
+/**
+ * applyIncoming with deflate, gzip and brotli inflated off the main thread (Node's async zlib,
+ * on the libuv thread pool), so a bomb costs the event loop nothing but the copy of its output.
+ * LZW (our own JS) still runs here, bounded by `maxOutput` (about 20 ms at 4 MiB).
+ */
+export async function applyIncomingOffThread(steps: TransformStep[], wire: Uint8Array, maxOutput = MAX_DECOMPRESSED): Promise<PipelineResult> {
+  const pipeline = run(reversed(steps), wire, 'in', maxOutput)
+  let next = pipeline.next()
+  while (!next.done) {
+    const inflated = await decompressOffThread(next.value).then(
+      (bytes) => ({ bytes }),
+      (err: unknown) => ({ err })
+    )
+    next = 'bytes' in inflated ? pipeline.next(inflated.bytes) : pipeline.throw(inflated.err)
+  }
+  return next.value
+}
+
+const reversed = (steps: TransformStep[]): TransformStep[] => (Array.isArray(steps) ? [...steps].reverse() : steps)
+
+/** A decompression the pipeline asks its driver for (the answer: the bytes, or the error thrown into it). */
+interface Inflate {
+  algo: CompressAlgo
+  data: Uint8Array
+  maxOutput: number
+}
+type Pipeline = Generator<Inflate, PipelineResult, Uint8Array>
+
+/** Drives a pipeline on this thread: each decompression done at once. */
+function runNow(pipeline: Pipeline): PipelineResult {
+  let next = pipeline.next()
+  while (!next.done) {
+    let bytes: Uint8Array
+    try {
+      bytes = decompressNow(next.value)
+    } catch (err) {
+      next = pipeline.throw(err)
+      continue
+    }
+    next = pipeline.next(bytes)
+  }
+  return next.value
 }
 
 interface Outcome {
@@ -59,14 +118,15 @@ interface Outcome {
   stop: boolean
 }
 
-function run(steps: TransformStep[], input: Uint8Array, dir: 'out' | 'in'): PipelineResult {
+/** The steps over the input; each decompression is yielded to the driver, which does it now or off the main thread. */
+function* run(steps: TransformStep[], input: Uint8Array, dir: 'out' | 'in', maxOutput: number): Pipeline {
   const stages: Stage[] = []
   if (!Array.isArray(steps)) return { ok: false, bytes: input, stages }
   let bytes = input
   let ok = true
   for (const step of steps) {
     if (typeof step === 'object' && step !== null && !stepApplies(step, dir)) continue
-    const { stage, stop } = runStep(step, bytes, dir)
+    const { stage, stop } = yield* runStep(step, bytes, dir, maxOutput)
     stages.push(stage)
     if (stop) return { ok: false, bytes, stages }
     ok &&= stage.ok
@@ -77,7 +137,7 @@ function run(steps: TransformStep[], input: Uint8Array, dir: 'out' | 'in'): Pipe
 
 const checked = new WeakSet<object>()
 
-function runStep(step: TransformStep, input: Uint8Array, dir: 'out' | 'in'): Outcome {
+function* runStep(step: TransformStep, input: Uint8Array, dir: 'out' | 'in', maxOutput: number): Generator<Inflate, Outcome, Uint8Array> {
   const seen = (typeof step === 'object' && step !== null ? step : {}) as { kind?: unknown; algo?: unknown }
   const name = typeof seen.algo === 'string' ? seen.algo : typeof seen.kind === 'string' ? seen.kind : 'step'
   const op = opOf(seen.kind, dir)
@@ -99,7 +159,7 @@ function runStep(step: TransformStep, input: Uint8Array, dir: 'out' | 'in'): Out
       case 'checksum':
         return dir === 'out' ? done(name, op, appendChecksum(step.algo, input)) : verifyChecksum(step.algo, input)
       case 'compress':
-        return done(name, op, dir === 'out' ? compress(step.algo, input) : decompress(step.algo, input))
+        return done(name, op, dir === 'out' ? compress(step.algo, input) : yield { algo: step.algo, data: input, maxOutput })
       case 'encrypt':
         return done(name, op, dir === 'out' ? encrypt(step, input) : decrypt(step, input))
       default:
@@ -165,8 +225,8 @@ function compress(algo: CompressAlgo, data: Uint8Array): Uint8Array {
   }
 }
 
-function decompress(algo: CompressAlgo, data: Uint8Array): Uint8Array {
-  const limit = { maxOutputLength: MAX_DECOMPRESSED }
+function decompressNow({ algo, data, maxOutput }: Inflate): Uint8Array {
+  const limit = { maxOutputLength: maxOutput }
   try {
     switch (algo) {
       case 'deflate':
@@ -176,17 +236,37 @@ function decompress(algo: CompressAlgo, data: Uint8Array): Uint8Array {
       case 'brotli':
         return own(brotliDecompressSync(data, limit))
       case 'lzw':
-        return lzwDecompress(data, MAX_DECOMPRESSED)
+        return lzwDecompress(data, maxOutput)
     }
   } catch (err) {
-    const e = err as NodeJS.ErrnoException
-    if (e?.code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new TransformError({ key: 'why.compress.tooLarge', params: { limit: formatBytes(MAX_DECOMPRESSED) } })
-    }
-    if (algo === 'lzw') throw err
-    // zlib's own words (e.g. "incorrect header check") stay as they are, inside the catalog's sentence.
-    throw new TransformError({ key: 'why.compress.invalid', params: { algo, detail: e instanceof Error ? e.message : String(err) } })
+    throw decompressError(algo, err, maxOutput)
   }
+}
+
+const offThread: Record<Exclude<CompressAlgo, 'lzw'>, (data: Uint8Array, options: ZlibOptions) => Promise<Buffer>> = {
+  deflate: promisify(inflate),
+  gzip: promisify(gunzip),
+  brotli: promisify(brotliDecompress)
+}
+
+async function decompressOffThread(inflate: Inflate): Promise<Uint8Array> {
+  const { algo, data, maxOutput } = inflate
+  if (algo === 'lzw') return decompressNow(inflate)
+  try {
+    // 64 KiB pieces: a quarter of the round trips to the thread pool of zlib's 16 KiB default.
+    return own(await offThread[algo](data, { maxOutputLength: maxOutput, chunkSize: 64 * 1024 }))
+  } catch (err) {
+    throw decompressError(algo, err, maxOutput)
+  }
+}
+
+/** What a failed decompression says: past the limit (with the limit), else the algorithm's own words. */
+function decompressError(algo: CompressAlgo, err: unknown, maxOutput: number): unknown {
+  const e = err as NodeJS.ErrnoException
+  if (e?.code === 'ERR_BUFFER_TOO_LARGE') return new TransformError({ key: 'why.compress.tooLarge', params: { limit: formatBytes(maxOutput) } })
+  if (algo === 'lzw' || err instanceof TransformError) return err
+  // zlib's own words (e.g. "incorrect header check") stay as they are, inside the catalog's sentence.
+  return new TransformError({ key: 'why.compress.invalid', params: { algo, detail: e instanceof Error ? e.message : String(err) } })
 }
 
 /**

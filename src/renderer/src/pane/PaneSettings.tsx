@@ -7,6 +7,7 @@ import { flagsOk, paneConfigSchema, type AutoReply, type PaneConfig, type PaneCo
 import { checksumAlgos, cipherAlgos, compressAlgos, issueReason, stepDirs, type KeyField, type StepDir } from '../../../shared/transform-spec'
 import { keyWanted, wantsKey } from '../../../shared/workspace-keys'
 import { translateRef } from '../../../shared/i18n'
+import { DEFAULT_INFLATE_MIB } from '../../../shared/limits'
 import { EncodingSelect } from './EncodingSelect'
 import { useI18n } from '../i18n'
 import type { PaneKind } from '../../../shared/pane-kinds'
@@ -38,6 +39,7 @@ export function PaneSettings({ kind, config, onApply, askKey }: Props) {
   const [framing, setFraming] = useState<Framing>(config.framing ?? { kind: 'raw' })
   const [steps, setSteps] = useState<Step[]>(config.transforms ?? [])
   const [rules, setRules] = useState<AutoReply[]>(config.autoReplies ?? [])
+  const [maxInflate, setMaxInflate] = useState(String(config.maxInflateMiB ?? DEFAULT_INFLATE_MIB))
   const [problem, setProblem] = useState<string | undefined>()
   const [applied, setApplied] = useState(false)
   const keyId = useId()
@@ -69,7 +71,7 @@ export function PaneSettings({ kind, config, onApply, askKey }: Props) {
       setApplied(false)
       return
     }
-    const draft: PaneConfigInput = { framing, transforms: steps, autoReplies: rules }
+    const draft: PaneConfigInput = { framing, transforms: steps, autoReplies: rules, maxInflateMiB: Number(maxInflate) }
     const r = paneConfigSchema.safeParse(draft)
     if (!r.success) {
       const issue = r.error.issues[0]!
@@ -274,6 +276,16 @@ export function PaneSettings({ kind, config, onApply, askKey }: Props) {
             </button>
           ))}
         </div>
+        <label>
+          {t('transforms.maxInflate')}
+          <input
+            className="port"
+            aria-label={t('transforms.maxInflate')}
+            inputMode="numeric"
+            value={maxInflate}
+            onChange={(e) => (setMaxInflate(e.target.value.trim()), touched())}
+          />
+        </label>
         <p className="hint">{t('transforms.hint')}</p>
       </fieldset>
       <fieldset>
