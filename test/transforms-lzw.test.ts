@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { lzwCompress, lzwDecompress } from '../src/main/engine/transforms/lzw'
+import { applyIncomingOffThread } from '../src/main/engine/transforms/pipeline'
 import { TransformError } from '../src/main/engine/transforms/transform-error'
 import { expectReason, thrownReason } from './why'
 
@@ -207,5 +208,24 @@ describe('LZW corrupt input', () => {
       }
     }
     expect(Date.now() - started).toBeLessThan(2000)
+  })
+
+  it('a peer\'s message decoded for the screen gives the event loop turns while it decodes (issue 10, item 3)', async () => {
+    // 4 MiB that compresses well: ~hundreds of thousands of codes, many slices.
+    const plain = new Uint8Array(4 * 1024 * 1024).map((_, i) => (i * 7) % 251)
+    const wire = lzwCompress(plain)
+    let turns = 0
+    const counting = setInterval(() => turns++, 0)
+    let turnsWhenDone = -1
+    const decoded = applyIncomingOffThread([{ kind: 'compress', algo: 'lzw' }], wire, 4 * 1024 * 1024).then((r) => {
+      turnsWhenDone = turns
+      return r
+    })
+    const r = await decoded
+    clearInterval(counting)
+    expect(r.ok).toBe(true)
+    expectSame(r.bytes, plain)
+    // Done in one go (the old way), no timer could have run before it finished.
+    expect(turnsWhenDone).toBeGreaterThan(1)
   })
 })

@@ -93,6 +93,21 @@ export function lzwCompress(input: Uint8Array): Uint8Array {
 
 /** Throws a TransformError saying what is wrong with a corrupt or truncated stream. */
 export function lzwDecompress(input: Uint8Array, maxOutput = LZW_MAX_OUTPUT): Uint8Array {
+  const steps = lzwDecompressInSlices(input, maxOutput)
+  for (;;) {
+    const r = steps.next()
+    if (r.done) return r.value
+  }
+}
+
+/** Codes decoded between two slices: about a millisecond of work. */
+const SLICE_CODES = 32 * 1024
+
+/**
+ * The same decoding, yielding after every SLICE_CODES codes: whoever drives it may let the
+ * event loop run between slices (a 4 MiB bomb is then ~100 slices, never one long stall).
+ */
+export function* lzwDecompressInSlices(input: Uint8Array, maxOutput = LZW_MAX_OUTPUT): Generator<void, Uint8Array, void> {
   // Entry c is prefix[c] followed by suffix[c]; first[c] and length[c] let a code be
   // written out back to front without walking the chain twice.
   const prefix = new Uint16Array(MAX_CODES)
@@ -122,7 +137,8 @@ export function lzwDecompress(input: Uint8Array, maxOutput = LZW_MAX_OUTPUT): Ui
   let bits = 0
   let inPos = 0
   let bitPos = 0
-  for (;;) {
+  for (let n = 1; ; n++) {
+    if (n % SLICE_CODES === 0) yield
     while (bits < width) {
       if (inPos >= input.length) {
         throw new TransformError({ key: 'why.lzw.truncated', params: { n: input.length } })

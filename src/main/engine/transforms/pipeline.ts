@@ -28,7 +28,7 @@ import { MAX_INFLATE_MIB } from '../../../shared/limits'
 import type { MessageRef } from '../../../shared/i18n'
 import { checksum, checksumLength } from './checksums'
 import { decrypt, encrypt } from './cipher'
-import { lzwCompress, lzwDecompress } from './lzw'
+import { lzwCompress, lzwDecompress, lzwDecompressInSlices } from './lzw'
 import { reasonOf, TransformError } from './transform-error'
 import { issueReason, stepApplies, transformStepSchema, type ChecksumAlgo, type CompressAlgo, type TransformStep } from '../../../shared/transform-spec'
 
@@ -251,8 +251,15 @@ const offThread: Record<Exclude<CompressAlgo, 'lzw'>, (data: Uint8Array, options
 
 async function decompressOffThread(inflate: Inflate): Promise<Uint8Array> {
   const { algo, data, maxOutput } = inflate
-  if (algo === 'lzw') return decompressNow(inflate)
   try {
+    if (algo === 'lzw') {
+      // Hand-written JS, so not on zlib's thread pool: in slices, the event loop running between them.
+      const steps = lzwDecompressInSlices(data, maxOutput)
+      for (let r = steps.next(); ; r = steps.next()) {
+        if (r.done) return r.value
+        await new Promise<void>((resolve) => setImmediate(resolve))
+      }
+    }
     // 64 KiB pieces: a quarter of the round trips to the thread pool of zlib's 16 KiB default.
     return own(await offThread[algo](data, { maxOutputLength: maxOutput, chunkSize: 64 * 1024 }))
   } catch (err) {
