@@ -65,9 +65,11 @@ export interface HostProcess {
   exited: Promise<string>
 }
 
-/** Starts the built web host on a free port with its recordings in `sessionDir`. */
-export async function startHostProcess(sessionDir: string, token: string): Promise<HostProcess> {
-  const child = spawn(process.execPath, [webJs, '--port', '0', '--session-dir', sessionDir], {
+/** Starts the built web host on a free port with its recordings in `sessionDir`; with `nofile`, under that descriptor limit (prlimit, soft and hard). */
+export async function startHostProcess(sessionDir: string, token: string, nofile?: number): Promise<HostProcess> {
+  const node = [process.execPath, webJs, '--port', '0', '--session-dir', sessionDir]
+  const [cmd, ...args] = nofile === undefined ? node : ['prlimit', `--nofile=${nofile}:${nofile}`, ...node]
+  const child = spawn(cmd!, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NP_WEB_TOKEN: token }
   })
