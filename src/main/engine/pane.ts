@@ -46,7 +46,7 @@ export class Pane implements PaneContext, TrafficHost {
     this.replier = new AutoReplier(config.autoReplies)
     this.traffic = new LiveTraffic(this, deps.tap)
     this.runtime = create(this)
-    this.runtime.configure?.(config)
+    this.runtime.settingsChanged?.(config)
   }
 
   path(): MessagePath {
@@ -71,7 +71,7 @@ export class Pane implements PaneContext, TrafficHost {
     this.config = config
     this.replier.dispose()
     this.replier = new AutoReplier(config.autoReplies)
-    this.runtime.configure?.(config)
+    this.runtime.settingsChanged?.(config)
   }
 
   emit(event: PaneEvent): void {

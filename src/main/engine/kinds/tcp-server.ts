@@ -15,7 +15,7 @@ export class TcpServerPane extends TcpPane {
   private starting: Promise<unknown> | undefined
   private readonly limits = new ServerLimits(this.ctx)
 
-  configure(config: PaneConfig): void {
+  settingsChanged(config: PaneConfig): void {
     this.limits.configure(config.connections, this.conns.all())
   }
 
