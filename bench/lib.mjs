@@ -332,6 +332,30 @@ export class AppClient {
   }
 }
 
+// ---------------------------------------------------------------- sections of their own
+
+/** The markers around scenario `n`'s own section of docs/benchmarks.md (one a run of it rewrites alone). */
+export const sectionMarks = (n) => ({
+  begin: `<!-- scenario ${n}: npm run bench writes this section; BENCH_ONLY=${n} rewrites it alone -->`,
+  end: `<!-- /scenario ${n} -->`
+})
+
+/** Scenario `n`'s own section of `md` (markers included), or undefined. */
+export function ownSection(md, n) {
+  const { begin, end } = sectionMarks(n)
+  const a = md.indexOf(begin)
+  const b = md.indexOf(end)
+  return a >= 0 && b > a ? md.slice(a, b + end.length) : undefined
+}
+
+/** `md` with scenario `n`'s own section replaced by `section` (put before "## Peers" if it had none). */
+export function spliceOwnSection(md, n, section) {
+  const old = ownSection(md, n)
+  if (old) return md.replace(old, section)
+  const at = md.indexOf('## Peers')
+  return at >= 0 ? `${md.slice(0, at)}${section}\n\n${md.slice(at)}` : `${md.trimEnd()}\n\n${section}\n`
+}
+
 // ---------------------------------------------------------------- statistics
 
 export function median(xs) {

@@ -13,6 +13,14 @@
 //   udp-sink    bind 127.0.0.1:0, count datagrams until params.expect or params.idleMs of quiet
 //   udp-send    send params.count datagrams of params.size bytes to params.port
 //   rtt         ping-pong params.count exchanges of params.size bytes between two sockets
+//   half-closers  params.count sockets connect to params.port (params.inFlight at a time), each
+//               sends FIN at once and stays; {"connected":...} once every one connected (or
+//               failed), {"allEnded":...} once the server ended every one (reset or closed);
+//               "status ID" on stdin prints {"status":{...,"id":"ID"}}. Counts: connected (one reset
+//               before its connect was seen counts too: the server accepted it), failed, reset, closed.
+//   hold-server  listen on 127.0.0.1:0 (allowHalfOpen) and hold every connection, at most
+//               params.max (net.Server maxConnections; the rest dropped and counted); "status ID"
+//               on stdin prints {"status":...}, "close" closes every one and prints {"closed":...}
 import net from 'node:net'
 import dgram from 'node:dgram'
 import { readFileSync } from 'node:fs'
@@ -29,6 +37,20 @@ const budget = setTimeout(() => {
   process.exit(3)
 }, params.timeoutMs ?? 60_000)
 budget.unref()
+
+/** Runs `then(word, id)` for each line "word id" read on stdin (the bench asking). */
+function onStdin(then) {
+  let buf = ''
+  process.stdin.setEncoding('utf8').on('data', (s) => {
+    buf += s
+    let nl
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const [word, id] = buf.slice(0, nl).trim().split(/\s+/)
+      buf = buf.slice(nl + 1)
+      then(word, id)
+    }
+  })
+}
 
 function finish(obj) {
   print({ done: true, ...obj, maxRssKiB: maxRssKiB() })
@@ -254,6 +276,71 @@ if (mode === 'tcp-sink') {
   let client
   server.listen({ host: '127.0.0.1', port: 0 }, () => {
     client = net.connect({ host: '127.0.0.1', port: server.address().port }, () => client.setNoDelay(true))
+  })
+} else if (mode === 'half-closers') {
+  const n = { connected: 0, failed: 0, reset: 0, closed: 0 }
+  let started = 0
+  let settled = 0
+  let allEndedSaid = false
+  const ended = () => {
+    if (!allEndedSaid && settled === params.count && n.reset + n.closed + n.failed === params.count) {
+      allEndedSaid = true
+      print({ allEnded: { ...n, at: nowMs() } })
+    }
+  }
+  const one = () => {
+    started++
+    let done = false
+    const settle = () => {
+      if (done) return
+      done = true
+      settled++
+      if (started < params.count) one()
+      if (settled === params.count) print({ connected: { ...n, at: nowMs() } })
+    }
+    const sock = net.connect({ host: '127.0.0.1', port: params.port, allowHalfOpen: true })
+    let end
+    sock.on('connect', () => {
+      n.connected++
+      sock.end()
+      settle()
+    })
+    sock.on('data', () => {})
+    sock.on('error', (e) => {
+      if (e.code === 'ECONNRESET') end ??= 'reset'
+    })
+    sock.on('close', () => {
+      // Reset before its 'connect' was seen: the server accepted it and refused it at once.
+      if (!done && end === 'reset') n.connected++
+      else if (!done) n.failed++
+      if (!done) settle()
+      if (end === 'reset' || done) n[(end ??= 'closed')]++
+      ended()
+    })
+  }
+  for (let i = 0; i < Math.min(params.inFlight ?? 256, params.count); i++) one()
+  onStdin((word, id) => word === 'status' && print({ status: { ...n, id, at: nowMs() } }))
+} else if (mode === 'hold-server') {
+  const held = new Set()
+  const n = { accepted: 0, dropped: 0 }
+  const server = net.createServer({ allowHalfOpen: true }, (sock) => {
+    n.accepted++
+    held.add(sock)
+    sock.on('error', () => {})
+    sock.on('data', () => {})
+    sock.on('close', () => held.delete(sock))
+  })
+  if (params.max) server.maxConnections = params.max
+  server.on('drop', () => n.dropped++)
+  server.listen({ host: '127.0.0.1', port: 0 }, () => print({ listening: server.address().port }))
+  onStdin((word, id) => {
+    if (word === 'status') print({ status: { ...n, held: held.size, id, at: nowMs() } })
+    if (word === 'close') {
+      const t0 = nowMs()
+      server.close()
+      const all = [...held].map((sock) => new Promise((r) => (sock.once('close', r), sock.end(() => sock.destroy()))))
+      void Promise.all(all).then(() => print({ closed: { ...n, ms: nowMs() - t0, at: nowMs() } }))
+    }
   })
 } else {
   print({ done: false, error: `unknown mode ${mode}` })

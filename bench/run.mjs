@@ -9,9 +9,11 @@
 //   BENCH_UDP=100000     16-byte datagrams in scenario 4 (the 1400-byte run sends a fifth)
 //   BENCH_RTT=2000       exchanges in scenario 5
 //   BENCH_FRAMES=100000  framed messages (64 B payload + CRC-32) in scenario 7
-//   BENCH_ONLY=1,...,8   which scenarios to run (default: 1-7; 8 moves several GiB through the disk)
+//   BENCH_ONLY=1,...,8,10   which scenarios to run (default: 1-7; 8 moves several GiB through the disk; 10 holds
+//                        tens of thousands of sockets)
 //   BENCH_SESSION_MIB=2048  the recording scenario 8 saves, opens and seeks in (needs ~3.5× that free in the temp folder)
 //   BENCH_SESSION_REPS   runs of scenario 8 (default: BENCH_REPS)
+//   BENCH_HOSTILE_PEERS=10000  half-closing peers of scenario 10 (opt-in: BENCH_ONLY=10)
 //   BENCH_RTT_SECONDS=15 time cap on each app round-trip run (the app's display batching
 //                        puts ~16 ms on each half, so 2000 exchanges would not fit)
 import { execFileSync } from 'node:child_process'
@@ -38,9 +40,12 @@ import {
   waitListening,
   watchPeak,
   freePort,
-  withTimeout
+  withTimeout,
+  ownSection,
+  spliceOwnSection
 } from './lib.mjs'
-import { renderSessionSection, sessionRows, sessionSection, sessionWork, spliceSessionSection } from './sessions.mjs'
+import { renderSessionSection, sessionRows, sessionWork } from './sessions.mjs'
+import { appFlood, hostileRows, nodeFlood, nofileOf, renderHostileSection } from './hostile.mjs'
 
 const envInt = (name, def, min, max) => {
   const v = process.env[name]
@@ -62,7 +67,8 @@ const cfg = {
   rttCount: envInt('BENCH_RTT', 2000, 10, 100_000),
   rttSeconds: envInt('BENCH_RTT_SECONDS', 15, 1, 600),
   frames: envInt('BENCH_FRAMES', 100_000, 100, 1_000_000),
-  sessionMib: envInt('BENCH_SESSION_MIB', 2048, 16, 65536)
+  sessionMib: envInt('BENCH_SESSION_MIB', 2048, 16, 65536),
+  hostilePeers: envInt('BENCH_HOSTILE_PEERS', 10_000, 10, 50_000)
 }
 cfg.sessionReps = envInt('BENCH_SESSION_REPS', cfg.reps, 1, 20)
 const only = new Set((process.env.BENCH_ONLY || '1,2,3,4,5,6,7').split(',').map((x) => x.trim()))
@@ -1070,6 +1076,34 @@ async function main() {
         }
       })
     if (a8.length === cfg.sessionReps) sessionRows(a8, cfg.sessionMib, row)
+
+    if (only.has('10')) {
+      const peers = cfg.hostilePeers
+      const nofile = nofileOf()
+      for (const [limit, max, label] of [
+        [256, 256, 'limit 256 (default)'],
+        [peers + 1000, undefined, `limit ${(peers + 1000).toLocaleString('en-US')}: all held`]
+      ]) {
+        const name = `10 ${peers.toLocaleString('en-US')} half-closing peers, ${label}`
+        const runs = []
+        await scenario(name, async () => {
+          // The host and the raw server each hold every peer, the peer process every socket.
+          if (nofile.hard < peers + 300)
+            throw new Error(
+              `the descriptor limit is ${nofile.hard} (hard): raise it to ${peers + 300} or more (ulimit -Hn; prlimit --nofile) or lower BENCH_HOSTILE_PEERS`
+            )
+          const timeoutMs = Math.max(60_000, peers * 20)
+          for (let i = 0; i < cfg.reps; i++) {
+            runs.push({ app: await appFlood({ peers, limit, timeoutMs }), node: await nodeFlood({ peers, max, timeoutMs }) })
+            tick('h ')
+          }
+        })
+        if (runs.length === cfg.reps) hostileRows(name, runs, row)
+        for (const r of runs)
+          if (r.app.failed || r.node.failed) notes.push(`${name}: peers that could not connect: app ${r.app.failed}, raw Node ${r.node.failed}`)
+      }
+      hostileInfo = { peers, nofile }
+    }
   } finally {
     await killAllChildren()
     rmSync(work, { recursive: true, force: true })
@@ -1081,16 +1115,23 @@ async function main() {
   if (notes.length) process.stdout.write(notes.map((n) => `note: ${n}`).join('\n') + '\n')
   process.stdout.write(`\nbench took ${seconds.toFixed(1)} s (plus the build)\n`)
   // A partial run (BENCH_ONLY) or a failed one does not replace the recorded figures, except
-  // scenario 8's own section, which a run of it rewrites alone.
+  // the own sections of scenarios 8 and 10, which a run of each rewrites alone.
   const docPath = join(rootDir, 'docs/benchmarks.md')
   const before = existsSync(docPath) ? readFileSync(docPath, 'utf8') : ''
   const whole = !failures.length && !process.env.BENCH_ONLY
-  const ran8 = rows.some(isSession)
-  if (whole || ran8) {
-    const section = ran8 ? renderSession() : sessionSection(before)
-    const md = whole ? writeDocText(seconds) : before
-    writeFileSync(docPath, section ? spliceSessionSection(md, section) : md)
-    process.stdout.write(whole ? 'wrote docs/benchmarks.md\n' : 'wrote the scenario 8 section of docs/benchmarks.md\n')
+  const own = [
+    { n: 8, ran: rows.some(isSession), render: renderSession },
+    { n: 10, ran: rows.some(isHostile), render: renderHostile }
+  ]
+  const ran = own.filter((o) => o.ran)
+  if (whole || ran.length) {
+    let md = whole ? writeDocText(seconds) : before
+    for (const o of own) {
+      const section = o.ran ? o.render() : ownSection(before, o.n)
+      if (section) md = spliceOwnSection(md, o.n, section)
+    }
+    writeFileSync(docPath, md)
+    process.stdout.write(whole ? 'wrote docs/benchmarks.md\n' : `wrote the scenario ${ran.map((o) => o.n).join(' and ')} section of docs/benchmarks.md\n`)
   } else process.stdout.write('docs/benchmarks.md left as it was (partial or failed run)\n')
   if (failures.length) {
     process.stderr.write(`\n${failures.length} scenario(s) failed:\n${failures.map((f) => `  ${f}`).join('\n')}\n`)
@@ -1112,21 +1153,35 @@ function renderText() {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map((r) => line(cells(r)))].join('\n')
 }
 
-/** Scenario 8's rows go to a section of their own. */
+/** Scenario 8's and 10's rows go to sections of their own. */
 const isSession = (r) => r.scenario.startsWith('8 ')
+const isHostile = (r) => r.scenario.startsWith('10 ')
+/** Scenario 10's peer count and descriptor limit, once it ran. */
+let hostileInfo
 
-function renderMarkdown(list = rows.filter((r) => !isSession(r))) {
+function renderMarkdown(list = rows.filter((r) => !isSession(r) && !isHostile(r))) {
   const esc = (s) => s.replace(/\|/g, '\\|')
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...list.map((r) => `| ${cells(r).map(esc).join(' | ')} |`)].join('\n')
 }
 
 function renderSession() {
-  const date = new Date()
+  const date = utcNow()
+  const machine = `\`nproc\` ${sh('nproc', [])} (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ${sh('cp', ['--version']).split('\n')[0]}`
+  return renderSessionSection({ date, machine, mib: cfg.sessionMib, reps: cfg.sessionReps, table: renderMarkdown(rows.filter(isSession)) })
+}
+
+/** Now, as the doc says it: 2026-12-03 18:00:00 UTC. */
+function utcNow() {
+  return new Date()
     .toISOString()
     .replace('T', ' ')
     .replace(/\.\d+Z$/, ' UTC')
-  const machine = `\`nproc\` ${sh('nproc', [])} (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ${sh('cp', ['--version']).split('\n')[0]}`
-  return renderSessionSection({ date, machine, mib: cfg.sessionMib, reps: cfg.sessionReps, table: renderMarkdown(rows.filter(isSession)) })
+}
+
+function renderHostile() {
+  const date = utcNow()
+  const machine = `\`nproc\` ${sh('nproc', [])} (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, kernel ${release()}`
+  return renderHostileSection({ ...hostileInfo, date, machine, reps: cfg.reps, table: renderMarkdown(rows.filter(isHostile)) })
 }
 
 function sh(cmd, args) {
@@ -1138,10 +1193,7 @@ function sh(cmd, args) {
 }
 
 function writeDocText(seconds) {
-  const date = new Date()
-    .toISOString()
-    .replace('T', ' ')
-    .replace(/\.\d+Z$/, ' UTC')
+  const date = utcNow()
   const md = `# Benchmarks
 
 Generated by \`npm run bench\` (bench/run.mjs). Overwritten on every run.

@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process'
 import { rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { nowMs, peerJson, startApp, startPeer, killChild, withTimeout } from './lib.mjs'
+import { nowMs, peerJson, sectionMarks, startApp, startPeer, killChild, withTimeout } from './lib.mjs'
 
 const MIB = 1024 * 1024
 
@@ -201,23 +201,7 @@ export function sessionRows(runs, mib, row) {
   )
 }
 
-const BEGIN = '<!-- scenario 8: npm run bench writes this section; BENCH_ONLY=8 rewrites it alone -->'
-const END = '<!-- /scenario 8 -->'
-
-/** The section of docs/benchmarks.md that holds scenario 8 (markers included), or undefined. */
-export function sessionSection(md) {
-  const a = md.indexOf(BEGIN)
-  const b = md.indexOf(END)
-  return a >= 0 && b > a ? md.slice(a, b + END.length) : undefined
-}
-
-/** `md` with its scenario 8 section replaced by `section` (put before "## Peers" if it had none). */
-export function spliceSessionSection(md, section) {
-  const old = sessionSection(md)
-  if (old) return md.replace(old, section)
-  const at = md.indexOf('## Peers')
-  return at >= 0 ? `${md.slice(0, at)}${section}\n\n${md.slice(at)}` : `${md.trimEnd()}\n\n${section}\n`
-}
+const { begin: BEGIN, end: END } = sectionMarks(8)
 
 /** Scenario 8's section: its table (`table`, rendered by run.mjs) and how it is measured. */
 export function renderSessionSection({ date, machine, mib, reps, table }) {

@@ -14,6 +14,7 @@ import { Engine } from '../src/main/engine/engine'
 import { withSessions } from '../src/main/session/service'
 import { openSession, type Flow, type OpenSession } from '../src/main/session/reader'
 import { readWorkspace, type SavedPane } from '../src/shared/workspace'
+import type { PaneConfigInput } from '../src/shared/contract'
 import { bounded, Peers, waitForOutput, type Peer } from './peers'
 import { RawServer, RawUdp } from './probe'
 import { LINKTYPE_ETHERNET, writeTcpdumpPcap } from './tcpdump-pcap'
@@ -33,7 +34,12 @@ beforeAll(async () => {
 afterAll(() => target.close())
 
 /** A pane as the app keeps it (the rest takes its defaults when the workspace is read). */
-const pane = (p: Partial<SavedPane> & Pick<SavedPane, 'kind' | 'port'>): unknown => ({ n: 1, host: '127.0.0.1', ...p })
+/** A saved pane as a file may hold it: its config as written (a file from before the connection settings has none). */
+const pane = (p: Partial<Omit<SavedPane, 'config'>> & { config?: PaneConfigInput } & Pick<SavedPane, 'kind' | 'port'>): unknown => ({
+  n: 1,
+  host: '127.0.0.1',
+  ...p
+})
 
 /** Writes the workspace the way the app's Export workspace… does: the engine's session.exportWorkspace. */
 async function exportWorkspace(path: string, panes: unknown[]): Promise<void> {

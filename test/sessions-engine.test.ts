@@ -299,7 +299,12 @@ describe('a session recorded by the engine', () => {
     expect(ws.version).toBe(1)
     expect(Object.keys(ws.panes[0]!).sort()).toEqual(['composer', 'config', 'history', 'host', 'kind', 'n', 'port', 'sequences', 'snippets', 'view'])
     expect(ws.panes[0]).toMatchObject({ kind: 'tcp-client', host: 'example.org', port: '80', history: [], snippets: [], sequences: [] })
-    expect(ws.panes[0]!['config']).toEqual({ framing: { kind: 'raw' }, transforms: [], autoReplies: [] })
+    expect(ws.panes[0]!['config']).toEqual({
+      framing: { kind: 'raw' },
+      transforms: [],
+      autoReplies: [],
+      connections: { limit: 256, closeOnHalfClose: false, idleTimeoutS: 0 }
+    })
     expect(ws.panes[0]!['composer']).toMatchObject({ lineEnding: 'lf', mode: 'text' })
   })
 

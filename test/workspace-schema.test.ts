@@ -11,7 +11,13 @@ const server: WindowPane = {
   n: 3,
   host: '127.0.0.1',
   port: '9000',
-  config: { framing: { kind: 'delimiter', delimiterHex: '0a' }, transforms: [], autoReplies: [], maxInflateMiB: 8 },
+  config: {
+    framing: { kind: 'delimiter', delimiterHex: '0a' },
+    transforms: [],
+    autoReplies: [],
+    maxInflateMiB: 8,
+    connections: { limit: 20, closeOnHalfClose: true, idleTimeoutS: 30 }
+  },
   snippets: [{ name: 'hi', text: 'hello', mode: 'text', encoding: 'utf-8' }],
   history: ['hello', 'ping'],
   sequences: [{ name: 'login', steps: [{ snippet: 'hi', delayMs: 100 }] }],
@@ -76,7 +82,13 @@ describe('workspace schema', () => {
     // Damaged entries are dropped; the rest is kept; a damaged part of the config takes its default.
     expect(first.history).toEqual(['a'])
     expect(first.sequences).toEqual([{ name: 'q', steps: [{ snippet: 'hi', delayMs: 5 }] }])
-    expect(first.config).toEqual({ framing: { kind: 'raw' }, transforms: [{ kind: 'checksum', algo: 'crc32' }], autoReplies: [], maxInflateMiB: 4 })
+    expect(first.config).toEqual({
+      framing: { kind: 'raw' },
+      transforms: [{ kind: 'checksum', algo: 'crc32' }],
+      autoReplies: [],
+      maxInflateMiB: 4,
+      connections: { limit: 256, closeOnHalfClose: false, idleTimeoutS: 0 }
+    })
     // Fields this version does not know travel with the pane and the workspace, so a round trip keeps them.
     expect(first.extra).toBe(1)
     expect((ws as unknown as { future: unknown }).future).toEqual({ anything: true })
@@ -85,7 +97,7 @@ describe('workspace schema', () => {
       n: 0,
       host: '127.0.0.1',
       port: '5000',
-      config: { framing: { kind: 'raw' }, transforms: [], autoReplies: [], maxInflateMiB: 4 },
+      config: { framing: { kind: 'raw' }, transforms: [], autoReplies: [], maxInflateMiB: 4, connections: { limit: 256, closeOnHalfClose: false, idleTimeoutS: 0 } },
       snippets: [{ name: 'ok', text: 't', mode: 'text', encoding: 'utf-8' }],
       history: [],
       sequences: [],
@@ -103,7 +115,17 @@ describe('workspace schema', () => {
     const ws = readWorkspace({ panes: [{ kind: 'tcp-client', port: 80 }] })
     expect(Object.keys(ws)).toEqual(['version', 'panes'])
     expect(Object.keys(ws.panes[0]!).sort()).toEqual(['composer', 'config', 'history', 'host', 'kind', 'n', 'port', 'sequences', 'snippets', 'view'].sort())
-    expect(Object.keys(ws.panes[0]!.config).sort()).toEqual(['autoReplies', 'framing', 'maxInflateMiB', 'transforms'])
+    expect(Object.keys(ws.panes[0]!.config).sort()).toEqual(['autoReplies', 'connections', 'framing', 'maxInflateMiB', 'transforms'])
+  })
+
+  it("a server pane's connection settings: a file from before them loads with the defaults; each damaged one takes its default", () => {
+    const defaults = { limit: 256, closeOnHalfClose: false, idleTimeoutS: 0 }
+    const old = { panes: [{ kind: 'tcp-server', port: '9000', config: { framing: { kind: 'raw' }, transforms: [], autoReplies: [] } }] }
+    expect(readWorkspace(old).panes[0]!.config.connections).toEqual(defaults)
+    const damaged = { panes: [{ kind: 'tcp-server', config: { connections: { limit: 0, closeOnHalfClose: 'yes', idleTimeoutS: 45 } } }] }
+    expect(readWorkspace(damaged).panes[0]!.config.connections).toEqual({ ...defaults, idleTimeoutS: 45 })
+    const tooMany = { panes: [{ kind: 'tcp-server', config: { connections: { limit: 1e9, idleTimeoutS: -1 } } }] }
+    expect(readWorkspace(tooMany).panes[0]!.config.connections).toEqual(defaults)
   })
 
   it('reads the older storage format (a bare list of panes), and finds a recorded pane by its id', () => {

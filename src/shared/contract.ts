@@ -7,6 +7,7 @@ import { maxInflateMibSchema, transformStepsSchema } from './transform-spec'
 import { DEFAULT_INFLATE_MIB } from './limits'
 import { textEncodings } from './encodings'
 import { isMessageKey, type MessageKey } from './i18n'
+import { CLOSE_ON_HALF_CLOSE_DEFAULT, CONN_LIMIT_DEFAULT, CONN_LIMIT_MAX, IDLE_TIMEOUT_S_DEFAULT, IDLE_TIMEOUT_S_MAX } from './limits'
 
 export const paneIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'pane id: 1-64 letters, digits, - or _')
 export const hostSchema = z.string().trim().min(1, 'host is empty').max(255)
@@ -81,16 +82,28 @@ export const autoReplySchema = z.object({
 })
 export type AutoReply = z.input<typeof autoReplySchema>
 
+/** What a TCP server pane does with the connections it accepts (limits.ts has the defaults; other kinds ignore it). */
+export const connSettingsSchema = z.object({
+  /** How many it holds at once; the next ones are refused and counted. */
+  limit: z.number().int().min(1).max(CONN_LIMIT_MAX).default(CONN_LIMIT_DEFAULT),
+  /** Close one as soon as its peer half-closes. */
+  closeOnHalfClose: z.boolean().default(CLOSE_ON_HALF_CLOSE_DEFAULT),
+  /** Close one idle (no bytes either way) this many seconds; 0: never. */
+  idleTimeoutS: z.number().int().min(0).max(IDLE_TIMEOUT_S_MAX).default(IDLE_TIMEOUT_S_DEFAULT)
+})
+export type ConnSettings = z.output<typeof connSettingsSchema>
+
 export const paneConfigSchema = z.object({
   framing: framingSchema.default({ kind: 'raw' }),
   transforms: transformStepsSchema.default([]),
   autoReplies: z.array(autoReplySchema).max(64).default([]),
   /** The most one received message may decompress to, in MiB: past it the step stops and says so. */
-  maxInflateMiB: maxInflateMibSchema.default(DEFAULT_INFLATE_MIB)
+  maxInflateMiB: maxInflateMibSchema.default(DEFAULT_INFLATE_MIB),
+  connections: connSettingsSchema.default(connSettingsSchema.parse({}))
 })
 export type PaneConfigInput = z.input<typeof paneConfigSchema>
 export type PaneConfig = z.output<typeof paneConfigSchema>
-/** No framing, no transforms, no auto-replies: bytes pass as they are. */
+/** No framing, no transforms, no auto-replies: bytes pass as they are; the default connection limits. */
 export const defaultPaneConfig: PaneConfig = paneConfigSchema.parse({})
 
 const filePathSchema = z.string().trim().min(1, 'path is empty').max(4096)

@@ -5,7 +5,7 @@
 // version does not know are kept (a newer version's fields survive a round trip). Parsing
 // writes every documented field, so an exported workspace shows all of them.
 import { z } from 'zod'
-import { autoReplySchema, framingSchema, templateModeSchema, textEncodingSchema } from './contract'
+import { autoReplySchema, connSettingsSchema, framingSchema, templateModeSchema, textEncodingSchema, type ConnSettings } from './contract'
 import { keyOmittedStepSchema, maxInflateMibSchema, transformStepSchema } from './transform-spec'
 import { DEFAULT_INFLATE_MIB } from './limits'
 import { liveKinds } from './pane-kinds'
@@ -94,15 +94,28 @@ export type Sequence = z.output<typeof sequenceSchema>
  * An encrypt step whose key was left out of the file (workspace-keys.ts) is kept, waiting for
  * its key: the engine refuses it until the key is given.
  */
+const defaultConnSettings: ConnSettings = connSettingsSchema.parse({})
+const conn = connSettingsSchema.shape
+
+/** A server pane's connection settings as saved: each read on its own; missing (a file from before them) or damaged, its default. */
+const savedConnSchema = z
+  .object({
+    limit: conn.limit.catch(defaultConnSettings.limit),
+    closeOnHalfClose: conn.closeOnHalfClose.catch(defaultConnSettings.closeOnHalfClose),
+    idleTimeoutS: conn.idleTimeoutS.catch(defaultConnSettings.idleTimeoutS)
+  })
+  .catch(defaultConnSettings)
+
 export const savedConfigSchema = z
   .object({
     framing: framingSchema.catch({ kind: 'raw' }),
     transforms: listOf(z.union([transformStepSchema, keyOmittedStepSchema]), 8),
     autoReplies: listOf(autoReplySchema, 64),
     // Saved before it was a setting (or out of range): the default.
-    maxInflateMiB: maxInflateMibSchema.catch(DEFAULT_INFLATE_MIB)
+    maxInflateMiB: maxInflateMibSchema.catch(DEFAULT_INFLATE_MIB),
+    connections: savedConnSchema
   })
-  .catch({ framing: { kind: 'raw' }, transforms: [], autoReplies: [], maxInflateMiB: DEFAULT_INFLATE_MIB })
+  .catch({ framing: { kind: 'raw' }, transforms: [], autoReplies: [], maxInflateMiB: DEFAULT_INFLATE_MIB, connections: defaultConnSettings })
 
 const portText = z.union([z.string().max(16), z.number().int().min(0).max(65535).transform(String)])
 

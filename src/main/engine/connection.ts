@@ -199,6 +199,18 @@ export class TcpConnection {
     schedule()
   }
 
+  /** Runs `then` when the peer half-closes (after the connection said so). */
+  onPeerHalfClose(then: () => void): void {
+    this.socket.once('end', then)
+  }
+
+  /** Runs `then` once no byte went either way for `ms` (0: never; each call starts the wait over). */
+  idleAfter(ms: number, then: () => void): void {
+    this.socket.removeAllListeners('timeout')
+    this.socket.setTimeout(ms)
+    if (ms > 0) this.socket.once('timeout', then)
+  }
+
   /** Half-close: send FIN, keep reading until the peer closes too. */
   end(): void {
     if (this.localEnded || this.closed) return

@@ -33,6 +33,8 @@ export interface PaneRuntime {
   /** Half-close, close or reset one connection. */
   connection?(connId: number, action: 'end' | 'close' | 'reset'): void
   stats(): ConnStats[]
+  /** The pane's settings, when it is made and each time they change: a kind takes its own part (a server's connection limits). */
+  settingsChanged?(config: PaneConfig): void
   /** Closes the pane's sockets (listening, connected, bound); it may start again afterwards. */
   stop(): Promise<void>
 }

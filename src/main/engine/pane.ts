@@ -46,6 +46,7 @@ export class Pane implements PaneContext, TrafficHost {
     this.replier = new AutoReplier(config.autoReplies)
     this.traffic = new LiveTraffic(this, deps.tap)
     this.runtime = create(this)
+    this.runtime.settingsChanged?.(config)
   }
 
   path(): MessagePath {
@@ -59,7 +60,7 @@ export class Pane implements PaneContext, TrafficHost {
   /**
    * New framing, transforms, auto-replies. When the framing or the transforms change, an
    * unfinished frame the old framing held is dropped, and the log says so; new auto-replies
-   * or a new decompression limit alone keep the message path as it is.
+   * or a new decompression limit alone keep the message path as it is. The kind gets them too (its own part of them).
    */
   configure(config: PaneConfig): void {
     const samePath = JSON.stringify([config.framing, config.transforms]) === JSON.stringify([this.config.framing, this.config.transforms])
@@ -70,6 +71,7 @@ export class Pane implements PaneContext, TrafficHost {
     this.config = config
     this.replier.dispose()
     this.replier = new AutoReplier(config.autoReplies)
+    this.runtime.settingsChanged?.(config)
   }
 
   emit(event: PaneEvent): void {

@@ -2,14 +2,13 @@
 // browser's storage so a reload brings the panes back, stopped), plus one PaneStore per
 // pane that receives engine events from the moment the pane is made. Starting and stopping
 // go through the shared pane actions, as the headless runner's do.
-import type { SessionSummary } from '../../shared/contract'
+import { defaultPaneConfig, type SessionSummary } from '../../shared/contract'
 import type { PaneKind } from '../../shared/pane-kinds'
 import { startPane as start, stopPane as stop, type Started } from '../../shared/pane-actions'
 import { defaultComposerSettings, defaultViewSettings, readWorkspace, type SavedPane, type SplitLayout } from '../../shared/workspace'
 import { api } from './api'
 import { PaneStore } from './pane/pane-store'
 import { workspaceDocument, type WindowPane } from './saved-workspace'
-import { DEFAULT_INFLATE_MIB } from '../../shared/limits'
 
 export { HISTORY_MAX } from '../../shared/workspace'
 export type { Sequence, SequenceStep, Snippet } from '../../shared/workspace'
@@ -52,7 +51,7 @@ export function makePane(kind: PaneKind, host: string, port: string, peerPort?: 
     host,
     port,
     ...(peerPort === undefined ? {} : { peerPort }),
-    config: { framing: { kind: 'raw' }, transforms: [], autoReplies: [], maxInflateMiB: DEFAULT_INFLATE_MIB },
+    config: defaultPaneConfig,
     snippets: [],
     history: [],
     sequences: [],

@@ -216,6 +216,11 @@ export const en = {
   'why.hostLost': 'the connection to the web host is lost: reload the page.',
   'why.connectCancelled': 'the pane was closed while it connected.',
   'log.framingChanged': 'Framing changed: {bytes} B of an unfinished frame on connection #{id} were dropped.',
+  'log.connLimit': 'Connection limit ({limit}) reached: refused {count} connection(s). Settings › Connections changes the limit.',
+  'log.connReserve':
+    'Only {free} file descriptors were left to the app: refused {count} connection(s), keeping {reserve} free so that saving, opening and new tabs keep working.',
+  'log.closedHalfClosed': 'Closed {count} connection(s) whose peer half-closed (Close when the peer half-closes is on).',
+  'log.closedIdle': 'Closed {count} connection(s) idle for {seconds} s (idle timeout).',
   'log.playbackEarlier':
     '… {size} in {records} earlier read(s) and write(s) not redrawn: the view shows the last of what came before this moment; the file has them all',
   'job.file': 'File',
@@ -259,6 +264,12 @@ export const en = {
   'settings.apply': 'Apply',
   'settings.applied': 'Applied',
   'settings.problem': 'Check {where}: {message}',
+  'settings.titleServer': 'Framing, transforms, auto-replies, connections',
+  'conns.limit': 'Connection limit',
+  'conns.closeOnHalfClose': 'Close when the peer half-closes',
+  'conns.idleTimeout': 'Idle timeout (s)',
+  'conns.hint':
+    'More connections than the limit are refused (reset) and counted in the log. Idle timeout 0: never. A half-closed connection is kept unless told otherwise: you may still answer.',
   'framing.title': 'Framing',
   'framing.kind': 'Framing',
   'framing.raw': 'Raw (each read)',

@@ -26,6 +26,16 @@ export class TcpConns {
     this.conns.delete(conn.id)
   }
 
+  /** How many it holds (a closing one until it is gone). */
+  get size(): number {
+    return this.conns.size
+  }
+
+  /** Every one it holds. */
+  all(): TcpConnection[] {
+    return [...this.conns.values()]
+  }
+
   get anyOpen(): boolean {
     for (const c of this.conns.values()) if (c.isOpen) return true
     return false

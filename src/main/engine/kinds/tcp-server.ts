@@ -1,10 +1,11 @@
-// A TCP server pane: listens, accepts many clients, sends to one or all of them.
+// A TCP server pane: listens, accepts many clients (within its limits), sends to one or all of them.
 import net from 'node:net'
 import { TcpConnection } from '../connection'
 import { fromAddressInfo } from '../endpoint'
 import { EngineError, fail, toPaneError } from '../errors'
 import { defineKind, type PaneContext } from '../pane-kind'
-import type { Endpoint } from '../../../shared/contract'
+import type { Endpoint, PaneConfig } from '../../../shared/contract'
+import { ServerLimits } from './server-limits'
 import { TcpPane } from './tcp-pane'
 
 export class TcpServerPane extends TcpPane {
@@ -12,6 +13,11 @@ export class TcpServerPane extends TcpPane {
   private server: net.Server | undefined
   /** A listen under way: a second one is refused, and stop() waits for it (then closes what it opened). */
   private starting: Promise<unknown> | undefined
+  private readonly limits = new ServerLimits(this.ctx)
+
+  settingsChanged(config: PaneConfig): void {
+    this.limits.configure(config.connections, this.conns.all())
+  }
 
   listen(host: string, port: number): Promise<{ local: Endpoint }> {
     if (this.server || this.starting) fail('ALREADY_RUNNING')
@@ -24,7 +30,10 @@ export class TcpServerPane extends TcpPane {
     const server = net.createServer({ allowHalfOpen: true })
     server.on('connection', (socket) => {
       socket.on('error', () => {}) // reported by the connection; never thrown
-      this.conns.add(new TcpConnection(this.ctx, this.conns.newId(), socket, (c) => this.conns.remove(c), 'remote'))
+      if (!this.limits.admit(socket, this.conns.size)) return
+      const conn = new TcpConnection(this.ctx, this.conns.newId(), socket, (c) => this.conns.remove(c), 'remote')
+      this.conns.add(conn)
+      this.limits.watch(conn)
     })
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
@@ -50,6 +59,7 @@ export class TcpServerPane extends TcpPane {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()))
     await this.conns.closeAll()
     await closed
+    this.limits.flush()
     this.ctx.emit({ type: 'pane.state', paneId: this.ctx.paneId, state: 'idle' })
   }
 }

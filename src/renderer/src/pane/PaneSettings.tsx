@@ -1,13 +1,22 @@
 // A pane's message settings: framing (receive and send), the transform pipeline, and the
-// auto-reply rules. Edited as a draft; Apply checks it against the contract's schema and
+// auto-reply rules; a server pane's connection settings too. Edited as a draft; Apply checks it against the contract's schema and
 // shows the first problem where it was made. A step whose key was left out of the saved
 // session says so and has its key field focused (on restore, and when Start was refused).
 import { useEffect, useId, useRef, useState } from 'react'
-import { flagsOk, paneConfigSchema, type AutoReply, type PaneConfig, type PaneConfigInput } from '../../../shared/contract'
+import {
+  defaultPaneConfig,
+  flagsOk,
+  paneConfigSchema,
+  type AutoReply,
+  type ConnSettings,
+  type PaneConfig,
+  type PaneConfigInput
+} from '../../../shared/contract'
 import { checksumAlgos, cipherAlgos, compressAlgos, issueReason, stepDirs, type KeyField, type StepDir } from '../../../shared/transform-spec'
 import { keyWanted, wantsKey } from '../../../shared/workspace-keys'
 import { translateRef } from '../../../shared/i18n'
 import { DEFAULT_INFLATE_MIB } from '../../../shared/limits'
+import { ConnSettingsFields } from './ConnSettingsFields'
 import { EncodingSelect } from './EncodingSelect'
 import { useI18n } from '../i18n'
 import type { PaneKind } from '../../../shared/pane-kinds'
@@ -40,6 +49,7 @@ export function PaneSettings({ kind, config, onApply, askKey }: Props) {
   const [steps, setSteps] = useState<Step[]>(config.transforms ?? [])
   const [rules, setRules] = useState<AutoReply[]>(config.autoReplies ?? [])
   const [maxInflate, setMaxInflate] = useState(String(config.maxInflateMiB ?? DEFAULT_INFLATE_MIB))
+  const [conns, setConns] = useState<ConnSettings>({ ...defaultPaneConfig.connections, ...config.connections })
   const [problem, setProblem] = useState<string | undefined>()
   const [applied, setApplied] = useState(false)
   const keyId = useId()
@@ -71,7 +81,7 @@ export function PaneSettings({ kind, config, onApply, askKey }: Props) {
       setApplied(false)
       return
     }
-    const draft: PaneConfigInput = { framing, transforms: steps, autoReplies: rules, maxInflateMiB: Number(maxInflate) }
+    const draft: PaneConfigInput = { framing, transforms: steps, autoReplies: rules, maxInflateMiB: Number(maxInflate), connections: conns }
     const r = paneConfigSchema.safeParse(draft)
     if (!r.success) {
       const issue = r.error.issues[0]!
@@ -103,7 +113,7 @@ export function PaneSettings({ kind, config, onApply, askKey }: Props) {
 
   return (
     <details className="pane-settings" ref={details}>
-      <summary>{t('settings.title')}</summary>
+      <summary>{t(kind === 'tcp-server' ? 'settings.titleServer' : 'settings.title')}</summary>
       <fieldset>
         <legend>{t('framing.title')}</legend>
         {kind === 'udp' && <p className="hint">{t('framing.udpHint')}</p>}
@@ -446,6 +456,7 @@ export function PaneSettings({ kind, config, onApply, askKey }: Props) {
           + {t('rules.add')}
         </button>
       </fieldset>
+      {kind === 'tcp-server' && <ConnSettingsFields value={conns} onChange={(c) => (setConns(c), touched())} />}
       <div className="row">
         <button ref={applyButton} type="button" className="primary" onClick={apply}>
           {t('settings.apply')}
