@@ -8,7 +8,7 @@ import { toPaneError } from './errors'
 import type { Message, MessagePath } from './message-path'
 import type { TrafficTap } from './taps'
 import type { Templates } from './templates'
-import type { PaneError } from '../../shared/contract'
+import type { MessageRef, PaneError } from '../../shared/contract'
 
 /** What a pane sends: the bytes for the wire, and (with a message path) their parts. */
 export interface Outgoing {
@@ -24,6 +24,7 @@ export interface TrafficHost {
   readonly templates: Templates
   show(record: Omit<TrafficRecord, 'len' | 'parts' | 'ok'>, bytes: Uint8Array | undefined, message?: Message): void
   error(error: PaneError): void
+  note(level: 'info' | 'warn', message: MessageRef): void
 }
 
 export class LiveTraffic {
@@ -44,24 +45,29 @@ export class LiveTraffic {
     const record = { connId, dir: 'in' as const, tUs, ...(peer ? { peer } : {}) }
     if (!path.active) {
       this.pane.show(record, bytes)
-      this.answer(bytes, reply)
+      this.answer(connId, bytes, reply)
       return
     }
     const messages = path.incoming(connId, bytes, peer !== undefined)
     for (const m of messages) this.pane.show(record, undefined, m)
-    for (const m of messages) if (m.ok) this.answer(m.payload, reply)
+    for (const m of messages) if (m.ok) this.answer(connId, m.payload, reply)
   }
 
-  private answer(message: Uint8Array, reply: (payload: Uint8Array) => void): void {
+  private answer(connId: number, message: Uint8Array, reply: (payload: Uint8Array) => void): void {
     const replier = this.pane.replies()
     if (!replier.active) return
-    replier.onMessage(message, (action: ReplyAction) => {
-      try {
-        reply(action.kind === 'echo' ? message : this.pane.templates.expand(action.template))
-      } catch (err) {
-        this.pane.error(toPaneError(err, { op: 'auto-reply' }))
-      }
-    })
+    replier.onMessage(
+      message,
+      connId,
+      (action: ReplyAction) => {
+        try {
+          reply(action.kind === 'echo' ? message : this.pane.templates.expand(action.template))
+        } catch (err) {
+          this.pane.error(toPaneError(err, { op: 'auto-reply' }))
+        }
+      },
+      (note) => this.pane.note('warn', note)
+    )
   }
 
   /** Framing or transforms are on: a payload is shaped before it goes out. */
