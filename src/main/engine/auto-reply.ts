@@ -96,16 +96,20 @@ function asLiteral(capture: string, reply: Rule['reply']): string {
 export class AutoReplier {
   private readonly fired = new Set<number>()
   private readonly timers = new Set<NodeJS.Timeout>()
-  private readonly regexes: Compiled[]
+  /** Each regex rule's compiled pattern, made at its first message (a playback pane, which gets none, never compiles one). */
+  private readonly regexes = new Map<number, Compiled>()
   /** Rules that skipped a message too long for their regex and have said so (until they take one again). */
   private readonly told = new Set<number>()
 
-  constructor(private readonly rules: readonly Rule[]) {
-    this.regexes = rules.map((r) => {
-      if (r.match.kind !== 'regex') return undefined
-      const c = compileUserRegex(r.match.pattern, r.match.flags, wantsCaptures(r.reply))
-      return c.ok ? c : undefined
-    })
+  constructor(private readonly rules: readonly Rule[]) {}
+
+  private regex(i: number, rule: Rule): Compiled {
+    if (rule.match.kind !== 'regex') return undefined
+    if (!this.regexes.has(i)) {
+      const c = compileUserRegex(rule.match.pattern, rule.match.flags, wantsCaptures(rule.reply))
+      this.regexes.set(i, c.ok ? c : undefined)
+    }
+    return this.regexes.get(i)
   }
 
   get active(): boolean {
@@ -119,7 +123,7 @@ export class AutoReplier {
   onMessage(message: Uint8Array, connId: number, answer: (action: ReplyAction) => void, note: (message: MessageRef) => void): void {
     for (const [i, rule] of this.rules.entries()) {
       if (!rule.enabled || (rule.once && this.fired.has(i))) continue
-      const captures = matchRule(rule, message, this.regexes[i])
+      const captures = matchRule(rule, message, this.regex(i, rule))
       if (captures && !Array.isArray(captures)) {
         if (!this.told.has(i)) note({ key: 'log.regexTooLong', params: { n: i + 1, bytes: message.byteLength, id: connId, max: captures.tooLong } })
         this.told.add(i)
