@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import type { AutoReply, CommandInput, Endpoint, PaneConfigInput } from '../src/shared/contract'
 import { errorMessage, translateRef } from '../src/shared/i18n'
-import { REGEX_MAX_INSTRUCTIONS } from '../src/shared/limits'
+import { HEX_WILDCARD_WORK_PER_MESSAGE, REGEX_MAX_INSTRUCTIONS } from '../src/shared/limits'
 import { compileUserRegex } from '../src/shared/user-regex'
 import { Probe, RawClient, useProbe } from './probe'
 import { expectAnswersAfter, expectAnswersDuring } from './responsive'
@@ -113,17 +113,17 @@ describe('a message too long for a rule', () => {
     expect(await ask(client, long, 7)).toBe('later|\n')
     const notes = probe.of('pane.note', 'srv')
     expect(notes.map((n) => n.message)).toEqual([
-      { key: 'log.regexTooLong', params: { n: 1, bytes: max + 1, id: 1, max } },
-      { key: 'log.regexTooLong', params: { n: 1, bytes: max + 1, id: 1, max } }
+      { key: 'log.ruleTooLong', params: { n: 1, bytes: max + 1, id: 1, max } },
+      { key: 'log.ruleTooLong', params: { n: 1, bytes: max + 1, id: 1, max } }
     ])
     expect(notes[0]!.level).toBe('warn')
     const en = translateRef('en', notes[0]!.message)
     const zh = translateRef('zh', notes[0]!.message)
     expect(en).toBe(
-      `Auto-reply rule 1 skipped a message of ${max + 1} B from connection #1: its regex looks at messages up to ${max} B (a longer pattern takes shorter messages). The rules after it were still tried.`
+      `Auto-reply rule 1 skipped a message of ${max + 1} B from connection #1: its pattern looks at messages up to ${max} B (a longer pattern takes shorter messages). The rules after it were still tried.`
     )
     expect(zh).toBe(
-      `自动回复规则 1 跳过了来自连接 #1 的一条 ${max + 1} B 的消息：它的正则只检查不超过 ${max} B 的消息（模式越长，可检查的消息越短）。其后的规则仍会检查。`
+      `自动回复规则 1 跳过了来自连接 #1 的一条 ${max + 1} B 的消息：它的模式只检查不超过 ${max} B 的消息（模式越长，可检查的消息越短）。其后的规则仍会检查。`
     )
   })
 
@@ -149,8 +149,50 @@ describe('a message too long for a rule', () => {
     await sent
     const note = await probe.waitFor('pane.note', 'srv', () => true, 30_000)
     await expectAnswersAfter('a 16 MiB message for (a|aa)+$', infoCommand)
-    expect(note.message).toMatchObject({ key: 'log.regexTooLong', params: { n: 1, bytes: size, id: 1 } })
+    expect(note.message).toMatchObject({ key: 'log.ruleTooLong', params: { n: 1, bytes: size, id: 1 } })
     expect(client.received().byteLength).toBe(0)
+  }, 60_000)
+})
+
+describe("text and hex rules against a peer's bytes", () => {
+  const framed = (payload: Buffer): Buffer => {
+    const header = Buffer.alloc(4)
+    header.writeUInt32BE(payload.length)
+    return Buffer.concat([header, payload])
+  }
+  const byLength: PaneConfigInput['framing'] = { kind: 'length', bytes: 4, endian: 'be', includesHeader: false, maxLength: 8 * 1024 * 1024 }
+
+  it('contains with a 4 KiB text against 1 MiB messages of what nearly matches it: the host answers during and after, a real match is answered', async () => {
+    const needle = 'a'.repeat(4095) + 'b'
+    const client = await server([{ match: { kind: 'contains', text: needle }, reply: text('found|') }], byLength)
+    // A step-by-step search took 20 s a message here; eight of them.
+    const attack = framed(Buffer.alloc(1024 * 1024, 'a'))
+    const total = 8 * attack.length
+    const sent = client.write(Buffer.concat(Array.from({ length: 8 }, () => attack)))
+    const going = (): boolean => probe.tapped('srv') < total
+    await probe.until(() => probe.tapped('srv') > 0, 'the pane to start reading the attack', 10_000)
+    await expectAnswersDuring('contains a 4 KiB text, 1 MiB messages', infoCommand, going)
+    await sent
+    await probe.until(() => !going(), 'the pane to read the whole attack', 30_000)
+    await expectAnswersAfter('contains a 4 KiB text, 1 MiB messages', infoCommand)
+    const hit = framed(Buffer.from('x'.repeat(1000) + needle + 'y'))
+    await client.write(hit)
+    const reply = await client.untilReceived(4 + 6)
+    expect(reply.subarray(4).toString()).toBe('found|')
+    expect(probe.of('pane.note', 'srv')).toEqual([])
+  }, 60_000)
+
+  it('a hex pattern with ?? skips a message longer than its step budget, with the note (en, zh); a short one matches', async () => {
+    const client = await server([{ match: { kind: 'hex', pattern: '61 ?? 62' }, reply: { kind: 'template', template: { text: '06', mode: 'hex' } } }], byLength)
+    const max = Math.floor(HEX_WILDCARD_WORK_PER_MESSAGE / 3)
+    await client.write(framed(Buffer.alloc(max + 1, 'a')))
+    const note = await probe.waitFor('pane.note', 'srv', () => true, 20_000)
+    expect(note.message).toEqual({ key: 'log.ruleTooLong', params: { n: 1, bytes: max + 1, id: 1, max } })
+    expect(translateRef('en', note.message)).toContain(`skipped a message of ${max + 1} B from connection #1: its pattern looks at messages up to ${max} B`)
+    expect(translateRef('zh', note.message)).toContain(`跳过了来自连接 #1 的一条 ${max + 1} B 的消息：它的模式只检查不超过 ${max} B 的消息`)
+    await client.write(framed(Buffer.from('xxaZbxx')))
+    const reply = await client.untilReceived(4 + 1)
+    expect(reply.subarray(4).toString('hex')).toBe('06')
   }, 60_000)
 })
 

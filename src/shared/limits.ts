@@ -30,3 +30,12 @@ export const REGEX_WORK_PER_MESSAGE = 400_000
  * it: a pattern over it is refused where it was typed (pane settings, Auto-replies). Fixed.
  */
 export const REGEX_MAX_INSTRUCTIONS = 2_000
+
+/**
+ * The most steps a hex auto-reply pattern with ?? wildcards may take on one message, in
+ * message bytes × pattern bytes (such a pattern is searched position by position, about 4 ns a
+ * step on the test machine, so ~40 ms at most): `02 ?? 03` takes messages up to 3.3 MB. A longer
+ * message is skipped by that rule with the same pane note as a regex's. Patterns without ?? and
+ * text rules (contains, starts with, exactly) use a native search and have no such limit. Fixed.
+ */
+export const HEX_WILDCARD_WORK_PER_MESSAGE = 10_000_000

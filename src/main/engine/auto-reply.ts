@@ -5,6 +5,7 @@
 import type { PaneConfig, Template } from '../../shared/contract'
 import { parseTextIn } from '../../shared/compose'
 import type { MessageRef } from '../../shared/i18n'
+import { HEX_WILDCARD_WORK_PER_MESSAGE } from '../../shared/limits'
 import { compileUserRegex, wantsCaptures, type CompiledRegex } from '../../shared/user-regex'
 
 type Rule = PaneConfig['autoReplies'][number]
@@ -35,9 +36,15 @@ function hexPattern(p: string): { bytes: number[]; wild: boolean[] } | undefined
   return bytes.length ? { bytes, wild } : undefined
 }
 
+/**
+ * Where `needle` first occurs in `hay` (-1: nowhere). Without wildcards it is Buffer's native
+ * search (linear in practice, where a naive one takes message × needle steps: a 4 KiB text rule
+ * against 1 MiB of a peer's 'a's took 20 s); with them, the naive one, which the caller bounds.
+ */
 function indexOf(hay: Uint8Array, needle: ArrayLike<number>, wild?: boolean[]): number {
+  if (!wild?.includes(true)) return Buffer.from(hay.buffer, hay.byteOffset, hay.byteLength).indexOf(Uint8Array.from(needle))
   outer: for (let i = 0; i + needle.length <= hay.length; i++) {
-    for (let j = 0; j < needle.length; j++) if (!wild?.[j] && hay[i + j] !== needle[j]) continue outer
+    for (let j = 0; j < needle.length; j++) if (!wild[j] && hay[i + j] !== needle[j]) continue outer
     return i
   }
   return -1
@@ -46,7 +53,7 @@ function indexOf(hay: Uint8Array, needle: ArrayLike<number>, wild?: boolean[]): 
 /** A rule's regex compiled once: the pattern, or undefined when it cannot run (the settings said why). */
 type Compiled = CompiledRegex | undefined
 
-/** The outcome of one rule on one message: its captures, no match, or a message too long for its regex. */
+/** The outcome of one rule on one message: its captures, no match, or a message too long for its pattern. */
 type Outcome = string[] | undefined | { tooLong: number }
 
 /** The captures of a match ([] when the rule has none), undefined when it does not match. */
@@ -77,7 +84,11 @@ function matchRule(rule: Rule, message: Uint8Array, regex: Compiled): Outcome {
     }
     case 'hex': {
       const p = hexPattern(m.pattern)
-      return p && indexOf(message, p.bytes, p.wild) >= 0 ? [] : undefined
+      if (!p) return undefined
+      // A pattern with ?? is searched step by step: at most the work one regex match may do, in bytes × pattern bytes.
+      const maxBytes = Math.floor(HEX_WILDCARD_WORK_PER_MESSAGE / p.bytes.length)
+      if (p.wild.includes(true) && message.byteLength > maxBytes) return { tooLong: maxBytes }
+      return indexOf(message, p.bytes, p.wild) >= 0 ? [] : undefined
     }
   }
 }
@@ -98,7 +109,7 @@ export class AutoReplier {
   private readonly timers = new Set<NodeJS.Timeout>()
   /** Each regex rule's compiled pattern, made at its first message (a playback pane, which gets none, never compiles one). */
   private readonly regexes = new Map<number, Compiled>()
-  /** Rules that skipped a message too long for their regex and have said so (until they take one again). */
+  /** Rules that skipped a message too long for their pattern and have said so (until they take one again). */
   private readonly told = new Set<number>()
 
   constructor(private readonly rules: readonly Rule[]) {}
@@ -118,18 +129,18 @@ export class AutoReplier {
 
   /**
    * Finds the first matching rule and calls `answer` (after its delay) with what to send. A
-   * regex rule that skips a message too long for it calls `note` (once until it takes one again).
+   * regex or hex-with-?? rule that skips a message too long for it calls `note` (once until it takes one again).
    */
   onMessage(message: Uint8Array, connId: number, answer: (action: ReplyAction) => void, note: (message: MessageRef) => void): void {
     for (const [i, rule] of this.rules.entries()) {
       if (!rule.enabled || (rule.once && this.fired.has(i))) continue
       const captures = matchRule(rule, message, this.regex(i, rule))
       if (captures && !Array.isArray(captures)) {
-        if (!this.told.has(i)) note({ key: 'log.regexTooLong', params: { n: i + 1, bytes: message.byteLength, id: connId, max: captures.tooLong } })
+        if (!this.told.has(i)) note({ key: 'log.ruleTooLong', params: { n: i + 1, bytes: message.byteLength, id: connId, max: captures.tooLong } })
         this.told.add(i)
         continue
       }
-      if (rule.match.kind === 'regex') this.told.delete(i)
+      this.told.delete(i)
       if (!captures) continue
       if (rule.once) this.fired.add(i)
       const action: ReplyAction =

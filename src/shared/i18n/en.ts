@@ -215,8 +215,8 @@ export const en = {
   'err.EIO': 'The disk could not be read or written (input/output error).',
   'why.hostLost': 'the connection to the web host is lost: reload the page.',
   'why.connectCancelled': 'the pane was closed while it connected.',
-  'log.regexTooLong':
-    'Auto-reply rule {n} skipped a message of {bytes} B from connection #{id}: its regex looks at messages up to {max} B (a longer pattern takes shorter messages). The rules after it were still tried.',
+  'log.ruleTooLong':
+    'Auto-reply rule {n} skipped a message of {bytes} B from connection #{id}: its pattern looks at messages up to {max} B (a longer pattern takes shorter messages). The rules after it were still tried.',
   'log.framingChanged': 'Framing changed: {bytes} B of an unfinished frame on connection #{id} were dropped.',
   'log.playbackEarlier':
     '… {size} in {records} earlier read(s) and write(s) not redrawn: the view shows the last of what came before this moment; the file has them all',

@@ -217,8 +217,8 @@ export const zh: Record<MessageKey, string> = {
   'err.EIO': '磁盘读写出错（输入/输出错误）。',
   'why.hostLost': '与 Web 主机的连接已断开：请重新加载页面。',
   'why.connectCancelled': '面板在连接过程中被关闭了。',
-  'log.regexTooLong':
-    '自动回复规则 {n} 跳过了来自连接 #{id} 的一条 {bytes} B 的消息：它的正则只检查不超过 {max} B 的消息（模式越长，可检查的消息越短）。其后的规则仍会检查。',
+  'log.ruleTooLong':
+    '自动回复规则 {n} 跳过了来自连接 #{id} 的一条 {bytes} B 的消息：它的模式只检查不超过 {max} B 的消息（模式越长，可检查的消息越短）。其后的规则仍会检查。',
   'log.framingChanged': '分帧设置已更改：连接 #{id} 上未完成帧的 {bytes} B 已丢弃。',
   'log.playbackEarlier': '… 此刻之前还有 {records} 次读写共 {size} 未重绘：视图只显示此刻之前的最后一部分；文件中都有',
   'job.file': '文件',
