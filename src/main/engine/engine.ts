@@ -22,6 +22,7 @@ import { kinds, type KindCommandType, type KindRuntimes } from './kinds'
 import { Pane } from './pane'
 import type { PaneContext, PaneRuntime } from './pane-kind'
 import { send, sendFile, sequence } from './sends'
+import { firstRegexRefusal } from '../../shared/user-regex'
 import type { TrafficTap } from './taps'
 
 export type { TrafficTap } from './taps'
@@ -109,6 +110,9 @@ export class Engine {
         return {}
       },
       'pane.configure': async (cmd) => {
+        // A regex that needs backtracking (or is not one) is refused where it was typed; the pane keeps its settings.
+        const refused = firstRegexRefusal(cmd.config.autoReplies)
+        if (refused) failWith('BAD_COMMAND', refused)
         this.configs.set(cmd.paneId, cmd.config)
         this.panes.get(cmd.paneId)?.configure(cmd.config)
         return {}

@@ -12,7 +12,7 @@ import { MAX_INFLATE_QUEUE } from '../../shared/limits'
 import type { Message, MessagePath } from './message-path'
 import type { TrafficTap } from './taps'
 import type { Templates } from './templates'
-import type { PaneError } from '../../shared/contract'
+import type { MessageRef, PaneError } from '../../shared/contract'
 
 /** What a pane sends: the bytes for the wire, and (with a message path) their parts. */
 export interface Outgoing {
@@ -28,6 +28,7 @@ export interface TrafficHost {
   readonly templates: Templates
   show(record: Omit<TrafficRecord, 'len' | 'parts' | 'ok'>, bytes: Uint8Array | undefined, message?: Message): void
   error(error: PaneError): void
+  note(level: 'info' | 'warn', message: MessageRef): void
 }
 
 export class LiveTraffic {
@@ -56,7 +57,7 @@ export class LiveTraffic {
     if (!path.active) {
       this.inOrder(() => {
         this.pane.show(record, bytes)
-        this.answer(bytes, reply)
+        this.answer(connId, bytes, reply)
       })
     } else if (!path.decompresses) this.inOrder(() => this.deliver(record, path.incoming(connId, bytes, datagram), reply))
     else this.inOrder(async () => this.deliver(record, await path.incomingOffThread(connId, bytes, datagram), reply))
@@ -75,19 +76,24 @@ export class LiveTraffic {
 
   private deliver(record: Omit<TrafficRecord, 'len' | 'parts' | 'ok'>, messages: Message[], reply: (payload: Uint8Array) => void): void {
     for (const m of messages) this.pane.show(record, undefined, m)
-    for (const m of messages) if (m.ok) this.answer(m.payload, reply)
+    for (const m of messages) if (m.ok) this.answer(record.connId, m.payload, reply)
   }
 
-  private answer(message: Uint8Array, reply: (payload: Uint8Array) => void): void {
+  private answer(connId: number, message: Uint8Array, reply: (payload: Uint8Array) => void): void {
     const replier = this.pane.replies()
     if (!replier.active) return
-    replier.onMessage(message, (action: ReplyAction) => {
-      try {
-        reply(action.kind === 'echo' ? message : this.pane.templates.expand(action.template))
-      } catch (err) {
-        this.pane.error(toPaneError(err, { op: 'auto-reply' }))
-      }
-    })
+    replier.onMessage(
+      message,
+      connId,
+      (action: ReplyAction) => {
+        try {
+          reply(action.kind === 'echo' ? message : this.pane.templates.expand(action.template))
+        } catch (err) {
+          this.pane.error(toPaneError(err, { op: 'auto-reply' }))
+        }
+      },
+      (note) => this.pane.note('warn', note)
+    )
   }
 
   /** Framing or transforms are on: a payload is shaped before it goes out. */

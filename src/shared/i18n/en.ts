@@ -215,6 +215,8 @@ export const en = {
   'err.EIO': 'The disk could not be read or written (input/output error).',
   'why.hostLost': 'the connection to the web host is lost: reload the page.',
   'why.connectCancelled': 'the pane was closed while it connected.',
+  'log.ruleTooLong':
+    'Auto-reply rule {n} skipped a message of {bytes} B from connection #{id}: its pattern looks at messages up to {max} B (a longer pattern takes shorter messages). The rules after it were still tried.',
   'log.framingChanged': 'Framing changed: {bytes} B of an unfinished frame on connection #{id} were dropped.',
   'log.connLimit': 'Connection limit ({limit}) reached: refused {count} connection(s). Settings › Connections changes the limit.',
   'log.connReserve':
@@ -364,6 +366,12 @@ export const en = {
   'rules.flags': 'Rule {n} regex flags',
   'rules.flagsHint': 'flags: i m s u',
   'rules.badFlags': 'Rule {n}: regex flags are i, m, s and u, each at most once',
+  'rules.regexBackref':
+    'Rule {n}: backreferences (\\1, \\k<name>) are not supported: they need a backtracking matcher, and a peer could freeze the app with one.',
+  'rules.regexLookahead': 'Rule {n}: lookahead ((?=…), (?!…)) is not supported: it needs a backtracking matcher, and a peer could freeze the app with one.',
+  'rules.regexInvalid': 'Rule {n}: the regular expression is not valid ({detail}).',
+  'rules.regexTooBig':
+    'Rule {n}: the regular expression is too big (more than {max} steps, or too many groups for a reply with $1…$9): matching it would keep the app busy.',
   'rules.matchEncoding': 'Rule {n} match encoding',
   'rules.replyKind': 'Rule {n} reply',
   'rules.echo': 'Echo it back',

@@ -2,7 +2,7 @@
 // auto-reply rules; a server pane's connection settings too. Edited as a draft; Apply checks it against the contract's schema and
 // shows the first problem where it was made. A step whose key was left out of the saved
 // session says so and has its key field focused (on restore, and when Start was refused).
-import { useEffect, useId, useRef, useState } from 'react'
+import { useEffect, useId, useMemo, useRef, useState } from 'react'
 import {
   defaultPaneConfig,
   flagsOk,
@@ -17,6 +17,7 @@ import { keyWanted, wantsKey } from '../../../shared/workspace-keys'
 import { translateRef } from '../../../shared/i18n'
 import { DEFAULT_INFLATE_MIB } from '../../../shared/limits'
 import { ConnSettingsFields } from './ConnSettingsFields'
+import { compileUserRegex, refusalRef, wantsCaptures } from '../../../shared/user-regex'
 import { EncodingSelect } from './EncodingSelect'
 import { useI18n } from '../i18n'
 import type { PaneKind } from '../../../shared/pane-kinds'
@@ -81,6 +82,12 @@ export function PaneSettings({ kind, config, onApply, askKey }: Props) {
       setApplied(false)
       return
     }
+    const refused = refusals.find((r) => r !== undefined)
+    if (refused) {
+      setProblem(refused)
+      setApplied(false)
+      return
+    }
     const draft: PaneConfigInput = { framing, transforms: steps, autoReplies: rules, maxInflateMiB: Number(maxInflate), connections: conns }
     const r = paneConfigSchema.safeParse(draft)
     if (!r.success) {
@@ -94,6 +101,16 @@ export function PaneSettings({ kind, config, onApply, askKey }: Props) {
     setApplied(true)
     onApply(r.data)
   }
+  // Why each rule's regex cannot run (needs backtracking, too big, no regex), in words; compiled once per change.
+  const refusals = useMemo(
+    () =>
+      rules.map((r, i) => {
+        if (r.match.kind !== 'regex' || r.match.pattern === '') return undefined
+        const c = compileUserRegex(r.match.pattern, r.match.flags ?? '', wantsCaptures(r.reply))
+        return c.ok ? undefined : translateRef(lang, refusalRef(i + 1, c.why))
+      }),
+    [rules, lang]
+  )
   const touched = (): void => setApplied(false)
   const setStep = (i: number, s: Step): void => {
     setSteps(steps.map((x, j) => (j === i ? s : x)))
@@ -333,6 +350,7 @@ export function PaneSettings({ kind, config, onApply, askKey }: Props) {
                 {r.match.kind !== 'any' && (
                   <input
                     aria-label={t('rules.pattern', { n: i + 1 })}
+                    aria-invalid={refusals[i] ? true : undefined}
                     placeholder={t(r.match.kind === 'hex' ? 'rules.patternHex' : r.match.kind === 'regex' ? 'rules.patternRegex' : 'rules.patternText')}
                     value={'text' in r.match ? r.match.text : r.match.pattern}
                     onChange={(e) =>
@@ -345,6 +363,11 @@ export function PaneSettings({ kind, config, onApply, askKey }: Props) {
                 )}
                 {r.match.kind === 'regex' && (
                   <>
+                    {refusals[i] && (
+                      <span className="field-error" role="alert">
+                        {refusals[i]}
+                      </span>
+                    )}
                     <input
                       className="flags"
                       aria-label={t('rules.flags', { n: i + 1 })}
