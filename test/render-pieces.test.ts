@@ -8,6 +8,8 @@ import type { LogEntry } from '../src/renderer/src/pane/log'
 import type { TrafficRecord } from '../src/shared/contract'
 import { splitRecord } from '../src/shared/record-pieces'
 import { formatBytes } from '../src/shared/bytes'
+import { bodyLines } from '../src/renderer/src/pane/byte-map'
+import { mainPart } from '../src/renderer/src/pane/render'
 
 const strip = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '')
 const KiB = 1024
@@ -75,6 +77,22 @@ describe('a record in pieces', () => {
     expect(s).toMatch(/[^\n]\r\n\d\d:\d\d:\d\d\.\d{6} ● /)
     expect(s.split('◀')).toHaveLength(3)
     expect(strip(draw([b!, c!])).split('◀')).toHaveLength(2)
+  })
+
+  it('Copy and Find lay out a piece the way the terminal drew it: no header for a piece going on, hex offsets going on (hex and split views)', () => {
+    const all = pieces(rec, text)
+    for (const view of ['hex', 'split'] as const) {
+      const r = renderer({ view })
+      all.forEach((e, i) => {
+        const drawn = strip(r.render(e)).split('\r\n').slice(0, -1)
+        expect(r.headed).toBe(i === 0)
+        if (e.kind !== 'traffic') throw new Error('a traffic entry')
+        const laid = bodyLines(e.bytes, { ...defaultRenderOptions, view }, mainPart(e.rec, e.bytes).offset).map((l) => l.text)
+        // The lines Copy maps a selection onto are the lines drawn (after the header, if any).
+        const skip = r.headed ? 1 : 0
+        expect(drawn.slice(skip, skip + laid.length)).toEqual(laid)
+      })
+    }
   })
 
   it('Steps view: each step’s line once, its first 64 KiB as hex rows with offsets from the step’s start, then how many more bytes', () => {

@@ -100,6 +100,8 @@ interface OpenRecord {
 export class TerminalRenderer {
   private prevTUs: number | undefined
   private open: OpenRecord | undefined
+  /** Whether the record drawn last began with its header line (a piece going on with its record does not). */
+  headed = false
 
   constructor(readonly o: RenderOptions) {}
 
@@ -117,7 +119,8 @@ export class TerminalRenderer {
 
   render(entry: LogEntry): string {
     if (!this.shows(entry)) return ''
-    if (entry.kind === 'traffic' && this.continues(entry.rec)) return this.traffic(entry.rec, entry.bytes, this.open)
+    this.headed = entry.kind === 'traffic' && !this.continues(entry.rec)
+    if (entry.kind === 'traffic' && !this.headed) return this.traffic(entry.rec, entry.bytes, this.open)
     // Anything else ends a record left open (its last line, if open, too).
     const close = this.open?.lineOpen ? '\r\n' : ''
     this.open = undefined
