@@ -251,7 +251,10 @@ export class AppClient {
     this.cancels = new Set()
     /** Ack every data event as soon as it arrives (a renderer that keeps up). */
     this.autoAck = true
+    /** The largest frame the host sent, in bytes on the WebSocket. */
+    this.largestFrame = 0
     ws.on('message', (raw) => {
+      if (raw.byteLength > this.largestFrame) this.largestFrame = raw.byteLength
       const msg = decodeFrame(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength))
       if (msg.kind === 'response') {
         const p = this.pending.get(msg.id)

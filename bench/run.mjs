@@ -9,7 +9,7 @@
 //   BENCH_UDP=100000     16-byte datagrams in scenario 4 (the 1400-byte run sends a fifth)
 //   BENCH_RTT=2000       exchanges in scenario 5
 //   BENCH_FRAMES=100000  framed messages (64 B payload + CRC-32) in scenario 7
-//   BENCH_ONLY=1,...,8,10   which scenarios to run (default: 1-7; 8 moves several GiB through the disk; 10 holds
+//   BENCH_ONLY=1,...,10  which scenarios to run (default: 1-7 and 9; 8 moves several GiB through the disk; 10 holds
 //                        tens of thousands of sockets)
 //   BENCH_SESSION_MIB=2048  the recording scenario 8 saves, opens and seeks in (needs ~3.5× that free in the temp folder)
 //   BENCH_SESSION_REPS   runs of scenario 8 (default: BENCH_REPS)
@@ -71,7 +71,7 @@ const cfg = {
   hostilePeers: envInt('BENCH_HOSTILE_PEERS', 10_000, 10, 50_000)
 }
 cfg.sessionReps = envInt('BENCH_SESSION_REPS', cfg.reps, 1, 20)
-const only = new Set((process.env.BENCH_ONLY || '1,2,3,4,5,6,7').split(',').map((x) => x.trim()))
+const only = new Set((process.env.BENCH_ONLY || '1,2,3,4,5,6,7,9').split(',').map((x) => x.trim()))
 const fileSize = cfg.mib * MIB
 // A flood that does not finish in this time is a failure, not a figure.
 const floodTimeoutMs = Math.max(30_000, (fileSize / MIB) * 400)
@@ -559,6 +559,49 @@ async function socatFileSend(file) {
   } finally {
     await killChild(sender)
     await killChild(sink)
+  }
+}
+
+// ---------------------------------------------------------------- scenario 9: one 16 MiB send
+
+const BIG_SEND = 16 * MIB
+
+/**
+ * A tcp-client pane sends one 16 MiB template ({{random:65536}} × 256) to a raw Node sink, and
+ * this client, as the page, acknowledges what it gets. Figures: the host's peak RSS and the
+ * largest WebSocket frame it sent the page (one screen batch and a header since issue 10, the
+ * whole send in one frame before).
+ */
+async function appBigSend() {
+  const app = await startApp()
+  const c = app.client
+  let sink
+  try {
+    let shown = 0
+    c.on((ev) => {
+      if (ev.paneId === 'big' && ev.type === 'data') for (const r of ev.records) if (r.dir === 'out') shown += r.len
+    })
+    sink = startPeer('tcp-sink', { expect: BIG_SEND, timeoutMs: 60_000 })
+    const { listening: port } = await peerJson(sink, 'listening', 10_000, 'the node sink to listen')
+    const { connId } = await c.must({ type: 'tcpClient.connect', paneId: 'big', host: '127.0.0.1', port })
+    await sleep(200) // let the host settle before reading its idle RSS
+    const idle = memOf(app.pid)
+    const t0 = nowMs()
+    await c.must({ type: 'send', paneId: 'big', target: connId, payload: { text: '{{random:65536}}'.repeat(256), mode: 'text' } })
+    const d = await peerJson(sink, 'done', 60_000, 'the sink to have every byte')
+    if (d.bytes !== BIG_SEND) throw new Error(`the sink got ${d.bytes} bytes, expected ${BIG_SEND}`)
+    const until = nowMs() + 30_000
+    while (shown < BIG_SEND && nowMs() < until) await sleep(10)
+    if (shown !== BIG_SEND) throw new Error(`the page was shown ${shown} bytes of the send, expected ${BIG_SEND}`)
+    const ms = nowMs() - t0
+    const peak = memOf(app.pid)
+    await c.must({ type: 'conn.close', paneId: 'big', connId })
+    const ex = await withTimeout(sink.exited, 10_000, 'the sink to exit after conn.close')
+    if (ex.code !== 0) throw new Error(`node sink exited ${ex.code ?? ex.signal}: ${sink.err()}`)
+    return { ms, idleRssMiB: idle.rssKiB / 1024, peakMiB: peak.hwmKiB / 1024, largestKiB: c.largestFrame / 1024 }
+  } finally {
+    await killChild(sink)
+    await app.stop()
   }
 }
 
@@ -1061,6 +1104,37 @@ async function main() {
       row(R, 'peak RSS (VmHWM)', 'MiB', pick(r7, 'peakMiB'), pick(d7, 'peakMiB'), 'discarding Node sink peak RSS')
       const bad = a7.reduce((n, x) => n + x.bad, 0)
       if (bad > 0) notes.push(`scenario 7: ${bad} records with ok === false over ${cfg.reps} runs, for frames whose CRC-32 is correct`)
+    }
+
+    const a9 = []
+    if (only.has('9'))
+      await scenario('9 one 16 MiB send', async () => {
+        for (let i = 0; i < cfg.reps; i++) {
+          a9.push(await appBigSend())
+          tick('s ')
+        }
+      })
+    if (a9.length === cfg.reps) {
+      const S = '9 one 16 MiB send ({{random:65536}} × 256)'
+      const pick = (xs, k) => xs.map((x) => x[k])
+      row(S, 'peak RSS (VmHWM)', 'MiB', pick(a9, 'peakMiB'), pick(a9, 'idleRssMiB'), 'app RSS idle, before the send')
+      row(
+        S,
+        'largest frame to the page',
+        'KiB',
+        pick(a9, 'largestKiB'),
+        a9.map(() => 256),
+        'one screen batch (256 KiB)',
+        { digits: 1 }
+      )
+      row(
+        S,
+        'send to all of it shown',
+        'ms',
+        pick(a9, 'ms'),
+        a9.map(() => 1000),
+        '1 s'
+      )
     }
 
     const a8 = []

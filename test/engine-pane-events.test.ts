@@ -23,8 +23,9 @@ it("a failing command's error comes after the traffic queued before it, not ahea
   await probe.waitFor('data', 'srv')
   await client.write(Buffer.alloc(62 * 1024, 0x62))
   await probe.until(() => probe.tapped('srv') === 64 * 1024, 'the server to read 64 KiB')
-  expect(probe.bytes('srv').byteLength).toBe(2048)
-  // The screen has 1 KiB in flight and the rest waiting: now a command fails on the pane.
+  // One batch (1 KiB: the first read's first piece) in flight, the rest waiting.
+  expect(probe.bytes('srv').byteLength).toBe(1024)
+  // Now a command fails on the pane.
   await probe.fails({ type: 'conn.reset', paneId: 'srv', connId: 99 }, 'NO_CONNECTION').catch((e: Error) => {
     // probe.fails also wants the error event at once; here it must not be there yet.
     expect(e.message).toMatch(/no matching error event/)

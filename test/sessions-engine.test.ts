@@ -36,8 +36,12 @@ function shown(p: Probe, paneId: string): Shown[] {
   for (const e of p.of('data', paneId)) {
     let off = 0
     for (const r of e.records) {
-      out.push({ connId: r.connId, dir: r.dir, tUs: r.tUs, bytes: Buffer.from(e.data.subarray(off, off + r.len)), ...(r.peer ? { peer: r.peer } : {}) })
+      const bytes = Buffer.from(e.data.subarray(off, off + r.len))
       off += r.len
+      // A record larger than a batch comes in pieces: one record on screen.
+      const last = out.at(-1)
+      if (r.piece && r.piece.at > 0 && last) last.bytes = Buffer.concat([last.bytes, bytes])
+      else out.push({ connId: r.connId, dir: r.dir, tUs: r.tUs, bytes, ...(r.peer ? { peer: r.peer } : {}) })
     }
   }
   return out

@@ -14,9 +14,15 @@ export class WireClient {
   private nextId = 1
   readonly events: EngineEvent[] = []
   private readonly waiting = new Map<number, (b: Record<string, unknown>) => void>()
+  /** The largest frame the host sent, in bytes as they came over the WebSocket. */
+  largestFrame = 0
+  /** Acknowledge display data as it comes, like a screen that keeps up (else nothing is acked). */
+  autoAck = false
   constructor(readonly ws: WebSocket) {
     ws.on('message', (raw: Buffer) => {
+      this.largestFrame = Math.max(this.largestFrame, raw.byteLength)
       const msg = decodeFrame(new Uint8Array(raw))
+      if (this.autoAck && msg.kind === 'event' && msg.body['type'] === 'data') this.ack(String(msg.body['paneId']), (msg.body['data'] as Uint8Array).byteLength)
       if (msg.kind === 'event') this.events.push(msg.body as EngineEvent)
       if (msg.kind === 'response') this.waiting.get(msg.id)?.(msg.body)
     })
@@ -45,6 +51,11 @@ export class WireClient {
       `${String(body['type'])} over the WebSocket`,
       timeoutMs
     )
+  }
+
+  /** Tells the host the screen drew `bytes` of a pane's display data (one-way, as the page does). */
+  ack(paneId: string, bytes: number): void {
+    this.ws.send(encodeFrame({ kind: 'ack', body: { paneId, bytes } }))
   }
 
   /** Closes the WebSocket (the tab goes away) and resolves once it is closed. */

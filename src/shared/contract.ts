@@ -422,7 +422,13 @@ export const trafficRecordSchema = z.object({
    */
   parts: z.array(messagePartSchema).optional(),
   /** False when a step failed (checksum mismatch, wrong key, bad frame). */
-  ok: z.boolean().optional()
+  ok: z.boolean().optional(),
+  /**
+   * A record larger than the screen's batch (SCREEN_BATCH_BYTES) comes in pieces, one after the
+   * other: this one holds bytes [at, at + len) of a record `of` bytes long. `parts`, `ok`, `tUs`
+   * are the whole record's; the screen shows the pieces as one message (src/shared/record-pieces.ts).
+   */
+  piece: z.object({ at: z.number().int().min(0), of: z.number().int().min(0) }).optional()
 })
 export type TrafficRecord = z.infer<typeof trafficRecordSchema>
 

@@ -64,6 +64,21 @@ function showControls(run: string, show: (cp: number) => string | undefined): st
   return start === 0 ? run : out + run.slice(start)
 }
 
+/**
+ * How many bytes at the end of `bytes` (at most 3) do not make a character yet: a text cut in
+ * pieces keeps them for the next piece, where they may finish one.
+ */
+export function unfinishedTail(bytes: Uint8Array, encoding: TextEncoding): number {
+  let trailing = 0
+  decodeParts(bytes, encoding, {
+    text: (run) => {
+      if (run.length > 0) trailing = 0
+    },
+    invalid: () => trailing++
+  })
+  return Math.min(trailing, 3)
+}
+
 interface Sink {
   text(run: string): void
   invalid(byte: number): void

@@ -80,3 +80,14 @@ export const REGEX_MAX_INSTRUCTIONS = 2_000
  * text rules (contains, starts with, exactly) use a native search and have no such limit. Fixed.
  */
 export const HEX_WILDCARD_WORK_PER_MESSAGE = 10_000_000
+
+// The screen (a flood of bytes toward the page).
+
+/**
+ * The largest batch of traffic the engine sends the screen at once, and so the largest record:
+ * a bigger one (a 16 MiB send, a 20 MiB frame, a huge recorded chunk) goes in pieces of at most
+ * this many bytes, drawn as one message (src/shared/record-pieces.ts). With its small header it
+ * bounds every data frame to the page (IPC message or web host WebSocket frame). Not a setting:
+ * a person never needs to change it (the engine's display options take another for tests).
+ */
+export const SCREEN_BATCH_BYTES = 256 * 1024

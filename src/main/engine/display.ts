@@ -8,13 +8,17 @@
 // once the backlog has drained the renderer gets one "n bytes not drawn" marker. Pane events
 // (a connection closing, an error) wait behind the backlog so they stay in order with the
 // data; sizing it by the screen's speed bounds that wait to about drawMs. It never touches the socket: the connection
-// keeps flowing (and the recorder keeps every byte) whatever the screen does.
+// keeps flowing (and the recorder keeps every byte) whatever the screen does. No record goes
+// out larger than a batch: a bigger one is taken or skipped whole, and sent in pieces the
+// screen draws as one message (src/shared/record-pieces.ts).
 import type { EngineEvent, TrafficRecord } from '../../shared/contract'
 import { concatBytes } from '../../shared/bytes'
+import { SCREEN_BATCH_BYTES } from '../../shared/limits'
+import { splitRecord } from '../../shared/record-pieces'
 
 export interface DisplayOptions {
   flushMs: number
-  /** The largest batch (a single bigger record goes alone). */
+  /** The largest batch, and so the largest record sent: a bigger one goes in pieces. */
   flushBytes: number
   /** Bytes sent but not acknowledged above which nothing more is sent. */
   highWater: number
@@ -30,7 +34,7 @@ export interface DisplayOptions {
 
 export const defaultDisplayOptions: DisplayOptions = {
   flushMs: 16,
-  flushBytes: 256 * 1024,
+  flushBytes: SCREEN_BATCH_BYTES,
   // One full batch in flight: the renderer draws one while the next one waits here.
   highWater: 256 * 1024,
   // Past this, a flood is counted and reported as "not drawn" instead of growing memory
@@ -95,7 +99,9 @@ export class DisplayChannel {
       this.skipping = true
       return this.skip(bytes.byteLength)
     }
-    this.queue.push({ kind: 'record', record, bytes })
+    // A record is taken or skipped whole, and a taken one larger than a batch waits in pieces
+    // (views of its bytes, no copy) that the screen draws as one message.
+    for (const p of splitRecord(record, bytes, this.opts.flushBytes)) this.queue.push({ kind: 'record', record: p.rec, bytes: p.bytes })
     this.queued += bytes.byteLength
     if (this.queued >= this.opts.flushBytes) this.pump()
     else if (!this.cancelTimer) {

@@ -68,7 +68,8 @@ function write(t: Terminal, text: string, done?: () => void): void {
   else done?.()
 }
 
-type Marked = { marker: IMarker; entry: Extract<LogEntry, { kind: 'traffic' }> }
+/** A record drawn, where it starts; `headed`: it starts with its header line (a piece going on with its record does not). */
+type Marked = { marker: IMarker; entry: Extract<LogEntry, { kind: 'traffic' }>; headed: boolean }
 
 /** Where `needle` first occurs in `bytes` at or after `from`, or -1. */
 function indexOfBytes(bytes: Uint8Array, needle: Uint8Array, from: number): number {
@@ -82,17 +83,19 @@ function indexOfBytes(bytes: Uint8Array, needle: Uint8Array, from: number): numb
 }
 
 /**
- * The cell where byte `off` of a record is drawn in its hex dump, the record's header being on
- * row `headerRow`: found by the dump line's offset column, so wrapped rows and the text lines
- * of the split view are stepped over.
+ * The cell where byte `off` of a record is drawn in its hex dump, the record starting on row
+ * `m.marker.line` (with its header, or a piece going on with its record, whose dump's offsets
+ * go on too): found by the dump line's offset column, so wrapped rows and the text lines of
+ * the split view are stepped over.
  */
-function dumpCell(t: Terminal, headerRow: number, off: number): { row: number; col: number } | undefined {
-  const prefix = `${(off - (off % 16)).toString(16).padStart(8, '0')}  `
+function dumpCell(t: Terminal, m: Marked, off: number): { row: number; col: number } | undefined {
+  const at = mainPart(m.entry.rec, m.entry.bytes).offset + off
+  const prefix = `${(at - (at % 16)).toString(16).padStart(8, '0')}  `
   const buf = t.buffer.active
-  for (let row = headerRow + 1 + Math.floor(off / 16); row < buf.length; row++) {
+  for (let row = m.marker.line + (m.headed ? 1 : 0) + Math.floor(off / 16); row < buf.length; row++) {
     const line = buf.getLine(row)
     if (line && !line.isWrapped && line.translateToString(false, 0, 12) === `  ${prefix}`) {
-      const i = off % 16
+      const i = at % 16
       const col = 12 + i * 3 + (i >= 8 ? 1 : 0)
       return { row: row + Math.floor(col / t.cols), col: col % t.cols }
     }
@@ -223,9 +226,10 @@ export function TrafficView({ store, options, label, redrawSignal, paused, ref }
         if (e.kind === 'traffic') {
           // Mark where each record starts (once xterm has parsed what comes before it), so
           // a selection can be mapped back to records.
+          const headed = renderer.headed
           write(t, text || '\x1b[0m', () => {
             const marker = t.registerMarker(0)
-            if (marker) marked.current.push({ marker, entry: e })
+            if (marker) marked.current.push({ marker, entry: e, headed })
           })
           text = ''
         }
@@ -269,8 +273,8 @@ export function TrafficView({ store, options, label, redrawSignal, paused, ref }
       const at = cur.key !== key ? (backwards ? hits.length - 1 : 0) : (cur.at + (backwards ? hits.length - 1 : 1)) % hits.length
       byteCursor.current = { key, at }
       const hit = hits[at]!
-      const start = dumpCell(t, hit.m.marker.line, hit.off)
-      const end = dumpCell(t, hit.m.marker.line, hit.off + needle.byteLength - 1)
+      const start = dumpCell(t, hit.m, hit.off)
+      const end = dumpCell(t, hit.m, hit.off + needle.byteLength - 1)
       if (start && end) {
         t.scrollToLine(Math.max(0, start.row - 2))
         t.select(start.col, start.row, (end.row - start.row) * t.cols + end.col + 2 - start.col)
@@ -298,8 +302,9 @@ export function TrafficView({ store, options, label, redrawSignal, paused, ref }
         // and notes, hold none of the payload), read up to the selection's end. A body not
         // drawn as laid out (drawn under other options while paused) counts whole.
         const bytes = payload(live[i]!)
-        const layout = bodyLines(bytes, options)
-        const body = selectedLines(t, first, Math.min(last, range.end.y), range).slice(1, 1 + layout.length)
+        const layout = bodyLines(bytes, options, mainPart(live[i]!.entry.rec, live[i]!.entry.bytes).offset)
+        const skip = live[i]!.headed ? 1 : 0
+        const body = selectedLines(t, first, Math.min(last, range.end.y), range).slice(skip, skip + layout.length)
         const laidOut = body.every((l, k) => l.text === layout[k]!.text)
         touched.push({
           bytes,

@@ -25,16 +25,18 @@ const INDENT = '  '
 /**
  * The body lines of a record whose payload is `bytes`, as render.ts draws them under its
  * header: text lines (each character or escape its bytes), hex dump lines (each pair of
- * digits its byte; the offset and ASCII columns nothing), or text then hex (split).
+ * digits its byte; the offset and ASCII columns nothing; offsets from `offset`), or text then
+ * hex (split).
  */
-export function bodyLines(bytes: Uint8Array, o: Pick<RenderOptions, 'view' | 'encoding' | 'controls'>): MappedLine[] {
+export function bodyLines(bytes: Uint8Array, o: Pick<RenderOptions, 'view' | 'encoding' | 'controls'>, offset = 0): MappedLine[] {
   if (bytes.byteLength === 0) return []
-  const hex = o.view === 'text' ? [] : hexLines(bytes)
+  const hex = o.view === 'text' ? [] : hexLines(bytes, offset)
   return o.view === 'hex' ? hex : [...textLines(bytes, o.encoding, o.controls), ...hex]
 }
 
-function hexLines(bytes: Uint8Array): MappedLine[] {
-  return hexdumpLines(bytes).map((line, row) => {
+/** `offset`: where the dump's offsets start (a piece of a larger record goes on from its place). */
+function hexLines(bytes: Uint8Array, offset: number): MappedLine[] {
+  return hexdumpLines(bytes, offset).map((line, row) => {
     const spans: Span[] = []
     for (let i = 0; i < 16 && row * 16 + i < bytes.byteLength; i++) {
       const from = INDENT.length + 10 + i * 3 + (i >= 8 ? 1 : 0)
