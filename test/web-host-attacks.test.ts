@@ -52,7 +52,11 @@ describe('the web host under 1,100 malformed requests, with 256 descriptors', ()
         })
       )
       // While the attack goes on (waves still to come), the page's command is answered.
-      await expectAnswersDuring(`malformed requests, wave ${wave + 1}`, () => page.command({ type: 'session.info' }), () => answered < 1100)
+      await expectAnswersDuring(
+        `malformed requests, wave ${wave + 1}`,
+        () => page.command({ type: 'session.info' }),
+        () => answered < 1100
+      )
       await Promise.all(requests)
     }
     expect(answered).toBe(1100)

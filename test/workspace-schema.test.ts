@@ -97,7 +97,13 @@ describe('workspace schema', () => {
       n: 0,
       host: '127.0.0.1',
       port: '5000',
-      config: { framing: { kind: 'raw' }, transforms: [], autoReplies: [], maxInflateMiB: 4, connections: { limit: 256, closeOnHalfClose: false, idleTimeoutS: 0 } },
+      config: {
+        framing: { kind: 'raw' },
+        transforms: [],
+        autoReplies: [],
+        maxInflateMiB: 4,
+        connections: { limit: 256, closeOnHalfClose: false, idleTimeoutS: 0 }
+      },
       snippets: [{ name: 'ok', text: 't', mode: 'text', encoding: 'utf-8' }],
       history: [],
       sequences: [],
