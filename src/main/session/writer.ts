@@ -29,31 +29,38 @@ export function endBlock(tNs: bigint, how: 'closed' | 'saved'): Uint8Array {
 }
 
 /**
- * Saves a copy of the recording at `from` to `to` without blocking the event loop: the kernel
+ * Saves a copy of the file at `from` to `to` without blocking the event loop: the kernel
  * copies the file in the thread pool (copy_file_range or sendfile, as cp does), then the copy
  * is cut to `end.bytes` (the recording may have grown while it was copied: the copy ends where
- * it stood at the moment of Save), gets `end.workspace` if given (the workspace with the keys
- * the person chose to include, which the recording itself never holds; the last workspace of a
- * file wins; one too large for a block is left out and the recording's stands), its end block,
- * and is fsynced, so it is complete on disk when the promise resolves. Without `end` (a
- * recording that stopped on an error) the copy is what the file holds, without an end block.
+ * it stood at the moment of Save; a file a crash cut ends at its last whole block), gets
+ * `end.workspace` if given (the workspace with the keys the person chose to include, which the
+ * recording itself never holds; the last workspace of a file wins; one too large for a block is
+ * left out and the recording's stands), its end block when `end.endNs` is given, and is
+ * fsynced, so it is complete on disk when the promise resolves. Without `end` (a recording that
+ * stopped on an error) the copy is what the file holds, without an end block. Returns the
+ * copy's size.
  */
-export async function saveCopy(from: string, to: string, end: { bytes: number; endNs: bigint; workspace?: unknown } | undefined): Promise<void> {
+export async function saveCopy(from: string, to: string, end: { bytes: number; endNs?: bigint; workspace?: unknown } | undefined): Promise<number> {
   await fsp.copyFile(from, to)
   const fh = await fsp.open(to, 'r+')
   try {
+    let at = (await fh.stat()).size
     if (end) {
       await fh.truncate(end.bytes)
-      const json = end.workspace === undefined ? undefined : toJson({ t: 'workspace', tNs: end.endNs, workspace: end.workspace })
-      const blocks = json !== undefined && Buffer.byteLength(json) <= MAX_JSON ? [encodeRecordBlock(json)] : []
-      let at = end.bytes
-      for (const b of [...blocks, endBlock(end.endNs, 'saved')]) {
-        let off = 0
-        while (off < b.length) off += (await fh.write(b, off, b.length - off, at + off)).bytesWritten
-        at += b.length
+      at = end.bytes
+      const endNs = end.endNs
+      if (endNs !== undefined) {
+        const json = end.workspace === undefined ? undefined : toJson({ t: 'workspace', tNs: endNs, workspace: end.workspace })
+        const blocks = json !== undefined && Buffer.byteLength(json) <= MAX_JSON ? [encodeRecordBlock(json)] : []
+        for (const b of [...blocks, endBlock(endNs, 'saved')]) {
+          let off = 0
+          while (off < b.length) off += (await fh.write(b, off, b.length - off, at + off)).bytesWritten
+          at += b.length
+        }
       }
     }
     await fh.sync()
+    return at
   } finally {
     await fh.close()
   }
