@@ -108,3 +108,35 @@ describe('a session with hostile records', () => {
     expect(s.flows).toMatchObject([{ paneId: 'a', bytesOut: 'after the hostile block'.length }])
   })
 })
+
+describe('records the app itself would write too large or too deep', () => {
+  it('are written as a note of what was lost, so the file opens with the workspace before them', async () => {
+    const path = join(dir, 'written.pcapng')
+    const w = SessionWriter.open(path, { flushMs: 0 })
+    const t = 1_750_000_000_000_000_000n
+    w.workspace({ keep: 'this one' }, t)
+    w.workspace({ big: 'x'.repeat(9 * 1024 * 1024) }, t + 1n)
+    let deep: unknown = 1
+    for (let i = 0; i < 100; i++) deep = { a: deep }
+    w.workspace(deep, t + 2n)
+    w.close()
+    const s = await viewer().ok<SessionSummary>({ type: 'session.open', path })
+    expect(s.workspace).toEqual({ keep: 'this one' })
+    expect(notesOf(s)).toEqual([expect.stringMatching(/^A workspace could not be saved in the session/)])
+    expect(zhNotes(s)).toEqual([expect.stringMatching(/^有一个工作区没能保存到会话中/)])
+  })
+})
+
+describe('a session naming 5,000 panes', () => {
+  it('lists the first 1,000 recorded panes in its summary', async () => {
+    const path = join(dir, 'panes.pcapng')
+    const w = SessionWriter.open(path, { flushMs: 0 })
+    for (let i = 0; i < 5000; i++) w.event({ paneId: `p${i}`, tNs: 1_750_000_000_000_000_000n + BigInt(i), kind: 'closed' })
+    w.close()
+    const p = viewer()
+    const s = await p.ok<SessionSummary>({ type: 'session.open', path })
+    expect(s.panes.length).toBe(FLOW_PAGE)
+    expect(s.panes[0]).toEqual({ paneId: 'p0', events: 1 })
+    expect(p.schemaErrors).toEqual([])
+  })
+})

@@ -326,9 +326,9 @@ export const sessionSummarySchema = z.object({
   /**
    * The recorded panes (our sessions; none for a capture), in the order they first appear:
    * each with the number of its lifecycle records. A pane that never had a connection (a
-   * refused connect, a server nobody reached) is here though it has no flow.
+   * refused connect, a server nobody reached) is here though it has no flow. The first FLOW_PAGE.
    */
-  panes: z.array(z.object({ paneId: z.string(), events: z.number().int() })),
+  panes: z.array(z.object({ paneId: z.string(), events: z.number().int() })).max(FLOW_PAGE),
   startNs: z.string(),
   endNs: z.string(),
   /** The file was cut (the app was killed mid-write): where, and what was lost, as a catalog message. (Lazy: messageRefSchema is defined below.) */

@@ -6,12 +6,13 @@ import { FLOW_PAGE } from '../../shared/limits'
 import { sessionSpan } from './playback-steps'
 import type { OpenSession, SessionIndex } from './reader'
 
-/** Our session's recorded panes, by their lifecycle records (a capture has none). */
+/** Our session's recorded panes, by their lifecycle records (a capture has none), the first FLOW_PAGE. */
 function recordedPanes(ix: SessionIndex): SessionSummary['panes'] {
   if (ix.kind !== 'session') return []
   const counts = new Map<string, number>()
   for (const e of ix.events) if (e.paneId !== undefined) counts.set(e.paneId, (counts.get(e.paneId) ?? 0) + 1)
-  return [...counts].map(([paneId, events]) => ({ paneId, events }))
+  // A file that names a million panes still gets a bounded answer: the first FLOW_PAGE of them.
+  return [...counts].slice(0, FLOW_PAGE).map(([paneId, events]) => ({ paneId, events }))
 }
 
 /** A flow's first and last moment: its opening, chunks, half-closes and close (ns, as decimal strings). */

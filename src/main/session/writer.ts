@@ -16,6 +16,8 @@ import { samePacketFamily, toPacketAddress } from './addresses'
 import { encodeIdb, encodeRecordBlock, encodeShb, epbLen, finishEpb } from './blocks'
 import { closedComment, commentBytes, halfClosedComment, openedComment, udpFirstComment } from './comments'
 import { nowNs } from '../engine/clock'
+import { MAX_RECORD_DEPTH, MAX_RECORD_JSON } from '../../shared/limits'
+import { nestingPasses } from './record-guard'
 import { FORMAT_VERSION, KIND_DATA, KIND_MORE, KIND_OUT, MAX_BLOCK } from './constants'
 import { maxPayload, packetLen, synOptions, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, writePacket, type PacketSpec } from './packets'
 
@@ -90,8 +92,8 @@ const CLOSED_REMEMBERED = 256
 const UDP_PEERS_REMEMBERED = 4096
 
 const MIN_STAGING = 128 * 1024
-/** The most JSON one record block may hold (the block, with its 20 bytes around it, stays within MAX_BLOCK). */
-const MAX_JSON = MAX_BLOCK - 64
+/** The most JSON one record block may hold: what a reader parses (MAX_RECORD_JSON, well within MAX_BLOCK). */
+const MAX_JSON = Math.min(MAX_RECORD_JSON, MAX_BLOCK - 64)
 
 interface Side {
   next: number
@@ -581,8 +583,11 @@ export class SessionWriter {
       text = toJson({ t: value['t'], tNs: value['tNs'], paneId: value['paneId'], kind: value['kind'], unserializable: String(err) })
     }
     if (text.length * 3 > MAX_JSON && Buffer.byteLength(text) > MAX_JSON) {
-      // A reader stops at a block over 64 MiB, so such a record is replaced by a note of its size.
+      // A reader skips a record over MAX_RECORD_JSON, so such a record is replaced by a note of its size.
       text = toJson({ t: value['t'], tNs: value['tNs'], paneId: value['paneId'], kind: value['kind'], tooLarge: Buffer.byteLength(text) })
+    } else if (nestingPasses(text, MAX_RECORD_DEPTH)) {
+      // Nor does it parse one nested deeper than MAX_RECORD_DEPTH (a workspace a page made up).
+      text = toJson({ t: value['t'], tNs: value['tNs'], paneId: value['paneId'], kind: value['kind'], tooDeep: true })
     }
     this.appendBlock(encodeRecordBlock(text))
   }
