@@ -40,6 +40,8 @@ test('a capture of 5,000 flows shows the first page and the count, and reaches f
   await pages.getByRole('button', { name: 'Next ▶' }).click()
   await expect(pages.getByRole('status')).toHaveText('Flows 4551–4600 of 5000')
   await shot(app, 'session-many-flows')
+  await pages.scrollIntoViewIfNeeded()
+  await pages.screenshot({ path: join(__dirname, 'screenshots', 'session-many-flows-pager.png') })
 })
 
 test('a recording cut in the middle of a packet, saved with Save a copy, is read by tshark', async ({ app }) => {

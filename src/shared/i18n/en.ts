@@ -515,6 +515,7 @@ export const en = {
   'flows.badSpeed': 'The replay speed is a number from 0.01 to 100 (2 = twice as fast).',
   'flows.pages': 'Pages of the flow list',
   'flows.range': 'Flows {from}–{to} of {n}',
+  'flows.goToShort': 'Go to flow',
   'flows.goTo': 'Go to flow (its number, then Enter)',
   'flows.prevPage': '◀ Previous',
   'flows.nextPage': 'Next ▶',

@@ -503,6 +503,7 @@ export const zh: Record<MessageKey, string> = {
   'flows.badSpeed': '重放速度是 0.01 到 100 之间的数（2 表示两倍速）。',
   'flows.pages': '流列表分页',
   'flows.range': '第 {from}–{to} 个流，共 {n} 个',
+  'flows.goToShort': '转到流',
   'flows.goTo': '转到流（输入编号后按回车）',
   'flows.prevPage': '◀ 上一页',
   'flows.nextPage': '下一页 ▶',

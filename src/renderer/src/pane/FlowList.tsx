@@ -142,7 +142,10 @@ export function FlowList({ flows: loaded, total, load, shownId, onShow, onExport
               if (goTo.trim() !== '' && Number.isInteger(id)) page.setPage(Math.floor(id / FLOWS_PER_PAGE))
             }}
           >
-            <input className="port" aria-label={t('flows.goTo')} inputMode="numeric" value={goTo} onChange={(e) => setGoTo(e.target.value)} />
+            <label>
+              {t('flows.goToShort')}
+              <input className="port" aria-label={t('flows.goTo')} inputMode="numeric" value={goTo} onChange={(e) => setGoTo(e.target.value)} />
+            </label>
           </form>
         </div>
       )}
