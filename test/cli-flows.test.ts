@@ -1,6 +1,7 @@
 // `net-playground flows <file>` lists a session's or a capture's flows, one a line: endpoints,
 // protocol, bytes each way, duration (and, for a session, the pane that recorded it); a
-// `replay --flow N` that names no flow prints the same table; a missing file exits 2.
+// `replay --flow N` that names no flow prints the same table; a missing file exits 2. A capture
+// of more flows than session.open lists (1,000) is listed whole, a page at a time.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -8,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Endpoint } from '../src/shared/contract'
 import { SessionWriter } from '../src/main/session/writer'
 import { bounded, Peers } from './peers'
+import { writeManyUdpFlows } from './many-flows.mjs'
 import { LINKTYPE_ETHERNET, writeTcpdumpPcap } from './tcpdump-pcap'
 
 const binJs = resolve(__dirname, '../bin/net-playground.js')
@@ -79,6 +81,20 @@ describe('net-playground flows', () => {
     expect(lines[0]).toBe(`1 flow in ${capture} (→: from the first endpoint to the second, ←: back)`)
     expect(lines[1]).not.toContain('recorded by')
     expect(lines[2]).toMatch(/^ {2}0 +TCP +10\.0\.0\.1:51000 → 10\.0\.0\.2:80 +18 B +19 B +30\.\d ms$/)
+  })
+
+  it('lists every flow of a capture of 2,500, past the first page the engine answers with, in aligned columns', async () => {
+    const many = join(dir, 'many.pcap')
+    writeManyUdpFlows(many, 2500)
+    const r = await run(['flows', many])
+    expect(r.code, r.stderr).toBe(0)
+    const lines = r.stdout.trimEnd().split('\n')
+    expect(lines[0]).toBe(`2500 flows in ${many} (→: from the first endpoint to the second, ←: back)`)
+    expect(lines).toHaveLength(2 + 2500)
+    expect(lines.slice(2).map((l) => Number(l.trim().split(/ +/)[0]))).toEqual([...Array(2500).keys()])
+    // Flow 2499 comes from 10.0.9.195:1024; its row lines up with the first page's.
+    expect(lines.at(-1)).toMatch(/^ {2}2499 +UDP +10\.0\.9\.195:1024 → 192\.0\.2\.1:9 +4 B +0 B +0 µs$/)
+    expect(lines.at(-1)!.indexOf('UDP')).toBe(lines[2]!.indexOf('UDP'))
   })
 
   it('a replay --flow that names no flow prints the table and exits 2; so does a missing file, or no file', async () => {

@@ -192,6 +192,18 @@ describe('every message of the session reader', () => {
         ])
       )
     )
+    // Records too large or nested too deep to parse (src/shared/limits.ts).
+    const nest = (n: number): string => `${'['.repeat(n)}${']'.repeat(n)}`
+    open(
+      fileWith(
+        Buffer.concat([
+          file,
+          record(`{"t":"workspace","tNs":"5","workspace":"${'x'.repeat(9 * 1024 * 1024)}"}`),
+          record(`{"t":"workspace","tNs":"5","workspace":${nest(65)}}`),
+          record(`{"t":"event","tNs":"5","x":${nest(65)}}`)
+        ])
+      )
+    )
     // A recorded packet that is not IP any more.
     const broken = Buffer.from(file)
     broken[parts[0]! + 28] = 0

@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Endpoint, EngineEvent, SessionSummary } from '../src/shared/contract'
 import { flowSpan } from '../src/main/session/summary'
+import { FLOW_PAGE } from '../src/shared/limits'
 import { openSession, openSessionSliced, type Flow, type OpenSession } from '../src/main/session/reader'
 import { withSessions } from '../src/main/session/service'
 import { SessionWriter } from '../src/main/session/writer'
@@ -88,7 +89,8 @@ function blockingSummary(path: string): Omit<SessionSummary, 'sessionId'> {
       kind: ix.kind,
       path,
       workspace: ix.workspace,
-      flows: ix.flows.map((fl) => ({
+      flowCount: ix.flows.length,
+      flows: ix.flows.slice(0, FLOW_PAGE).map((fl) => ({
         id: fl.id,
         proto: fl.proto,
         ...(fl.paneId !== undefined ? { paneId: fl.paneId } : {}),

@@ -210,7 +210,7 @@ describe('LZW corrupt input', () => {
     expect(Date.now() - started).toBeLessThan(2000)
   })
 
-  it('a peer\'s message decoded for the screen gives the event loop turns while it decodes (issue 10, item 3)', async () => {
+  it("a peer's message decoded for the screen gives the event loop turns while it decodes (issue 10, item 3)", async () => {
     // 4 MiB that compresses well: ~hundreds of thousands of codes, many slices.
     const plain = new Uint8Array(4 * 1024 * 1024).map((_, i) => (i * 7) % 251)
     const wire = lzwCompress(plain)

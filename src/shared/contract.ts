@@ -7,7 +7,7 @@ import { maxInflateMibSchema, transformStepsSchema } from './transform-spec'
 import { DEFAULT_INFLATE_MIB } from './limits'
 import { textEncodings } from './encodings'
 import { isMessageKey, type MessageKey } from './i18n'
-import { CLOSE_ON_HALF_CLOSE_DEFAULT, CONN_LIMIT_DEFAULT, CONN_LIMIT_MAX, IDLE_TIMEOUT_S_DEFAULT, IDLE_TIMEOUT_S_MAX } from './limits'
+import { CLOSE_ON_HALF_CLOSE_DEFAULT, CONN_LIMIT_DEFAULT, CONN_LIMIT_MAX, FLOW_PAGE, IDLE_TIMEOUT_S_DEFAULT, IDLE_TIMEOUT_S_MAX } from './limits'
 
 export const paneIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'pane id: 1-64 letters, digits, - or _')
 export const hostSchema = z.string().trim().min(1, 'host is empty').max(255)
@@ -172,6 +172,18 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('session.recent') }),
   z.object({ type: z.literal('session.close'), sessionId: z.number().int() }),
   z.object({ type: z.literal('session.export'), sessionId: z.number().int(), flowId: z.number().int(), dir: filePathSchema }),
+  // A page of an opened file's flows, in order (session.open lists the first FLOW_PAGE): from
+  // `offset`, at most `limit`.
+  z.object({
+    type: z.literal('session.flows'),
+    sessionId: z.number().int(),
+    offset: z.number().int().min(0),
+    limit: z.number().int().min(1).max(FLOW_PAGE)
+  }),
+  // An opened file saved as a clean copy at `path`: its whole blocks only (a recording a crash
+  // cut in the middle of a block loses the partial one), and our session gets its closing
+  // block, so Wireshark and tshark read the copy without an error.
+  z.object({ type: z.literal('session.saveOpened'), sessionId: z.number().int(), path: filePathSchema }),
   // The workspace alone (panes, settings, snippets, rules) as JSON, for version control;
   // `workspace` as for session.save: given when the person chose to include the keys.
   z.object({ type: z.literal('session.exportWorkspace'), path: filePathSchema, workspace: z.unknown().optional() }),
@@ -301,33 +313,37 @@ export const recordingStateSchema = z.enum(['on', 'off', 'failed'])
 export type RecordingState = z.infer<typeof recordingStateSchema>
 
 /** What opening a session file tells the renderer (timestamps as decimal strings of ns). */
+/** One flow of an opened file, as session.open and session.flows list it. */
+export const flowSummarySchema = z.object({
+  id: z.number().int(),
+  proto: z.enum(['tcp', 'udp']),
+  paneId: z.string().optional(),
+  connId: z.number().int().optional(),
+  local: endpointSchema,
+  remote: endpointSchema,
+  chunks: z.number().int(),
+  bytesIn: z.number(),
+  bytesOut: z.number(),
+  /** When the flow began (opened, or its first chunk) and last did something (ns, decimal strings): its duration. */
+  firstNs: z.string(),
+  lastNs: z.string()
+})
+
 export const sessionSummarySchema = z.object({
   sessionId: z.number().int(),
   kind: z.enum(['session', 'pcapng', 'pcap']),
   path: z.string(),
   workspace: z.unknown().optional(),
-  flows: z.array(
-    z.object({
-      id: z.number().int(),
-      proto: z.enum(['tcp', 'udp']),
-      paneId: z.string().optional(),
-      connId: z.number().int().optional(),
-      local: endpointSchema,
-      remote: endpointSchema,
-      chunks: z.number().int(),
-      bytesIn: z.number(),
-      bytesOut: z.number(),
-      /** When the flow began (opened, or its first chunk) and last did something (ns, decimal strings): its duration. */
-      firstNs: z.string(),
-      lastNs: z.string()
-    })
-  ),
+  /** The first FLOW_PAGE flows, in order; session.flows gives the others. */
+  flows: z.array(flowSummarySchema).max(FLOW_PAGE),
+  /** How many flows the file has in all. */
+  flowCount: z.number().int(),
   /**
    * The recorded panes (our sessions; none for a capture), in the order they first appear:
    * each with the number of its lifecycle records. A pane that never had a connection (a
-   * refused connect, a server nobody reached) is here though it has no flow.
+   * refused connect, a server nobody reached) is here though it has no flow. The first FLOW_PAGE.
    */
-  panes: z.array(z.object({ paneId: z.string(), events: z.number().int() })),
+  panes: z.array(z.object({ paneId: z.string(), events: z.number().int() })).max(FLOW_PAGE),
   startNs: z.string(),
   endNs: z.string(),
   /** The file was cut (the app was killed mid-write): where, and what was lost, as a catalog message. (Lazy: messageRefSchema is defined below.) */
@@ -338,6 +354,7 @@ export const sessionSummarySchema = z.object({
   notes: z.array(z.lazy(() => messageRefSchema)).optional()
 })
 export type SessionSummary = z.infer<typeof sessionSummarySchema>
+export type FlowSummary = z.infer<typeof flowSummarySchema>
 
 const nothing = z.object({})
 const jobStarted = z.object({ jobId: z.number().int(), total: z.number() })
@@ -376,6 +393,9 @@ export const resultSchemas = {
   }),
   'session.close': nothing,
   'session.export': z.object({ files: z.array(z.string()) }),
+  'session.flows': z.object({ flows: z.array(flowSummarySchema), total: z.number().int() }),
+  /** `dropped`: the bytes of a partial block left out at the end (0 when the file ended whole). */
+  'session.saveOpened': z.object({ path: z.string(), bytes: z.number(), dropped: z.number() }),
   'session.exportWorkspace': z.object({ path: z.string() }),
   'playback.start': z.object({ startNs: z.string(), endNs: z.string() }),
   'playback.control': nothing,

@@ -9,7 +9,7 @@ import { errorMessage } from '../../shared/i18n'
 import { formatDiff } from '../../shared/diff-format'
 import type { EngineEvent, PaneError } from '../../shared/contract'
 import { EXIT, fail, splitTarget, type Args } from './args'
-import { flowList, flowTable } from './flows'
+import { flowById, flowList, flowTable } from './flows'
 import { openSessionFile } from './session-file'
 
 export const replayUsage = `net-playground replay <file> --target host:port [--side client|server] [--flow N]
@@ -58,7 +58,7 @@ export async function replay(a: Args, usage: string): Promise<never> {
   const session = await openSessionFile(engine, file)
   const flows = session.flows
   const flowId = a['flow'] === undefined ? flows[0]?.id : Number(a['flow'])
-  const flow = flows.find((f) => f.id === flowId)
+  const flow = flowId === undefined ? undefined : await flowById(engine, session, flowId)
   if (!flow)
     fail(
       flows.length

@@ -63,6 +63,8 @@ const noSessions: Pick<Handlers, SessionCommandType> = {
   'session.recent': notAvailable,
   'session.close': notAvailable,
   'session.export': notAvailable,
+  'session.flows': notAvailable,
+  'session.saveOpened': notAvailable,
   'session.exportWorkspace': notAvailable,
   'playback.start': notAvailable,
   'playback.control': notAvailable,

@@ -6,6 +6,8 @@ import type { MessageRef } from '../../shared/i18n'
 import type { CaptureSink, PacketRecord } from './capture-sink'
 import { FORMAT_VERSION, KIND_DATA, KIND_MORE, KIND_OUT } from './constants'
 import { decodePacket, formatAddress, newDecodeStats, type Decoded } from './decode'
+import { MAX_RECORD_DEPTH, MAX_RECORD_JSON } from '../../shared/limits'
+import { refuseRecord, type RecordRefusal } from './record-guard'
 import { TcpDirection, type ReassemblyStats } from './reassembly'
 import type { ChunkRef, Flow, SessionIndex } from './types'
 
@@ -13,6 +15,9 @@ const TCP_FIN = 0x01
 const TCP_SYN = 0x02
 const TCP_RST = 0x04
 const TCP_ACK = 0x10
+
+/** How our writer starts a workspace record: {"t":"workspace", (spaces allowed, as another writer may put them). */
+const WORKSPACE_RECORD = /^\s*\{\s*"t"\s*:\s*"workspace"/
 
 const OUR_TYPES = new Set(['session', 'conn.open', 'conn.halfClosed', 'conn.closed', 'bind', 'event', 'workspace', 'end'])
 
@@ -57,11 +62,15 @@ function endpointOf(v: unknown): Endpoint | undefined {
   return { address: o['address'], port: o['port'], family: o['family'] }
 }
 
-/** A chunk joins its flow, and the flow's byte count. */
+/** A chunk joins its flow, and the flow's byte count. A flow's first chunk gets an array of one (a push would reserve 17 places: KiBs per flow in a capture of a million one-datagram flows). */
 function addChunk(flow: Flow, ref: ChunkRef): void {
-  flow.chunks.push(ref)
+  if (flow.chunks.length === 0) flow.chunks = [ref]
+  else flow.chunks.push(ref)
   flow.bytes[ref.dir] += ref.len
 }
+
+/** Endpoints seen last, shared by the flows that have them (a server's address is one object, not one per flow); forgotten past this many. */
+const SHARED_ENDPOINTS = 4096
 
 export class IndexBuilder implements CaptureSink {
   readonly flows: Flow[] = []
@@ -80,8 +89,10 @@ export class IndexBuilder implements CaptureSink {
   private readonly sessionFlows = new Map<number, SessionFlow>()
   private readonly foreignTcp = new Map<string, ForeignTcp>()
   private readonly foreignUdp = new Map<string, Flow>()
+  private readonly endpointCache = new Map<string, Endpoint>()
   private decodedIp = 0
   private badJson = 0
+  private refusedRecords = 0
 
   note(ref: MessageRef): void {
     if (!this.notes.has(ref.key)) this.notes.set(ref.key, ref)
@@ -97,9 +108,12 @@ export class IndexBuilder implements CaptureSink {
   // ---- our records (record blocks; custom blocks in format version 1) ----
 
   json(text: string, _offset: number): void {
+    const trimmed = trimPadding(text)
+    const refused = refuseRecord(trimmed)
+    if (refused) return this.refused(trimmed, refused)
     let j: unknown
     try {
-      j = JSON.parse(trimPadding(text))
+      j = JSON.parse(trimmed)
     } catch {
       this.badJson++
       return
@@ -157,6 +171,17 @@ export class IndexBuilder implements CaptureSink {
       if (f) ev.flowId = f.id
     }
     this.events.push(ev)
+  }
+
+  /** A record too large or nested too deep to parse: a workspace says so on its own (the one before it stands), others are counted. */
+  private refused(text: string, r: RecordRefusal): void {
+    this.ended = false
+    if (WORKSPACE_RECORD.test(text.slice(0, 64))) {
+      if (r.why === 'size') this.note({ key: 'note.workspaceTooLarge', params: { size: formatBytes(r.chars), limit: formatBytes(MAX_RECORD_JSON) } })
+      else this.note({ key: 'note.workspaceTooDeep', params: { limit: MAX_RECORD_DEPTH } })
+      return
+    }
+    this.refusedRecords++
   }
 
   private connOpen(o: Record<string, unknown>, tNs: bigint): void {
@@ -223,9 +248,21 @@ export class IndexBuilder implements CaptureSink {
 
   private endpoints(d: Decoded, data: Uint8Array): { src: Endpoint; dst: Endpoint; srcKey: string; dstKey: string } {
     const family = d.v === 4 ? 'IPv4' : 'IPv6'
-    const src: Endpoint = { address: formatAddress(d, data, d.srcAt), port: d.sport, family }
-    const dst: Endpoint = { address: formatAddress(d, data, d.dstAt), port: d.dport, family }
-    return { src, dst, srcKey: `${src.address}|${src.port}`, dstKey: `${dst.address}|${dst.port}` }
+    const srcAddress = formatAddress(d, data, d.srcAt)
+    const dstAddress = formatAddress(d, data, d.dstAt)
+    const srcKey = `${srcAddress}|${d.sport}`
+    const dstKey = `${dstAddress}|${d.dport}`
+    return { src: this.shared(srcKey, srcAddress, d.sport, family), dst: this.shared(dstKey, dstAddress, d.dport, family), srcKey, dstKey }
+  }
+
+  private shared(key: string, address: string, port: number, family: Endpoint['family']): Endpoint {
+    let e = this.endpointCache.get(key)
+    if (!e) {
+      if (this.endpointCache.size >= SHARED_ENDPOINTS) this.endpointCache.clear()
+      e = { address, port, family }
+      this.endpointCache.set(key, e)
+    }
+    return e
   }
 
   private foreignTcpPacket(d: Decoded, p: PacketRecord): void {
@@ -321,6 +358,8 @@ export class IndexBuilder implements CaptureSink {
     if (t.missing) this.note({ key: 'note.missingTcp', params: { size: formatBytes(t.missing) } })
     if (t.retransmitted) this.note({ key: 'note.retransmitted', params: { size: formatBytes(t.retransmitted) } })
     if (t.outOfWindow) this.note({ key: 'note.outOfWindow', params: { count: t.outOfWindow } })
+    if (this.refusedRecords)
+      this.note({ key: 'note.recordsRefused', params: { count: this.refusedRecords, limit: formatBytes(MAX_RECORD_JSON), depth: MAX_RECORD_DEPTH } })
     if (this.badJson) this.note({ key: 'note.badRecord', params: { count: this.badJson } })
     let unsupportedOnly: string | undefined
     if (s.unsupportedLink.size > 0) {

@@ -19,7 +19,8 @@ import { Playback } from './playback'
 import { record, type Recording } from './recorder'
 import { openSessionSliced, SessionFileError, type OpenSession } from './reader'
 import { Replays } from './replay'
-import { summarize } from './summary'
+import { sessionSpan } from './playback-steps'
+import { flowPage, summarize } from './summary'
 import { saveCopy, SessionWriter } from './writer'
 
 /** The engine option that plugs sessions in: `new Engine({ sessions: withSessions({ dir }) })`. */
@@ -135,6 +136,11 @@ export class SessionService implements SessionHandler {
         return {}
       },
       'session.export': async (cmd) => this.exportFlow(cmd.sessionId, cmd.flowId, cmd.dir),
+      'session.flows': async (cmd) => {
+        const ix = this.session(cmd.sessionId).file.index
+        return { flows: flowPage(ix, cmd.offset, cmd.limit), total: ix.flows.length }
+      },
+      'session.saveOpened': async (cmd) => this.saveOpened(cmd.sessionId, cmd.path),
       'session.exportWorkspace': async (cmd) => {
         const to = resolve(cmd.path)
         try {
@@ -266,6 +272,28 @@ export class SessionService implements SessionHandler {
       return summary
     } finally {
       this.opening.delete(sessionId)
+    }
+  }
+
+  /**
+   * An opened file saved as a clean copy: its whole blocks (what the reader read before a cut),
+   * and, for a session of ours that has no closing block (a recording left by a crash), the
+   * closing block, so the copy opens in Wireshark and tshark as a whole file.
+   */
+  private async saveOpened(sessionId: number, path: string): Promise<ResultMap['session.saveOpened']> {
+    const { file, path: from } = this.session(sessionId)
+    const to = resolve(path)
+    if (to === from) return failWith('BAD_COMMAND', { key: 'why.saveOverOpened' })
+    const ix = file.index
+    const size = statSync(from).size
+    const whole = ix.truncated ? ix.truncated.atOffset : size
+    try {
+      const closing = ix.kind === 'session' && ix.interrupted ? { endNs: sessionSpan(ix).endNs } : {}
+      const bytes = await saveCopy(from, to, { bytes: whole, ...closing })
+      this.remember(to)
+      return { path: to, bytes, dropped: size - whole }
+    } catch (err) {
+      throw new EngineError(toPaneError(err, { op: 'save' }))
     }
   }
 

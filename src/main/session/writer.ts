@@ -16,6 +16,8 @@ import { samePacketFamily, toPacketAddress } from './addresses'
 import { encodeIdb, encodeRecordBlock, encodeShb, epbLen, finishEpb } from './blocks'
 import { closedComment, commentBytes, halfClosedComment, openedComment, udpFirstComment } from './comments'
 import { nowNs } from '../engine/clock'
+import { MAX_RECORD_DEPTH, MAX_RECORD_JSON } from '../../shared/limits'
+import { nestingPasses } from './record-guard'
 import { FORMAT_VERSION, KIND_DATA, KIND_MORE, KIND_OUT, MAX_BLOCK } from './constants'
 import { maxPayload, packetLen, synOptions, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, writePacket, type PacketSpec } from './packets'
 
@@ -29,31 +31,38 @@ export function endBlock(tNs: bigint, how: 'closed' | 'saved'): Uint8Array {
 }
 
 /**
- * Saves a copy of the recording at `from` to `to` without blocking the event loop: the kernel
+ * Saves a copy of the file at `from` to `to` without blocking the event loop: the kernel
  * copies the file in the thread pool (copy_file_range or sendfile, as cp does), then the copy
  * is cut to `end.bytes` (the recording may have grown while it was copied: the copy ends where
- * it stood at the moment of Save), gets `end.workspace` if given (the workspace with the keys
- * the person chose to include, which the recording itself never holds; the last workspace of a
- * file wins; one too large for a block is left out and the recording's stands), its end block,
- * and is fsynced, so it is complete on disk when the promise resolves. Without `end` (a
- * recording that stopped on an error) the copy is what the file holds, without an end block.
+ * it stood at the moment of Save; a file a crash cut ends at its last whole block), gets
+ * `end.workspace` if given (the workspace with the keys the person chose to include, which the
+ * recording itself never holds; the last workspace of a file wins; one too large for a block is
+ * left out and the recording's stands), its end block when `end.endNs` is given, and is
+ * fsynced, so it is complete on disk when the promise resolves. Without `end` (a recording that
+ * stopped on an error) the copy is what the file holds, without an end block. Returns the
+ * copy's size.
  */
-export async function saveCopy(from: string, to: string, end: { bytes: number; endNs: bigint; workspace?: unknown } | undefined): Promise<void> {
+export async function saveCopy(from: string, to: string, end: { bytes: number; endNs?: bigint; workspace?: unknown } | undefined): Promise<number> {
   await fsp.copyFile(from, to)
   const fh = await fsp.open(to, 'r+')
   try {
+    let at = (await fh.stat()).size
     if (end) {
       await fh.truncate(end.bytes)
-      const json = end.workspace === undefined ? undefined : toJson({ t: 'workspace', tNs: end.endNs, workspace: end.workspace })
-      const blocks = json !== undefined && Buffer.byteLength(json) <= MAX_JSON ? [encodeRecordBlock(json)] : []
-      let at = end.bytes
-      for (const b of [...blocks, endBlock(end.endNs, 'saved')]) {
-        let off = 0
-        while (off < b.length) off += (await fh.write(b, off, b.length - off, at + off)).bytesWritten
-        at += b.length
+      at = end.bytes
+      const endNs = end.endNs
+      if (endNs !== undefined) {
+        const json = end.workspace === undefined ? undefined : toJson({ t: 'workspace', tNs: endNs, workspace: end.workspace })
+        const blocks = json !== undefined && Buffer.byteLength(json) <= MAX_JSON ? [encodeRecordBlock(json)] : []
+        for (const b of [...blocks, endBlock(endNs, 'saved')]) {
+          let off = 0
+          while (off < b.length) off += (await fh.write(b, off, b.length - off, at + off)).bytesWritten
+          at += b.length
+        }
       }
     }
     await fh.sync()
+    return at
   } finally {
     await fh.close()
   }
@@ -83,8 +92,8 @@ const CLOSED_REMEMBERED = 256
 const UDP_PEERS_REMEMBERED = 4096
 
 const MIN_STAGING = 128 * 1024
-/** The most JSON one record block may hold (the block, with its 20 bytes around it, stays within MAX_BLOCK). */
-const MAX_JSON = MAX_BLOCK - 64
+/** The most JSON one record block may hold: what a reader parses (MAX_RECORD_JSON, well within MAX_BLOCK). */
+const MAX_JSON = Math.min(MAX_RECORD_JSON, MAX_BLOCK - 64)
 
 interface Side {
   next: number
@@ -574,8 +583,11 @@ export class SessionWriter {
       text = toJson({ t: value['t'], tNs: value['tNs'], paneId: value['paneId'], kind: value['kind'], unserializable: String(err) })
     }
     if (text.length * 3 > MAX_JSON && Buffer.byteLength(text) > MAX_JSON) {
-      // A reader stops at a block over 64 MiB, so such a record is replaced by a note of its size.
+      // A reader skips a record over MAX_RECORD_JSON, so such a record is replaced by a note of its size.
       text = toJson({ t: value['t'], tNs: value['tNs'], paneId: value['paneId'], kind: value['kind'], tooLarge: Buffer.byteLength(text) })
+    } else if (nestingPasses(text, MAX_RECORD_DEPTH)) {
+      // Nor does it parse one nested deeper than MAX_RECORD_DEPTH (a workspace a page made up).
+      text = toJson({ t: value['t'], tNs: value['tNs'], paneId: value['paneId'], kind: value['kind'], tooDeep: true })
     }
     this.appendBlock(encodeRecordBlock(text))
   }

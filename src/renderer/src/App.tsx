@@ -237,6 +237,8 @@ export function App() {
                     views={views}
                     replays={replays}
                     onClose={closeSession}
+                    onReach={(flow) => void s.reach(flow)}
+                    onSaveCopy={() => s.setDialog({ kind: 'saveCopy', initial: s.suggestion().replace(/\.pcapng$/, '-copy.pcapng') })}
                     onExport={(flow) => s.setDialog({ kind: 'export', initial: `${s.suggestion().replace(/\.pcapng$/, '')}-flow-${flow.id}`, flow })}
                     onResend={s.resend}
                     onStandIn={s.standIn}
@@ -271,6 +273,7 @@ export function App() {
               if (d.kind === 'save') return s.save(path)
               if (d.kind === 'open') return s.open(path)
               if (d.kind === 'workspace') return s.exportWorkspace(path)
+              if (d.kind === 'saveCopy') return s.saveCopy(path)
               return s.exportFlow(d.flow!, path)
             }}
           />

@@ -8,6 +8,7 @@ import { formatBytes } from '../../../shared/bytes'
 import { useI18n } from '../i18n'
 import { showEndpoint } from './render'
 import { checkHost, parsePort, type FieldError } from './validate'
+import { FLOWS_PER_PAGE, useFlowPage } from './useFlowPage'
 
 export type Flow = SessionSummary['flows'][number]
 
@@ -19,10 +20,13 @@ export interface ResendChoice {
   speed: number
 }
 
-export const FLOWS_PER_PAGE = 50
-
 interface Props {
+  /** The flows at hand (the first ones, in order: flow k at position k). */
   flows: Flow[]
+  /** How many flows there are in all (default: those at hand). */
+  total?: number
+  /** Fetches flows [offset, offset + limit) past those at hand. */
+  load?(offset: number, limit: number): Promise<Flow[]>
   /** Whether the flow's conversation is the one shown. */
   shownId(flow: Flow): boolean
   onShow(flow: Flow): void
@@ -31,7 +35,7 @@ interface Props {
   onStandIn(flow: Flow, port: number): void
 }
 
-export function FlowList({ flows, shownId, onShow, onExport, onResend, onStandIn }: Props) {
+export function FlowList({ flows: loaded, total, load, shownId, onShow, onExport, onResend, onStandIn }: Props) {
   const { t } = useI18n()
   const [host, setHost] = useState('127.0.0.1')
   const [port, setPort] = useState('')
@@ -39,10 +43,11 @@ export function FlowList({ flows, shownId, onShow, onExport, onResend, onStandIn
   const [timing, setTiming] = useState<ResendChoice['timing']>('answer')
   const [speed, setSpeed] = useState('1')
   const [error, setError] = useState<FieldError | undefined>()
-  // A capture can hold thousands of flows: the list shows them a page at a time.
-  const [page, setPage] = useState(0)
-  const pages = Math.max(1, Math.ceil(flows.length / FLOWS_PER_PAGE))
-  const at = Math.min(page, pages - 1) * FLOWS_PER_PAGE
+  // A capture can hold a million flows: the list shows them a page at a time, fetched as needed.
+  const page = useFlowPage(loaded, total ?? loaded.length, load)
+  const { at, flows } = page
+  const n = page.total
+  const [goTo, setGoTo] = useState('')
 
   const target = (min: 0 | 1): number | undefined => {
     const p = parsePort(port, min)
@@ -68,7 +73,7 @@ export function FlowList({ flows, shownId, onShow, onExport, onResend, onStandIn
           </tr>
         </thead>
         <tbody>
-          {flows.slice(at, at + FLOWS_PER_PAGE).map((f) => (
+          {flows.map((f) => (
             <tr key={f.id} className={shownId(f) ? 'shown' : undefined}>
               <td>
                 <button type="button" className="flow-show" aria-pressed={shownId(f)} aria-label={t('flows.showOf', { id: f.id })} onClick={() => onShow(f)}>
@@ -121,15 +126,27 @@ export function FlowList({ flows, shownId, onShow, onExport, onResend, onStandIn
           ))}
         </tbody>
       </table>
-      {pages > 1 && (
+      {n > FLOWS_PER_PAGE && (
         <div className="row pager" role="group" aria-label={t('flows.pages')}>
-          <button type="button" disabled={at === 0} onClick={() => setPage(at / FLOWS_PER_PAGE - 1)}>
+          <button type="button" disabled={at === 0} onClick={() => page.setPage(at / FLOWS_PER_PAGE - 1)}>
             {t('flows.prevPage')}
           </button>
-          <span role="status">{t('flows.range', { from: at + 1, to: Math.min(flows.length, at + FLOWS_PER_PAGE), n: flows.length })}</span>
-          <button type="button" disabled={at + FLOWS_PER_PAGE >= flows.length} onClick={() => setPage(at / FLOWS_PER_PAGE + 1)}>
+          <span role="status">{t('flows.range', { from: at + 1, to: Math.min(n, at + FLOWS_PER_PAGE), n })}</span>
+          <button type="button" disabled={at + FLOWS_PER_PAGE >= n} onClick={() => page.setPage(at / FLOWS_PER_PAGE + 1)}>
             {t('flows.nextPage')}
           </button>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault()
+              const id = Number(goTo.trim())
+              if (goTo.trim() !== '' && Number.isInteger(id)) page.setPage(Math.floor(id / FLOWS_PER_PAGE))
+            }}
+          >
+            <label>
+              {t('flows.goToShort')}
+              <input className="port" aria-label={t('flows.goTo')} inputMode="numeric" value={goTo} onChange={(e) => setGoTo(e.target.value)} />
+            </label>
+          </form>
         </div>
       )}
       <div className="row options">

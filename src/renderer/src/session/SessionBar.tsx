@@ -11,11 +11,13 @@ interface Props {
   /** Flows not given a pane of their own: they are in the "other flows" pane's list. */
   otherFlows: number
   onClose(): void
+  /** Save this file as a clean copy (a recording a crash cut gets its whole blocks and an end). */
+  onSaveCopy(): void
 }
 
 const speeds = [0.25, 0.5, 1, 2, 5, 10, 100, 0]
 
-export function SessionBar({ session, otherFlows, onClose }: Props) {
+export function SessionBar({ session, otherFlows, onClose, onSaveCopy }: Props) {
   const { t } = useI18n()
   // What the reader said (interrupted, cut, notes): catalog messages, in the chosen language.
   const say = (ref: MessageRef): string => t(ref.key, ref.params)
@@ -42,7 +44,7 @@ export function SessionBar({ session, otherFlows, onClose }: Props) {
     <div className="session-bar" role="region" aria-label={t('session.barLabel', { name })}>
       <strong title={session.path}>{name}</strong>
       <span className="muted">
-        {t(`session.kind.${session.kind}`)} · {t('session.flows', { n: session.flows.length })}
+        {t(`session.kind.${session.kind}`)} · {t('session.flows', { n: session.flowCount })}
       </span>
       {otherFlows > 0 && <span role="status">{t('session.otherFlowsNote', { n: otherFlows, pane: t('session.otherFlows', { n: otherFlows }) })}</span>}
       {(session.interrupted || session.truncated) && (
@@ -97,6 +99,9 @@ export function SessionBar({ session, otherFlows, onClose }: Props) {
       <span className="muted time">
         {(positionMs / 1000).toFixed(3)} s / {(durationMs / 1000).toFixed(3)} s
       </span>
+      <button type="button" onClick={onSaveCopy}>
+        {t('session.saveCopy')}
+      </button>
       <button type="button" onClick={onClose}>
         {t('session.close')}
       </button>

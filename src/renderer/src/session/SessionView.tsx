@@ -2,8 +2,9 @@
 // (each row shows its conversation), one conversation on the right (as Wireshark's Follow
 // Stream), and the panes its replays opened under it. The read-only panes of the other
 // conversations stay mounted, hidden, so each keeps its place in the playback.
-import { useEffect, useState } from 'react'
+import { useCallback, useEffect, useState } from 'react'
 import type { SessionSummary } from '../../../shared/contract'
+import { api } from '../api'
 import { useI18n } from '../i18n'
 import { FlowList, type Flow, type ResendChoice } from '../pane/FlowList'
 import { Pane } from '../pane/Pane'
@@ -21,6 +22,9 @@ interface Props {
   /** Live panes the replays of this session opened. */
   replays: PaneModel[]
   onClose(): void
+  onSaveCopy(): void
+  /** Shows a flow past the first page (it has no pane yet). */
+  onReach(flow: Flow): void
   onExport(flow: Flow): void
   onResend(flow: Flow, choice: ResendChoice): void
   onStandIn(flow: Flow, port: number): void
@@ -36,13 +40,14 @@ export function SessionView(p: Props) {
   const [emptyShown, setEmptyShown] = useState<string | undefined>()
   const [maxId, setMaxId] = useState<string | undefined>()
   const viewOf = (flow: Flow): PaneModel | undefined => p.views.find((v) => v.flows?.some((f) => f.id === flow.id))
-  const shownFlow = p.session.flows.find((f) => f.id === shownFlowId)
-  const shown = (emptyShown && p.views.find((v) => v.id === emptyShown)) || (shownFlow && viewOf(shownFlow)) || p.views[0]
+  const shownView = shownFlowId === undefined ? undefined : p.views.find((v) => v.flows?.some((f) => f.id === shownFlowId))
+  const shown = (emptyShown && p.views.find((v) => v.id === emptyShown)) || shownView || p.views[0]
   const show = (flow: Flow): void => {
     setEmptyShown(undefined)
     setShownFlowId(flow.id)
     const v = viewOf(flow)
-    if (!v || (v.flows?.length ?? 0) < 2) return
+    if (!v) return p.onReach(flow)
+    if ((v.flows?.length ?? 0) < 2) return
     const view = v.view ?? defaultViewSettings
     p.onChange(v.id, { view: { ...view, filter: { ...view.filter, connId: playbackConnId(flow) } } })
   }
@@ -53,16 +58,27 @@ export function SessionView(p: Props) {
     // Once per opened file.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [p.session.sessionId])
+  // The flows past the first page, a page at a time.
+  const sessionId = p.session.sessionId
+  const loadFlows = useCallback(
+    async (offset: number, limit: number): Promise<Flow[]> => {
+      const r = await api.command({ type: 'session.flows', sessionId, offset, limit })
+      return r.ok ? r.result.flows : []
+    },
+    [sessionId]
+  )
   // A recorded pane without a connection has no flow: it is listed by its name.
   const empty = p.views.filter((v) => !v.flows?.length)
 
   return (
     <div className="session-view">
-      <SessionBar session={p.session} otherFlows={p.otherFlows} onClose={p.onClose} />
+      <SessionBar session={p.session} otherFlows={p.otherFlows} onClose={p.onClose} onSaveCopy={p.onSaveCopy} />
       <div className="session-body">
         <div className="session-side">
           <FlowList
             flows={p.session.flows}
+            total={p.session.flowCount}
+            load={loadFlows}
             shownId={(f) => !emptyShown && f.id === shownFlowId}
             onShow={show}
             onExport={p.onExport}

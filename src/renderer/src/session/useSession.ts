@@ -4,8 +4,10 @@
 // from them.
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { PaneError, RecordingState, SessionSummary } from '../../../shared/contract'
-import { readWorkspace, savedPaneById, type SplitLayout } from '../../../shared/workspace'
+import { defaultViewSettings, readWorkspace, savedPaneById, type SplitLayout } from '../../../shared/workspace'
+import { playbackConnId } from '../../../shared/flows'
 import { keyCount, withoutKeys } from '../../../shared/workspace-keys'
+import { formatBytes } from '../../../shared/bytes'
 import { api } from '../api'
 import { useI18n } from '../i18n'
 import { useNotice } from '../Notice'
@@ -19,7 +21,7 @@ import { useAskBeforeUnload } from './ask-before-unload'
 import { startKey } from '../pane/Address'
 import { fileName } from './file-name'
 
-export type Dialog = { kind: 'save' | 'open' | 'export' | 'workspace'; initial: string; flow?: Flow } | undefined
+export type Dialog = { kind: 'save' | 'open' | 'export' | 'workspace' | 'saveCopy'; initial: string; flow?: Flow } | undefined
 
 /** Read-only panes an opened file makes at most (the last one holds the rest): a recorded
  *  session's panes are the user's own, a capture's flows can be hundreds, and six is what
@@ -33,6 +35,14 @@ export interface WorkspaceAccess {
   setPanes(update: (panes: PaneModel[]) => PaneModel[]): void
   /** Put saved split sizes in place (the grid is rebuilt with them). */
   restoreLayout(layout: SplitLayout | undefined): void
+}
+
+/** The flows one read-only pane plays at most (playback.start's limit). */
+const MAX_PLAYBACK_FLOWS = 10_000
+
+/** The read-only pane of the flows that have none of their own: `n` of them in the file, `flows` those it plays (the first page's, and those shown since). */
+function restView(base: PaneModel, sessionId: number, flows: Flow[], n: number): PaneModel {
+  return { ...base, sessionId, flows, title: (tr) => tr('session.otherFlows', { n }) }
 }
 
 export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void, ws: WorkspaceAccess) {
@@ -53,6 +63,9 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
   const [recording, setRecording] = useState<{ state: RecordingState; problem?: PaneError }>({ state: 'on' })
   /** The question on Save whether to include the keys, while it is asked. */
   const [keysQuestion, setKeysQuestion] = useState<{ n: number; answer(choice: KeysChoice): void } | undefined>()
+  /** The opened file's pane of the other flows, and the recorded pane each read-only pane shows. */
+  const restRef = useRef<string | undefined>(undefined)
+  const recordedRef = useRef(new Map<string, string>())
   const home = useRef('')
   const savedAt = useRef(0)
   const { layout } = ws
@@ -118,6 +131,21 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     savedAt.current = Date.now()
     say(
       r.result.incomplete ? t('session.savedIncomplete', { path: r.result.path, why: err(r.result.incomplete) }) : t('session.saved', { path: r.result.path })
+    )
+    setDialog(undefined)
+    void refreshRecent()
+    return undefined
+  }
+
+  /** The opened file saved as a clean copy: its whole blocks, and its end when a crash left it without one. */
+  const saveCopy = async (path: string): Promise<string | undefined> => {
+    if (!session) return undefined
+    const r = await api.command({ type: 'session.saveOpened', sessionId: session.sessionId, path })
+    if (!r.ok) return err(r.error)
+    say(
+      r.result.dropped > 0
+        ? t('session.savedCopyCut', { path: r.result.path, size: formatBytes(r.result.dropped) })
+        : t('session.saved', { path: r.result.path })
     )
     setDialog(undefined)
     void refreshRecent()
@@ -193,13 +221,15 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
           : (tr: typeof t) => tr('session.flowPane', { id: flows[0]!.id })
       }
     })
-    if (rest.length > 0)
-      views.push({
-        ...makePane('playback', '', ''),
-        sessionId: s.sessionId,
-        flows: rest,
-        title: (tr: typeof t) => tr('session.otherFlows', { n: rest.length })
-      })
+    restRef.current = undefined
+    // The flows past the first page are in no pane until one is shown (reach), but counted with the other flows.
+    const others = rest.length + s.flowCount - s.flows.length
+    if (rest.length > 0) {
+      const r = restView(makePane('playback', '', ''), s.sessionId, rest, others)
+      restRef.current = r.id
+      views.push(r)
+    }
+    recordedRef.current = recordedOf
     // 'view': the recording only, in its tab; the open panes stay as they are.
     const restored = mode === 'view' ? [] : restorePanes(s.workspace, mode === 'replace')
     // The previous file's read-only panes go; the live ones too when the file brings its own.
@@ -210,7 +240,7 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     ws.setPanes((ps) => [...ps.filter((p) => !goneIds.has(p.id)), ...restored, ...views])
     if (replacing) ws.restoreLayout(readWorkspace(s.workspace).layout)
     setSession(s)
-    setOtherFlows(rest.length)
+    setOtherFlows(others)
     if (restored.length > 0) {
       const closed = gone.filter((p) => p.kind !== 'playback').length
       // The words on the buttons that start them: Listen, Connect, Bind.
@@ -219,14 +249,40 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
       if (!replacing) say(t('session.restoredAdded', { n: restored.length, actions }))
       else say(closed > 0 ? t('session.restoredReplacing', { n: restored.length, closed, actions }) : t('session.restored', { n: restored.length, actions }))
     }
+    await startPlayback(s, views)
+  }
+
+  /** Plays the file's read-only panes, showing each whole conversation at once (Play replays it from the start). */
+  const startPlayback = async (s: SessionSummary, views: PaneModel[]): Promise<void> => {
+    const recordedOf = recordedRef.current
     const started = await api.command({
       type: 'playback.start',
       sessionId: s.sessionId,
       panes: views.map((v) => ({ paneId: v.id, flowIds: (v.flows ?? []).map((f) => f.id), recordedPane: recordedOf.get(v.id) }))
     })
-    // Show the whole conversation at once; Play replays it from the start.
     if (started.ok)
       await api.command({ type: 'playback.control', sessionId: s.sessionId, action: 'seek', offsetNs: String(BigInt(s.endNs) - BigInt(s.startNs)) })
+  }
+
+  /**
+   * A flow past the first page, shown from the flow list: it joins the pane of the other flows
+   * (made if there is none; the oldest such flow leaves it when it is full) and the playback
+   * starts again with it.
+   */
+  const reach = async (flow: Flow): Promise<void> => {
+    const s = session
+    if (!s) return
+    const views = panes.filter((p) => p.kind === 'playback' && p.sessionId === s.sessionId)
+    if (views.some((v) => v.flows?.some((f) => f.id === flow.id))) return
+    const old = views.find((v) => v.id === restRef.current)
+    const flows = [...(old?.flows ?? []), flow].slice(-MAX_PLAYBACK_FLOWS)
+    const base = restView(old ?? makePane('playback', '', ''), s.sessionId, flows, Math.max(otherFlows, 1))
+    // Shown alone, as any flow chosen in the list.
+    const view = base.view ?? defaultViewSettings
+    const rest = { ...base, view: { ...view, filter: { ...view.filter, connId: playbackConnId(flow) } } }
+    restRef.current = rest.id
+    ws.setPanes((ps) => (old ? ps.map((p) => (p.id === old.id ? rest : p)) : [...ps, rest]))
+    await startPlayback(s, old ? views.map((v) => (v.id === old.id ? rest : v)) : [...views, rest])
   }
 
   const exportFlow = async (flow: Flow, dir: string): Promise<string | undefined> => {
@@ -287,11 +343,13 @@ export function useSession(panes: PaneModel[], add: (...m: PaneModel[]) => void,
     dismissMessage,
     suggestion,
     save,
+    saveCopy,
     open,
     openRecent,
     pending,
     choose,
     otherFlows,
+    reach,
     exportFlow,
     exportWorkspace,
     resend,
