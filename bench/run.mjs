@@ -1199,7 +1199,7 @@ async function main() {
   ]
   const ran = own.filter((o) => o.ran)
   if (whole || ran.length) {
-    let md = whole ? writeDocText(seconds) : before
+    let md = whole ? keepHandWritten(writeDocText(seconds), before) : before
     for (const o of own) {
       const section = o.ran ? o.render() : ownSection(before, o.n)
       if (section) md = spliceOwnSection(md, o.n, section)
@@ -1264,6 +1264,16 @@ function sh(cmd, args) {
   } catch {
     return 'unknown'
   }
+}
+
+/**
+ * Sections written from other scripts' and tests' figures (marked <!-- kept --> … <!-- /kept -->)
+ * are carried from the old file into a whole run's new one, before its Peers section.
+ */
+function keepHandWritten(md, before) {
+  const kept = before.match(/<!-- kept -->[\s\S]*?<!-- \/kept -->\n/g) ?? []
+  const at = md.indexOf('## Peers')
+  return at < 0 ? md + kept.join('\n') : md.slice(0, at) + kept.map((k) => k + '\n').join('') + md.slice(at)
 }
 
 function writeDocText(seconds) {
