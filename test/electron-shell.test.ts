@@ -243,6 +243,10 @@ describe('Electron main bundle', () => {
     const flow = summary.flows.find((f) => f.proto === 'tcp' && f.paneId === 'all-c')!
     expect(flow, 'the saved session holds the client connection').toBeDefined()
     expect((await run({ type: 'session.export', sessionId: summary.sessionId, flowId: flow.id, dir: sessionsDir })).files.length).toBeGreaterThan(0)
+    const page = await run({ type: 'session.flows', sessionId: summary.sessionId, offset: 0, limit: 1 })
+    expect([page.total, page.flows.length]).toEqual([summary.flowCount, 1])
+    const copy = join(sessionsDir, 'copy.pcapng')
+    expect(await run({ type: 'session.saveOpened', sessionId: summary.sessionId, path: copy })).toMatchObject({ path: copy, dropped: 0 })
     const ws = join(sessionsDir, 'ws.json')
     await run({ type: 'session.exportWorkspace', path: ws })
     expect(existsSync(ws)).toBe(true)

@@ -53,23 +53,37 @@ export class Probe {
     return this.taps.filter((t) => t.paneId === paneId && t.dir === dir).reduce((n, t) => n + t.bytes.byteLength, 0)
   }
 
-  /** The records a pane showed (one direction), each with its bytes split into its parts. */
+  /**
+   * The records a pane showed (one direction), each with its bytes split into its parts. A
+   * record that came in pieces (larger than the screen's batch) is one record here, as the
+   * screen draws it; only a whole one is listed (its last piece has come).
+   */
   records(paneId: string, dir: 'in' | 'out' = 'in'): Shown[] {
-    const out: Shown[] = []
+    const whole: { rec: TrafficRecord; chunks: Buffer[]; got: number }[] = []
     for (const e of this.of('data', paneId)) {
       let off = 0
       for (const rec of e.records) {
         const data = Buffer.from(e.data.subarray(off, off + rec.len))
         off += rec.len
         if (rec.dir !== dir) continue
-        const parts: Shown['parts'] = []
-        let at = 0
-        for (const part of rec.parts ?? []) {
-          parts.push({ part, bytes: data.subarray(at, at + part.len) })
-          at += part.len
-        }
-        out.push({ rec, data, parts })
+        const last = whole.at(-1)
+        if (rec.piece && rec.piece.at > 0 && last?.rec.piece && last.got === rec.piece.at) {
+          last.chunks.push(data)
+          last.got += data.byteLength
+        } else whole.push({ rec, chunks: [data], got: data.byteLength })
       }
+    }
+    const out: Shown[] = []
+    for (const { rec, chunks, got } of whole) {
+      if (rec.piece && got < rec.piece.of) continue
+      const data = Buffer.concat(chunks)
+      const parts: Shown['parts'] = []
+      let at = 0
+      for (const part of rec.parts ?? []) {
+        parts.push({ part, bytes: data.subarray(at, at + part.len) })
+        at += part.len
+      }
+      out.push({ rec, data, parts })
     }
     return out
   }

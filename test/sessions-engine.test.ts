@@ -307,6 +307,7 @@ describe('a session recorded by the engine', () => {
       framing: { kind: 'raw' },
       transforms: [],
       autoReplies: [],
+      maxInflateMiB: 4,
       connections: { limit: 256, closeOnHalfClose: false, idleTimeoutS: 0 }
     })
     expect(ws.panes[0]!['composer']).toMatchObject({ lineEnding: 'lf', mode: 'text' })
