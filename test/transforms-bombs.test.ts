@@ -120,4 +120,20 @@ describe('decompression bombs', () => {
       expect(r.ok, String(maxInflateMiB)).toBe(false)
     }
   })
+
+  it('a server that closes on half-close answers the last message first: its reply waited for the inflate, the FIN waits for the reply', async () => {
+    const client = await serverWith('srv', {
+      framing: lengthFraming,
+      transforms: [{ kind: 'compress', algo: 'deflate' }],
+      autoReplies: [{ match: { kind: 'any' }, reply: { kind: 'echo' } }],
+      connections: { limit: 256, closeOnHalfClose: true, idleTimeoutS: 0 }
+    })
+    const ended = new Promise<void>((resolve) => client.socket.once('end', () => resolve()))
+    // The request and the FIN in one go, as `printf … | nc -N` sends them.
+    client.socket.end(framed(deflateSync(Buffer.from('last words'))))
+    await ended
+    const got = client.received()
+    expect(got.byteLength, 'the reply came before the FIN').toBeGreaterThan(4)
+    expect(inflateSync(got.subarray(4)).toString()).toBe('last words')
+  })
 })

@@ -28,6 +28,8 @@ export class TcpConnection {
   private abortedBy: 'local' | 'peer' | undefined
   private lastErrorCode: string | undefined
   private closed = false
+  /** The idle timeout set by idleAfter (0: none). */
+  private idleMs = 0
   private resetCheck: NodeJS.Timeout | undefined
   private readonly gone: Promise<void>
   /** How long a graceful close may wait for unsent data before the socket is dropped. */
@@ -52,7 +54,12 @@ export class TcpConnection {
       // Too many messages wait to be decompressed: read no more until they are (the peer's sends back up).
       if (!more) {
         socket.pause()
-        void ctx.traffic.room().then(() => socket.resume())
+        // Paused by us, not idle: the idle timer waits too (bytes still arrive behind the pause).
+        socket.setTimeout(0)
+        void ctx.traffic.room().then(() => {
+          socket.setTimeout(this.idleMs)
+          socket.resume()
+        })
       }
     })
     socket.on('end', () => {
@@ -206,6 +213,7 @@ export class TcpConnection {
 
   /** Runs `then` once no byte went either way for `ms` (0: never; each call starts the wait over). */
   idleAfter(ms: number, then: () => void): void {
+    this.idleMs = ms
     this.socket.removeAllListeners('timeout')
     this.socket.setTimeout(ms)
     if (ms > 0) this.socket.once('timeout', then)

@@ -21,7 +21,7 @@ export class ServerLimits {
   private readonly closedHalfClosed: BurstCount
   private readonly closedIdle: BurstCount
 
-  constructor(ctx: PaneContext) {
+  constructor(private readonly ctx: PaneContext) {
     this.refusedAtLimit = new BurstCount((count) => ctx.note('warn', { key: 'log.connLimit', params: { limit: this.settings.limit, count } }))
     this.refusedForReserve = new BurstCount((count) => {
       ctx.note('warn', { key: 'log.connReserve', params: { free: Math.max(0, this.fewestLeft), count, reserve: DESCRIPTOR_RESERVE } })
@@ -75,9 +75,15 @@ export class ServerLimits {
     return false
   }
 
+  /**
+   * Closes after what the connection read before is shown and answered: its last messages may
+   * still wait to be decompressed, and their auto-replies must go out before the FIN.
+   */
   private close(conn: TcpConnection, count: BurstCount): void {
-    if (!conn.isOpen) return
-    count.add()
-    void conn.close()
+    this.ctx.traffic.inOrder(() => {
+      if (!conn.isOpen) return
+      count.add()
+      void conn.close()
+    })
   }
 }
