@@ -2,11 +2,16 @@
 // inflate to 64 MiB each. The pane stops each at its limit (a setting, 4 MiB by default) and says
 // so in both languages; it inflates off the main thread, so the host keeps answering; records
 // and auto-replies keep their order; a message under the limit still decodes byte for byte.
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { deflateSync, inflateSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import type { CommandInput, Endpoint, PaneConfigInput } from '../src/shared/contract'
-import { DEFAULT_INFLATE_MIB } from '../src/shared/limits'
-import { Probe, RawClient, type Shown, useProbe } from './probe'
+import { DEFAULT_INFLATE_MIB, MAX_INFLATE_QUEUE } from '../src/shared/limits'
+import { Probe, RawClient, RawUdp, type Shown, useProbe } from './probe'
 import { expectAnswersAfter, expectAnswersDuring } from './responsive'
 import { expectReason } from './why'
 
@@ -75,11 +80,17 @@ describe('decompression bombs', () => {
     }
     // The recorder got every byte the peer sent, and the auto-replies went out in order.
     expect(probe.tapped('srv')).toBe(wire.byteLength)
-    const echoes = await client.untilReceived(30 * framed(deflateSync(small(29))).byteLength - 30, 'the 30 echoes', 10_000)
-    const said: string[] = []
-    for (let at = 0; at + 4 <= echoes.byteLength; at += 4 + echoes.readUInt32BE(at)) {
-      said.push(inflateSync(echoes.subarray(at + 4, at + 4 + echoes.readUInt32BE(at))).toString())
+    /** The echoes whole so far, each inflated. */
+    const echoed = (): string[] => {
+      const got = client.received()
+      const said: string[] = []
+      for (let at = 0; at + 4 <= got.byteLength && at + 4 + got.readUInt32BE(at) <= got.byteLength; at += 4 + got.readUInt32BE(at)) {
+        said.push(inflateSync(got.subarray(at + 4, at + 4 + got.readUInt32BE(at))).toString())
+      }
+      return said
     }
+    await probe.until(() => echoed().length >= 30, 'the 30 echoes', 10_000)
+    const said = echoed()
     expect(said).toEqual(Array.from({ length: 30 }, (_, i) => `small ${i}`))
     // The connection is still open and a message after the flood decodes.
     await client.write(framed(deflateSync(Buffer.from('after'))))
@@ -135,5 +146,47 @@ describe('decompression bombs', () => {
     const got = client.received()
     expect(got.byteLength, 'the reply came before the FIN').toBeGreaterThan(4)
     expect(inflateSync(got.subarray(4)).toString()).toBe('last words')
+  })
+
+  it('a UDP flood past the queue: the datagrams that find it full are shown as they came and counted in one note (en, zh), the queue stays bounded', async () => {
+    // Hold the thread pool: reads of FIFOs nobody writes block its threads, so no inflate can
+    // finish until they are let go (forced, not hoped for: the queue fills whatever the speed).
+    const fifoDir = mkdtempSync(join(tmpdir(), 'np-pool-'))
+    const fifos = Array.from({ length: 8 }, (_, i) => join(fifoDir, `f${i}`))
+    for (const f of fifos) execFileSync('mkfifo', [f])
+    const held = fifos.map((f) => readFile(f).catch(() => Buffer.alloc(0)))
+    try {
+      await probe.ok({ type: 'pane.configure', paneId: 'udp', config: { framing: { kind: 'raw' }, transforms: [{ kind: 'compress', algo: 'deflate' }] } })
+      const { local } = await probe.ok<{ local: Endpoint }>({ type: 'udp.bind', paneId: 'udp', host: '127.0.0.1', port: 0 })
+      const peer = await RawUdp.bind()
+      cleanups.push(() => peer.close())
+      const datagram = deflateSync(Buffer.from('hello over udp'))
+      const sent = 40
+      for (let i = 0; i < sent; i++) await peer.send(datagram, local.port)
+      // Those past the queue's bound show at once, undecoded (the wire bytes, no steps).
+      await probe.until(() => probe.records('udp').length >= sent - MAX_INFLATE_QUEUE, 'the datagrams past the queue on screen')
+      const raw = probe.records('udp')
+      expect(raw.every((r) => r.parts.length === 0 && r.data.equals(datagram))).toBe(true)
+    } finally {
+      // Let the pool go: each FIFO gets a writer and an end.
+      execFileSync('sh', ['-c', fifos.map((f) => `: > '${f}'`).join('; ')])
+      await Promise.all(held)
+      rmSync(fifoDir, { recursive: true, force: true })
+    }
+    const records = await probe.untilRecords('udp', 40)
+    const decoded = records.filter((r) => r.parts.length > 0)
+    expect(decoded.length).toBe(MAX_INFLATE_QUEUE)
+    expect(decoded.every((r) => payloadOf(r).toString() === 'hello over udp')).toBe(true)
+    await probe.until(() => probe.of('pane.note', 'udp').some((n) => n.message.key === 'log.udpUndecoded'), 'the note')
+    const notes = probe.of('pane.note', 'udp').filter((n) => n.message.key === 'log.udpUndecoded')
+    expect(notes.length).toBe(1)
+    expectReason(
+      notes[0]!.message,
+      { key: 'log.udpUndecoded', params: { count: 40 - MAX_INFLATE_QUEUE, queue: MAX_INFLATE_QUEUE } },
+      {
+        en: `${40 - MAX_INFLATE_QUEUE} datagram(s) shown as they came, not decompressed: 16 messages were already waiting to be decompressed (a flood).`,
+        zh: `${40 - MAX_INFLATE_QUEUE} 个数据报按原样显示，未解压：已有 16 条消息在等待解压（数据洪泛）。`
+      }
+    )
   })
 })

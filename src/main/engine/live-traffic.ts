@@ -8,6 +8,7 @@ import type { AutoReplier, ReplyAction } from './auto-reply'
 import { nowNs } from './clock'
 import { toPaneError } from './errors'
 import { InOrder } from './in-order'
+import { BurstCount } from './burst-count'
 import { MAX_INFLATE_QUEUE } from '../../shared/limits'
 import type { Message, MessagePath } from './message-path'
 import type { TrafficTap } from './taps'
@@ -34,12 +35,15 @@ export interface TrafficHost {
 export class LiveTraffic {
   /** The pane's screen work, in order (see in-order.ts). */
   private readonly screen: InOrder
+  /** Datagrams shown undecoded because too many waited to be decompressed. */
+  private readonly undecoded: BurstCount
 
   constructor(
     private readonly pane: TrafficHost,
     private readonly tap: (tap: TrafficTap) => void
   ) {
     this.screen = new InOrder(MAX_INFLATE_QUEUE, (err) => pane.error(toPaneError(err, { op: 'read' })))
+    this.undecoded = new BurstCount((count) => pane.note('warn', { key: 'log.udpUndecoded', params: { count, queue: MAX_INFLATE_QUEUE } }))
   }
 
   /**
@@ -60,7 +64,12 @@ export class LiveTraffic {
         this.answer(connId, bytes, reply)
       })
     } else if (!path.decompresses) this.inOrder(() => this.deliver(record, path.incoming(connId, bytes, datagram), reply))
-    else this.inOrder(async () => this.deliver(record, await path.incomingOffThread(connId, bytes, datagram), reply))
+    else if (datagram && this.screen.full) {
+      // A datagram socket cannot stop reading: past the bound a datagram is shown as it came,
+      // not decompressed (nor answered), at once, and counted: one note per burst.
+      this.pane.show(record, bytes)
+      this.undecoded.add()
+    } else this.inOrder(async () => this.deliver(record, await path.incomingOffThread(connId, bytes, datagram), reply))
     return !this.screen.full
   }
 

@@ -219,6 +219,7 @@ export const en = {
   'log.ruleTooLong':
     'Auto-reply rule {n} skipped a message of {bytes} B from connection #{id}: its pattern looks at messages up to {max} B (a longer pattern takes shorter messages). The rules after it were still tried.',
   'log.framingChanged': 'Framing changed: {bytes} B of an unfinished frame on connection #{id} were dropped.',
+  'log.udpUndecoded': '{count} datagram(s) shown as they came, not decompressed: {queue} messages were already waiting to be decompressed (a flood).',
   'log.connLimit': 'Connection limit ({limit}) reached: refused {count} connection(s). Settings › Connections changes the limit.',
   'log.connReserve':
     'Only {free} file descriptors were left to the app: refused {count} connection(s), keeping {reserve} free so that saving, opening and new tabs keep working.',

@@ -221,6 +221,7 @@ export const zh: Record<MessageKey, string> = {
   'log.ruleTooLong':
     '自动回复规则 {n} 跳过了来自连接 #{id} 的一条 {bytes} B 的消息：它的模式只检查不超过 {max} B 的消息（模式越长，可检查的消息越短）。其后的规则仍会检查。',
   'log.framingChanged': '分帧设置已更改：连接 #{id} 上未完成帧的 {bytes} B 已丢弃。',
+  'log.udpUndecoded': '{count} 个数据报按原样显示，未解压：已有 {queue} 条消息在等待解压（数据洪泛）。',
   'log.connLimit': '已达到连接上限（{limit}）：拒绝了 {count} 个连接。可在“设置 › 连接”中修改上限。',
   'log.connReserve': '应用只剩 {free} 个文件描述符：拒绝了 {count} 个连接，保留 {reserve} 个，以便保存、打开和新标签页仍能使用。',
   'log.closedHalfClosed': '已关闭 {count} 个对端半关闭的连接（已开启“对端半关闭时关闭”）。',
