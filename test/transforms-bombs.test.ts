@@ -2,16 +2,12 @@
 // inflate to 64 MiB each. The pane stops each at its limit (a setting, 4 MiB by default) and says
 // so in both languages; it inflates off the main thread, so the host keeps answering; records
 // and auto-replies keep their order; a message under the limit still decodes byte for byte.
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { deflateSync, inflateSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import type { CommandInput, Endpoint, PaneConfigInput } from '../src/shared/contract'
 import { DEFAULT_INFLATE_MIB, MAX_INFLATE_QUEUE } from '../src/shared/limits'
 import { Probe, RawClient, RawUdp, type Shown, useProbe } from './probe'
+import { holdThreadPool } from './hold-pool'
 import { expectAnswersAfter, expectAnswersDuring } from './responsive'
 import { expectReason } from './why'
 
@@ -28,8 +24,8 @@ const framed = (payload: Buffer): Buffer => {
   head.writeUInt32BE(payload.byteLength)
   return Buffer.concat([head, payload])
 }
-/** The bytes after the last transform undone (the payload the pane shows). */
-const payloadOf = (s: Shown): Buffer => s.parts.at(-1)!.bytes
+/** The bytes after the last transform undone (the payload the pane shows); a raw read's own bytes. */
+const payloadOf = (s: Shown): Buffer => s.parts.at(-1)?.bytes ?? s.data
 const inflateStage = (s: Shown): Shown['parts'][number] => s.parts.find((p) => p.part.op === 'decompress')!
 
 async function serverWith(paneId: string, config: PaneConfigInput): Promise<RawClient> {
@@ -149,12 +145,7 @@ describe('decompression bombs', () => {
   })
 
   it('a UDP flood past the queue: the datagrams that find it full are shown as they came and counted in one note (en, zh), the queue stays bounded', async () => {
-    // Hold the thread pool: reads of FIFOs nobody writes block its threads, so no inflate can
-    // finish until they are let go (forced, not hoped for: the queue fills whatever the speed).
-    const fifoDir = mkdtempSync(join(tmpdir(), 'np-pool-'))
-    const fifos = Array.from({ length: 8 }, (_, i) => join(fifoDir, `f${i}`))
-    for (const f of fifos) execFileSync('mkfifo', [f])
-    const held = fifos.map((f) => readFile(f).catch(() => Buffer.alloc(0)))
+    const letGo = holdThreadPool()
     try {
       await probe.ok({ type: 'pane.configure', paneId: 'udp', config: { framing: { kind: 'raw' }, transforms: [{ kind: 'compress', algo: 'deflate' }] } })
       const { local } = await probe.ok<{ local: Endpoint }>({ type: 'udp.bind', paneId: 'udp', host: '127.0.0.1', port: 0 })
@@ -168,10 +159,7 @@ describe('decompression bombs', () => {
       const raw = probe.records('udp')
       expect(raw.every((r) => r.parts.length === 0 && r.data.equals(datagram))).toBe(true)
     } finally {
-      // Let the pool go: each FIFO gets a writer and an end.
-      execFileSync('sh', ['-c', fifos.map((f) => `: > '${f}'`).join('; ')])
-      await Promise.all(held)
-      rmSync(fifoDir, { recursive: true, force: true })
+      await letGo()
     }
     const records = await probe.untilRecords('udp', 40)
     const decoded = records.filter((r) => r.parts.length > 0)
@@ -188,5 +176,44 @@ describe('decompression bombs', () => {
         zh: `${40 - MAX_INFLATE_QUEUE} 个数据报按原样显示，未解压：已有 16 条消息在等待解压（数据洪泛）。`
       }
     )
+  })
+
+  it('new settings wait for the reads still queued behind a decompression: a half frame among them is said, not lost', async () => {
+    const client = await serverWith('srv', { framing: lengthFraming, transforms: [{ kind: 'compress', algo: 'deflate' }] })
+    const letGo = holdThreadPool()
+    const half = framed(deflateSync(Buffer.from('two'))).subarray(0, 5)
+    try {
+      await client.write(framed(deflateSync(Buffer.from('one'))))
+      await probe.until(() => probe.tapped('srv') > 0, 'the first read recorded')
+      // A second read, queued behind the first one's inflate: half of the next frame.
+      const before = probe.tapped('srv')
+      await client.write(half)
+      await probe.until(() => probe.tapped('srv') > before, 'the second read recorded')
+      await probe.ok({ type: 'pane.configure', paneId: 'srv', config: { framing: { kind: 'raw' }, transforms: [] } })
+    } finally {
+      await letGo()
+    }
+    await client.write('raw now')
+    const records = await probe.untilRecords('srv', 2)
+    expect(records.map((r) => payloadOf(r).toString())).toEqual(['one', 'raw now'])
+    // The half frame read under the old framing is dropped by the change, and the log says so.
+    const notes = probe.of('pane.note', 'srv').filter((n) => n.message.key === 'log.framingChanged')
+    expect(notes.map((n) => n.message.params)).toEqual([{ id: 1, bytes: half.byteLength }])
+  })
+
+  it('a pane closed while its messages are being decompressed shows nothing more', async () => {
+    const client = await serverWith('gone', { framing: lengthFraming, transforms: [{ kind: 'compress', algo: 'deflate' }] })
+    const letGo = holdThreadPool()
+    let mark = 0
+    try {
+      await client.write(framed(deflateSync(Buffer.from('late'))))
+      await probe.until(() => probe.tapped('gone') > 0, 'the read recorded')
+      await probe.ok({ type: 'pane.close', paneId: 'gone' })
+      mark = probe.events.length
+    } finally {
+      await letGo()
+    }
+    await expectAnswersAfter('a closed pane', ask)
+    expect(probe.events.slice(mark).filter((e) => 'paneId' in e && e.paneId === 'gone')).toEqual([])
   })
 })

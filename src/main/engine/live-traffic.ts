@@ -35,6 +35,7 @@ export interface TrafficHost {
 export class LiveTraffic {
   /** The pane's screen work, in order (see in-order.ts). */
   private readonly screen: InOrder
+  private stopped = false
   /** Datagrams shown undecoded because too many waited to be decompressed. */
   private readonly undecoded: BurstCount
 
@@ -69,7 +70,11 @@ export class LiveTraffic {
       // not decompressed (nor answered), at once, and counted: one note per burst.
       this.pane.show(record, bytes)
       this.undecoded.add()
-    } else this.inOrder(async () => this.deliver(record, await path.incomingOffThread(connId, bytes, datagram), reply))
+    } else
+      this.inOrder(async () => {
+        const messages = await path.incomingOffThread(connId, bytes, datagram)
+        if (!this.stopped) this.deliver(record, messages, reply)
+      })
     return !this.screen.full
   }
 
@@ -80,7 +85,12 @@ export class LiveTraffic {
 
   /** Runs `show` now, or, while messages are being decompressed, after them (the pane's log and screen keep their order). */
   inOrder(show: () => void | Promise<void>): void {
-    this.screen.run(show)
+    this.screen.run(() => (this.stopped ? undefined : show()))
+  }
+
+  /** The pane is closing: what still waits in the queue is dropped, never shown. */
+  stop(): void {
+    this.stopped = true
   }
 
   private deliver(record: Omit<TrafficRecord, 'len' | 'parts' | 'ok'>, messages: Message[], reply: (payload: Uint8Array) => void): void {

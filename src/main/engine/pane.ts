@@ -63,15 +63,18 @@ export class Pane implements PaneContext, TrafficHost {
    * or a new decompression limit alone keep the message path as it is. The kind gets them too (its own part of them).
    */
   configure(config: PaneConfig): void {
-    const samePath = JSON.stringify([config.framing, config.transforms]) === JSON.stringify([this.config.framing, this.config.transforms])
-    if (!samePath) {
-      for (const { connId, bytes } of this.messagePath.pending()) this.note('warn', { key: 'log.framingChanged', params: { id: connId, bytes } })
-      this.messagePath = new MessagePath(config)
-    } else this.messagePath.limitTo(config.maxInflateMiB)
-    this.config = config
-    this.replier.dispose()
-    this.replier = new AutoReplier(config.autoReplies)
-    this.runtime.settingsChanged?.(config)
+    // After the reads before it (some may wait to be decompressed): they were read under the old settings.
+    this.traffic.inOrder(() => {
+      const samePath = JSON.stringify([config.framing, config.transforms]) === JSON.stringify([this.config.framing, this.config.transforms])
+      if (!samePath) {
+        for (const { connId, bytes } of this.messagePath.pending()) this.note('warn', { key: 'log.framingChanged', params: { id: connId, bytes } })
+        this.messagePath = new MessagePath(config)
+      } else this.messagePath.limitTo(config.maxInflateMiB)
+      this.config = config
+      this.replier.dispose()
+      this.replier = new AutoReplier(config.autoReplies)
+      this.runtime.settingsChanged?.(config)
+    })
   }
 
   emit(event: PaneEvent): void {
@@ -113,9 +116,12 @@ export class Pane implements PaneContext, TrafficHost {
   }
 
   clearScreen(): void {
-    this.messagePath = new MessagePath(this.config)
-    this.display.discard()
-    this.deps.emit({ type: 'pane.cleared', paneId: this.paneId })
+    // After the reads before it are drawn, so none of them lands on the cleared screen.
+    this.traffic.inOrder(() => {
+      this.messagePath = new MessagePath(this.config)
+      this.display.discard()
+      this.deps.emit({ type: 'pane.cleared', paneId: this.paneId })
+    })
   }
 
   startJob(...args: Parameters<Jobs['start']>): number {
@@ -126,6 +132,8 @@ export class Pane implements PaneContext, TrafficHost {
     this.jobs.stop()
     this.replier.dispose()
     await this.runtime.stop()
+    // Messages still being decompressed are dropped: their pane is gone.
+    this.traffic.stop()
     this.display.dispose()
   }
 }
