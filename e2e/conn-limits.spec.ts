@@ -29,7 +29,7 @@ test('the connection limit is shown and settable in the server pane settings; pe
   // A limit the contract refuses is shown as a problem and not applied.
   await limit.fill('0')
   await inspector.getByRole('button', { name: 'Apply' }).click()
-  await expect(inspector.getByRole('alert')).toContainText('connections › limit')
+  await expect(inspector.getByRole('alert')).toContainText('Check Connection limit: a whole number from 1 to 100000')
   // The client pane's connection is the one the pane holds; the next three are refused.
   await limit.fill('1')
   await inspector.getByRole('button', { name: 'Apply' }).click()

@@ -2,7 +2,9 @@
 // BAD_COMMAND with a detail a person can act on. And the web host's binary framing
 // carries payloads as raw bytes.
 import { describe, expect, it } from 'vitest'
-import { commandTypes } from '../src/shared/contract'
+import { commandTypes, paneConfigSchema } from '../src/shared/contract'
+import { translate, translateRef } from '../src/shared/i18n'
+import { issueField, issueReason } from '../src/shared/transform-spec'
 import { decodeFrame, encodeFrame, type WireMessage } from '../src/shared/wire'
 
 import { Probe, useProbe } from './probe'
@@ -125,5 +127,24 @@ describe('wire framing', () => {
     const notMessage = new TextEncoder().encode('\u0002\u0000\u0000\u000042')
     expect(() => decodeFrame(notMessage)).toThrow(/not a message/)
     for (const bad of [Uint8Array.of(1, 0), beyond, notJson, notMessage]) expect(() => decodeFrame(bad)).toThrow(Error)
+  })
+})
+
+describe('a settings number out of range', () => {
+  it('names the field by its label and says the range, in en and zh', () => {
+    for (const [config, en, zh] of [
+      [{ connections: { limit: 0 } }, 'Check Connection limit: a whole number from 1 to 100000', '连接上限'],
+      [{ connections: { idleTimeoutS: 1.5 } }, 'Check Idle timeout (s): a whole number from 0 to 86400', '空闲超时'],
+      [{ maxInflateMiB: 65 }, 'Check Largest decompressed message, MiB: a whole number from 1 to 64', '解压']
+    ] as const) {
+      const r = paneConfigSchema.safeParse(config)
+      expect(r.success).toBe(false)
+      const issue = r.error!.issues[0]
+      const say = (lang: 'en' | 'zh'): string =>
+        translate(lang, 'settings.problem', { where: translate(lang, issueField(issue)!), message: translateRef(lang, issueReason(issue)!) })
+      expect(say('en')).toBe(en)
+      expect(say('zh')).toContain(zh)
+      expect(say('zh')).toContain('之间的整数')
+    }
   })
 })

@@ -3,7 +3,7 @@
 // from the schemas. Main validates each command; the tests check each event and result.
 // Payloads are always binary (Uint8Array), never arrays, base64 or hex strings.
 import { z } from 'zod'
-import { maxInflateMibSchema, transformStepsSchema } from './transform-spec'
+import { maxInflateMibSchema, transformStepsSchema, wholeNumberIn } from './transform-spec'
 import { DEFAULT_INFLATE_MIB } from './limits'
 import { textEncodings } from './encodings'
 import { isMessageKey, type MessageKey } from './i18n'
@@ -85,11 +85,11 @@ export type AutoReply = z.input<typeof autoReplySchema>
 /** What a TCP server pane does with the connections it accepts (limits.ts has the defaults; other kinds ignore it). */
 export const connSettingsSchema = z.object({
   /** How many it holds at once; the next ones are refused and counted. */
-  limit: z.number().int().min(1).max(CONN_LIMIT_MAX).default(CONN_LIMIT_DEFAULT),
+  limit: wholeNumberIn(1, CONN_LIMIT_MAX, 'conns.limit').default(CONN_LIMIT_DEFAULT),
   /** Close one as soon as its peer half-closes. */
   closeOnHalfClose: z.boolean().default(CLOSE_ON_HALF_CLOSE_DEFAULT),
   /** Close one idle (no bytes either way) this many seconds; 0: never. */
-  idleTimeoutS: z.number().int().min(0).max(IDLE_TIMEOUT_S_MAX).default(IDLE_TIMEOUT_S_DEFAULT)
+  idleTimeoutS: wholeNumberIn(0, IDLE_TIMEOUT_S_MAX, 'conns.idleTimeout').default(IDLE_TIMEOUT_S_DEFAULT)
 })
 export type ConnSettings = z.output<typeof connSettingsSchema>
 

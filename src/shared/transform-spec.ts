@@ -3,7 +3,7 @@
 // file, so it must not pull in node:crypto or node:zlib.
 import { z } from 'zod'
 import { parseHex } from './bytes'
-import { translateRef, type MessageRef } from './i18n'
+import { isMessageKey, translateRef, type MessageKey, type MessageRef } from './i18n'
 import { MAX_INFLATE_MIB, MIN_INFLATE_MIB } from './limits'
 
 export const checksumAlgos = ['sum8', 'xor8', 'crc16-modbus', 'crc16-ccitt-false', 'crc32', 'md5', 'sha256'] as const
@@ -124,6 +124,12 @@ export function issueReason(issue: z.core.$ZodIssue | undefined): MessageRef | u
   return issue?.code === 'custom' ? (issue.params as { reason?: MessageRef } | undefined)?.reason : undefined
 }
 
+/** The catalog key of the label of the field a custom issue is about (wholeNumberIn), if it says. */
+export function issueField(issue: z.core.$ZodIssue | undefined): MessageKey | undefined {
+  const field = issue?.code === 'custom' ? (issue.params as { field?: unknown } | undefined)?.field : undefined
+  return isMessageKey(field) ? field : undefined
+}
+
 export const transformStepSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('checksum'), algo: z.enum(checksumAlgos), dir: dirSchema }),
   z.object({ kind: z.literal('compress'), algo: z.enum(compressAlgos), dir: dirSchema }),
@@ -139,8 +145,18 @@ export const transformStepsSchema = z.array(transformStepSchema).max(8, 'at most
  */
 export const keyOmittedStepSchema = z.object({ ...encryptShape, keyOmitted: z.enum(keyFields) })
 
+/**
+ * A whole number from `min` to `max` for a settings field; out of range it says so in the
+ * catalog's words; `field` is the catalog key of the field's label (where the form says to look).
+ */
+export function wholeNumberIn(min: number, max: number, field: string): z.ZodNumber {
+  return z.number().refine((n) => Number.isInteger(n) && n >= min && n <= max, {
+    params: { reason: { key: 'settings.wholeNumber', params: { min, max } }, field }
+  }) as unknown as z.ZodNumber
+}
+
 /** The most one message of a pane may decompress to, in MiB (limits.ts: its default and range). */
-export const maxInflateMibSchema = z.number().int().min(MIN_INFLATE_MIB).max(MAX_INFLATE_MIB)
+export const maxInflateMibSchema = wholeNumberIn(MIN_INFLATE_MIB, MAX_INFLATE_MIB, 'transforms.maxInflate')
 
 /** Whether a pane's incoming messages are decompressed (the steps undone on receipt include one). */
 export function decompressesIncoming(steps: readonly TransformStep[]): boolean {

@@ -267,6 +267,7 @@ export const en = {
   'settings.title': 'Framing, transforms, auto-replies',
   'settings.apply': 'Apply',
   'settings.applied': 'Applied',
+  'settings.wholeNumber': 'a whole number from {min} to {max}',
   'settings.problem': 'Check {where}: {message}',
   'settings.titleServer': 'Framing, transforms, auto-replies, connections',
   'conns.limit': 'Connection limit',

@@ -267,6 +267,7 @@ export const zh: Record<MessageKey, string> = {
   'settings.title': '分帧、变换、自动回复',
   'settings.apply': '应用',
   'settings.applied': '已应用',
+  'settings.wholeNumber': '应为 {min} 到 {max} 之间的整数',
   'settings.problem': '请检查 {where}：{message}',
   'settings.titleServer': '分帧、变换、自动回复、连接',
   'conns.limit': '连接上限',

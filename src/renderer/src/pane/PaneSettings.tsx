@@ -12,7 +12,7 @@ import {
   type PaneConfig,
   type PaneConfigInput
 } from '../../../shared/contract'
-import { checksumAlgos, cipherAlgos, compressAlgos, issueReason, stepDirs, type KeyField, type StepDir } from '../../../shared/transform-spec'
+import { checksumAlgos, cipherAlgos, compressAlgos, issueField, issueReason, stepDirs, type KeyField, type StepDir } from '../../../shared/transform-spec'
 import { keyWanted, wantsKey } from '../../../shared/workspace-keys'
 import { translateRef } from '../../../shared/i18n'
 import { DEFAULT_INFLATE_MIB } from '../../../shared/limits'
@@ -93,7 +93,8 @@ export function PaneSettings({ kind, config, onApply, askKey }: Props) {
     if (!r.success) {
       const issue = r.error.issues[0]!
       const why = issueReason(issue)
-      setProblem(t('settings.problem', { where: issue.path.join(' › '), message: why ? translateRef(lang, why) : issue.message }))
+      const field = issueField(issue)
+      setProblem(t('settings.problem', { where: field ? t(field) : issue.path.join(' › '), message: why ? translateRef(lang, why) : issue.message }))
       setApplied(false)
       return
     }
