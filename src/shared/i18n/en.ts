@@ -209,6 +209,7 @@ export const en = {
   'why.recordingOffNoSave': 'There is no recording to save: recording is off.',
   'why.playbackNotStarted': 'start the playback first.',
   'why.saveOverOpened': 'A copy cannot replace the file it is made from: choose another name.',
+  'why.openedFileGone': 'The file this session was opened from ({path}) was moved or deleted: open it again from where it is now.',
   'why.sessionNotOpen': 'session {id} is not open.',
   'why.openStopped': 'The opening was stopped: the session was closed before its file was read to the end.',
   'err.ENOSPC': 'No space left on the disk.',

@@ -211,6 +211,7 @@ export const zh: Record<MessageKey, string> = {
   'why.recordingOffNoSave': '没有可保存的录制：录制已关闭。',
   'why.playbackNotStarted': '请先开始回放。',
   'why.saveOverOpened': '副本不能覆盖它所来自的文件：请换一个名称。',
+  'why.openedFileGone': '打开此会话的文件（{path}）已被移动或删除：请从它现在的位置重新打开。',
   'why.sessionNotOpen': '会话 {id} 没有打开。',
   'why.openStopped': '打开已停止：文件读完之前会话已被关闭。',
   'err.ENOSPC': '磁盘空间不足。',
