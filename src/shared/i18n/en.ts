@@ -534,6 +534,8 @@ export const en = {
   'flows.timing.scaled': 'Scaled timing',
   'flows.speed': 'Replay speed',
   'flows.badSpeed': 'The replay speed is a number from 0.01 to 100 (2 = twice as fast).',
+  'flows.loadFailed': 'Flows {from}–{to} could not be fetched: {why}',
+  'flows.retry': 'Retry',
   'flows.pages': 'Pages of the flow list',
   'flows.range': 'Flows {from}–{to} of {n}',
   'flows.goToShort': 'Go to flow',

@@ -518,6 +518,8 @@ export const zh: Record<MessageKey, string> = {
   'flows.timing.scaled': '按比例',
   'flows.speed': '重放速度',
   'flows.badSpeed': '重放速度是 0.01 到 100 之间的数（2 表示两倍速）。',
+  'flows.loadFailed': '无法获取第 {from}–{to} 个流：{why}',
+  'flows.retry': '重试',
   'flows.pages': '流列表分页',
   'flows.range': '第 {from}–{to} 个流，共 {n} 个',
   'flows.goToShort': '转到流',
