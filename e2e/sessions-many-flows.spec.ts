@@ -5,12 +5,12 @@
 // page when it is turned to, and a flow far past the first page is reached by its number and
 // shown in the pane of the other flows.
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SessionWriter } from '../src/main/session/writer'
 import { writeManyUdpFlows } from '../test/many-flows.mjs'
-import { expect, pane, shot, test } from './fixtures'
+import { expect, pane, shot, startHost, test } from './fixtures'
 
 test('a capture of 5,000 flows shows the first page and the count, and reaches flow 4500 by its number', async ({ app }) => {
   const file = join(mkdtempSync(join(tmpdir(), 'np-many-flows-')), 'five-thousand.pcap')
@@ -72,4 +72,47 @@ test('a recording cut in the middle of a packet, saved with Save a copy, is read
   const r = spawnSync('tshark', ['-r', copy, '-q'], { encoding: 'utf8' })
   expect(r.stderr).not.toMatch(/cut short/)
   expect(r.status).toBe(0)
+})
+
+// The page past the first 1,000 flows is fetched from the host: with the host gone (stopped, as
+// a crash or a closed terminal leaves it), the list says which flows could not be fetched and
+// why, and offers Retry, which asks again (and says so again while the host is still gone).
+test('a page of flows that cannot be fetched says so in the list, with Retry', async ({ page }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'np-flows-failed-'))
+  const host = await startHost(join(dir, 'sessions'))
+  try {
+    const file = join(dir, 'five-thousand.pcap')
+    writeManyUdpFlows(file, 5000)
+    await page.addInitScript(() => localStorage.setItem('np.lang', 'en'))
+    await page.goto(host.url)
+    await page.getByRole('button', { name: 'Open…' }).click()
+    await page.getByRole('dialog').getByRole('textbox', { name: 'Path' }).fill(file)
+    await page.getByRole('dialog').getByRole('button', { name: 'Open' }).click()
+    const tab = page.getByRole('tabpanel', { name: 'five-thousand.pcap', exact: true })
+    const list = tab.getByRole('table', { name: 'Recorded flows' })
+    const pages = tab.getByRole('group', { name: 'Pages of the flow list' })
+    await expect(list.getByRole('row')).toHaveCount(51)
+    await host.stop()
+    // The first 1,000 came with the file and are still shown; flow 4500 must be fetched.
+    await pages.getByRole('textbox', { name: 'Go to flow (its number, then Enter)' }).fill('4500')
+    await pages.getByRole('textbox', { name: 'Go to flow (its number, then Enter)' }).press('Enter')
+    await expect(pages.getByRole('status')).toHaveText('Flows 4501–4550 of 5000')
+    const failed = tab.getByRole('alert').filter({ hasText: 'Flows 4501–4550 could not be fetched' })
+    await expect(failed).toContainText('the connection to the web host is lost: reload the page.')
+    await expect(list.getByRole('row')).toHaveCount(1)
+    const retry = failed.getByRole('button', { name: 'Retry' })
+    await expect(retry).toBeVisible()
+    await shot(page, 'session-flows-failed')
+    await retry.click()
+    await expect(failed).toBeVisible()
+    // Back to a page that came with the file: shown, no failure.
+    await pages.getByRole('textbox', { name: 'Go to flow (its number, then Enter)' }).fill('10')
+    await pages.getByRole('textbox', { name: 'Go to flow (its number, then Enter)' }).press('Enter')
+    await expect(pages.getByRole('status')).toHaveText('Flows 1–50 of 5000')
+    await expect(list.getByRole('row')).toHaveCount(51)
+    await expect(failed).toHaveCount(0)
+  } finally {
+    await host.stop()
+    rmSync(dir, { recursive: true, force: true })
+  }
 })

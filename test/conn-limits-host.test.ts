@@ -60,24 +60,28 @@ describe('the web host under a low descriptor limit, flooded by half-closing pee
     const before = openFds(pid)
 
     const reserveNotes = (): Note[] => c.events.filter((e): e is Note => e.type === 'pane.note' && e.paneId === 'srv' && e.message.key === 'log.connReserve')
+    const refused = (): number => reserveNotes().reduce((n, e) => n + Number(e.message.params?.['count']), 0)
+    const accepted = (): number => c.events.filter((e) => e.type === 'conn.open' && e.paneId === 'srv').length
+    // The flood is over once every peer is held or was reset and the pane has said every refusal
+    // (a burst may be said in a few notes: a loaded machine can leave a gap over the quiet window).
+    const ended = (): number => PEERS - peers!.count(undefined)
+    const over = (): boolean => peers!.count('connected') === PEERS && accepted() + ended() === PEERS && refused() >= ended()
     peers = new HalfClosers((listen.result!['local'] as { port: number }).port, PEERS)
     await expectAnswersDuring(
       `${PEERS} half-closing peers, ${NOFILE} descriptors`,
       () => ask({ type: 'session.info' }),
-      () => reserveNotes().length === 0
+      () => !over()
     )
-    await until(() => reserveNotes().length > 0, 'the descriptor reserve note', 20_000)
-    const accepted = (): number => c.events.filter((e) => e.type === 'conn.open' && e.paneId === 'srv').length
-    await peers.settled(PEERS - accepted(), 20_000)
-    const refused = reserveNotes().reduce((n, e) => n + Number(e.message.params?.['count']), 0)
+    await until(over, 'every peer held or refused, and every refusal said', 20_000)
     const during = openFds(pid)
     console.info(
-      `reserve: ${accepted()} accepted, ${refused} refused (the peers saw ${peers.count('reset')} resets); descriptors ${before} → ${during} of ${NOFILE}`
+      `reserve: ${accepted()} accepted, ${refused()} refused (the peers saw ${peers.count('reset')} resets); descriptors ${before} → ${during} of ${NOFILE}`
     )
     // Every peer is either held or was refused, and the pane counted the refusals the peers saw.
     expect(accepted()).toBeGreaterThan(0)
-    expect(accepted() + refused).toBe(PEERS)
-    expect(peers.count('reset')).toBe(refused)
+    expect(accepted() + refused()).toBe(PEERS)
+    expect(peers.count('reset')).toBe(refused())
+    expect(reserveNotes().length).toBeLessThanOrEqual(5)
     expect(during).toBeLessThanOrEqual(NOFILE - DESCRIPTOR_RESERVE)
     const note = reserveNotes()[0]!.message
     expect(note.params?.['reserve']).toBe(DESCRIPTOR_RESERVE)

@@ -42,30 +42,36 @@ function bothLanguages(ref: MessageRef): { en: string; zh: string } {
 }
 
 describe('a TCP server pane against peers that half-close and stay', () => {
-  it('holds its connection limit: the peers past it are reset, counted, and said once (en and zh); a valid command is answered during and after', async () => {
+  it('holds its connection limit: the peers past it are reset, counted, and said per burst, never per connection (en and zh); a valid command is answered during and after', async () => {
     const port = await server({ limit: 20 })
     const peers = flood(port, 60)
+    // The attack is going until the pane has said all 40 refusals (a burst may be said in a few notes).
     await expectAnswersDuring(
       '60 half-closing peers, limit 20',
       () => probe.ok({ type: 'session.info' }),
-      () => notes('log.connLimit').length === 0
+      () => counted('log.connLimit') < 40
     )
     await peers.settled(40)
-    await probe.until(() => notes('log.connLimit').length > 0, 'the connection limit note', 10_000)
+    await probe.until(() => counted('log.connLimit') >= 40, 'the connection limit notes to count 40', 10_000)
     // 20 held (half-closed by their peers, kept), 40 refused: what the peers saw and what the pane counted agree.
+    expect(counted('log.connLimit')).toBe(40)
     expect(probe.of('conn.open', 'srv')).toHaveLength(20)
     expect(probe.of('conn.halfClosed', 'srv').filter((e) => e.by === 'peer')).toHaveLength(20)
     expect(probe.of('conn.closed', 'srv')).toHaveLength(0)
     expect(peers.count('reset')).toBe(40)
     expect(peers.count(undefined)).toBe(20)
-    // Once for the burst, not once per connection.
-    const [note, ...more] = notes('log.connLimit')
-    expect(more).toEqual([])
-    expect(note!.level).toBe('warn')
-    expect(note!.message).toEqual({ key: 'log.connLimit', params: { limit: 20, count: 40 } })
-    const said = bothLanguages(note!.message)
-    expect(said.en).toContain('Connection limit (20) reached: refused 40 connection(s)')
-    expect(said.zh).toContain('已达到连接上限（20）：拒绝了 40 个连接')
+    // Said per burst, not once per connection: a loaded machine may split the burst (a gap over
+    // the quiet window), so a handful of notes, each with its share of the count.
+    expect(notes('log.connLimit').length).toBeLessThanOrEqual(5)
+    for (const note of notes('log.connLimit')) {
+      expect(note.level).toBe('warn')
+      expect(note.message.params).toMatchObject({ limit: 20 })
+    }
+    const note = notes('log.connLimit')[0]!
+    const count = Number(note.message.params?.['count'])
+    const said = bothLanguages(note.message)
+    expect(said.en).toContain(`Connection limit (20) reached: refused ${count} connection(s)`)
+    expect(said.zh).toContain(`已达到连接上限（20）：拒绝了 ${count} 个连接`)
     await expectAnswersAfter('60 half-closing peers, limit 20', () => probe.ok({ type: 'session.info' }))
     // A connection closed makes room for one more.
     await probe.ok({ type: 'conn.close', paneId: 'srv', connId: probe.of('conn.open', 'srv')[0]!.connId })
@@ -82,10 +88,12 @@ describe('a TCP server pane against peers that half-close and stay', () => {
     await probe.ok({ type: 'pane.configure', paneId: 'srv', config: { connections: { limit: 8 } } })
     const more = flood(port, 5)
     await more.settled(2)
+    await probe.until(() => probe.of('conn.open', 'srv').length >= 8, '8 connections')
     expect(probe.of('conn.open', 'srv')).toHaveLength(8)
     expect(more.count('reset')).toBe(2)
-    await probe.until(() => counted('log.connLimit') === 2, 'the note: 2 refused at 8')
-    expect(notes('log.connLimit').at(-1)!.message.params).toEqual({ limit: 8, count: 2 })
+    await probe.until(() => counted('log.connLimit') >= 2, 'the notes: 2 refused at 8')
+    expect(counted('log.connLimit')).toBe(2)
+    for (const note of notes('log.connLimit')) expect(note.message.params).toMatchObject({ limit: 8 })
   })
 
   it('Close when the peer half-closes: off by default (kept), on closes those held and each next one (said once per burst, en and zh)', async () => {
@@ -102,7 +110,7 @@ describe('a TCP server pane against peers that half-close and stay', () => {
     await second.settled(7)
     await probe.until(() => probe.of('conn.closed', 'srv').length === 12, 'the 7 next ones closed as they half-closed')
     await probe.until(() => counted('log.closedHalfClosed') === 12, 'the notes: 12 closed')
-    expect(notes('log.closedHalfClosed').length).toBeLessThanOrEqual(2)
+    expect(notes('log.closedHalfClosed').length).toBeLessThanOrEqual(5)
     const said = bothLanguages(notes('log.closedHalfClosed')[0]!.message)
     expect(said.en).toMatch(/^Closed \d+ connection\(s\) whose peer half-closed/)
     expect(said.zh).toMatch(/^已关闭 \d+ 个对端半关闭的连接/)

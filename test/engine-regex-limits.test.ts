@@ -197,7 +197,7 @@ describe("text and hex rules against a peer's bytes", () => {
 })
 
 describe('a pattern RE2 cannot run in linear time is refused where it was typed', () => {
-  const refused: { pattern: string; key: string; en: string; zh: string }[] = [
+  const refused: { pattern: string; name?: string; key: string; en: string; zh: string }[] = [
     {
       pattern: '^(a+)\\1$',
       key: 'rules.regexBackref',
@@ -223,6 +223,21 @@ describe('a pattern RE2 cannot run in linear time is refused where it was typed'
       zh: `规则 2：正则表达式太大（超过 ${REGEX_MAX_INSTRUCTIONS} 步，或用 $1…$9 回复时分组太多）：匹配它会让应用长时间忙碌。`
     },
     {
+      // Repeats nested in groups multiply: a million copies of "a" (RE2 itself would only say "invalid repeat count").
+      pattern: '((a{100}){100}){100}',
+      key: 'rules.regexTooBig',
+      en: `Rule 2: the regular expression is too big (more than ${REGEX_MAX_INSTRUCTIONS} steps, or too many groups for a reply with $1…$9): matching it would keep the app busy.`,
+      zh: `规则 2：正则表达式太大（超过 ${REGEX_MAX_INSTRUCTIONS} 步，或用 $1…$9 回复时分组太多）：匹配它会让应用长时间忙碌。`
+    },
+    {
+      // 66 chains of 1,000 copies each, side by side: their counts add up to only 1,980, their program to 66,000 instructions.
+      pattern: '(?:(?:a{10}){10}){10}'.repeat(66),
+      name: '(?:(?:a{10}){10}){10} 66 times',
+      key: 'rules.regexTooBig',
+      en: `Rule 2: the regular expression is too big (more than ${REGEX_MAX_INSTRUCTIONS} steps, or too many groups for a reply with $1…$9): matching it would keep the app busy.`,
+      zh: `规则 2：正则表达式太大（超过 ${REGEX_MAX_INSTRUCTIONS} 步，或用 $1…$9 回复时分组太多）：匹配它会让应用长时间忙碌。`
+    },
+    {
       pattern: '(unclosed',
       key: 'rules.regexInvalid',
       en: 'Rule 2: the regular expression is not valid (error parsing regexp: missing closing ): `(unclosed`).',
@@ -230,7 +245,7 @@ describe('a pattern RE2 cannot run in linear time is refused where it was typed'
     }
   ]
   for (const r of refused) {
-    it(`${r.pattern}: pane.configure fails with ${r.key} (en, zh) and the pane keeps the rules it had`, async () => {
+    it(`${r.name ?? r.pattern}: pane.configure fails with ${r.key} (en, zh) and the pane keeps the rules it had`, async () => {
       const client = await server([{ match: { kind: 'exact', text: 'ping' }, reply: text('pong|') }])
       const err = await probe.fails(
         {
@@ -261,5 +276,15 @@ describe('a pattern RE2 cannot run in linear time is refused where it was typed'
     expect(compileUserRegex('\\(?=x').ok).toBe(true)
     expect(compileUserRegex('[(?=]').ok).toBe(true)
     expect(compileUserRegex('\\\\1').ok).toBe(true)
+    // Small counted repeats, nested or not, still run.
+    for (const [pattern, message] of [
+      ['(ab){3}', 'ababab'],
+      ['^(?:\\d{1,3}\\.){3}\\d{1,3}$', '127.0.0.1'],
+      ['((a{10}){10}){10}', 'a'.repeat(1000)]
+    ] as const) {
+      const c = compileUserRegex(pattern)
+      expect(c.ok, pattern).toBe(true)
+      if (c.ok) expect(c.re.test(message), pattern).toBe(true)
+    }
   })
 })

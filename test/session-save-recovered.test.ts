@@ -5,7 +5,7 @@
 // middle of a packet"); each cut, opened and saved with session.saveOpened, is read by tshark
 // without an error and opens again whole: no cut, no missing closing block, the same bytes.
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -123,5 +123,39 @@ describe('a recording a crash left, saved as a clean copy', () => {
     expect(english(reason)).toBe('A copy cannot replace the file it is made from: choose another name.')
     expect(translateRef('zh', reason as never)).toBe('副本不能覆盖它所来自的文件：请换一个名称。')
     expect(readFileSync(left).length).toBeGreaterThan(0)
+  })
+  it('refuses a symlink to the file it is made from, and a save to the file itself when it was opened through a symlink', async () => {
+    const original = readFileSync(left)
+    const link = join(dir, 'link-to-left.pcapng')
+    symlinkSync(left, link)
+    const opened = await viewer.ok<SessionSummary>({ type: 'session.open', path: left })
+    const throughLink = await viewer.ok<SessionSummary>({ type: 'session.open', path: link })
+    for (const [sessionId, path] of [
+      [opened.sessionId, link],
+      [throughLink.sessionId, left]
+    ] as const) {
+      const r = await viewer.cmd({ type: 'session.saveOpened', sessionId, path })
+      expect(r.ok, path).toBe(false)
+      const reason = (r as { error: { reason: Parameters<typeof english>[0] } }).error.reason
+      expect(english(reason)).toBe('A copy cannot replace the file it is made from: choose another name.')
+      expect(translateRef('zh', reason as never)).toBe('副本不能覆盖它所来自的文件：请换一个名称。')
+    }
+    expect(readFileSync(left).equals(original)).toBe(true)
+  })
+
+  it('says in en and zh that the opened file was moved or deleted, and the host goes on answering', async () => {
+    const gone = join(dir, 'gone.pcapng')
+    copyFileSync(left, gone)
+    const opened = await viewer.ok<SessionSummary>({ type: 'session.open', path: gone })
+    rmSync(gone)
+    const r = await viewer.cmd({ type: 'session.saveOpened', sessionId: opened.sessionId, path: join(dir, 'copy-of-gone.pcapng') })
+    expect(r.ok).toBe(false)
+    const error = (r as { error: { code: string; reason: Parameters<typeof english>[0] } }).error
+    expect(error.code).toBe('ENOENT')
+    expect(english(error.reason)).toBe(`The file this session was opened from (${gone}) was moved or deleted: open it again from where it is now.`)
+    expect(translateRef('zh', error.reason as never)).toBe(`打开此会话的文件（${gone}）已被移动或删除：请从它现在的位置重新打开。`)
+    expect(await viewer.ok({ type: 'session.info' })).toBeDefined()
+    // What was read from it is still there: its flows page.
+    expect(await viewer.ok({ type: 'session.flows', sessionId: opened.sessionId, offset: 0, limit: 10 })).toBeDefined()
   })
 })

@@ -26,28 +26,73 @@ export type UserRegex = ({ ok: true } & CompiledRegex) | { ok: false; why: Regex
 
 const flagBits: Record<string, number> = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS.MULTILINE, s: RE2JS.DOTALL }
 
-/** JS syntax that needs backtracking, found outside character classes (after a backslash is skipped with its next character). */
-function needsBacktracking(pattern: string): RegexRefusal | undefined {
-  let inClass = false
-  for (let i = 0; i < pattern.length; i++) {
+/** A piece of a pattern: an escape (a backslash and its next character), a whole character class, a counted repeat ({n}, {n,}, {n,m}) or any other character. */
+type Token = { kind: 'escape' | 'class' | 'char'; at: number } | { kind: 'repeat'; at: number; count: number }
+
+const countedRepeat = /\{(\d+)(?:,(\d*))?\}/y
+
+function* tokens(pattern: string): Generator<Token> {
+  for (let i = 0; i < pattern.length;) {
     const c = pattern[i]
     if (c === '\\') {
-      const next = pattern[i + 1] ?? ''
-      if (!inClass && (/[1-9]/.test(next) || (next === 'k' && pattern[i + 2] === '<'))) return { key: 'rules.regexBackref' }
-      i++
-    } else if (inClass) {
-      if (c === ']') inClass = false
+      yield { kind: 'escape', at: i }
+      i += 2
     } else if (c === '[') {
-      inClass = true
       // "[]" and "[^]" close at once in JS; a "]" right after the opening is the class's end.
-      if (pattern[i + 1] === '^') i++
-      if (pattern[i + 1] === ']') {
+      let j = i + 1
+      if (pattern[j] === '^') j++
+      if (pattern[j] !== ']') while (j < pattern.length && pattern[j] !== ']') j += pattern[j] === '\\' ? 2 : 1
+      yield { kind: 'class', at: i }
+      i = j + 1
+    } else {
+      countedRepeat.lastIndex = i
+      const repeat = c === '{' ? countedRepeat.exec(pattern) : null
+      if (repeat) {
+        yield { kind: 'repeat', at: i, count: Math.max(Number(repeat[1]), Number(repeat[2] || 0)) }
+        i += repeat[0].length
+      } else {
+        yield { kind: 'char', at: i }
         i++
-        inClass = false
       }
-    } else if (c === '(' && pattern[i + 1] === '?' && (pattern[i + 2] === '=' || pattern[i + 2] === '!')) return { key: 'rules.regexLookahead' }
+    }
+  }
+}
+
+/** JS syntax that needs backtracking, found outside character classes. */
+function needsBacktracking(pattern: string): RegexRefusal | undefined {
+  for (const t of tokens(pattern)) {
+    const next = pattern[t.at + 1] ?? ''
+    if (t.kind === 'escape' && (/[1-9]/.test(next) || (next === 'k' && pattern[t.at + 2] === '<'))) return { key: 'rules.regexBackref' }
+    if (t.kind === 'char' && pattern[t.at] === '(' && next === '?' && (pattern[t.at + 2] === '=' || pattern[t.at + 2] === '!'))
+      return { key: 'rules.regexLookahead' }
   }
   return undefined
+}
+
+/**
+ * A bound the program's size is sure to reach, from the counted repeats alone: a repeat of n
+ * makes n copies of what it repeats, so repeats nested in groups multiply (((a{100}){100}){100}
+ * is a million) and side by side they add. Stops counting once past `max`.
+ */
+function repeatBound(pattern: string, max: number): number {
+  // One frame per open group: what its repeats add up to, and what its last piece weighs.
+  const frames = [{ total: 0, last: 0 }]
+  for (const t of tokens(pattern)) {
+    const f = frames.at(-1)!
+    if (t.kind === 'repeat') {
+      const weight = t.count * Math.max(f.last, 1)
+      f.total += weight - f.last
+      f.last = weight
+    } else if (t.kind === 'char' && pattern[t.at] === '(') frames.push({ total: 0, last: 0 })
+    else if (t.kind === 'char' && pattern[t.at] === ')' && frames.length > 1) {
+      const group = frames.pop()!
+      const parent = frames.at(-1)!
+      parent.total += group.total
+      parent.last = group.total
+    } else if (!(t.kind === 'char' && '*+?'.includes(pattern[t.at]!))) f.last = 0
+    if (f.total > max) return f.total
+  }
+  return frames.reduce((sum, f) => sum + f.total, 0)
 }
 
 /**
@@ -60,10 +105,6 @@ function work(re: RE2JS, captures: boolean): { perChar: number; setUp: number } 
   return captures ? { perChar: insts * (2 + re.groupCount() / 16), setUp: insts * re.groupCount() } : { perChar: insts, setUp: 0 }
 }
 
-/** The repetition counts ({n}, {n,}, {n,m}) of a pattern added up: the program has at least as many instructions. */
-const repeatTotal = (pattern: string): number =>
-  [...pattern.matchAll(/\{(\d+)(?:,(\d*))?\}/g)].reduce((sum, m) => sum + Math.max(Number(m[1]), Number(m[2] || 0)), 0)
-
 const tooBig = (): RegexRefusal => ({ key: 'rules.regexTooBig', max: REGEX_MAX_INSTRUCTIONS })
 
 /**
@@ -74,7 +115,7 @@ export function compileUserRegex(pattern: string, flags = '', captures = false):
   const refusal = needsBacktracking(pattern)
   if (refusal) return { ok: false, why: refusal }
   // Compiling takes time in the program's size too: a pattern sure to be too big is not compiled.
-  if (repeatTotal(pattern) > REGEX_MAX_INSTRUCTIONS) return { ok: false, why: tooBig() }
+  if (repeatBound(pattern, REGEX_MAX_INSTRUCTIONS) > REGEX_MAX_INSTRUCTIONS) return { ok: false, why: tooBig() }
   let bits = RE2JS.LOOKBEHINDS
   for (const f of flags) bits |= flagBits[f] ?? 0
   let re: RE2JS

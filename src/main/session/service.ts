@@ -3,7 +3,7 @@
 // bytes, the list of recent sessions, playback on screen and replay against live peers.
 // A recording that cannot start, or stops because a write failed, never stops the app: it
 // is reported (session.recording, and on every live pane) and every command still answers.
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { tmpdir, userInfo } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -46,6 +46,29 @@ const LEFT_NAME = /^left-.*\.pcapng$/
  * A session or capture file that cannot be opened or read, as the engine reports it: ENOENT
  * (not found) or BAD_SESSION, the path as the detail (language-neutral), why as a catalog message.
  */
+/** The size of the file a session was opened from; one moved or deleted since is said in words. */
+function openedSize(path: string): number {
+  try {
+    return statSync(path).size
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') failWith('ENOENT', { key: 'why.openedFileGone', params: { path } })
+    throw err
+  }
+}
+
+/** Whether `to` is the file at `from` under another name (a symlink either way, a hard link). */
+function sameFile(from: string, to: string): boolean {
+  if (from === to) return true
+  let target: Stats
+  try {
+    target = statSync(to)
+  } catch {
+    return false // nothing there yet (or unreadable: writing it says why)
+  }
+  const source = statSync(from)
+  return source.dev === target.dev && source.ino === target.ino
+}
+
 function fileFailure(err: SessionFileError, path: string, op: string): never {
   fail(err.code === 'NOT_FOUND' ? 'ENOENT' : 'BAD_SESSION', path, { op, reason: err.reason })
 }
@@ -283,11 +306,11 @@ export class SessionService implements SessionHandler {
   private async saveOpened(sessionId: number, path: string): Promise<ResultMap['session.saveOpened']> {
     const { file, path: from } = this.session(sessionId)
     const to = resolve(path)
-    if (to === from) return failWith('BAD_COMMAND', { key: 'why.saveOverOpened' })
     const ix = file.index
-    const size = statSync(from).size
-    const whole = ix.truncated ? ix.truncated.atOffset : size
     try {
+      const size = openedSize(from)
+      if (sameFile(from, to)) return failWith('BAD_COMMAND', { key: 'why.saveOverOpened' })
+      const whole = ix.truncated ? ix.truncated.atOffset : size
       const closing = ix.kind === 'session' && ix.interrupted ? { endNs: sessionSpan(ix).endNs } : {}
       const bytes = await saveCopy(from, to, { bytes: whole, ...closing })
       this.remember(to)

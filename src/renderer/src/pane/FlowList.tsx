@@ -8,7 +8,7 @@ import { formatBytes } from '../../../shared/bytes'
 import { useI18n } from '../i18n'
 import { showEndpoint } from './render'
 import { checkHost, parsePort, type FieldError } from './validate'
-import { FLOWS_PER_PAGE, useFlowPage } from './useFlowPage'
+import { FLOWS_PER_PAGE, useFlowPage, type PageResult } from './useFlowPage'
 
 export type Flow = SessionSummary['flows'][number]
 
@@ -26,7 +26,7 @@ interface Props {
   /** How many flows there are in all (default: those at hand). */
   total?: number
   /** Fetches flows [offset, offset + limit) past those at hand. */
-  load?(offset: number, limit: number): Promise<Flow[]>
+  load?(offset: number, limit: number): Promise<PageResult>
   /** Whether the flow's conversation is the one shown. */
   shownId(flow: Flow): boolean
   onShow(flow: Flow): void
@@ -36,7 +36,7 @@ interface Props {
 }
 
 export function FlowList({ flows: loaded, total, load, shownId, onShow, onExport, onResend, onStandIn }: Props) {
-  const { t } = useI18n()
+  const { t, err } = useI18n()
   const [host, setHost] = useState('127.0.0.1')
   const [port, setPort] = useState('')
   const [side, setSide] = useState<ResendChoice['side']>('client')
@@ -126,6 +126,14 @@ export function FlowList({ flows: loaded, total, load, shownId, onShow, onExport
           ))}
         </tbody>
       </table>
+      {page.failed && (
+        <div className="field-error flows-failed" role="alert">
+          {t('flows.loadFailed', { from: at + 1, to: Math.min(n, at + FLOWS_PER_PAGE), why: err(page.failed) })}{' '}
+          <button type="button" onClick={page.retry}>
+            {t('flows.retry')}
+          </button>
+        </div>
+      )}
       {n > FLOWS_PER_PAGE && (
         <div className="row pager" role="group" aria-label={t('flows.pages')}>
           <button type="button" disabled={at === 0} onClick={() => page.setPage(at / FLOWS_PER_PAGE - 1)}>

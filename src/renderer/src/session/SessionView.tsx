@@ -7,6 +7,7 @@ import type { SessionSummary } from '../../../shared/contract'
 import { api } from '../api'
 import { useI18n } from '../i18n'
 import { FlowList, type Flow, type ResendChoice } from '../pane/FlowList'
+import type { PageResult } from '../pane/useFlowPage'
 import { Pane } from '../pane/Pane'
 import type { PaneModel } from '../workspace'
 import { SessionBar } from './SessionBar'
@@ -61,9 +62,9 @@ export function SessionView(p: Props) {
   // The flows past the first page, a page at a time.
   const sessionId = p.session.sessionId
   const loadFlows = useCallback(
-    async (offset: number, limit: number): Promise<Flow[]> => {
+    async (offset: number, limit: number): Promise<PageResult> => {
       const r = await api.command({ type: 'session.flows', sessionId, offset, limit })
-      return r.ok ? r.result.flows : []
+      return r.ok ? { ok: true, flows: r.result.flows } : { ok: false, error: r.error }
     },
     [sessionId]
   )
