@@ -196,6 +196,33 @@ describe('web host', () => {
     expect(res.headers.get('referrer-policy')).toBe('no-referrer')
   })
 
+  it('closes a connection that sends nothing, never a page whose WebSocket is only quiet (issue 10, item 6)', async () => {
+    const quick = await startWebHost({ rootDir: root, port: 0, idleMs: 300 })
+    try {
+      const page = await new Promise<WebSocket>((resolve, reject) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${quick.port}/api?token=${quick.token}`, { headers: { Origin: `http://127.0.0.1:${quick.port}` } })
+        ws.once('open', () => resolve(ws))
+        ws.once('error', reject)
+      })
+      // Opened with the page, silent since: the host closes it once it has been idle 300 ms.
+      const silent = connect(quick.port, '127.0.0.1')
+      silent.on('error', () => {})
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('the silent connection was held open')), 10_000)
+        silent.once('close', () => {
+          clearTimeout(timer)
+          resolve()
+        })
+      })
+      // The page was as quiet at least as long, and is still served.
+      const c = new Client(page)
+      expect(await c.command({ type: 'session.info' })).toMatchObject({ ok: true })
+      page.close()
+    } finally {
+      await quick.close()
+    }
+  })
+
   it('closes the sockets of a page when its WebSocket goes away', async () => {
     const { ws } = await open(`?token=${host.token}`, { Origin: origin() })
     const c = new Client(ws!)

@@ -14,6 +14,7 @@ import { LoopStats } from './loop-stats'
 import { withSessions } from './session/service'
 import { decodeFrame, encodeFrame } from '../shared/wire'
 import { contentSecurityPolicy } from './security'
+import { WEB_IDLE_MS } from '../shared/limits'
 
 export interface WebHostOptions {
   rootDir: string
@@ -24,6 +25,8 @@ export interface WebHostOptions {
   token?: string
   /** Pages (browser tabs) served at once, each with its own engine (default {@link MAX_CLIENTS}); one more is refused 503. */
   maxClients?: number
+  /** A connection that is not a WebSocket and moves no byte this long is closed (default WEB_IDLE_MS). */
+  idleMs?: number
 }
 
 /** Tabs one host serves at once by default: each is an engine with its sockets and recording. */
@@ -149,6 +152,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject)
+    // A connection that sends nothing would be held forever (Node times out only a request it
+    // has begun): idle ones are closed, so a local process cannot use up the descriptors. A
+    // page's WebSocket is not touched (an upgraded socket leaves the server's timeout).
+    server.setTimeout(options.idleMs ?? WEB_IDLE_MS)
     server.listen({ host, port: options.port ?? 0 }, () => resolveListen())
   })
   port = (server.address() as AddressInfo).port

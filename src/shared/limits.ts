@@ -109,3 +109,12 @@ export const MAX_RECORD_JSON = 8 * 1024 * 1024
 
 /** The deepest nesting of arrays and objects a record of a session file may have (a workspace needs 6). Fixed. */
 export const MAX_RECORD_DEPTH = 64
+
+// The web host's HTTP connections.
+
+/**
+ * A connection to the web host that is not a page's WebSocket and moves no byte for this long
+ * is closed (one that sent nothing was held forever: a local process could open a thousand
+ * and lock new tabs out). Not a setting.
+ */
+export const WEB_IDLE_MS = 10_000
