@@ -112,6 +112,23 @@ const tooBig = (): RegexRefusal => ({ key: 'rules.regexTooBig', max: REGEX_MAX_I
  * why it cannot run. `captures`: whether matches will be asked for their groups ($1..$9).
  */
 export function compileUserRegex(pattern: string, flags = '', captures = false): UserRegex {
+  // Configure checks every rule and the replier compiles it at its first message: one compile
+  // serves both (a compiled RE2 program is immutable; each match makes its own matcher).
+  const key = `${captures ? 1 : 0}/${flags}/${pattern}`
+  let compiled = recent.get(key)
+  if (!compiled) {
+    compiled = compileNow(pattern, flags, captures)
+    if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value!)
+    recent.set(key, compiled)
+  }
+  return compiled
+}
+
+/** The last compiles, oldest first (a pane has at most a few dozen rules). */
+const recent = new Map<string, UserRegex>()
+const RECENT_MAX = 256
+
+function compileNow(pattern: string, flags: string, captures: boolean): UserRegex {
   const refusal = needsBacktracking(pattern)
   if (refusal) return { ok: false, why: refusal }
   // Compiling takes time in the program's size too: a pattern sure to be too big is not compiled.

@@ -5,6 +5,12 @@ import type { ConnSettings } from '../../../shared/contract'
 import { CONN_LIMIT_MAX, IDLE_TIMEOUT_S_MAX } from '../../../shared/limits'
 import { useI18n } from '../i18n'
 
+/** The number fields, each with its label and range (the contract refuses the same). */
+const numbers = [
+  { field: 'limit', label: 'conns.limit', min: 1, max: CONN_LIMIT_MAX },
+  { field: 'idleTimeoutS', label: 'conns.idleTimeout', min: 0, max: IDLE_TIMEOUT_S_MAX }
+] as const
+
 interface Props {
   value: ConnSettings
   onChange(value: ConnSettings): void
@@ -16,30 +22,20 @@ export function ConnSettingsFields({ value, onChange }: Props) {
     <fieldset>
       <legend>{t('conns.title')}</legend>
       <div className="row">
-        <label>
-          {t('conns.limit')}
-          <input
-            type="number"
-            className="port"
-            aria-label={t('conns.limit')}
-            min={1}
-            max={CONN_LIMIT_MAX}
-            value={String(value.limit)}
-            onChange={(e) => onChange({ ...value, limit: Number(e.target.value) })}
-          />
-        </label>
-        <label>
-          {t('conns.idleTimeout')}
-          <input
-            type="number"
-            className="port"
-            aria-label={t('conns.idleTimeout')}
-            min={0}
-            max={IDLE_TIMEOUT_S_MAX}
-            value={String(value.idleTimeoutS)}
-            onChange={(e) => onChange({ ...value, idleTimeoutS: Number(e.target.value) })}
-          />
-        </label>
+        {numbers.map(({ field, label, min, max }) => (
+          <label key={field}>
+            {t(label)}
+            <input
+              type="number"
+              className="port"
+              aria-label={t(label)}
+              min={min}
+              max={max}
+              value={String(value[field])}
+              onChange={(e) => onChange({ ...value, [field]: Number(e.target.value) })}
+            />
+          </label>
+        ))}
         <label className="check">
           <input type="checkbox" checked={value.closeOnHalfClose} onChange={(e) => onChange({ ...value, closeOnHalfClose: e.target.checked })} />
           {t('conns.closeOnHalfClose')}
